@@ -1,0 +1,15 @@
+"""AIMS Workbench: run an ISO/IEC 42001 AI management system from Jupyter notebooks.
+
+The pipeline is answers -> validate -> run -> render -> archive -> register; start with
+:func:`init_workspace`, :class:`Workspace` and :func:`run_process`.
+"""
+
+__version__ = "0.1.0"
+
+from .exceptions import InputError, RunError, WorkbenchError, WorkspaceError  # noqa: E402
+from .pipeline import run_process  # noqa: E402
+from .workspace import Workspace, find_workspace, init_workspace  # noqa: E402
+
+
+__all__ = ["InputError", "RunError", "WorkbenchError", "WorkspaceError", "Workspace", "find_workspace",
+           "init_workspace", "run_process", "__version__"]

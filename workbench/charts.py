@@ -1,0 +1,40 @@
+"""Charts for evidence, drawn with plotly."""
+
+from __future__ import annotations
+
+from .config import RiskCriteria
+
+
+def risk_heatmap(assessed: list, criteria: RiskCriteria):
+    """Two 5 x 5 grids, inherent and residual: cells coloured by band, labelled with risk ids."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    names = criteria.band_names()
+    n = len(names)
+    colourscale = []
+    for i, name in enumerate(names):
+        colour = criteria.band(name).colour
+        colourscale += [[i / n, colour], [(i + 1) / n, colour]]
+    bands = [[names.index(criteria.level(l, i).band) + 0.5 for i in range(1, 6)] for l in range(1, 6)]
+    impact = [f"{s.level} {s.label}" for s in criteria.impact]
+    likelihood = [f"{s.level} {s.label}" for s in criteria.likelihood]
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Inherent risk", "Residual risk"),
+                        horizontal_spacing=0.12)
+    for col, kind in ((1, "inherent"), (2, "residual")):
+        cells = [[[] for _ in range(5)] for _ in range(5)]
+        for a in assessed:
+            level = getattr(a, kind)
+            cells[level.likelihood - 1][level.impact - 1].append(a.risk.id)
+        text = [[", ".join(ids) for ids in row] for row in cells]
+        fig.add_trace(go.Heatmap(
+            z=bands, x=impact, y=likelihood, text=text, texttemplate="%{text}",
+            colorscale=colourscale, zmin=0, zmax=n, showscale=False, xgap=2, ygap=2,
+            hovertemplate="likelihood %{y}<br>impact %{x}<br>risks: %{text}<extra></extra>",
+        ), row=1, col=col)
+        fig.update_xaxes(title_text="Impact", row=1, col=col, tickangle=0)
+        fig.update_yaxes(title_text="Likelihood", row=1, col=col)
+    fig.update_layout(height=460, margin={"l": 20, "r": 20, "t": 40, "b": 20},
+                      font={"size": 12}, paper_bgcolor="white", plot_bgcolor="white")
+    return fig

@@ -1,0 +1,180 @@
+"""The one pipeline every run goes through, for a person and a scheduler alike:
+
+answers -> validate -> run (papermill) -> render (nbconvert) -> archive -> register.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from . import __version__
+from .archive import archive_run, keep_failed, sha256_file, write_atomic
+from .exceptions import RunError
+from .render import render_html
+from .request import RunRequest, build_request
+from .resources import notebooks_dir
+from .run import ExecutionFailed, execute, extract_results
+from .workspace import Workspace
+
+HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE = "evidence.html", "notebook.ipynb", "results.json"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one archived run left behind."""
+
+    run_id: str
+    folder: Path
+    ledger_entry: dict
+
+    @property
+    def html(self) -> Path:
+        return self.folder / HTML_FILE
+
+    @property
+    def notebook(self) -> Path:
+        return self.folder / NOTEBOOK_FILE
+
+    @property
+    def results(self) -> Path:
+        return self.folder / RESULTS_FILE
+
+
+def new_run_id(code: str, now: datetime) -> str:
+    """A unique, sortable run id such as ``ra-20261127T174501Z-3f9a1c``."""
+    return f"{code}-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def run_process(workspace: Workspace, process: str, system_id: str, answers: Any, period: str = "",
+                assessor: str = "", effective_date: str = "", timeout: int | None = None) -> Evidence:
+    """Validate, run, render, archive and register one process run.
+
+    Parameters
+    ----------
+    workspace : Workspace
+        Where the run is archived and registered.
+    process : str
+        Process name, e.g. ``risk-assessment``.
+    system_id : str
+        Registered AI system the run is about.
+    answers : dict, str or Path
+        The answers: a dict, a JSON string, or a YAML/JSON file.
+    period, assessor, effective_date : str
+        Review period (default: the quarter of the effective date), assessor's person id
+        (default: the current user), and the date the assessment speaks for (default: today).
+    timeout : int, optional
+        Seconds a single cell may run.
+
+    Raises
+    ------
+    InputError
+        Bad input; nothing was run or written.
+    RunError
+        The run failed; its partial notebook is kept under ``failed-runs/`` and registered.
+    """
+    request = build_request(workspace, process, system_id, answers, period, assessor, effective_date)
+    return execute_request(workspace, request, timeout=timeout)
+
+
+def execute_request(workspace: Workspace, request: RunRequest, timeout: int | None = None) -> Evidence:
+    """Run an already validated request through the rest of the pipeline."""
+    now = datetime.now(timezone.utc)
+    run_id = new_run_id(request.process.code, now)
+    staging = workspace.staging_dir / run_id
+    staging.mkdir(parents=True)
+    provenance = _provenance(workspace, request, run_id, now)
+    try:
+        nb = execute(notebooks_dir() / request.process.notebook, staging / NOTEBOOK_FILE,
+                     _parameters(workspace, request, run_id), cwd=workspace.root, timeout=timeout)
+        results = extract_results(nb)
+    except ExecutionFailed as err:
+        _record_failure(workspace, request, provenance, staging, err)
+        raise RunError(run_id, str(workspace.failed_dir / run_id / NOTEBOOK_FILE), err.ename, err.evalue) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+    nb.metadata["workbench"] = provenance
+    nb.metadata["title"] = f"{request.process.title}: {request.system.name}"
+    write_atomic(staging / NOTEBOOK_FILE, nbformat.writes(nb).encode())
+    record = {**_facts(request, run_id), "answers": request.answers_json, "results": results}
+    write_atomic(staging / RESULTS_FILE, json.dumps(record, indent=1, ensure_ascii=False, allow_nan=False).encode())
+    hashes = {name: sha256_file(staging / name) for name in (NOTEBOOK_FILE, RESULTS_FILE)}
+    write_atomic(staging / HTML_FILE, render_html(nb, hashes).encode())
+
+    relative = f"{request.system.id}/{request.process.name}/{run_id}"
+    entry = archive_run(workspace.evidence_dir, staging, relative, {
+        "kind": "evidence", **_facts(request, run_id), "status": "submitted",
+        "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
+        "workbench_version": __version__})
+    workspace.register.record_evidence(
+        _register_row(request, run_id, now, relative, entry, "submitted"),
+        _risk_rows(results) if request.process.name == "risk-assessment" else [])
+    return Evidence(run_id, workspace.evidence_dir / relative, entry)
+
+
+def _facts(request: RunRequest, run_id: str) -> dict:
+    return {"run_id": run_id, "process": request.process.name, "system_id": request.system.id,
+            "period": request.period, "assessor": request.assessor,
+            "effective_date": request.effective_date.isoformat()}
+
+
+def _parameters(workspace: Workspace, request: RunRequest, run_id: str) -> dict:
+    return {"workspace": str(workspace.root), "system_id": request.system.id,
+            "answers": json.dumps(request.answers_json, ensure_ascii=False), "period": request.period,
+            "assessor": request.assessor, "effective_date": request.effective_date.isoformat(),
+            "run_id": run_id}
+
+
+def _provenance(workspace: Workspace, request: RunRequest, run_id: str, now: datetime) -> dict:
+    config = workspace.config
+    return {**_facts(request, run_id), "process_title": request.process.title,
+            "clauses": list(request.process.clauses), "system_name": request.system.name,
+            "organisation": config.organisation.name, "assessor_name": config.person(request.assessor).name,
+            "recorded_at": now.isoformat(timespec="seconds"), "status": "submitted, awaiting approval",
+            "version": __version__, "answers_sha256": request.answers_sha256,
+            "template": request.process.notebook}
+
+
+def _register_row(request: RunRequest, run_id: str, now: datetime, path: str, entry: dict | None,
+                  status: str, error: str | None = None) -> dict:
+    files = (entry or {}).get("files", {})
+    return {"run_id": run_id, "process": request.process.name, "system_id": request.system.id,
+            "period": request.period, "effective_date": request.effective_date, "assessor": request.assessor,
+            "status": status, "recorded_at": now, "path": path,
+            "html_sha256": files.get(HTML_FILE), "notebook_sha256": files.get(NOTEBOOK_FILE),
+            "results_sha256": files.get(RESULTS_FILE), "answers_sha256": request.answers_sha256,
+            "ledger_hash": (entry or {}).get("hash"), "workbench_version": __version__, "error": error}
+
+
+def _risk_rows(results: dict) -> list[dict]:
+    rows = []
+    for a in results["risks"]:
+        r = a["risk"]
+        rows.append({"risk_id": r["id"], "title": r["title"], "risk_source": r["risk_source"],
+                     "inherent_score": a["inherent"]["score"], "inherent_band": a["inherent"]["band"],
+                     "residual_score": a["residual"]["score"], "residual_band": a["residual"]["band"],
+                     "treatment": r["treatment"], "owner": r["owner"],
+                     "due_date": datetime.fromisoformat(r["due_date"]).date(),
+                     "above_appetite": a["above_appetite"],
+                     "controls": r["existing_controls"] + r["planned_controls"]})
+    return rows
+
+
+def _record_failure(workspace: Workspace, request: RunRequest, provenance: dict, staging: Path,
+                    err: ExecutionFailed) -> None:
+    error = f"{err.ename}: {err.evalue}"
+    write_atomic(staging / "error.txt", (error + "\n").encode())
+    folder = keep_failed(workspace.failed_dir, staging, provenance["run_id"])
+    now = datetime.fromisoformat(provenance["recorded_at"])
+    path = str(folder.relative_to(workspace.root))
+    workspace.register.record_evidence(
+        _register_row(request, provenance["run_id"], now, path, None, "failed", error))

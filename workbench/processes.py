@@ -1,0 +1,77 @@
+"""The registry of AIMS processes, fed by the ``workbench.processes`` entry point group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import entry_points
+from typing import Any, Callable
+
+from pydantic import BaseModel
+
+from .exceptions import InputError
+
+ENTRY_POINT_GROUP = "workbench.processes"
+
+
+@dataclass(frozen=True)
+class Process:
+    """An AIMS process that the workbench runs from a notebook template.
+
+    Parameters
+    ----------
+    name : str
+        Name used on the command line, e.g. ``risk-assessment``.
+    code : str
+        Short prefix for run ids, e.g. ``ra``.
+    title : str
+        Title shown on evidence.
+    clauses : tuple of str
+        The ISO/IEC 42001 clauses the process serves.
+    notebook : str
+        File name of the template in ``notebooks/``.
+    answers : type of BaseModel
+        The model that validates answers.
+    assess : callable
+        ``assess(answers, workspace) -> BaseModel`` computes every result.
+    report : str
+        Module whose functions draw the evidence sections, e.g. ``workbench.risk_report``.
+    form : str
+        ``module:Class`` of the widget form, imported only in a kernel that shows it.
+    """
+
+    name: str
+    code: str
+    title: str
+    clauses: tuple[str, ...]
+    notebook: str
+    answers: type[BaseModel]
+    assess: Callable[[Any, Any], BaseModel]
+    report: str
+    form: str
+
+    def load(self, dotted: str) -> Any:
+        """Import ``module`` or ``module:attribute`` named by this process (lazily)."""
+        from importlib import import_module
+
+        module, _, attribute = dotted.partition(":")
+        loaded = import_module(module)
+        return getattr(loaded, attribute) if attribute else loaded
+
+
+@lru_cache(maxsize=1)
+def processes() -> dict[str, Process]:
+    """Every installed process by name."""
+    found = {}
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        process = point.load()
+        found[process.name] = process
+    return dict(sorted(found.items()))
+
+
+def get_process(name: str) -> Process:
+    """Return the process called ``name``, or raise ``InputError`` listing the known ones."""
+    known = processes()
+    if name not in known:
+        raise InputError.single("process", name, f"unknown process; allowed: {', '.join(known) or 'none installed'}")
+    return known[name]

@@ -1,0 +1,184 @@
+"""The register: AI systems, evidence records and risks, in SQLite by default (SQLAlchemy 2).
+
+Every table is one call away as a pandas DataFrame: ``Register.frame("risks")``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, Iterable
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, create_engine, event, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from .exceptions import InputError, UnknownRecordError
+from .systems import AISystem
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SystemRow(Base):
+    __tablename__ = "systems"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(Text)
+    lifecycle_stage: Mapped[str] = mapped_column(String(40))
+    deployment_context: Mapped[str] = mapped_column(Text)
+    affected_stakeholders: Mapped[list] = mapped_column(JSON)
+    personal_data_categories: Mapped[list] = mapped_column(JSON)
+    tier: Mapped[str] = mapped_column(String(64))
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EvidenceRow(Base):
+    __tablename__ = "evidence"
+    run_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    process: Mapped[str] = mapped_column(String(64), index=True)
+    system_id: Mapped[str] = mapped_column(ForeignKey("systems.id"), index=True)
+    period: Mapped[str] = mapped_column(String(20))
+    effective_date: Mapped[date] = mapped_column(Date)
+    assessor: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    path: Mapped[str] = mapped_column(Text)
+    html_sha256: Mapped[str | None] = mapped_column(String(64))
+    notebook_sha256: Mapped[str | None] = mapped_column(String(64))
+    results_sha256: Mapped[str | None] = mapped_column(String(64))
+    answers_sha256: Mapped[str] = mapped_column(String(64))
+    ledger_hash: Mapped[str | None] = mapped_column(String(64))
+    workbench_version: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class RiskRow(Base):
+    __tablename__ = "risks"
+    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
+    risk_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    risk_source: Mapped[str] = mapped_column(String(20))
+    inherent_score: Mapped[int] = mapped_column(Integer)
+    inherent_band: Mapped[str] = mapped_column(String(40))
+    residual_score: Mapped[int] = mapped_column(Integer)
+    residual_band: Mapped[str] = mapped_column(String(40))
+    treatment: Mapped[str] = mapped_column(String(20))
+    owner: Mapped[str] = mapped_column(String(64))
+    due_date: Mapped[date] = mapped_column(Date)
+    above_appetite: Mapped[bool] = mapped_column(Boolean)
+    controls: Mapped[list] = mapped_column(JSON)
+
+
+TABLES = {"systems": SystemRow, "evidence": EvidenceRow, "risks": RiskRow}
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+class Register:
+    """The workspace's register of record.
+
+    Parameters
+    ----------
+    url : str
+        A SQLAlchemy URL: ``sqlite:///path/register.db`` by default, or a PostgreSQL URL.
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    # systems
+
+    def add_system(self, system: AISystem) -> AISystem:
+        """Register a new AI system; an id that is already registered is an error."""
+        return self.add_systems([system])[0]
+
+    def add_systems(self, systems: Iterable[AISystem]) -> list[AISystem]:
+        """Register several systems at once: all of them, or none if any id is taken."""
+        systems = list(systems)
+        now = datetime.now(timezone.utc)
+        with Session(self.engine) as session:
+            taken = set(session.scalars(select(SystemRow.id).where(SystemRow.id.in_([s.id for s in systems]))))
+            if taken:
+                raise InputError.single("id", sorted(taken)[0], "is already registered; choose another id")
+            session.add_all(SystemRow(**s.model_dump(), registered_at=now) for s in systems)
+            try:
+                session.commit()
+            except IntegrityError:
+                raise InputError.single("id", [s.id for s in systems], "is already registered") from None
+        return systems
+
+    def system(self, system_id: str) -> AISystem:
+        """Return the registered system ``system_id``."""
+        with Session(self.engine) as session:
+            row = session.get(SystemRow, system_id)
+            if row is None:
+                known = list(session.scalars(select(SystemRow.id).order_by(SystemRow.id).limit(20)))
+                allowed = ", ".join(known) if known else "none registered yet ('workbench system add')"
+                raise UnknownRecordError.single("system", system_id, f"is not a registered AI system; registered: {allowed}")
+            return AISystem.model_validate(_fields(row, AISystem.model_fields))
+
+    def systems(self) -> list[AISystem]:
+        """Every registered system, by id."""
+        with Session(self.engine) as session:
+            rows = session.scalars(select(SystemRow).order_by(SystemRow.id))
+            return [AISystem.model_validate(_fields(r, AISystem.model_fields)) for r in rows]
+
+    # evidence
+
+    def record_evidence(self, entry: dict, risks: list[dict] = ()) -> None:
+        """Add one evidence record (and the risks it assessed) in a single transaction."""
+        with Session(self.engine) as session:
+            session.add(EvidenceRow(**entry))
+            session.flush()
+            session.add_all(RiskRow(run_id=entry["run_id"], system_id=entry["system_id"], **r) for r in risks)
+            session.commit()
+
+    def evidence(self, run_id: str) -> dict:
+        """Return the evidence record ``run_id``."""
+        with Session(self.engine) as session:
+            row = session.get(EvidenceRow, run_id)
+            if row is None:
+                raise UnknownRecordError.single("evidence", run_id, "is not an evidence id; see 'workbench evidence list'")
+            return _fields(row, EvidenceRow.__table__.columns.keys())
+
+    def evidence_list(self, system_id: str | None = None, process: str | None = None) -> list[dict]:
+        """Evidence records, newest first, optionally for one system or process."""
+        query = select(EvidenceRow).order_by(EvidenceRow.recorded_at.desc())
+        if system_id:
+            query = query.where(EvidenceRow.system_id == system_id)
+        if process:
+            query = query.where(EvidenceRow.process == process)
+        with Session(self.engine) as session:
+            return [_fields(r, EvidenceRow.__table__.columns.keys()) for r in session.scalars(query)]
+
+    def frame(self, table: str):
+        """Return a register table as a pandas DataFrame (``systems``, ``evidence``, ``risks``)."""
+        import pandas as pd
+
+        if table not in TABLES:
+            raise InputError.single("table", table, f"unknown table; allowed: {', '.join(TABLES)}")
+        model = TABLES[table]
+        columns = model.__table__.columns.keys()
+        with Session(self.engine) as session:
+            rows = [_fields(r, columns) for r in session.scalars(select(model))]
+        return pd.DataFrame(rows, columns=columns)
+
+
+def _fields(row: Any, names: Iterable[str]) -> dict:
+    return {name: getattr(row, name) for name in names}

@@ -1,0 +1,49 @@
+"""Render an executed notebook into self-contained, offline evidence HTML."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from .resources import templates_dir
+
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+TEMPLATE = "evidence"
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {"workbench-results", "notebook-only"}
+    root = str(templates_dir())
+    return HTMLExporter(config=config, template_name=TEMPLATE, extra_template_basedirs=[root],
+                        extra_template_paths=[str(Path(root) / TEMPLATE)])
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> str:
+    """plotly.js from the installed plotly package, inlined once per file that draws charts."""
+    import plotly
+
+    return (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+
+
+def has_charts(nb) -> bool:
+    """Whether any output of ``nb`` is a plotly figure."""
+    return any(PLOTLY_MIMETYPE in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+
+
+def render_html(nb, hashes: dict[str, str]) -> str:
+    """Render ``nb`` with ``templates/evidence``; ``hashes`` (file name -> SHA-256) go on the cover."""
+    charts = has_charts(nb)
+    resources = {"workbench": {"hashes": hashes, "plotly_js": plotly_js() if charts else "",
+                               "charts": charts}}
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return body

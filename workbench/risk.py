@@ -1,0 +1,180 @@
+"""The AI risk assessment (ISO/IEC 42001 6.1.2, 6.1.3, 8.2, 8.3): answers, scoring and results."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from .config import RiskCriteria, RiskLevel
+from .content import ContentPack, load_content
+from .processes import Process
+
+TREATMENTS = ("avoid", "mitigate", "share", "accept")
+OTHER_SOURCE = "other"
+Level = Field(ge=1, le=5, description="a level from 1 to 5 on the workspace's scale")
+
+
+def _content(info: ValidationInfo) -> ContentPack:
+    return (info.context or {}).get("content") or load_content()
+
+
+class Risk(BaseModel):
+    """One identified AI risk, rated before and after treatment."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$", description="short id, e.g. R1")
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1, max_length=10_000)
+    risk_source: str = Field(description="an Annex C risk source ID (C.3.x), or 'other'")
+    objectives: list[str] = Field(default_factory=list, description="Annex C AI objectives at stake (C.2.x)")
+    affected_parties: list[str] = Field(min_length=1, max_length=50)
+    inherent_likelihood: int = Level
+    inherent_impact: int = Level
+    existing_controls: list[str] = Field(default_factory=list, description="Annex A control IDs in place")
+    planned_controls: list[str] = Field(default_factory=list, description="Annex A control IDs to implement")
+    treatment: Literal[TREATMENTS]  # type: ignore[valid-type]
+    residual_likelihood: int = Level
+    residual_impact: int = Level
+    owner: str = Field(min_length=1, max_length=64, description="person id of the risk owner")
+    due_date: date = Field(description="treatment due date, or next review date for an accepted risk")
+    rationale: str = Field(default="", max_length=10_000, description="why this treatment and residual rating")
+
+    @field_validator("risk_source")
+    @classmethod
+    def _known_source(cls, value: str, info: ValidationInfo) -> str:
+        ids = [s.id for s in _content(info).risk_sources]
+        if value != OTHER_SOURCE and value not in ids:
+            raise ValueError(f"unknown risk source; allowed: {', '.join(ids)}, {OTHER_SOURCE}")
+        return value
+
+    @field_validator("objectives")
+    @classmethod
+    def _known_objectives(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        ids = [o.id for o in _content(info).objectives]
+        for item in value:
+            if item not in ids:
+                raise ValueError(f"unknown AI objective {item!r}; allowed: {', '.join(ids)}")
+        return value
+
+    @field_validator("existing_controls", "planned_controls")
+    @classmethod
+    def _known_controls(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        ids = _content(info).control_ids()
+        for item in value:
+            if item not in ids:
+                raise ValueError(f"unknown Annex A control {item!r}; allowed: {ids[0]} to {ids[-1]}, "
+                                 "for example A.6.2.4 ('workbench schema risk-assessment' lists them)")
+        if len(set(value)) != len(value):
+            raise ValueError("lists a control more than once")
+        return value
+
+    @field_validator("affected_parties")
+    @classmethod
+    def _parties(cls, value: list[str]) -> list[str]:
+        if any(not p.strip() or len(p) > 200 for p in value):
+            raise ValueError("each party must be 1 to 200 characters")
+        return [p.strip() for p in value]
+
+    @field_validator("owner")
+    @classmethod
+    def _known_owner(cls, value: str, info: ValidationInfo) -> str:
+        people = (info.context or {}).get("people")
+        if people and value not in people:
+            raise ValueError(f"unknown person; allowed: {', '.join(sorted(people))}")
+        return value
+
+    @model_validator(mode="after")
+    def _residual_not_above_inherent(self) -> "Risk":
+        if self.residual_likelihood * self.residual_impact > self.inherent_likelihood * self.inherent_impact:
+            raise ValueError("residual rating (likelihood x impact) may not exceed the inherent rating")
+        return self
+
+
+class RiskAssessmentAnswers(BaseModel):
+    """What an assessor records for one AI system: the scope and the risks."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              json_schema_extra={"title": "AI risk assessment answers"})
+
+    scope: str = Field(min_length=1, max_length=10_000, description="what this assessment covers")
+    risks: list[Risk] = Field(min_length=1, max_length=500)
+
+    @field_validator("risks")
+    @classmethod
+    def _unique_ids(cls, value: list[Risk]) -> list[Risk]:
+        ids = [r.id for r in value]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"risk ids must be unique; repeated: {', '.join(dupes)}")
+        return value
+
+
+class AssessedRisk(BaseModel):
+    """A risk with its computed inherent and residual levels."""
+
+    risk: Risk
+    inherent: RiskLevel
+    residual: RiskLevel
+    above_appetite: bool
+
+
+class RiskAssessmentResults(BaseModel):
+    """Every computed result of a risk assessment."""
+
+    risks: list[AssessedRisk]
+    inherent_by_band: dict[str, int]
+    residual_by_band: dict[str, int]
+    above_appetite: list[str]
+    appetite: str
+    controls: dict[str, list[str]] = Field(description="Annex A control ID -> risk ids that cite it")
+
+
+def assess(answers: RiskAssessmentAnswers, criteria: RiskCriteria) -> RiskAssessmentResults:
+    """Rate every risk against the criteria and summarise the assessment."""
+    assessed = []
+    for risk in answers.risks:
+        residual = criteria.level(risk.residual_likelihood, risk.residual_impact)
+        assessed.append(AssessedRisk(
+            risk=risk,
+            inherent=criteria.level(risk.inherent_likelihood, risk.inherent_impact),
+            residual=residual,
+            above_appetite=criteria.above_appetite(residual.band),
+        ))
+    bands = criteria.band_names()
+    inherent = Counter(a.inherent.band for a in assessed)
+    residual = Counter(a.residual.band for a in assessed)
+    controls: dict[str, list[str]] = {}
+    for risk in answers.risks:
+        for control in risk.existing_controls + risk.planned_controls:
+            controls.setdefault(control, []).append(risk.id)
+    order = {c: i for i, c in enumerate(load_content().control_ids())}
+    return RiskAssessmentResults(
+        risks=assessed,
+        inherent_by_band={b: inherent.get(b, 0) for b in bands},
+        residual_by_band={b: residual.get(b, 0) for b in bands},
+        above_appetite=[a.risk.id for a in assessed if a.above_appetite],
+        appetite=criteria.appetite,
+        controls=dict(sorted(controls.items(), key=lambda kv: order.get(kv[0], len(order)))),
+    )
+
+
+
+def _assess_in(answers: RiskAssessmentAnswers, workspace) -> RiskAssessmentResults:
+    return assess(answers, workspace.config.risk_criteria)
+
+
+PROCESS = Process(
+    name="risk-assessment",
+    code="ra",
+    title="AI risk assessment",
+    clauses=("6.1.2", "6.1.3", "8.2", "8.3"),
+    notebook="risk_assessment.ipynb",
+    answers=RiskAssessmentAnswers,
+    assess=_assess_in,
+    report="workbench.risk_report",
+    form="workbench.risk_form:RiskAssessmentForm",
+)

@@ -1,0 +1,127 @@
+"""Validation at the edges: safe identifiers, answer files, and pydantic errors made readable."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ValidationError
+
+from .exceptions import InputError, Problem
+
+SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+_SLUG = re.compile(SLUG_PATTERN)
+SLUG_RULE = "a safe slug: 1 to 64 lowercase letters, digits and inner hyphens, like 'credit-scoring'"
+MAX_ANSWERS_BYTES = 5_000_000
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def check_slug(value: str) -> str:
+    """Return ``value`` if it is a safe slug, else raise ``ValueError`` saying what is allowed."""
+    if not isinstance(value, str) or not _SLUG.match(value):
+        raise ValueError(f"must be {SLUG_RULE}")
+    return value
+
+
+Slug = Annotated[str, AfterValidator(check_slug)]
+
+
+def require_slug(field: str, value: object) -> str:
+    """Check an identifier given outside a model (a CLI option, a path parameter)."""
+    try:
+        return check_slug(value)  # type: ignore[arg-type]
+    except ValueError as err:
+        raise InputError.single(field, value, str(err)) from None
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """Turn a pydantic error location into ``risks[0].owner``."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + str(part)
+    return path or "(answers)"
+
+
+def problems_from(error: ValidationError, prefix: str = "") -> list[Problem]:
+    """Translate a pydantic ``ValidationError`` into problems naming field, value and rule."""
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and "[" in p))
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "missing":
+            message = "is required"
+        elif item["type"] == "extra_forbidden":
+            message = "is not a known field"
+        name = field_path(loc)
+        problems.append(Problem(f"{prefix}{name}" if prefix else name, item.get("input"), message))
+    return problems
+
+
+def model_from(model: type[M], data: Any, context: dict | None = None, what: str = "") -> M:
+    """Validate ``data`` into ``model``; raise ``InputError`` listing every problem."""
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as err:
+        raise InputError(problems_from(err), context=what) from None
+
+
+def reject_non_finite(value: Any, path: str = "") -> None:
+    """Refuse NaN and infinities anywhere in parsed data: they are not valid answers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError.single(path or "(answers)", value, "must be a finite number")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            reject_non_finite(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            reject_non_finite(item, f"{path}[{i}]")
+
+
+def load_data(source: str | Path | dict, field: str = "answers") -> dict:
+    """Read answers given as a dict, a JSON string, or a path to a YAML or JSON file.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, too large, not YAML/JSON, or not a mapping.
+    """
+    if isinstance(source, dict):
+        data = source
+    else:
+        text = str(source)
+        if text.lstrip().startswith("{"):
+            data = _parse(text, field, text, as_json=True)
+        else:
+            path = Path(text)
+            if not path.is_file():
+                raise InputError.single(field, text, "no such file; give a YAML or JSON file or a JSON object")
+            if path.stat().st_size > MAX_ANSWERS_BYTES:
+                raise InputError.single(field, text, f"file is larger than {MAX_ANSWERS_BYTES} bytes")
+            try:
+                content = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise InputError.single(field, text, "file is not UTF-8 text") from None
+            data = _parse(content, field, text, as_json=path.suffix.lower() == ".json")
+    if not isinstance(data, dict):
+        raise InputError.single(field, type(data).__name__, "must be a mapping of field names to values")
+    reject_non_finite(data)
+    return data
+
+
+def _parse(content: str, field: str, shown: str, as_json: bool) -> Any:
+    try:
+        if as_json:
+            return json.loads(content)
+        return yaml.safe_load(content)
+    except (json.JSONDecodeError, yaml.YAMLError) as err:
+        kind = "JSON" if as_json else "YAML"
+        detail = str(err).splitlines()[0]
+        raise InputError.single(field, shown, f"is not valid {kind}: {detail}") from None

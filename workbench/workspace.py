@@ -1,0 +1,128 @@
+"""The workspace: a folder the user owns, holding configuration, register, evidence and drafts."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from .config import Configuration, default_configuration
+from .content import ContentPack, load_content
+from .exceptions import InputError, WorkspaceError
+from .register import Register
+from .validate import model_from
+
+CONFIG_FILE = "workbench.yaml"
+REGISTER_FILE = "register.db"
+ENV_VAR = "WORKBENCH_WORKSPACE"
+
+
+class Workspace:
+    """An opened workspace.
+
+    Parameters
+    ----------
+    root : str or Path
+        The workspace folder; it must hold ``workbench.yaml`` (see :func:`init_workspace`).
+    """
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
+        if not (self.root / CONFIG_FILE).is_file():
+            raise WorkspaceError(
+                f"{self.root} is not a workspace (no {CONFIG_FILE}); create one with 'workbench init PATH'")
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.root)!r})"
+
+    @cached_property
+    def config(self) -> Configuration:
+        """The validated configuration (``workbench.yaml``)."""
+        path = self.root / CONFIG_FILE
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as err:
+            raise WorkspaceError(f"{path} is not valid YAML: {err}") from None
+        try:
+            return model_from(Configuration, data, what=str(path))
+        except InputError as err:
+            raise WorkspaceError(str(err)) from None
+
+    @cached_property
+    def content(self) -> ContentPack:
+        """The content pack, with any file in the workspace's ``content/`` taking precedence."""
+        return load_content(self.root / "content")
+
+    @cached_property
+    def register(self) -> Register:
+        """The register database."""
+        url = os.environ.get("WORKBENCH_REGISTER_URL") or self.config.register_url
+        return Register(url or f"sqlite:///{self.root / REGISTER_FILE}")
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.root / "evidence"
+
+    @property
+    def drafts_dir(self) -> Path:
+        return self.root / "drafts"
+
+    @property
+    def failed_dir(self) -> Path:
+        return self.root / "failed-runs"
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.root / ".staging"
+
+    def inside(self, path: Path) -> Path:
+        """Return ``path`` resolved, refusing anything that would land outside the workspace."""
+        resolved = path.resolve()
+        if not resolved.is_relative_to(self.root):
+            raise InputError.single("path", str(path), f"must stay inside the workspace {self.root}")
+        return resolved
+
+    def validation_context(self) -> dict:
+        """What answer models check references against: people, tiers, controls, taxonomy."""
+        return {
+            "people": {p.id for p in self.config.people},
+            "tiers": list(self.config.tiers),
+            "content": self.content,
+            "criteria": self.config.risk_criteria,
+        }
+
+    def frame(self, table: str):
+        """A register table as a pandas DataFrame."""
+        return self.register.frame(table)
+
+
+def init_workspace(path: str | Path, organisation: str = "My organisation", config: dict | None = None) -> Workspace:
+    """Create a workspace folder with a starting configuration, a register and an evidence folder.
+
+    Raises
+    ------
+    WorkspaceError
+        If ``path`` already holds a workspace.
+    """
+    root = Path(path)
+    if (root / CONFIG_FILE).exists():
+        raise WorkspaceError(f"{root.resolve()} is already a workspace")
+    data = config or default_configuration(organisation)
+    model_from(Configuration, data, what="configuration")
+    root.mkdir(parents=True, exist_ok=True)
+    for sub in ("evidence", "drafts"):
+        (root / sub).mkdir(exist_ok=True)
+    header = ("# AIMS Workbench workspace configuration. Edit it to suit your organisation;\n"
+              "# 'workbench schema configuration' prints what each field allows.\n")
+    (root / CONFIG_FILE).write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+                                    encoding="utf-8")
+    workspace = Workspace(root)
+    workspace.register  # creates the database and its tables
+    return workspace
+
+
+def find_workspace(path: str | Path | None = None) -> Workspace:
+    """Open the workspace named by ``path``, else ``$WORKBENCH_WORKSPACE``, else the current folder."""
+    return Workspace(path or os.environ.get(ENV_VAR) or Path.cwd())
