@@ -30,6 +30,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if self.message == "is required":
+            return f"{self.field}: is required"
         return f"{self.field}: {self.message} (got {_show(self.value)})"
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .config import RiskCriteria, RiskLevel
 from .content import ContentPack, load_content
@@ -14,7 +14,17 @@ from .processes import Process
 
 TREATMENTS = ("avoid", "mitigate", "share", "accept")
 OTHER_SOURCE = "other"
-Level = Field(ge=1, le=5, description="a level from 1 to 5 on the workspace's scale")
+
+
+def _check_level(value: int) -> int:
+    if not 1 <= value <= 5:
+        raise ValueError("must be a level from 1 to 5 on the workspace's scale")
+    return value
+
+
+Level = Annotated[int, AfterValidator(_check_level),
+                  Field(json_schema_extra={"minimum": 1, "maximum": 5}, description="a level from 1 to 5")]
+_CONTROL_ITEMS = {"items": {"enum": load_content().control_ids()}}
 
 
 def _content(info: ValidationInfo) -> ContentPack:
@@ -32,13 +42,15 @@ class Risk(BaseModel):
     risk_source: str = Field(description="an Annex C risk source ID (C.3.x), or 'other'")
     objectives: list[str] = Field(default_factory=list, description="Annex C AI objectives at stake (C.2.x)")
     affected_parties: list[str] = Field(min_length=1, max_length=50)
-    inherent_likelihood: int = Level
-    inherent_impact: int = Level
-    existing_controls: list[str] = Field(default_factory=list, description="Annex A control IDs in place")
-    planned_controls: list[str] = Field(default_factory=list, description="Annex A control IDs to implement")
+    inherent_likelihood: Level
+    inherent_impact: Level
+    existing_controls: list[str] = Field(default_factory=list, description="Annex A control IDs in place",
+                                         json_schema_extra=_CONTROL_ITEMS)
+    planned_controls: list[str] = Field(default_factory=list, description="Annex A control IDs to implement",
+                                        json_schema_extra=_CONTROL_ITEMS)
     treatment: Literal[TREATMENTS]  # type: ignore[valid-type]
-    residual_likelihood: int = Level
-    residual_impact: int = Level
+    residual_likelihood: Level
+    residual_impact: Level
     owner: str = Field(min_length=1, max_length=64, description="person id of the risk owner")
     due_date: date = Field(description="treatment due date, or next review date for an accepted risk")
     rationale: str = Field(default="", max_length=10_000, description="why this treatment and residual rating")

@@ -55,14 +55,36 @@ def problems_from(error: ValidationError, prefix: str = "") -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and "[" in p))
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "missing":
-            message = "is required"
-        elif item["type"] == "extra_forbidden":
-            message = "is not a known field"
+        kind, ctx, value = item["type"], item.get("ctx", {}), item.get("input")
+        message = _MESSAGES.get(kind, item["msg"].removeprefix("Value error, "))
+        if kind.startswith(("date_", "datetime_")):
+            message = "must be a date written YYYY-MM-DD"
+        elif kind == "less_than_equal":
+            message = f"must be at most {ctx.get('le')}"
+        elif kind == "string_too_short":
+            message = "must not be empty" if ctx.get("min_length") == 1 else f"must be at least {ctx.get('min_length')} characters"
+        elif kind == "string_too_long":
+            message = f"must be at most {ctx.get('max_length')} characters"
+        elif kind in ("too_short", "too_long"):
+            message = f"must have {'at least' if kind == 'too_short' else 'at most'} {ctx.get('min_length', ctx.get('max_length'))} item(s)"
+        elif kind == "greater_than_equal":
+            message = f"must be at least {ctx.get('ge')}"
+        if kind == "missing":
+            value = None
         name = field_path(loc)
-        problems.append(Problem(f"{prefix}{name}" if prefix else name, item.get("input"), message))
+        problems.append(Problem(f"{prefix}{name}" if prefix else name, value, message))
     return problems
+
+
+_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+}
 
 
 def model_from(model: type[M], data: Any, context: dict | None = None, what: str = "") -> M:

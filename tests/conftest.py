@@ -1,0 +1,47 @@
+"""Shared fixtures: real workspaces on disk, the demo data, and the tool tiers."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workbench.demo import ANSWERS, SYSTEMS, demo_configuration, run_demo
+from workbench.systems import AISystem
+from workbench.workspace import Workspace, init_workspace
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A fresh workspace with the demo people and the three demo systems, no evidence yet."""
+    ws = init_workspace(tmp_path / "ws", config=demo_configuration())
+    ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
+    return ws
+
+
+@pytest.fixture
+def answers() -> dict:
+    """Valid risk assessment answers for the credit-scoring demo system (a deep copy to edit)."""
+    return copy.deepcopy(ANSWERS["credit-scoring"])
+
+
+@pytest.fixture(scope="session")
+def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workspace, built once per test session with real papermill runs."""
+    root = tmp_path_factory.mktemp("demo") / "demo-workspace"
+    run_demo(root, progress=lambda _msg: None)
+    return root
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of Debian's Chromium; skip (locally) when it is not installed."""
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if not path:
+        pytest.skip("Debian's chromium is not installed (./dev test installs it when run as root)")
+    return path
