@@ -156,6 +156,18 @@ def run_cmd(workspace_path: Path | None, process: str, system_id: str, answers: 
     click.echo(f"evidence {evidence.run_id}\n  {evidence.html}")
 
 
+@main.command("notebook")
+@workspace_option
+@click.argument("process")
+@click.option("--system", "system_id", required=True, help="Id of the AI system.")
+def notebook_cmd(workspace_path: Path | None, process: str, system_id: str) -> None:
+    """Create a notebook for PROCESS and one system in the workspace's drafts, ready to open."""
+    from .pipeline import prepare_notebook
+
+    path = prepare_notebook(_workspace(workspace_path), process, system_id)
+    click.echo(f"{path}\nopen it in JupyterLab and run all cells to get the form")
+
+
 @main.command()
 @click.argument("process")
 def schema(process: str) -> None:

@@ -21,7 +21,9 @@ from .exceptions import RunError
 from .render import render_html
 from .request import RunRequest, build_request
 from .resources import notebooks_dir
-from .run import ExecutionFailed, execute, extract_results
+from .run import ExecutionFailed, execute, extract_results, prepare
+from .processes import get_process
+from .validate import require_slug
 from .workspace import Workspace
 
 HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE = "evidence.html", "notebook.ipynb", "results.json"
@@ -119,6 +121,20 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
         _register_row(request, run_id, now, relative, entry, "submitted"),
         _risk_rows(results) if request.process.name == "risk-assessment" else [])
     return Evidence(run_id, workspace.evidence_dir / relative, entry)
+
+
+def prepare_notebook(workspace: Workspace, process: str, system_id: str) -> Path:
+    """Copy a process template into ``drafts/`` with the workspace and system filled in.
+
+    The copy is where a person opens the form; an existing copy is kept, never overwritten.
+    """
+    proc = get_process(process)
+    system = workspace.register.system(require_slug("system", system_id))
+    target = workspace.drafts_dir / f"{proc.name}-{system.id}.ipynb"
+    if not target.exists():
+        workspace.drafts_dir.mkdir(exist_ok=True)
+        prepare(notebooks_dir() / proc.notebook, target, {"workspace": str(workspace.root), "system_id": system.id})
+    return target
 
 
 def _facts(request: RunRequest, run_id: str) -> dict:

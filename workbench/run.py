@@ -62,3 +62,11 @@ def extract_results(nb) -> dict:
 def read(path: Path):
     """Read a notebook file."""
     return nbformat.read(str(path), as_version=4)
+
+
+def prepare(template: Path, output: Path, parameters: dict) -> None:
+    """Write a copy of ``template`` with ``parameters`` filled in, without running it."""
+    import papermill
+
+    papermill.execute_notebook(str(template), str(output), parameters=parameters, prepare_only=True,
+                               kernel_name=KERNEL, progress_bar=False)
