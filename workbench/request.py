@@ -65,7 +65,7 @@ def build_request(workspace: Workspace, process: str | Process, system_id: str, 
     parsed = model_from(proc.answers, data, context=workspace.validation_context(), what="answers")
     day = _date("effective_date", effective_date) if effective_date else date.today()
     period = period or quarter_of(day)
-    if not isinstance(period, str) or not PERIOD.match(period):
+    if not isinstance(period, str) or not PERIOD.fullmatch(period):
         raise InputError.single("period", period, f"must be {PERIOD_RULE}")
     who = assessor or current_user()
     people = {p.id: p for p in workspace.config.people}

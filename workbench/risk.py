@@ -101,8 +101,10 @@ class Risk(BaseModel):
 
     @model_validator(mode="after")
     def _residual_not_above_inherent(self) -> "Risk":
-        if self.residual_likelihood * self.residual_impact > self.inherent_likelihood * self.inherent_impact:
-            raise ValueError("residual rating (likelihood x impact) may not exceed the inherent rating")
+        rl, ri, il, ii = self.residual_likelihood, self.residual_impact, self.inherent_likelihood, self.inherent_impact
+        if rl * ri > il * ii:
+            raise ValueError(f"residual rating {rl} x {ri} = {rl * ri} may not exceed the inherent rating "
+                             f"{il} x {ii} = {il * ii} (likelihood x impact)")
         return self
 
 

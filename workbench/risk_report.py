@@ -29,7 +29,7 @@ def scope(run) -> None:
             ("Tier", system.tier), ("System owner", _person(run, system.owner))]
     show_html("<h2>Scope</h2>"
               f'<p class="text">{esc(run.request.answers.scope)}</p>'
-              + table(("About the system", ""), rows, caption=f"AI system {system.name}"))
+              + table(("About the system", "Value"), rows, caption=f"AI system {system.name}"))
 
 
 def method(run) -> None:

@@ -11,6 +11,8 @@ from .exceptions import WorkbenchError
 RESULTS_MIMETYPE = "application/vnd.aims-workbench.results+json"
 RESULTS_TAG = "workbench-results"
 KERNEL = "python3"
+# The kernel talks to us over loopback only; its start-up warnings would drown a scheduler's log.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 class ExecutionFailed(WorkbenchError):
@@ -37,6 +39,7 @@ def execute(template: Path, output: Path, parameters: dict, cwd: Path, timeout: 
         return papermill.execute_notebook(
             str(template), str(output), parameters=parameters, kernel_name=KERNEL,
             progress_bar=False, log_output=False, cwd=str(cwd), execution_timeout=timeout,
+            extra_arguments=KERNEL_ARGUMENTS,
         )
     except PapermillExecutionError as err:
         raise ExecutionFailed(err.ename, _last_line(err.evalue)) from None

@@ -23,7 +23,7 @@ M = TypeVar("M", bound=BaseModel)
 
 def check_slug(value: str) -> str:
     """Return ``value`` if it is a safe slug, else raise ``ValueError`` saying what is allowed."""
-    if not isinstance(value, str) or not _SLUG.match(value):
+    if not isinstance(value, str) or not _SLUG.fullmatch(value):
         raise ValueError(f"must be {SLUG_RULE}")
     return value
 

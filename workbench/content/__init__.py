@@ -121,7 +121,7 @@ def load_content(override_dir: Path | None = None) -> ContentPack:
 
 @lru_cache(maxsize=8)
 def _load(override_dir: str) -> ContentPack:
-    data = {}
+    data, sources = {}, {}
     for filename, keys in FILES.items():
         path = PACKAGE_DIR / filename
         if override_dir and (Path(override_dir) / filename).is_file():
@@ -132,8 +132,13 @@ def _load(override_dir: str) -> ContentPack:
             raise WorkspaceError(f"content file {path} is not valid YAML: {err}") from None
         for key in keys:
             data[key] = raw.get(key, [])
+            sources[key] = path
     try:
         return ContentPack.model_validate(data)
     except ValidationError as err:
-        detail = "; ".join(str(p) for p in problems_from(err))
-        raise WorkspaceError(f"content pack is invalid: {detail}") from None
+        lines = []
+        for p in problems_from(err):
+            whole = p.field == "(answers)"  # a cross-item rule; its message starts with "controls: ..."
+            key = (p.message.split(":")[0] if whole else p.field).split("[")[0].split(".")[0]
+            lines.append(f"{sources.get(key, PACKAGE_DIR)}: {p.message if whole else p}")
+        raise WorkspaceError("content pack is invalid: " + "; ".join(lines)) from None
