@@ -118,8 +118,7 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
         "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
         "workbench_version": __version__})
     workspace.register.record_evidence(
-        _register_row(request, run_id, now, relative, entry, "submitted"),
-        _risk_rows(results) if request.process.name == "risk-assessment" else [])
+        _register_row(request, run_id, now, relative, entry, "submitted"), request.process.index(results))
     return Evidence(run_id, workspace.evidence_dir / relative, entry)
 
 
@@ -169,20 +168,6 @@ def _register_row(request: RunRequest, run_id: str, now: datetime, path: str, en
             "html_sha256": files.get(HTML_FILE), "notebook_sha256": files.get(NOTEBOOK_FILE),
             "results_sha256": files.get(RESULTS_FILE), "answers_sha256": request.answers_sha256,
             "ledger_hash": (entry or {}).get("hash"), "workbench_version": __version__, "error": error}
-
-
-def _risk_rows(results: dict) -> list[dict]:
-    rows = []
-    for a in results["risks"]:
-        r = a["risk"]
-        rows.append({"risk_id": r["id"], "title": r["title"], "risk_source": r["risk_source"],
-                     "inherent_score": a["inherent"]["score"], "inherent_band": a["inherent"]["band"],
-                     "residual_score": a["residual"]["score"], "residual_band": a["residual"]["band"],
-                     "treatment": r["treatment"], "owner": r["owner"],
-                     "due_date": datetime.fromisoformat(r["due_date"]).date(),
-                     "above_appetite": a["above_appetite"],
-                     "controls": r["existing_controls"] + r["planned_controls"]})
-    return rows
 
 
 def _record_failure(workspace: Workspace, request: RunRequest, provenance: dict, staging: Path,

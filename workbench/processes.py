@@ -38,6 +38,9 @@ class Process:
         Module whose functions draw the evidence sections, e.g. ``workbench.risk_report``.
     form : str
         ``module:Class`` of the widget form, imported only in a kernel that shows it.
+    index : callable
+        ``index(results) -> {table: [row, ...]}``: the register rows a run adds besides its
+        evidence record (for example one row per risk).
     """
 
     name: str
@@ -49,6 +52,7 @@ class Process:
     assess: Callable[[Any, Any], BaseModel]
     report: str
     form: str
+    index: Callable[[dict], dict[str, list[dict]]] = lambda _results: {}
 
     def load(self, dotted: str) -> Any:
         """Import ``module`` or ``module:attribute`` named by this process (lazily)."""

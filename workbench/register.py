@@ -141,12 +141,14 @@ class Register:
 
     # evidence
 
-    def record_evidence(self, entry: dict, risks: list[dict] = ()) -> None:
-        """Add one evidence record (and the risks it assessed) in a single transaction."""
+    def record_evidence(self, entry: dict, rows: dict[str, list[dict]] | None = None) -> None:
+        """Add one evidence record and the rows it indexes (``{"risks": [...]}``) in one transaction."""
         with Session(self.engine) as session:
             session.add(EvidenceRow(**entry))
             session.flush()
-            session.add_all(RiskRow(run_id=entry["run_id"], system_id=entry["system_id"], **r) for r in risks)
+            for table, items in (rows or {}).items():
+                model = TABLES[table]
+                session.add_all(model(run_id=entry["run_id"], system_id=entry["system_id"], **r) for r in items)
             session.commit()
 
     def evidence(self, run_id: str) -> dict:

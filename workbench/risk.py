@@ -181,6 +181,21 @@ def _assess_in(answers: RiskAssessmentAnswers, workspace) -> RiskAssessmentResul
     return assess(answers, workspace.config.risk_criteria)
 
 
+def _index(results: dict) -> dict[str, list[dict]]:
+    """One register row per assessed risk."""
+    rows = []
+    for a in results["risks"]:
+        r = a["risk"]
+        rows.append({"risk_id": r["id"], "title": r["title"], "risk_source": r["risk_source"],
+                     "inherent_score": a["inherent"]["score"], "inherent_band": a["inherent"]["band"],
+                     "residual_score": a["residual"]["score"], "residual_band": a["residual"]["band"],
+                     "treatment": r["treatment"], "owner": r["owner"],
+                     "due_date": date.fromisoformat(r["due_date"]),
+                     "above_appetite": a["above_appetite"],
+                     "controls": r["existing_controls"] + r["planned_controls"]})
+    return {"risks": rows}
+
+
 PROCESS = Process(
     name="risk-assessment",
     code="ra",
@@ -191,4 +206,5 @@ PROCESS = Process(
     assess=_assess_in,
     report="workbench.risk_report",
     form="workbench.risk_form:RiskAssessmentForm",
+    index=_index,
 )
