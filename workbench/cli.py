@@ -89,13 +89,10 @@ def system() -> None:
 @click.option("--tier", required=True, help="One of the tiers in the configuration.")
 def system_add(workspace_path: Path | None, **fields) -> None:
     """Register one AI system."""
-    from .systems import parse_systems
-
     ws = _workspace(workspace_path)
     fields["id"] = fields.pop("system_id")
-    fields = {k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}
-    added = ws.register.add_systems(parse_systems([fields], ws.validation_context()))
-    click.echo(f"registered {added[0].id}")
+    added = ws.add_system({k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()})
+    click.echo(f"registered {added.id}")
 
 
 @system.command("import")
@@ -103,10 +100,10 @@ def system_add(workspace_path: Path | None, **fields) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def system_import(workspace_path: Path | None, file: Path) -> None:
     """Register every system in a YAML or CSV FILE (all or none)."""
-    from .systems import parse_systems, read_systems_file
+    from .systems import read_systems_file
 
     ws = _workspace(workspace_path)
-    added = ws.register.add_systems(parse_systems(read_systems_file(file), ws.validation_context()))
+    added = ws.add_systems(read_systems_file(file))
     click.echo(f"registered {len(added)} systems: {', '.join(s.id for s in added)}")
 
 

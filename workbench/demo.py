@@ -10,7 +10,6 @@ import yaml
 from .config import default_configuration
 from .exceptions import WorkspaceError
 from .pipeline import Evidence, run_process
-from .systems import AISystem
 from .workspace import CONFIG_FILE, Workspace, init_workspace
 
 MARKER = ".workbench-demo"
@@ -140,8 +139,7 @@ def run_demo(path: str | Path, replace: bool = False, progress=print) -> list[Ev
         shutil.rmtree(root)
     workspace = init_workspace(root, config=demo_configuration())
     (root / MARKER).write_text("created by 'workbench demo'\n")
-    context = workspace.validation_context()
-    workspace.register.add_systems(AISystem.model_validate(s, context=context) for s in SYSTEMS)
+    workspace.add_systems(SYSTEMS)
     examples = root / "examples"
     examples.mkdir()
     (examples / "systems.yaml").write_text(yaml.safe_dump({"systems": SYSTEMS}, sort_keys=False))

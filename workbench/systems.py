@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .exceptions import InputError, Problem
 from .validate import MAX_ANSWERS_BYTES, Slug, problems_from
@@ -42,7 +42,7 @@ class AISystem(BaseModel):
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):
-            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+            return [part.strip() for part in value.split(";") if part.strip()]
         return value
 
     @field_validator(*LIST_FIELDS)
@@ -73,7 +73,7 @@ class AISystem(BaseModel):
 def read_systems_file(path: str | Path) -> list[dict]:
     """Read raw system records from a YAML file (a list, or ``systems:``) or a CSV file.
 
-    CSV list columns (stakeholders, personal data categories) separate items with ``;``.
+    List fields given as text (CSV cells) separate items with ``;``.
     """
     path = Path(path)
     if not path.is_file():
@@ -106,9 +106,8 @@ def parse_systems(rows: list[dict], context: dict) -> list[AISystem]:
     for i, row in enumerate(rows):
         try:
             systems.append(AISystem.model_validate(row, context=context))
-        except ValueError as err:
-            problems.extend(problems_from(err, prefix=f"systems[{i}].") if hasattr(err, "errors")
-                            else [Problem(f"systems[{i}]", row, str(err))])
+        except ValidationError as err:
+            problems.extend(problems_from(err, prefix=f"systems[{i}]."))
     ids = [s.id for s in systems]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(Problem("id", dup, "appears more than once in the file"))

@@ -93,6 +93,18 @@ class Workspace:
             "criteria": self.config.risk_criteria,
         }
 
+    def add_system(self, record: dict):
+        """Validate one system record against this configuration (owner, tier) and register it."""
+        from .systems import AISystem
+
+        return self.register.add_system(model_from(AISystem, record, self.validation_context(), what="system"))
+
+    def add_systems(self, records: list[dict]) -> list:
+        """Validate system records against this configuration (owners, tiers) and register them."""
+        from .systems import parse_systems
+
+        return self.register.add_systems(parse_systems(records, self.validation_context()))
+
     def frame(self, table: str):
         """A register table as a pandas DataFrame."""
         return self.register.frame(table)

@@ -73,7 +73,7 @@ class ContentPack(BaseModel):
                 raise ValueError(f"{name}: duplicate IDs {dupes}")
         area_ids = {a.id for a in self.areas}
         for control in self.controls:
-            if not CONTROL_ID.match(control.id):
+            if not CONTROL_ID.fullmatch(control.id):
                 raise ValueError(f"controls: {control.id!r} is not an Annex A control ID like A.6.2.4")
             if control.area not in area_ids:
                 raise ValueError(f"controls: {control.id} names unknown area {control.area!r}")
