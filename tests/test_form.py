@@ -76,14 +76,14 @@ def test_add_and_remove_risks(workspace):
 
 def test_draft_is_saved_as_you_type_and_restored(workspace, answers):
     form = RiskAssessmentForm(workspace, system_id="credit-scoring", assessor="amara")
-    form.header["scope"].widget.value = "Model v4.2"
+    form.scope.widget.value = "Model v4.2"
     fill(form.risks[0], answers["risks"][0])
     saved = json.loads(draft_path(workspace, "risk-assessment", "credit-scoring").read_text())
     assert saved["data"]["risks"][0]["title"] == "Unfair declines for protected groups"
 
     again = RiskAssessmentForm(workspace, system_id="credit-scoring")
     assert "restored" in again.status.value
-    assert again.header["scope"].value == "Model v4.2"
+    assert again.scope.value == "Model v4.2"
     assert again.header["assessor"].value == "amara"
     assert again.risks[0].data() == form.risks[0].data()
 
@@ -99,7 +99,7 @@ def test_drafts_are_per_system(workspace, answers):
 
 def test_submit_with_problems_archives_nothing_and_marks_fields(workspace):
     form = RiskAssessmentForm(workspace, system_id="credit-scoring", assessor="amara")
-    form.header["scope"].widget.value = "scope"
+    form.scope.widget.value = "scope"
     form.risks[0].fields["title"].widget.value = "Only a title"
     assert form.submit() is None
     assert "Not submitted" in form.outcome.value
@@ -111,7 +111,7 @@ def test_submit_with_problems_archives_nothing_and_marks_fields(workspace):
 @pytest.mark.kernel
 def test_submit_runs_the_pipeline_and_links_the_evidence(workspace, answers):
     form = RiskAssessmentForm(workspace, system_id="credit-scoring", assessor="amara")
-    form.header["scope"].widget.value = answers["scope"]
+    form.scope.widget.value = answers["scope"]
     fill(form.risks[0], answers["risks"][0])
     form.add.click()
     fill(form.risks[1], answers["risks"][1])

@@ -170,3 +170,180 @@ def submit_outcome(evidence=None, error: Exception | None = None) -> str:
         return (f'<p role="alert" style="color:#b00020">The run failed: {esc(error.ename)}: {esc(error.evalue)}. '
                 f"The partial notebook is kept at <code>{esc(error.notebook_path)}</code>.</p>")
     return f'<p role="alert" style="color:#b00020">Not submitted: {esc(error)}</p>'
+
+
+class ProcessForm:
+    """The frame every process form shares: who, which system, when; the process's own body;
+    drafts saved as the person types; and Submit through the same pipeline as the CLI.
+
+    A subclass sets ``process`` and ``body_title`` and implements :meth:`build`,
+    :meth:`answers`, :meth:`load`, :meth:`clear`, :meth:`validate_body` and :meth:`place`.
+    """
+
+    process = ""
+    body_title = "Answers"
+
+    def __init__(self, workspace, system_id: str = "", period: str = "", assessor: str = ""):
+        from .request import current_user
+
+        self.workspace = workspace
+        self.context = workspace.validation_context()
+        self.systems = {s.id: s for s in workspace.register.systems()}
+        self.status = w.HTML()
+        self.drafts = DraftKeeper(workspace, self.process, self.status)
+        assessors = [(f"{p.name} ({p.id})", p.id) for p in workspace.config.people_with("assessor")]
+        self.header: dict[str, Field] = {f.key: f for f in (
+            choice("system", "AI system", [(f"{s.name} ({s.id})", s.id) for s in self.systems.values()],
+                   required=True),
+            choice("assessor", "Assessor", assessors, required=True),
+            text("period", "Period (e.g. 2026-Q4)", value=period),
+            day("effective_date", "Effective date"),
+        )}
+        self.submit_button = w.Button(description="Submit", icon="check", button_style="success",
+                                      tooltip="Validate, run headless on a clean kernel, archive the evidence")
+        self.submit_button.on_click(lambda _b: self.submit())
+        self.progress = w.IntProgress(value=0, min=0, max=3, description="Progress",
+                                      layout=w.Layout(visibility="hidden"))
+        self.outcome = w.HTML()
+        self.summary = w.HTML()
+        body = self.build()
+        self.widget = w.VBox([
+            w.HTML("<h3>1. Assessment</h3><p><small>Fields marked * are required.</small></p>"),
+            *[f.box for f in self.header.values()],
+            w.HTML(f"<h3>2. {esc(self.body_title)}</h3>"), *body,
+            w.HTML("<h3>3. Submit</h3>"), self.summary, self.submit_button, self.progress, self.outcome,
+            self.status,
+        ])
+        who = assessor or current_user()
+        if who in [v for _, v in assessors]:
+            self.header["assessor"].value = who
+        for key, field in self.header.items():
+            field.widget.observe(self._system_changed if key == "system" else (lambda _c: self.changed()),
+                                 names="value")
+        if system_id in self.systems:
+            self.header["system"].value = system_id
+
+    # hooks for the process
+
+    def build(self) -> list[w.Widget]:
+        """Create the body's widgets (section 2)."""
+        raise NotImplementedError
+
+    def answers(self) -> dict:
+        """The answers as typed so far (not yet validated)."""
+        raise NotImplementedError
+
+    def load(self, data: dict) -> None:
+        """Fill the body from a draft's answers."""
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        """Empty the body (another system was chosen)."""
+        raise NotImplementedError
+
+    def validate_body(self) -> int:
+        """Validate the body field by field; return how many problems are shown."""
+        raise NotImplementedError
+
+    def place(self, problems: list[Problem]) -> list[Problem]:
+        """Show answer problems next to their fields; return those that belong to no field."""
+        raise NotImplementedError
+
+    # shared behaviour
+
+    def show(self) -> None:
+        """Display the form in the notebook."""
+        from IPython.display import display
+
+        display(self.widget)
+
+    @property
+    def system_id(self) -> str:
+        return self.header["system"].value or ""
+
+    @property
+    def system(self):
+        return self.systems.get(self.system_id)
+
+    def state(self) -> dict:
+        """Everything the draft keeps: header fields and answers."""
+        return {"assessor": self.header["assessor"].value, "period": self.header["period"].value,
+                "effective_date": self.header["effective_date"].value, **self.answers()}
+
+    def _system_changed(self, _change=None) -> None:
+        self.drafts.paused = True
+        try:
+            self.clear()
+            draft = self.drafts.load(self.system_id) or {}
+            for key in ("assessor", "period", "effective_date"):
+                if draft.get(key):
+                    self.header[key].value = draft[key]
+            self.load(draft)
+        finally:
+            self.drafts.paused = False
+        self.validate()
+
+    def changed(self) -> None:
+        """React to any edit: refresh the summary and save the draft."""
+        if self.drafts.paused:
+            return
+        self.summarise()
+        self.drafts.save(self.system_id, self.state())
+
+    def summarise(self) -> None:
+        """Refresh the line above Submit."""
+        bad = sum(1 for f in self.fields() if f.problem)
+        self.summary.value = ("<p>" + (f'<span style="color:#b00020">{bad} field(s) with problems</span>'
+                                       if bad else "No problems shown.") + "</p>")
+
+    def fields(self) -> list[Field]:
+        """Every field of the form."""
+        return list(self.header.values())
+
+    def validate(self) -> int:
+        """Validate every field; return how many problems are shown."""
+        count = self.validate_body()
+        for key in ("system", "assessor"):
+            missing = not self.header[key].value
+            self.header[key].show("is required" if missing else "")
+            count += missing
+        self.summarise()
+        return count
+
+    def submit(self):
+        """Validate everything, then run, render and archive through the same pipeline as the CLI.
+
+        Returns the archived evidence, or ``None`` when the input had problems or the run failed.
+        """
+        from .pipeline import execute_request
+        from .request import build_request
+
+        self.outcome.value = ""
+        self.progress.layout.visibility = "visible"
+        self.progress.value, self.progress.description = 1, "Validating"
+        try:
+            request = build_request(self.workspace, self.process, self.system_id, self.answers(),
+                                    period=self.header["period"].value,
+                                    assessor=self.header["assessor"].value or "",
+                                    effective_date=self.header["effective_date"].value or "")
+        except InputError as err:
+            for p in self.place(err.problems):
+                if p.field in self.header:
+                    self.header[p.field].show(p.message)
+            self.summarise()
+            self.progress.layout.visibility = "hidden"
+            self.outcome.value = submit_outcome(error=err)
+            return None
+        self.progress.value, self.progress.description = 2, "Running"
+        self.submit_button.disabled = True
+        try:
+            evidence = execute_request(self.workspace, request)
+        except Exception as err:  # shown to the person; a failed run is already recorded
+            self.outcome.value = submit_outcome(error=err)
+            return None
+        finally:
+            self.submit_button.disabled = False
+            self.progress.layout.visibility = "hidden"
+        self.progress.value, self.progress.description = 3, "Archived"
+        self.outcome.value = submit_outcome(evidence)
+        return evidence

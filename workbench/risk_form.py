@@ -6,10 +6,7 @@ import ipywidgets as w
 from pydantic import ValidationError
 
 from .display import esc
-from .exceptions import InputError
-from .form import DraftKeeper, Field, choice, day, many, show_problems, submit_outcome, tags, text
-from .pipeline import execute_request
-from .request import build_request, current_user
+from .form import Field, ProcessForm, choice, day, many, show_problems, tags, text
 from .risk import TREATMENTS, Risk
 from .validate import problems_from
 
@@ -85,7 +82,7 @@ class RiskEditor:
         return []
 
 
-class RiskAssessmentForm:
+class RiskAssessmentForm(ProcessForm):
     """The widget form of the AI risk assessment for one system.
 
     Parameters
@@ -96,55 +93,21 @@ class RiskAssessmentForm:
         Values to start with (from the template's parameters).
     """
 
-    def __init__(self, workspace, system_id: str = "", period: str = "", assessor: str = ""):
-        self.workspace = workspace
-        self.context = workspace.validation_context()
-        systems = workspace.register.systems()
-        self.stakeholders: list[str] = []
-        self.status = w.HTML()
-        self.drafts = DraftKeeper(workspace, PROCESS, self.status)
-        assessors = [(f"{p.name} ({p.id})", p.id) for p in workspace.config.people_with("assessor")]
-        self.header: dict[str, Field] = {f.key: f for f in (
-            choice("system", "AI system", [(f"{s.name} ({s.id})", s.id) for s in systems], required=True),
-            choice("assessor", "Assessor", assessors, required=True),
-            text("period", "Period (e.g. 2026-Q4)", value=period),
-            day("effective_date", "Effective date"),
-            text("scope", "Scope of the assessment", required=True, area=True),
-        )}
+    process = PROCESS
+    body_title = "Risks"
+
+    def build(self) -> list[w.Widget]:
+        self.scope = text("scope", "Scope of the assessment", required=True, area=True)
+        self.scope.widget.observe(lambda _c: self.changed(), names="value")
         self.risks: list[RiskEditor] = []
         self.accordion = w.Accordion()
         self.add = w.Button(description="Add risk", icon="plus", button_style="info")
         self.add.on_click(lambda _b: self.add_risk())
-        self.submit_button = w.Button(description="Submit", icon="check", button_style="success",
-                                      tooltip="Validate, run headless on a clean kernel, archive the evidence")
-        self.submit_button.on_click(lambda _b: self.submit())
-        self.progress = w.IntProgress(value=0, min=0, max=3, description="Progress", layout=w.Layout(visibility="hidden"))
-        self.outcome = w.HTML()
-        self.summary = w.HTML()
-        self.widget = w.VBox([
-            w.HTML("<h3>1. Assessment</h3><p><small>Fields marked * are required.</small></p>"),
-            *[f.box for f in self.header.values()],
-            w.HTML("<h3>2. Risks</h3>"), self.accordion, self.add,
-            w.HTML("<h3>3. Submit</h3>"), self.summary, self.submit_button, self.progress, self.outcome,
-            self.status,
-        ])
-        if assessor in dict((v, k) for k, v in assessors):
-            self.header["assessor"].value = assessor
-        elif current_user() in [v for _, v in assessors]:
-            self.header["assessor"].value = current_user()
-        for key, field in self.header.items():
-            field.widget.observe(self._system_changed if key == "system" else (lambda _c: self.changed()),
-                                 names="value")
-        if system_id in [s.id for s in systems]:
-            self.header["system"].value = system_id
+        return [self.scope.box, self.accordion, self.add]
 
-    # building
-
-    def show(self) -> None:
-        """Display the form in the notebook."""
-        from IPython.display import display
-
-        display(self.widget)
+    @property
+    def stakeholders(self) -> list[str]:
+        return list(self.system.affected_stakeholders) if self.system else []
 
     def add_risk(self, data: dict | None = None) -> RiskEditor:
         """Append a risk editor, filled from ``data`` if given."""
@@ -178,113 +141,47 @@ class RiskAssessmentForm:
         for i, editor in enumerate(self.risks):
             self.accordion.set_title(i, editor.title)
 
-    # state
-
-    @property
-    def system_id(self) -> str:
-        return self.header["system"].value or ""
-
     def answers(self) -> dict:
-        """The answers as typed so far (not yet validated)."""
-        return {"scope": self.header["scope"].value, "risks": [e.data() for e in self.risks]}
+        return {"scope": self.scope.value, "risks": [e.data() for e in self.risks]}
 
-    def state(self) -> dict:
-        """Everything the draft keeps: header fields and answers."""
-        return {"assessor": self.header["assessor"].value, "period": self.header["period"].value,
-                "effective_date": self.header["effective_date"].value, **self.answers()}
+    def clear(self) -> None:
+        self.risks.clear()
+        self.scope.value = ""
+        self._refresh_accordion()
 
-    def _system_changed(self, _change=None) -> None:
-        self.drafts.paused = True
-        try:
-            for editor in list(self.risks):
-                self.risks.remove(editor)
-            system = next((s for s in self.workspace.register.systems() if s.id == self.system_id), None)
-            self.stakeholders = list(system.affected_stakeholders) if system else []
-            draft = self.drafts.load(self.system_id) or {}
-            for key in ("assessor", "period", "effective_date", "scope"):
-                if draft.get(key):
-                    self.header[key].value = draft[key]
-            for risk in draft.get("risks", []):
-                self.add_risk(risk)
-            if not self.risks and self.system_id:
-                self.add_risk()
-            self._refresh_accordion()
-        finally:
-            self.drafts.paused = False
-        self.validate()
+    def load(self, data: dict) -> None:
+        if data.get("scope"):
+            self.scope.value = data["scope"]
+        for risk in data.get("risks", []):
+            self.add_risk(risk)
+        if not self.risks and self.system_id:
+            self.add_risk()
+        self._refresh_accordion()
 
     def changed(self, editor: RiskEditor | None = None) -> None:
-        """React to any edit: validate what changed and save the draft."""
+        """React to any edit: validate the risk that changed, then save the draft."""
         if self.drafts.paused:
             return
         if editor is not None and editor in self.risks:
             editor.validate(self.context)
             self.accordion.set_title(self.risks.index(editor), editor.title)
-        self._summarise()
-        self.drafts.save(self.system_id, self.state())
+        super().changed()
 
-    def validate(self) -> int:
-        """Validate every field; return how many problems are shown."""
-        count = sum(len(e.validate(self.context)) for e in self.risks)
-        header_problems = []
-        if not self.system_id:
-            header_problems.append(("system", "is required"))
-        if not self.header["assessor"].value:
-            header_problems.append(("assessor", "is required"))
-        if not self.header["scope"].value:
-            header_problems.append(("scope", "is required"))
-        for key, field in self.header.items():
-            field.show(next((m for k, m in header_problems if k == key), ""))
-        self._summarise()
-        return count + len(header_problems)
+    def fields(self) -> list[Field]:
+        return super().fields() + [self.scope] + [f for e in self.risks for f in e.fields.values()]
 
-    def _summarise(self) -> None:
+    def summarise(self) -> None:
         bad = sum(1 for e in self.risks if any(f.problem for f in e.fields.values()) or e.level.value.startswith("<p role"))
         self.summary.value = (f"<p>{len(self.risks)} risk(s); "
                               + (f'<span style="color:#b00020">{bad} with problems</span>' if bad else "no problems shown")
                               + "</p>")
 
-    # submit
+    def validate_body(self) -> int:
+        self.scope.show("" if self.scope.value else "is required")
+        return sum(len(e.validate(self.context)) for e in self.risks) + (not self.scope.value)
 
-    def submit(self):
-        """Validate everything, then run, render and archive through the same pipeline as the CLI.
-
-        Returns the archived evidence, or ``None`` when the input had problems or the run failed.
-        """
-        self.outcome.value = ""
-        self.progress.layout.visibility = "visible"
-        self.progress.value = 1
-        self.progress.description = "Validating"
-        effective = self.header["effective_date"].value or ""
-        try:
-            request = build_request(self.workspace, PROCESS, self.system_id, self.answers(),
-                                    period=self.header["period"].value, assessor=self.header["assessor"].value or "",
-                                    effective_date=effective)
-        except InputError as err:
-            self._place(err)
-            self.progress.layout.visibility = "hidden"
-            self.outcome.value = submit_outcome(error=err)
-            return None
-        self.progress.value, self.progress.description = 2, "Running"
-        self.submit_button.disabled = True
-        try:
-            evidence = execute_request(self.workspace, request)
-        except Exception as err:  # shown to the person; the failed run is already recorded
-            self.outcome.value = submit_outcome(error=err)
-            return None
-        finally:
-            self.submit_button.disabled = False
-            self.progress.layout.visibility = "hidden"
-        self.progress.value, self.progress.description = 3, "Archived"
-        self.outcome.value = submit_outcome(evidence)
-        return evidence
-
-    def _place(self, err: InputError) -> None:
-        rest = show_problems({"scope": self.header["scope"]}, err.problems)
-        header = {"system": "system", "period": "period", "assessor": "assessor", "effective_date": "effective_date"}
+    def place(self, problems: list) -> list:
+        rest = show_problems({"scope": self.scope}, problems)
         for i, editor in enumerate(self.risks):
             rest = show_problems(editor.fields, rest, prefix=f"risks[{i}].")
-        for p in rest:
-            if p.field in header:
-                self.header[header[p.field]].show(p.message)
-        self._summarise()
+        return rest
