@@ -72,6 +72,24 @@ def entry_hash(entry: dict) -> str:
     return hashlib.sha256(canonical_json({k: v for k, v in entry.items() if k != "hash"})).hexdigest()
 
 
+def append_entry(evidence_dir: Path, entry: dict) -> dict:
+    """Append a ledger entry that archives no files (a sign-off, an action update, a failed run).
+
+    ``seq``, ``prev`` and ``hash`` are added here, under the archive's lock.
+    """
+    evidence_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(evidence_dir):
+        return _chain(evidence_dir, entry)
+
+
+def _chain(evidence_dir: Path, entry: dict) -> dict:
+    previous = ledger_entries(evidence_dir)
+    entry = {**entry, "seq": len(previous) + 1, "prev": previous[-1]["hash"] if previous else GENESIS}
+    entry["hash"] = entry_hash(entry)
+    _append(evidence_dir / LEDGER_FILE, canonical_json(entry) + b"\n")
+    return entry
+
+
 def archive_run(evidence_dir: Path, staging: Path, relative: str, entry: dict) -> dict:
     """Move a staged run into the archive and append its ledger entry.
 
@@ -84,7 +102,7 @@ def archive_run(evidence_dir: Path, staging: Path, relative: str, entry: dict) -
     relative : str
         Where the run goes, relative to ``evidence_dir`` (``system/process/run_id``).
     entry : dict
-        The ledger entry's facts; ``files``, ``seq``, ``prev`` and ``hash`` are added here.
+        The ledger entry's facts; ``path``, ``files``, ``seq``, ``prev`` and ``hash`` are added here.
 
     Returns
     -------
@@ -96,17 +114,13 @@ def archive_run(evidence_dir: Path, staging: Path, relative: str, entry: dict) -
     with _locked(evidence_dir):
         if target.exists():
             raise FileExistsError(f"evidence {relative} already exists; archived runs are never overwritten")
-        previous = ledger_entries(evidence_dir)
-        entry = {**entry, "path": relative, "files": files, "seq": len(previous) + 1,
-                 "prev": previous[-1]["hash"] if previous else GENESIS}
-        entry["hash"] = entry_hash(entry)
         target.parent.mkdir(parents=True, exist_ok=True)
         for name in files:
             with open(staging / name, "rb") as handle:
                 os.fsync(handle.fileno())
         os.rename(staging, target)
         _fsync_dir(target.parent)
-        _append(evidence_dir / LEDGER_FILE, canonical_json(entry) + b"\n")
+        entry = _chain(evidence_dir, {**entry, "path": relative, "files": files})
         manifest = "".join(f"{digest}  {relative}/{name}\n" for name, digest in files.items())
         _append(evidence_dir / MANIFEST_FILE, manifest.encode())
     return entry
