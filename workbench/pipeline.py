@@ -104,7 +104,10 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
+    relative = f"{request.system.id}/{request.process.name}/{run_id}"
     nb.metadata["workbench"] = provenance
+    nb.metadata["papermill"].update(input_path=f"notebooks/{request.process.notebook}",
+                                    output_path=f"evidence/{relative}/{NOTEBOOK_FILE}")
     nb.metadata["title"] = f"{request.process.title}: {request.system.name}"
     write_atomic(staging / NOTEBOOK_FILE, nbformat.writes(nb).encode())
     record = {**_facts(request, run_id), "answers": request.answers_json, "results": results}
@@ -112,7 +115,6 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
     hashes = {name: sha256_file(staging / name) for name in (NOTEBOOK_FILE, RESULTS_FILE)}
     write_atomic(staging / HTML_FILE, render_html(nb, hashes).encode())
 
-    relative = f"{request.system.id}/{request.process.name}/{run_id}"
     entry = archive_run(workspace.evidence_dir, staging, relative, {
         "kind": "evidence", **_facts(request, run_id), "status": "submitted",
         "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
