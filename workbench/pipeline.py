@@ -106,8 +106,7 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
 
     relative = f"{request.system.id}/{request.process.name}/{run_id}"
     nb.metadata["workbench"] = provenance
-    nb.metadata["papermill"].update(input_path=f"notebooks/{request.process.notebook}",
-                                    output_path=f"evidence/{relative}/{NOTEBOOK_FILE}")
+    nb.metadata["papermill"]["output_path"] = f"evidence/{relative}/{NOTEBOOK_FILE}"
     nb.metadata["title"] = f"{request.process.title}: {request.system.name}"
     write_atomic(staging / NOTEBOOK_FILE, nbformat.writes(nb).encode())
     record = {**_facts(request, run_id), "answers": request.answers_json, "results": results}
