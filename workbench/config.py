@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .validate import Slug
 
@@ -129,6 +129,29 @@ class RiskCriteria(_Strict):
         return "Risk score = likelihood × impact (1 to 25); the score falls into exactly one band."
 
 
+class ReviewPolicy(_Strict):
+    """When AI systems are assessed again: an interval per tier, and events that make a review due early."""
+
+    interval_months: dict[str, int] = Field(
+        default_factory=lambda: {"high": 3, "medium": 6, "low": 12},
+        description="months between reviews, per tier")
+    grace_days: int = Field(default=14, ge=0, le=365, description="days after the due date before a review is overdue")
+    processes: list[Slug] = Field(default_factory=lambda: ["risk-assessment"], min_length=1,
+                                  description="the processes a periodic review runs for each system")
+    triggers: list[Slug] = Field(default_factory=lambda: ["new-model-version", "new-dataset", "incident"],
+                                 description="event kinds that make a review due at once")
+    reviewer: Slug | Literal[""] = Field(default="", description="person id recorded as assessor of scheduled runs; "
+                                                    "empty: the assessor of the answers carried forward")
+
+    @field_validator("interval_months")
+    @classmethod
+    def _positive(cls, value: dict[str, int]) -> dict[str, int]:
+        for tier, months in value.items():
+            if not 1 <= months <= 60:
+                raise ValueError(f"interval for tier {tier!r} must be 1 to 60 months")
+        return value
+
+
 class Configuration(_Strict):
     """Everything about an organisation's AIMS that the workbench needs, kept in the workspace."""
 
@@ -136,6 +159,7 @@ class Configuration(_Strict):
     people: list[Person] = Field(min_length=1)
     tiers: list[Slug] = Field(default_factory=lambda: ["high", "medium", "low"], min_length=1)
     risk_criteria: RiskCriteria
+    review: ReviewPolicy = Field(default_factory=ReviewPolicy)
     register_url: str = Field(default="", description="SQLAlchemy URL; empty: register.db in the workspace")
 
     @model_validator(mode="after")
@@ -144,6 +168,11 @@ class Configuration(_Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"people: duplicate ids {dupes}")
+        missing = [t for t in self.tiers if t not in self.review.interval_months]
+        if missing:
+            raise ValueError(f"review.interval_months has no interval for tier(s) {', '.join(missing)}")
+        if self.review.reviewer and self.review.reviewer not in ids:
+            raise ValueError(f"review.reviewer {self.review.reviewer!r} is not a person; allowed: {', '.join(ids)}")
         return self
 
     def person(self, person_id: str) -> Person:
@@ -187,5 +216,8 @@ def default_configuration(organisation: str) -> dict:
             "appetite": "Medium",
             "acceptance_role": "top_management",
         },
+        "review": {"interval_months": {"high": 3, "medium": 6, "low": 12}, "grace_days": 14,
+                   "processes": ["risk-assessment"], "triggers": ["new-model-version", "new-dataset", "incident"],
+                   "reviewer": ""},
         "register_url": "",
     }

@@ -17,6 +17,7 @@ import nbformat
 
 from . import __version__
 from .archive import archive_run, keep_failed, sha256_file, write_atomic
+from .compare import changes, compared_record
 from .exceptions import RunError
 from .render import render_html
 from .request import RunRequest, build_request
@@ -110,9 +111,10 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
     nb.metadata["title"] = f"{request.process.title}: {request.system.name}"
     write_atomic(staging / NOTEBOOK_FILE, nbformat.writes(nb).encode())
     record = {**_facts(request, run_id), "answers": request.answers_json, "results": results}
+    record.update(_comparison(workspace, request, record))
     write_atomic(staging / RESULTS_FILE, json.dumps(record, indent=1, ensure_ascii=False, allow_nan=False).encode())
     hashes = {name: sha256_file(staging / name) for name in (NOTEBOOK_FILE, RESULTS_FILE)}
-    write_atomic(staging / HTML_FILE, render_html(nb, hashes).encode())
+    write_atomic(staging / HTML_FILE, render_html(nb, hashes, record.get("previous"), record.get("changes")).encode())
 
     entry = archive_run(workspace.evidence_dir, staging, relative, {
         "kind": "evidence", **_facts(request, run_id), "status": "submitted",
@@ -135,6 +137,23 @@ def prepare_notebook(workspace: Workspace, process: str, system_id: str) -> Path
         workspace.drafts_dir.mkdir(exist_ok=True)
         prepare(notebooks_dir() / proc.notebook, target, {"workspace": str(workspace.root), "system_id": system.id})
     return target
+
+
+def read_record(workspace: Workspace, evidence: dict) -> dict:
+    """The results.json of an archived evidence record."""
+    return json.loads((workspace.evidence_dir / evidence["path"] / RESULTS_FILE).read_text(encoding="utf-8"))
+
+
+def _comparison(workspace: Workspace, request: RunRequest, record: dict) -> dict:
+    """The previous version of this system's process record and what changed since it."""
+    previous = workspace.register.latest_evidence(request.system.id, request.process.name)
+    if previous is None:
+        return {}
+    before = read_record(workspace, previous)
+    return {"previous": {"run_id": previous["run_id"], "status": previous["status"],
+                         "effective_date": previous["effective_date"].isoformat(),
+                         "href": f"../{previous['run_id']}/{HTML_FILE}"},
+            "changes": changes(compared_record(before), compared_record(record))}
 
 
 def _facts(request: RunRequest, run_id: str) -> dict:

@@ -72,7 +72,17 @@ class RiskRow(Base):
     controls: Mapped[list] = mapped_column(JSON)
 
 
-TABLES = {"systems": SystemRow, "evidence": EvidenceRow, "risks": RiskRow}
+class EventRow(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    system_id: Mapped[str] = mapped_column(ForeignKey("systems.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+TABLES = {"systems": SystemRow, "evidence": EvidenceRow, "risks": RiskRow, "events": EventRow}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -168,6 +178,34 @@ class Register:
             query = query.where(EvidenceRow.process == process)
         with Session(self.engine) as session:
             return [_fields(r, EvidenceRow.__table__.columns.keys()) for r in session.scalars(query)]
+
+    # events that make a review due early
+
+    def add_event(self, system_id: str, kind: str, occurred_on: date, note: str = "") -> dict:
+        """Record an event (a new model version, a new dataset, an incident) for a system."""
+        self.system(system_id)
+        row = EventRow(system_id=system_id, kind=kind, occurred_on=occurred_on, note=note,
+                       recorded_at=datetime.now(timezone.utc))
+        with Session(self.engine) as session:
+            session.add(row)
+            session.commit()
+            return _fields(row, EventRow.__table__.columns.keys())
+
+    def events(self, system_id: str | None = None) -> list[dict]:
+        """Recorded events, oldest first."""
+        query = select(EventRow).order_by(EventRow.occurred_on, EventRow.id)
+        if system_id:
+            query = query.where(EventRow.system_id == system_id)
+        with Session(self.engine) as session:
+            return [_fields(r, EventRow.__table__.columns.keys()) for r in session.scalars(query)]
+
+    def latest_evidence(self, system_id: str, process: str) -> dict | None:
+        """The version a new run compares with and carries forward: the latest approved record,
+        else the latest record that did not fail (by effective date, then recording time)."""
+        records = [r for r in self.evidence_list(system_id, process) if r["status"] != "failed"]
+        approved = [r for r in records if r["status"] == "approved"]
+        pool = approved or records
+        return max(pool, key=lambda r: (r["effective_date"], r["recorded_at"]), default=None)
 
     def frame(self, table: str):
         """Return a register table as a pandas DataFrame (``systems``, ``evidence``, ``risks``)."""

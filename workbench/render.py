@@ -40,10 +40,14 @@ def has_charts(nb) -> bool:
     return any(PLOTLY_MIMETYPE in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
 
 
-def render_html(nb, hashes: dict[str, str]) -> str:
-    """Render ``nb`` with ``templates/evidence``; ``hashes`` (file name -> SHA-256) go on the cover."""
+def render_html(nb, hashes: dict[str, str], previous: dict | None = None, changes: list[dict] | None = None) -> str:
+    """Render ``nb`` with ``templates/evidence``.
+
+    ``hashes`` (file name -> SHA-256) go on the cover; ``previous`` (run id, status, effective date,
+    relative ``href``) and its ``changes`` make the section "Changes since the previous version".
+    """
     charts = has_charts(nb)
     resources = {"workbench": {"hashes": hashes, "plotly_js": plotly_js() if charts else "",
-                               "charts": charts}}
+                               "charts": charts, "previous": previous, "changes": changes or []}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
