@@ -182,7 +182,8 @@ def test_schema_risk_assessment_describes_the_answers():
 def test_schema_configuration():
     schema = json.loads(ok("schema", "configuration").stdout)
     assert schema["title"] == "Configuration"
-    assert list(schema["properties"]) == ["organisation", "people", "tiers", "risk_criteria", "register_url"]
+    assert {"organisation", "people", "tiers", "risk_criteria", "review", "register_url"} <= set(schema["properties"])
+    assert schema["required"] == ["organisation", "people", "risk_criteria"]
     assert "RiskCriteria" in schema["$defs"]
 
 
