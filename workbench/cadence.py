@@ -87,12 +87,12 @@ def review_states(workspace, today: date | None = None, processes: list[str] | N
     today = today or date.today()
     policy = workspace.config.review
     register = workspace.register
-    evidence = register.evidence_list()
-    events = register.events()
-    states = []
-    for system in register.systems():
-        own_events = [e for e in events if e["system_id"] == system.id]
-        for process in processes or policy.processes:
-            records = [r for r in evidence if r["system_id"] == system.id and r["process"] == process]
-            states.append(review_state(system, process, records, own_events, policy, today))
-    return states
+    records: dict[tuple[str, str], list[dict]] = {}
+    for record in register.evidence_list():
+        records.setdefault((record["system_id"], record["process"]), []).append(record)
+    events: dict[str, list[dict]] = {}
+    for event in register.events():
+        events.setdefault(event["system_id"], []).append(event)
+    return [review_state(system, process, records.get((system.id, process), []), events.get(system.id, []),
+                         policy, today)
+            for system in register.systems() for process in processes or policy.processes]

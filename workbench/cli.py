@@ -153,6 +153,94 @@ def run_cmd(workspace_path: Path | None, process: str, system_id: str, answers: 
     click.echo(f"evidence {evidence.run_id}\n  {evidence.html}")
 
 
+@main.command()
+@workspace_option
+@click.option("--due", "mode", flag_value="due", default=True, help="Review what is due or overdue (default).")
+@click.option("--all", "mode", flag_value="all", help="Review every system and process.")
+@click.option("--system", "system_id", default=None, help="Review this system only.")
+@click.option("--period", default="", help="Period the runs speak for, e.g. 2026-Q4 (default: this quarter).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Runs at once.")
+@click.option("--timeout", type=int, default=600, show_default=True, help="Seconds a single cell may run.")
+@click.option("--force", is_flag=True, help="Run even where the period already has evidence.")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the summary as JSON here.")
+@click.option("--no-progress", is_flag=True, help="No progress bar (for logs).")
+def review(workspace_path: Path | None, mode: str, system_id: str | None, period: str, workers: int,
+           timeout: int, force: bool, summary_path: Path | None, no_progress: bool) -> None:
+    """Run every due review headless, archive the evidence, and say what is still overdue.
+
+    Exit status 1 when a run failed, could not run, or a review is still overdue.
+    """
+    from .executor import LocalExecutor
+    from .review import plan_review, run_review, write_summary
+
+    ws = _workspace(workspace_path)
+    jobs, known = plan_review(ws, mode, system_id, period, force, timeout)
+    summary = run_review(ws, jobs, known, LocalExecutor(workers), progress=not no_progress)
+    for o in summary.outcomes:
+        detail = o.evidence or o.error
+        click.echo(f"{o.status:<14} {o.system_id:<24} {o.process:<20} {o.run_id:<30} {detail}")
+    for item in summary.overdue:
+        click.echo(f"{'overdue':<14} {item['system_id']:<24} {item['process']:<20} due {item['due_on']}")
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(summary.counts().items())) or "nothing due"
+    click.echo(f"review {summary.period}: {counts}; {len(summary.overdue)} overdue")
+    if summary_path:
+        write_summary(summary, summary_path)
+    sys.exit(0 if summary.ok else 1)
+
+
+@main.command()
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def status(workspace_path: Path | None, as_json: bool) -> None:
+    """Show when each system's next review is due."""
+    from .cadence import review_states
+
+    states = review_states(_workspace(workspace_path))
+    if as_json:
+        _echo_json([s.as_dict() for s in states])
+        return
+    for s in states:
+        click.echo(f"{s.status:<9} {s.system_id:<24} {s.process:<20} due {str(s.due_on or 'now'):<11} {s.reason}")
+
+
+@main.command()
+@workspace_option
+def index(workspace_path: Path | None) -> None:
+    """Rebuild the portfolio index (evidence/index.html)."""
+    from .portfolio import build_index
+
+    click.echo(build_index(_workspace(workspace_path)))
+
+
+@main.group()
+def event() -> None:
+    """Record events that make a review due early."""
+
+
+@event.command("add")
+@workspace_option
+@click.option("--system", "system_id", required=True)
+@click.option("--kind", required=True, help="One of the triggers in the configuration, e.g. new-model-version.")
+@click.option("--date", "occurred_on", required=True, help="YYYY-MM-DD")
+@click.option("--note", default="")
+def event_add(workspace_path: Path | None, system_id: str, kind: str, occurred_on: str, note: str) -> None:
+    """Record an event for a system."""
+    from datetime import date
+
+    from .exceptions import InputError
+
+    ws = _workspace(workspace_path)
+    if kind not in ws.config.review.triggers:
+        raise InputError.single("kind", kind, f"allowed: {', '.join(ws.config.review.triggers)}")
+    try:
+        day = date.fromisoformat(occurred_on)
+    except ValueError:
+        raise InputError.single("date", occurred_on, "must be a date written YYYY-MM-DD") from None
+    ws.register.add_event(system_id, kind, day, note)
+    click.echo(f"recorded {kind} for {system_id} on {day}")
+
+
 @main.command("notebook")
 @workspace_option
 @click.argument("process")

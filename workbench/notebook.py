@@ -81,4 +81,41 @@ def start(process: str, workspace: str = "", system_id: str = "", answers: Any =
         return TemplateRun(ws, form=form)
     request = build_request(ws, process, system_id, answers, period, assessor, effective_date)
     results = request.process.assess(request.answers, ws)
+    if not run_id:
+        # Run by a scheduler or by hand, not by the workbench: submit a clean run to the archive.
+        from .pipeline import execute_request
+
+        evidence = execute_request(ws, request)
+        print(f"archived as {evidence.run_id}: {evidence.html}")
+        run_id = evidence.run_id
     return TemplateRun(ws, request, results, run_id)
+
+
+def periodic_review(workspace: str = "", mode: str = "due", system_id: str = "", period: str = "",
+                    workers: Any = 1, force: Any = False, timeout: Any = 600):
+    """Run the periodic review from a scheduled notebook; raise if anything failed or is overdue.
+
+    Raising makes the scheduler (jupyter-scheduler, cron around papermill) report the job as failed.
+    """
+    from .executor import LocalExecutor
+    from .review import plan_review, run_review
+
+    workspace, mode, system_id, period, workers, force, timeout = (
+        parameter(v) for v in (workspace, mode, system_id, period, workers, force, timeout))
+    ws = find_workspace(workspace or None)
+    jobs, known = plan_review(ws, mode, system_id or None, period, _flag(force), int(timeout))
+    summary = run_review(ws, jobs, known, LocalExecutor(int(workers)), progress=False)
+    from .display import show_html, table
+
+    show_html(f"<h2>Periodic review {summary.period}</h2>" + table(
+        ("System", "Process", "Outcome", "Run", "Detail"),
+        [(o.system_id, o.process, o.status, o.run_id, o.evidence or o.error) for o in summary.outcomes])
+        + table(("System", "Process", "Due"), [(i["system_id"], i["process"], i["due_on"]) for i in summary.overdue],
+                caption="Still overdue"))
+    if not summary.ok:
+        raise RuntimeError(f"periodic review {summary.period}: {summary.counts()}, {len(summary.overdue)} overdue")
+    return summary
+
+
+def _flag(value: Any) -> bool:
+    return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes")

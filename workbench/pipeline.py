@@ -23,6 +23,7 @@ from .render import render_html
 from .request import RunRequest, build_request
 from .resources import notebooks_dir
 from .run import ExecutionFailed, execute, extract_results, prepare
+from .portfolio import build_index
 from .processes import get_process
 from .validate import require_slug
 from .workspace import Workspace
@@ -57,7 +58,8 @@ def new_run_id(code: str, now: datetime) -> str:
 
 
 def run_process(workspace: Workspace, process: str, system_id: str, answers: Any, period: str = "",
-                assessor: str = "", effective_date: str = "", timeout: int | None = None) -> Evidence:
+                assessor: str = "", effective_date: str = "", timeout: int | None = None,
+                refresh_index: bool = True) -> Evidence:
     """Validate, run, render, archive and register one process run.
 
     Parameters
@@ -75,6 +77,8 @@ def run_process(workspace: Workspace, process: str, system_id: str, answers: Any
         (default: the current user), and the date the assessment speaks for (default: today).
     timeout : int, optional
         Seconds a single cell may run.
+    refresh_index : bool
+        Rebuild the portfolio index afterwards (a batch review rebuilds it once at the end instead).
 
     Raises
     ------
@@ -84,10 +88,11 @@ def run_process(workspace: Workspace, process: str, system_id: str, answers: Any
         The run failed; its partial notebook is kept under ``failed-runs/`` and registered.
     """
     request = build_request(workspace, process, system_id, answers, period, assessor, effective_date)
-    return execute_request(workspace, request, timeout=timeout)
+    return execute_request(workspace, request, timeout=timeout, refresh_index=refresh_index)
 
 
-def execute_request(workspace: Workspace, request: RunRequest, timeout: int | None = None) -> Evidence:
+def execute_request(workspace: Workspace, request: RunRequest, timeout: int | None = None,
+                    refresh_index: bool = True) -> Evidence:
     """Run an already validated request through the rest of the pipeline."""
     now = datetime.now(timezone.utc)
     run_id = new_run_id(request.process.code, now)
@@ -122,6 +127,8 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
         "workbench_version": __version__})
     workspace.register.record_evidence(
         _register_row(request, run_id, now, relative, entry, "submitted"), request.process.index(results))
+    if refresh_index:
+        build_index(workspace)
     return Evidence(run_id, workspace.evidence_dir / relative, entry)
 
 

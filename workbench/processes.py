@@ -41,6 +41,9 @@ class Process:
     index : callable
         ``index(results) -> {table: [row, ...]}``: the register rows a run adds besides its
         evidence record (for example one row per risk).
+    breaches : callable
+        ``breaches(results) -> [message, ...]``: thresholds the results breach; a periodic review
+        opens a nonconformity for each.
     """
 
     name: str
@@ -53,6 +56,7 @@ class Process:
     report: str
     form: str
     index: Callable[[dict], dict[str, list[dict]]] = lambda _results: {}
+    breaches: Callable[[dict], list[str]] = lambda _results: []
 
     def load(self, dotted: str) -> Any:
         """Import ``module`` or ``module:attribute`` named by this process (lazily)."""

@@ -1,0 +1,126 @@
+"""The reviewer's portfolio: one offline index page linking every system's latest evidence.
+
+``evidence/index.html`` lists each system with its tier, the latest evidence per process (by
+relative link, so the evidence folder can be zipped and handed over), its review and approval
+status, and charts of the portfolio's risk posture drawn as inline SVG (no script at all).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timezone
+from html import escape
+
+from . import __version__
+from .archive import write_atomic
+from .cadence import review_states
+from .workspace import Workspace
+
+INDEX_FILE = "index.html"
+RECORD_STATUS = {"submitted": "awaiting approval", "approved": "approved", "rejected": "rejected",
+                 "failed": "failed", None: "no record"}
+CSS = """
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#1b1f24}
+main{max-width:1200px;margin:0 auto;padding:24px 32px 48px}
+h1{font-size:1.6rem;margin:.2rem 0 .6rem}h2{font-size:1.2rem;margin:1.8rem 0 .5rem;border-bottom:2px solid #d0d7de}
+table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
+thead th{background:#f6f8fa;position:sticky;top:0}td.num{text-align:right}
+.s{display:inline-block;padding:0 7px;border-radius:9px;font-size:.8rem;font-weight:600;border:1px solid}
+.s-current,.s-approved{color:#1b5e20;border-color:#1b5e20}.s-due,.s-awaiting{color:#7a4a00;border-color:#7a4a00}
+.s-overdue,.s-failed,.s-rejected{color:#b00020;border-color:#b00020}.s-none{color:#4a5560;border-color:#4a5560}
+.charts{display:flex;flex-wrap:wrap;gap:24px}.muted{color:#4a5560}
+"""
+
+
+def _e(value: object) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _badge(text: str) -> str:
+    kind = {"awaiting approval": "awaiting", "no record": "none"}.get(text, text.split()[0])
+    return f'<span class="s s-{_e(kind)}">{_e(text)}</span>'
+
+
+def svg_bars(title: str, labels: list[str], values: list[int], colours: list[str]) -> str:
+    """A small horizontal bar chart as inline SVG, with a text alternative for screen readers."""
+    width, row, left = 420, 26, 150
+    peak = max(values + [1])
+    height = row * len(labels) + 36
+    bars = []
+    for i, (label, value, colour) in enumerate(zip(labels, values, colours)):
+        y = 28 + i * row
+        length = (width - left - 50) * value / peak
+        bars.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" font-size="13">{_e(label)}</text>'
+                    f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{row - 8}" fill="{_e(colour)}"/>'
+                    f'<text x="{left + length + 6:.1f}" y="{y + 15}" font-size="13">{value}</text>')
+    summary = ", ".join(f"{label}: {value}" for label, value in zip(labels, values))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+            f'aria-label="{_e(title)}: {_e(summary)}"><title>{_e(title)}: {_e(summary)}</title>'
+            f'<text x="0" y="16" font-size="14" font-weight="600">{_e(title)}</text>{"".join(bars)}</svg>')
+
+
+def portfolio_rows(workspace: Workspace, today: date | None = None) -> list[dict]:
+    """One row per (system, process): the facts the index shows."""
+    systems = {s.id: s for s in workspace.register.systems()}
+    latest: dict[tuple[str, str], dict] = {}
+    for record in workspace.register.evidence_list():
+        key = (record["system_id"], record["process"])
+        if record["status"] != "failed" and key not in latest:
+            latest[key] = record
+    rows = []
+    for state in review_states(workspace, today):
+        system = systems[state.system_id]
+        record = latest.get((state.system_id, state.process))
+        rows.append({"system": system, "process": state.process, "state": state, "record": record,
+                     "record_status": RECORD_STATUS.get(state.last_status, state.last_status)})
+    return rows
+
+
+def build_index(workspace: Workspace, today: date | None = None) -> str:
+    """Write ``evidence/index.html`` and return its path."""
+    rows = portfolio_rows(workspace, today)
+    criteria = workspace.config.risk_criteria
+    bands = criteria.band_names()
+    risks = workspace.register.frame("risks")
+    latest_runs = {r["record"]["run_id"] for r in rows if r["record"] and r["process"] == "risk-assessment"}
+    residual = Counter(risks[risks["run_id"].isin(latest_runs)]["residual_band"]) if len(risks) else Counter()
+    states = Counter(r["state"].status for r in rows)
+    charts = [
+        svg_bars("Residual risks by band", bands, [residual.get(b, 0) for b in bands],
+                 [criteria.band(b).colour for b in bands]),
+        svg_bars("Reviews by status", ["current", "due", "overdue"], [states.get(k, 0) for k in ("current", "due", "overdue")],
+                 ["#2e7d32", "#f9a825", "#c62828"]),
+    ]
+    body = []
+    for row in rows:
+        system, state, record = row["system"], row["state"], row["record"]
+        link = (f'<a href="{_e(record["path"])}/evidence.html">{_e(record["run_id"])}</a>'
+                if record else '<span class="muted">none</span>')
+        body.append(
+            f"<tr><td>{_e(system.name)}<br><code>{_e(system.id)}</code></td><td>{_e(system.tier)}</td>"
+            f"<td>{_e(row['process'])}</td><td>{link}</td><td>{_e(state.last_effective or '')}</td>"
+            f"<td>{_e(state.due_on or 'now')}<br><span class='muted'>{_e(state.reason)}</span></td>"
+            f"<td>{_badge(state.status)}</td><td>{_badge(row['record_status'])}</td></tr>")
+    generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    html = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>AI system portfolio | {_e(workspace.config.organisation.name)}</title><style>{CSS}</style></head>
+<body><main>
+<header><p class="muted">{_e(workspace.config.organisation.name)} &middot; AI management system</p>
+<h1>AI system portfolio</h1>
+<p>{len({r['system'].id for r in rows})} AI systems; generated {_e(generated)} by AIMS Workbench {_e(__version__)}.
+Every link is relative: zip this folder and the links still work offline.</p></header>
+<section aria-labelledby="posture"><h2 id="posture">Risk posture</h2><div class="charts">{''.join(charts)}</div></section>
+<section aria-labelledby="systems"><h2 id="systems">Systems and their latest evidence</h2>
+<table><thead><tr><th scope="col">AI system</th><th scope="col">Tier</th><th scope="col">Process</th>
+<th scope="col">Latest evidence</th><th scope="col">Effective</th><th scope="col">Next review due</th>
+<th scope="col">Review</th><th scope="col">Sign-off</th></tr></thead>
+<tbody>{''.join(body)}</tbody></table></section>
+</main></body></html>
+"""
+    path = workspace.evidence_dir / INDEX_FILE
+    workspace.evidence_dir.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, html.encode())
+    return str(path)
