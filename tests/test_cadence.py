@@ -1,0 +1,84 @@
+"""Due computation around every boundary, without kernels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from workbench.cadence import add_months, review_state
+from workbench.config import ReviewPolicy
+from workbench.systems import AISystem
+
+POLICY = ReviewPolicy(interval_months={"high": 3, "medium": 6, "low": 12}, grace_days=14)
+SYSTEM = AISystem(id="credit-scoring", name="Credit", owner="lena", purpose="p", lifecycle_stage="deployment",
+                  deployment_context="c", affected_stakeholders=["applicants"], tier="high")
+
+
+def record(run_id: str, effective: date, status: str = "submitted", hour: int = 9) -> dict:
+    return {"run_id": run_id, "effective_date": effective, "status": status,
+            "recorded_at": datetime(effective.year, effective.month, effective.day, hour, tzinfo=timezone.utc)}
+
+
+def state(today: date, records=(), events=()):
+    return review_state(SYSTEM, "risk-assessment", list(records), list(events), POLICY, today)
+
+
+@pytest.mark.parametrize(("day", "months", "expected"), [
+    (date(2026, 1, 31), 1, date(2026, 2, 28)),
+    (date(2024, 1, 31), 1, date(2024, 2, 29)),
+    (date(2026, 11, 30), 3, date(2027, 2, 28)),
+    (date(2026, 10, 1), 3, date(2027, 1, 1)),
+    (date(2026, 12, 15), 12, date(2027, 12, 15)),
+])
+def test_add_months_clamps_to_the_end_of_the_month(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def test_never_assessed_is_due_now():
+    s = state(date(2026, 11, 27))
+    assert (s.status, s.due_on, s.reason) == ("due", None, "never assessed")
+
+
+@pytest.mark.parametrize(("today", "status"), [
+    (date(2027, 1, 14), "current"),   # the day before the due date
+    (date(2027, 1, 15), "due"),       # the due date
+    (date(2027, 1, 29), "due"),       # the last day of grace (14 days)
+    (date(2027, 1, 30), "overdue"),   # the day after grace
+])
+def test_status_around_the_due_date_and_the_grace_period(today, status):
+    s = state(today, [record("ra-1", date(2026, 10, 15))])
+    assert s.due_on == date(2027, 1, 15)
+    assert s.status == status
+
+
+def test_interval_follows_the_tier():
+    low = SYSTEM.model_copy(update={"tier": "low"})
+    s = review_state(low, "risk-assessment", [record("ra-1", date(2026, 10, 15))], [], POLICY, date(2026, 11, 1))
+    assert s.due_on == date(2027, 10, 15) and "12 months for tier low" in s.reason
+
+
+def test_latest_effective_date_counts_and_failed_runs_do_not():
+    records = [record("ra-1", date(2026, 4, 1)), record("ra-2", date(2026, 10, 1)),
+               record("ra-3", date(2026, 11, 1), status="failed")]
+    s = state(date(2026, 11, 27), records)
+    assert s.last_run_id == "ra-2" and s.due_on == date(2027, 1, 1)
+    assert s.last_status == "failed"
+
+
+def test_an_event_after_the_assessment_brings_the_review_forward():
+    events = [{"kind": "new-model-version", "occurred_on": date(2026, 11, 20)}]
+    s = state(date(2026, 11, 27), [record("ra-1", date(2026, 10, 15))], events)
+    assert s.due_on == date(2026, 11, 20) and s.status == "due"
+    assert s.reason == "new-model-version on 2026-11-20"
+
+
+def test_events_before_the_assessment_or_of_other_kinds_do_not_count():
+    events = [{"kind": "incident", "occurred_on": date(2026, 10, 1)},
+              {"kind": "coffee-break", "occurred_on": date(2026, 11, 20)}]
+    s = state(date(2026, 11, 27), [record("ra-1", date(2026, 10, 15))], events)
+    assert s.due_on == date(2027, 1, 15) and s.status == "current"
+
+
+def test_an_approved_record_is_the_one_carried_forward(workspace):
+    assert workspace.register.latest_evidence("credit-scoring", "risk-assessment") is None
