@@ -137,7 +137,7 @@ def system_show(workspace_path: Path | None, system_id: str, as_json: bool) -> N
 @main.command("run")
 @workspace_option
 @click.argument("process")
-@click.option("--system", "system_id", required=True, help="Id of the AI system.")
+@click.option("--system", "system_id", default="", help="Id of the AI system (leave out for soa and internal-audit).")
 @click.option("--answers", required=True, help="YAML or JSON answers file, or a JSON string.")
 @click.option("--period", default="", help="Review period, e.g. 2026-Q4 (default: quarter of the effective date).")
 @click.option("--assessor", default="", help="Person id of the assessor (default: the current user).")
@@ -145,7 +145,7 @@ def system_show(workspace_path: Path | None, system_id: str, as_json: bool) -> N
 @click.option("--timeout", type=int, default=None, help="Seconds a single cell may run.")
 def run_cmd(workspace_path: Path | None, process: str, system_id: str, answers: str, period: str,
             assessor: str, effective_date: str, timeout: int | None) -> None:
-    """Run PROCESS (e.g. risk-assessment) headless and archive its evidence."""
+    """Run PROCESS (risk-assessment, soa, internal-audit, ...) headless and archive its evidence."""
     from .pipeline import run_process
 
     evidence = run_process(_workspace(workspace_path), process, system_id, answers, period=period,
