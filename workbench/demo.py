@@ -144,7 +144,7 @@ def soa_answers(content, risk_runs: dict[str, str]) -> dict:
                                           "the EU AI Act deployer duties.",
                          "status": STATUS.get(control_id, "implemented" if control_id == "NW.1" else "planned"),
                          "owner": "priya", "evidence": [risk_runs[s] for s in cites.get(control_id, [])]})
-    return {"added_controls": ADDED_CONTROLS, "controls": controls}
+    return {"added_controls": [dict(c) for c in ADDED_CONTROLS], "controls": controls}
 
 
 def audit_plan_data(day: date) -> dict:

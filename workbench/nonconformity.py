@@ -102,6 +102,8 @@ def open_nonconformity(workspace, source: str, system_id: str, description: str,
     from .citations import resolve
 
     resolve(workspace, "evidence_ref", run_id)
+    if owner:
+        _person(workspace, "owner", owner)
     opened_by = _person(workspace, "opened_by", opened_by or owner or current_user())
     state = model_from(ActionState, {"status": "open", "owner": owner or opened_by,
                                      "due_date": due_date or date.today() + timedelta(days=30),
