@@ -17,7 +17,6 @@ from workbench.exceptions import InputError, UnknownRecordError
 from workbench.nonconformity import (action_history, actions, is_overdue, open_actions, open_nonconformity,
                                      update_action)
 from workbench.request import build_request
-from workbench.validate import model_from
 
 DAY = date(2026, 10, 13)
 

@@ -82,7 +82,7 @@ def plan_audit(workspace, data: dict, planned_by: str = "") -> AuditPlan:
         if "auditor" not in people[auditor].roles:
             holders = ", ".join(p.id for p in workspace.config.people_with("auditor")) or "nobody yet"
             raise InputError.single(f"auditors[{i}]", auditor, f"does not hold the auditor role; people who do: {holders}")
-    for i, system_id in enumerate(plan.systems):
+    for system_id in plan.systems:
         system = workspace.register.system(system_id)
         for j, auditor in enumerate(plan.auditors):
             _refuse_owner(f"auditors[{j}]", auditor, system)

@@ -59,7 +59,7 @@ def init(path: Path, organisation: str) -> None:
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="Replace an earlier demo workspace at PATH.")
 def demo(path: Path, replace: bool) -> None:
-    """Create a demo workspace at PATH and archive three risk assessments."""
+    """Create a demo workspace at PATH: three risk assessments, an SoA, an internal audit and its actions."""
     from .demo import run_demo
 
     evidence = run_demo(path, replace=replace, progress=click.echo)
@@ -156,7 +156,7 @@ def run_cmd(workspace_path: Path | None, process: str, system_id: str, answers: 
 @main.command("notebook")
 @workspace_option
 @click.argument("process")
-@click.option("--system", "system_id", required=True, help="Id of the AI system.")
+@click.option("--system", "system_id", default="", help="Id of the AI system (leave out for soa and internal-audit).")
 def notebook_cmd(workspace_path: Path | None, process: str, system_id: str) -> None:
     """Create a notebook for PROCESS and one system in the workspace's drafts, ready to open."""
     from .pipeline import prepare_notebook
