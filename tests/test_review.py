@@ -100,6 +100,13 @@ def test_failing_and_timed_out_runs_are_recorded_and_the_others_go_on(reviewed, 
     assert outcomes["cv-screening"].status == "failed" and "model file unreadable" in outcomes["cv-screening"].error
     assert outcomes["support-assistant"].status == "failed" and "Timeout" in outcomes["support-assistant"].error
     assert not summary.ok
+    ncs = {nc["system_id"]: nc for nc in reviewed.register.rows("nonconformities")}
+    assert sorted(ncs) == ["cv-screening", "support-assistant"]
+    assert outcomes["cv-screening"].nonconformities == [ncs["cv-screening"]["id"]]
+    assert "model file unreadable" in ncs["cv-screening"]["description"]
+    assert ncs["cv-screening"]["evidence_ref"] == outcomes["cv-screening"].carried_from
+    assert ncs["cv-screening"]["source"] == "periodic-review"
+    assert outcomes["credit-scoring"].nonconformities == []
     failed = [r for r in reviewed.register.evidence_list() if r["status"] == "failed"]
     assert sorted(r["system_id"] for r in failed) == ["cv-screening", "support-assistant"]
     for record in failed:

@@ -78,7 +78,11 @@ def portfolio_rows(workspace: Workspace, today: date | None = None) -> list[dict
 
 def build_index(workspace: Workspace, today: date | None = None) -> str:
     """Write ``evidence/index.html`` and return its path."""
+    from .nonconformity import actions
+
     rows = portfolio_rows(workspace, today)
+    open_ncs = Counter(a["system_id"] for a in actions(workspace, today))
+    overdue_ncs = Counter(a["system_id"] for a in actions(workspace, today) if a["overdue"])
     criteria = workspace.config.risk_criteria
     bands = criteria.band_names()
     risks = workspace.register.frame("risks")
@@ -100,7 +104,17 @@ def build_index(workspace: Workspace, today: date | None = None) -> str:
             f"<tr><td>{_e(system.name)}<br><code>{_e(system.id)}</code></td><td>{_e(system.tier)}</td>"
             f"<td>{_e(row['process'])}</td><td>{link}</td><td>{_e(state.last_effective or '')}</td>"
             f"<td>{_e(state.due_on or 'now')}<br><span class='muted'>{_e(state.reason)}</span></td>"
-            f"<td>{_badge(state.status)}</td><td>{_badge(row['record_status'])}</td></tr>")
+            f"<td>{_badge(state.status)}</td><td>{_badge(row['record_status'])}</td>"
+            f"<td class='num'>{open_ncs.get(system.id, 0)}"
+            f"{' (' + str(overdue_ncs[system.id]) + ' overdue)' if overdue_ncs.get(system.id) else ''}</td></tr>")
+    organisation = []
+    for record in workspace.register.evidence_list(system_id="organisation"):
+        if record["status"] != "failed" and record["process"] not in {r[0] for r in organisation}:
+            organisation.append((record["process"], f'<a href="{_e(record["path"])}/evidence.html">{_e(record["run_id"])}</a>',
+                                 _e(record["effective_date"]), _badge(RECORD_STATUS.get(record["status"], record["status"]))))
+    organisation_rows = "".join(f"<tr><td>{_e(p)}</td><td>{link}</td><td>{day}</td><td>{badge}</td></tr>"
+                                for p, link, day, badge in organisation) or '<tr><td colspan="4">none yet</td></tr>'
+    org_ncs = open_ncs.get("organisation", 0)
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
     html = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -116,8 +130,12 @@ Every link is relative: zip this folder and the links still work offline.</p></h
 <section aria-labelledby="systems"><h2 id="systems">Systems and their latest evidence</h2>
 <table><thead><tr><th scope="col">AI system</th><th scope="col">Tier</th><th scope="col">Process</th>
 <th scope="col">Latest evidence</th><th scope="col">Effective</th><th scope="col">Next review due</th>
-<th scope="col">Review</th><th scope="col">Sign-off</th></tr></thead>
+<th scope="col">Review</th><th scope="col">Sign-off</th><th scope="col">Open nonconformities</th></tr></thead>
 <tbody>{''.join(body)}</tbody></table></section>
+<section aria-labelledby="organisation"><h2 id="organisation">Organisation-wide records</h2>
+<table><thead><tr><th scope="col">Process</th><th scope="col">Latest evidence</th><th scope="col">Effective</th>
+<th scope="col">Sign-off</th></tr></thead><tbody>{organisation_rows}</tbody></table>
+<p>Open organisation-wide nonconformities: {org_ncs}.</p></section>
 </main></body></html>
 """
     path = workspace.evidence_dir / INDEX_FILE

@@ -53,6 +53,7 @@ class Outcome:
     carried_from: str = ""
     error: str = ""
     breaches: list[str] = field(default_factory=list)
+    nonconformities: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -155,6 +156,7 @@ def run_review(workspace: Workspace, jobs: list[ReviewJob], known: list[Outcome]
     outcomes = list(known)
     bar = _progress(len(jobs)) if progress and jobs else None
     for outcome in executor.map_unordered(run_job, jobs):
+        outcome.nonconformities = open_nonconformities(workspace, outcome)
         outcomes.append(outcome)
         if bar:
             bar.set_postfix_str(f"{outcome.system_id}/{outcome.process}: {outcome.status}")
@@ -166,6 +168,27 @@ def run_review(workspace: Workspace, jobs: list[ReviewJob], known: list[Outcome]
     period = jobs[0].period if jobs else (known[0].period if known else quarter_of(today or date.today()))
     overdue = [s.as_dict() for s in review_states(workspace, today) if s.status == "overdue"]
     return ReviewSummary(period, outcomes, overdue)
+
+
+def open_nonconformities(workspace: Workspace, outcome: Outcome) -> list[str]:
+    """Open a nonconformity for a failed run and for each threshold the results breach.
+
+    A failed run is not evidence, so its nonconformity cites the version it carried forward and
+    names the failed run.
+    """
+    from .nonconformity import open_nonconformity
+
+    opened = []
+    if outcome.status == "failed" and outcome.carried_from:
+        opened.append(open_nonconformity(
+            workspace, "periodic-review", outcome.system_id,
+            f"The periodic review run of {outcome.process} for {outcome.period} failed: {outcome.error}",
+            outcome.carried_from, source_ref=outcome.run_id or outcome.period))
+    for breach in outcome.breaches:
+        opened.append(open_nonconformity(
+            workspace, "periodic-review", outcome.system_id,
+            f"{outcome.process} for {outcome.period}: {breach}", outcome.run_id, source_ref=outcome.period))
+    return opened
 
 
 def write_summary(summary: ReviewSummary, path: Path) -> None:
