@@ -72,7 +72,20 @@ class RiskRow(Base):
     controls: Mapped[list] = mapped_column(JSON)
 
 
-TABLES = {"systems": SystemRow, "evidence": EvidenceRow, "risks": RiskRow}
+class ImpactAssessmentRow(Base):
+    __tablename__ = "impact_assessments"
+    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(64), index=True)
+    level: Mapped[str] = mapped_column(String(4))
+    raw: Mapped[int] = mapped_column(Integer)
+    current: Mapped[int] = mapped_column(Integer)
+    max: Mapped[int] = mapped_column(Integer)
+    classification: Mapped[str] = mapped_column(String(20))
+    fria_required: Mapped[bool] = mapped_column(Boolean)
+    fairness_breaches: Mapped[int] = mapped_column(Integer)
+
+
+TABLES = {"systems": SystemRow, "evidence": EvidenceRow, "risks": RiskRow, "impact_assessments": ImpactAssessmentRow}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
