@@ -182,8 +182,9 @@ def test_schema_risk_assessment_describes_the_answers():
 def test_schema_configuration():
     schema = json.loads(ok("schema", "configuration").stdout)
     assert schema["title"] == "Configuration"
-    assert list(schema["properties"]) == ["organisation", "people", "tiers", "risk_criteria", "register_url"]
-    assert "RiskCriteria" in schema["$defs"]
+    assert list(schema["properties"]) == ["organisation", "people", "tiers", "risk_criteria", "impact_criteria",
+                                          "register_url"]
+    assert "RiskCriteria" in schema["$defs"] and "ImpactCriteria" in schema["$defs"]
 
 
 def test_schema_system():
@@ -194,7 +195,7 @@ def test_schema_system():
 def test_schema_unknown_process_exits_2():
     result = invoke("schema", "audit")
     assert result.exit_code == 2
-    assert "process: unknown process; allowed: risk-assessment (got 'audit')" in result.stderr
+    assert "process: unknown process; allowed: impact-assessment, risk-assessment (got 'audit')" in result.stderr
 
 
 # evidence

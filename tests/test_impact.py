@@ -260,3 +260,16 @@ def test_shipped_questionnaire_covers_the_42005_elements():
                                                 "6.7", "6.8", "6.9"]
     assert any(question.condition for question in q.questions)
     assert {question.kind for question in q.questions} == {"impact", "mitigation", "info"}
+
+
+def test_schema_lists_the_question_ids_for_editors():
+    import json
+
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    result = CliRunner().invoke(main, ["schema", "impact-assessment"])
+    assert result.exit_code == 0
+    responses = json.loads(result.stdout)["properties"]["responses"]
+    assert responses["propertyNames"]["enum"] == [q.id for q in load_content().questionnaire.questions]

@@ -17,6 +17,7 @@ from .risk import Risk
 
 FAIRNESS_CONTROLS = ("A.5.4", "A.7.4")
 Response = str | list[str]
+_QUESTION_IDS = {"propertyNames": {"enum": [q.id for q in load_content().questionnaire.questions]}}
 
 
 def _content(info: ValidationInfo) -> ContentPack:
@@ -30,7 +31,8 @@ class ImpactAssessmentAnswers(BaseModel):
                               json_schema_extra={"title": "AI system impact assessment answers"})
 
     responses: dict[str, Response] = Field(
-        description="question id -> option id (single choice), list of option ids (multiple choice) or text")
+        description="question id -> option id (single choice), list of option ids (multiple choice) or text",
+        json_schema_extra=_QUESTION_IDS)
     fairness: FairnessSpec | None = Field(default=None, description="the predictions dataset to measure")
 
     @field_validator("responses")

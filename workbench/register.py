@@ -1,4 +1,5 @@
-"""The register: AI systems, evidence records and risks, in SQLite by default (SQLAlchemy 2).
+"""The register: AI systems, evidence records, risks and impact assessments, in SQLite by default
+(SQLAlchemy 2).
 
 Every table is one call away as a pandas DataFrame: ``Register.frame("risks")``.
 """
@@ -183,7 +184,8 @@ class Register:
             return [_fields(r, EvidenceRow.__table__.columns.keys()) for r in session.scalars(query)]
 
     def frame(self, table: str):
-        """Return a register table as a pandas DataFrame (``systems``, ``evidence``, ``risks``)."""
+        """Return a register table as a pandas DataFrame (``systems``, ``evidence``, ``risks``,
+        ``impact_assessments``)."""
         import pandas as pd
 
         if table not in TABLES:
