@@ -17,6 +17,7 @@ from nbclient import NotebookClient
 from workbench import pipeline
 from workbench.archive import ledger_entries
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
+from workbench.impact_demo import ANSWERS as IMPACT_ANSWERS, write_predictions
 from workbench.executor import LocalExecutor
 from workbench.resources import notebooks_dir
 from workbench.review import plan_review, run_review
@@ -31,7 +32,9 @@ def assessed_in_june(tmp_path_factory) -> Path:
     """The demo systems, each with a risk assessment effective 2026-06-01: the two high-tier systems
     are overdue on TODAY, the medium-tier one is current. Built once; each test gets a copy."""
     root = tmp_path_factory.mktemp("june") / "ws"
-    workspace = init_workspace(root, config=demo_configuration())
+    config = demo_configuration()
+    config["review"]["processes"] = ["risk-assessment"]
+    workspace = init_workspace(root, config=config)
     workspace.add_systems(SYSTEMS)
     for system_id in ("credit-scoring", "cv-screening", "support-assistant"):
         pipeline.run_process(workspace, "risk-assessment", system_id, ANSWERS[system_id], period="2026-Q2",
@@ -189,3 +192,20 @@ def test_the_review_notebook_scheduled_by_jupyter_scheduler_runs_the_review(revi
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     periods = {(r["system_id"], r["period"]) for r in reviewed.register.evidence_list()}
     assert {("credit-scoring", "2026-Q4"), ("cv-screening", "2026-Q4")} <= periods
+
+
+def test_a_fairness_breach_in_a_reviewed_impact_assessment_opens_nonconformities(workspace):
+    write_predictions(workspace.root, "cv-screening")
+    pipeline.run_process(workspace, "impact-assessment", "cv-screening", IMPACT_ANSWERS["cv-screening"],
+                         period="2026-Q2", assessor="tomas", effective_date="2026-06-01")
+    jobs, known = plan_review(workspace, "due", system_id="cv-screening", today=TODAY)
+    assert [(j.process, j.system_id) for j in jobs] == [("impact-assessment", "cv-screening")]
+    assert [(o.process, o.status) for o in known] == [("risk-assessment", "needs-answers")]
+    summary = run_review(workspace, jobs, known, progress=False, today=TODAY)
+    impact = next(o for o in summary.outcomes if o.process == "impact-assessment")
+    assert impact.status == "archived" and len(impact.breaches) == 3
+    assert all("by sex" in b for b in impact.breaches)
+    ncs = workspace.register.rows("nonconformities")
+    assert sorted(nc["id"] for nc in ncs) == sorted(impact.nonconformities) and len(ncs) == 3
+    assert {nc["evidence_ref"] for nc in ncs} == {impact.run_id}
+    assert not summary.ok  # the risk assessment could not be carried forward

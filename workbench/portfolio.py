@@ -89,9 +89,14 @@ def build_index(workspace: Workspace, today: date | None = None) -> str:
     latest_runs = {r["record"]["run_id"] for r in rows if r["record"] and r["process"] == "risk-assessment"}
     residual = Counter(risks[risks["run_id"].isin(latest_runs)]["residual_band"]) if len(risks) else Counter()
     states = Counter(r["state"].status for r in rows)
+    impacts = workspace.register.frame("impact_assessments")
+    latest_impact = {r["record"]["run_id"] for r in rows if r["record"] and r["process"] == "impact-assessment"}
+    levels = Counter(impacts[impacts["run_id"].isin(latest_impact)]["level"]) if len(impacts) else Counter()
     charts = [
         svg_bars("Residual risks by band", bands, [residual.get(b, 0) for b in bands],
                  [criteria.band(b).colour for b in bands]),
+        svg_bars("AI systems by impact level", ["I", "II", "III", "IV"], [levels.get(k, 0) for k in ("I", "II", "III", "IV")],
+                 ["#2e7d32", "#f9a825", "#ef6c00", "#c62828"]),
         svg_bars("Reviews by status", ["current", "due", "overdue"], [states.get(k, 0) for k in ("current", "due", "overdue")],
                  ["#2e7d32", "#f9a825", "#c62828"]),
     ]
