@@ -16,13 +16,14 @@ from typing import Any
 import nbformat
 
 from . import __version__
-from .archive import archive_run, keep_failed, sha256_file, write_atomic
+from .archive import archive_locked, fault_point, locked, sha256_file, write_atomic
 from .exceptions import RunError
 from .render import render_html
 from .request import RunRequest, build_request
 from .resources import notebooks_dir
 from .run import ExecutionFailed, execute, extract_results, prepare
 from .processes import get_process
+from .recovery import index_entry, recover_locked
 from .validate import require_slug
 from .workspace import Workspace
 
@@ -80,7 +81,7 @@ def run_process(workspace: Workspace, process: str, system_id: str, answers: Any
     InputError
         Bad input; nothing was run or written.
     RunError
-        The run failed; its partial notebook is kept under ``failed-runs/`` and registered.
+        The run failed; its partial notebook and error are archived as a failed-run record.
     """
     request = build_request(workspace, process, system_id, answers, period, assessor, effective_date)
     return execute_request(workspace, request, timeout=timeout)
@@ -99,7 +100,8 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
         results = extract_results(nb)
     except ExecutionFailed as err:
         _record_failure(workspace, request, provenance, staging, err)
-        raise RunError(run_id, str(workspace.failed_dir / run_id / NOTEBOOK_FILE), err.ename, err.evalue) from None
+        relative = f"{request.system.id}/{request.process.name}/{run_id}"
+        raise RunError(run_id, str(workspace.evidence_dir / relative / NOTEBOOK_FILE), err.ename, err.evalue) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -114,12 +116,10 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
     hashes = {name: sha256_file(staging / name) for name in (NOTEBOOK_FILE, RESULTS_FILE)}
     write_atomic(staging / HTML_FILE, render_html(nb, hashes).encode())
 
-    entry = archive_run(workspace.evidence_dir, staging, relative, {
+    entry = _archive(workspace, staging, relative, {
         "kind": "evidence", **_facts(request, run_id), "status": "submitted",
         "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
         "workbench_version": __version__})
-    workspace.register.record_evidence(
-        _register_row(request, run_id, now, relative, entry, "submitted"), request.process.index(results))
     return Evidence(run_id, workspace.evidence_dir / relative, entry)
 
 
@@ -160,23 +160,27 @@ def _provenance(workspace: Workspace, request: RunRequest, run_id: str, now: dat
             "template": request.process.notebook}
 
 
-def _register_row(request: RunRequest, run_id: str, now: datetime, path: str, entry: dict | None,
-                  status: str, error: str | None = None) -> dict:
-    files = (entry or {}).get("files", {})
-    return {"run_id": run_id, "process": request.process.name, "system_id": request.system.id,
-            "period": request.period, "effective_date": request.effective_date, "assessor": request.assessor,
-            "status": status, "recorded_at": now, "path": path,
-            "html_sha256": files.get(HTML_FILE), "notebook_sha256": files.get(NOTEBOOK_FILE),
-            "results_sha256": files.get(RESULTS_FILE), "answers_sha256": request.answers_sha256,
-            "ledger_hash": (entry or {}).get("hash"), "workbench_version": __version__, "error": error}
+def _archive(workspace: Workspace, staging: Path, relative: str, facts: dict) -> dict:
+    """Archive a staged folder and index its ledger entry, under the archive's lock.
+
+    Recovery runs first, so a run killed earlier is finished or rolled back before this one
+    takes the next sequence number; the register row is written under the same lock, so a
+    concurrent recovery never indexes an entry twice.
+    """
+    with locked(workspace.evidence_dir):
+        recover_locked(workspace)
+        entry = archive_locked(workspace.evidence_dir, staging, relative, facts)
+        fault_point("archive-before-register")
+        index_entry(workspace, entry)
+    return entry
 
 
 def _record_failure(workspace: Workspace, request: RunRequest, provenance: dict, staging: Path,
                     err: ExecutionFailed) -> None:
     error = f"{err.ename}: {err.evalue}"
     write_atomic(staging / "error.txt", (error + "\n").encode())
-    folder = keep_failed(workspace.failed_dir, staging, provenance["run_id"])
-    now = datetime.fromisoformat(provenance["recorded_at"])
-    path = str(folder.relative_to(workspace.root))
-    workspace.register.record_evidence(
-        _register_row(request, provenance["run_id"], now, path, None, "failed", error))
+    relative = f"{request.system.id}/{request.process.name}/{provenance['run_id']}"
+    _archive(workspace, staging, relative, {
+        "kind": "failed-run", **_facts(request, provenance["run_id"]), "status": "failed", "error": error,
+        "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
+        "workbench_version": __version__})

@@ -39,6 +39,17 @@ def require_slug(field: str, value: object) -> str:
         raise InputError.single(field, value, str(err)) from None
 
 
+RUN_ID_PATTERN = r"^[a-z]{1,8}-\d{8}T\d{6}Z-[0-9a-f]{6}$"
+RUN_ID_RULE = "a run id such as 'ra-20261127T174501Z-3f9a1c' (see 'workbench evidence list')"
+
+
+def require_run_id(value: object, field: str = "run_id") -> str:
+    """Check a run id given outside a model: it names a folder, so nothing else may pass."""
+    if not isinstance(value, str) or not re.fullmatch(RUN_ID_PATTERN, value):
+        raise InputError.single(field, value, f"must be {RUN_ID_RULE}")
+    return value
+
+
 def field_path(loc: tuple[Any, ...]) -> str:
     """Turn a pydantic error location into ``risks[0].owner``."""
     path = ""
