@@ -94,33 +94,45 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
     staging = workspace.staging_dir / run_id
     staging.mkdir(parents=True)
     provenance = _provenance(workspace, request, run_id, now)
+    relative = f"{request.system.id}/{request.process.name}/{run_id}"
     try:
         nb = execute(notebooks_dir() / request.process.notebook, staging / NOTEBOOK_FILE,
                      _parameters(workspace, request, run_id), cwd=workspace.root, timeout=timeout)
         results = extract_results(nb)
-    except ExecutionFailed as err:
-        _record_failure(workspace, request, provenance, staging, err)
-        relative = f"{request.system.id}/{request.process.name}/{run_id}"
-        raise RunError(run_id, str(workspace.evidence_dir / relative / NOTEBOOK_FILE), err.ename, err.evalue) from None
+        _stage_evidence(request, provenance, relative, nb, results, staging)
+    except (ExecutionFailed, OSError) as err:  # OSError: the disk filled up or a file limit was hit
+        failure = err if isinstance(err, ExecutionFailed) else ExecutionFailed(type(err).__name__, str(err))
+        try:
+            _record_failure(workspace, request, provenance, staging, failure)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        raise RunError(run_id, str(workspace.evidence_dir / relative / NOTEBOOK_FILE), failure.ename,
+                       failure.evalue) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
-    relative = f"{request.system.id}/{request.process.name}/{run_id}"
+    try:
+        entry = _archive(workspace, staging, relative, {
+            "kind": "evidence", **_facts(request, run_id), "status": "submitted",
+            "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
+            "workbench_version": __version__})
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # archived: renamed away; refused: rolled back here
+    return Evidence(run_id, workspace.evidence_dir / relative, entry)
+
+
+def _stage_evidence(request: RunRequest, provenance: dict, relative: str, nb, results: dict, staging: Path) -> None:
+    """Write the run's three files into ``staging``: the notebook with provenance, results.json, the HTML."""
     nb.metadata["workbench"] = provenance
     nb.metadata["papermill"]["output_path"] = f"evidence/{relative}/{NOTEBOOK_FILE}"
     nb.metadata["title"] = f"{request.process.title}: {request.system.name}"
     write_atomic(staging / NOTEBOOK_FILE, nbformat.writes(nb).encode())
-    record = {**_facts(request, run_id), "answers": request.answers_json, "results": results}
+    record = {**_facts(request, provenance["run_id"]), "answers": request.answers_json, "results": results}
     write_atomic(staging / RESULTS_FILE, json.dumps(record, indent=1, ensure_ascii=False, allow_nan=False).encode())
     hashes = {name: sha256_file(staging / name) for name in (NOTEBOOK_FILE, RESULTS_FILE)}
     write_atomic(staging / HTML_FILE, render_html(nb, hashes).encode())
-
-    entry = _archive(workspace, staging, relative, {
-        "kind": "evidence", **_facts(request, run_id), "status": "submitted",
-        "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
-        "workbench_version": __version__})
-    return Evidence(run_id, workspace.evidence_dir / relative, entry)
 
 
 def prepare_notebook(workspace: Workspace, process: str, system_id: str) -> Path:

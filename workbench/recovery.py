@@ -28,7 +28,8 @@ def recover_locked(workspace: Workspace) -> list[dict]:
     archive.recover_locked(workspace.evidence_dir)
     runs, signoffs = workspace.register.indexed()
     missing = [e for e in archive.ledger_entries(workspace.evidence_dir)
-               if (e.get("signoff_id") not in signoffs if e.get("kind") == "signoff" else e.get("run_id") not in runs)]
+               if (e.get("kind") == "signoff" and e.get("signoff_id") not in signoffs)
+               or (e.get("kind") in ("evidence", "failed-run") and e.get("run_id") not in runs)]
     for entry in missing:
         index_entry(workspace, entry)
     return missing
