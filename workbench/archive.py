@@ -165,8 +165,12 @@ def archive_locked(evidence_dir: Path, staging: Path, relative: str, entry: dict
 
 
 def write_manifest(evidence_dir: Path) -> None:
-    """Rewrite SHA256SUMS (``sha256sum -c`` format) from the ledger, atomically."""
-    write_atomic(evidence_dir / MANIFEST_FILE, manifest_text(ledger_entries(evidence_dir)).encode())
+    """Rewrite SHA256SUMS (``sha256sum -c`` format) from the ledger, atomically; none while nothing is archived."""
+    text = manifest_text(ledger_entries(evidence_dir))
+    if text:
+        write_atomic(evidence_dir / MANIFEST_FILE, text.encode())
+    else:
+        (evidence_dir / MANIFEST_FILE).unlink(missing_ok=True)
 
 
 def manifest_text(entries: list[dict]) -> str:
