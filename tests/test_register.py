@@ -62,7 +62,7 @@ def test_init_creates_the_register_tables(tmp_path):
     ws = init_workspace(tmp_path / "new")
     with sqlite3.connect(ws.root / "register.db") as db:
         tables = {r[0] for r in db.execute("select name from sqlite_master where type = 'table'")}
-    assert tables == {"systems", "evidence", "risks"}
+    assert tables == {"systems", "evidence", "risks", "signoffs"}
 
 
 def test_init_in_a_missing_nested_folder(tmp_path):
@@ -287,7 +287,7 @@ def test_workspace_frame_is_the_register_frame(workspace):
 
 
 def test_unknown_table_is_refused(workspace):
-    with pytest.raises(InputError, match=r"table: unknown table; allowed: systems, evidence, risks \(got 'nope'\)"):
+    with pytest.raises(InputError, match=r"table: unknown table; allowed: systems, evidence, risks, signoffs \(got 'nope'\)"):
         workspace.register.frame("nope")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from .archive import write_atomic
@@ -21,5 +22,6 @@ def export_csv(workspace: Workspace, table: str, path: Path) -> int:
     """Write register ``table`` to ``path`` as UTF-8 CSV with formula injection neutralised; returns the row count."""
     frame = workspace.register.frame(table)
     safe = frame.apply(lambda column: column.map(neutralise))
-    write_atomic(Path(path), safe.to_csv(index=False).encode("utf-8"))
+    # quote every text cell: pandas leaves a lone CR unquoted, which would split the row
+    write_atomic(Path(path), safe.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8"))
     return len(frame)
