@@ -94,9 +94,28 @@ def append_entry(evidence_dir: Path, entry: dict) -> dict:
         return _chain(evidence_dir, entry)
 
 
+def last_entry(evidence_dir: Path) -> dict | None:
+    """The ledger's last entry, read from the end of the file (the ledger is not read whole)."""
+    path = evidence_dir / LEDGER_FILE
+    if not path.exists():
+        return None
+    with open(path, "rb") as handle:
+        end = handle.seek(0, os.SEEK_END)
+        tail, position = b"", end
+        while position > 0:
+            step = min(1 << 16, position)
+            position -= step
+            handle.seek(position)
+            tail = handle.read(step) + tail
+            if tail.rstrip(b"\n").count(b"\n") >= 1:
+                break
+    lines = [line for line in tail.split(b"\n") if line.strip()]
+    return json.loads(lines[-1]) if lines else None
+
+
 def _chain(evidence_dir: Path, entry: dict) -> dict:
-    previous = ledger_entries(evidence_dir)
-    entry = {**entry, "seq": len(previous) + 1, "prev": previous[-1]["hash"] if previous else GENESIS}
+    last = last_entry(evidence_dir)
+    entry = {**entry, "seq": last["seq"] + 1 if last else 1, "prev": last["hash"] if last else GENESIS}
     entry["hash"] = entry_hash(entry)
     _append(evidence_dir / LEDGER_FILE, canonical_json(entry) + b"\n")
     return entry
@@ -113,8 +132,8 @@ def archive_locked(evidence_dir: Path, staging: Path, relative: str, entry: dict
     """Move a staged run into the archive and append its ledger entry; the caller holds :func:`locked`.
 
     The steps, each durable before the next: an intent file naming the entry and its file hashes
-    (``.pending/``), the staging folder renamed into place, the ledger line, the manifest rewritten
-    from the ledger, the intent removed. :func:`recover_locked` finishes any step a killed process left.
+    (``.pending/``), the staging folder renamed into place, the ledger line, the manifest lines,
+    the intent removed. :func:`recover_locked` finishes any step a killed process left.
 
     Parameters
     ----------
@@ -158,7 +177,7 @@ def archive_locked(evidence_dir: Path, staging: Path, relative: str, entry: dict
         intent.unlink()
         raise
     fault_point("archive-after-ledger")
-    write_manifest(evidence_dir)
+    _append(evidence_dir / MANIFEST_FILE, manifest_text([entry]).encode())
     intent.unlink()
     _fsync_dir(pending)
     return entry
