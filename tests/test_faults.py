@@ -7,7 +7,6 @@ failure is recorded where it can be. The crashes are real: child processes kille
 
 from __future__ import annotations
 
-import json
 import os
 import resource
 import signal
@@ -160,3 +159,30 @@ def test_a_ledger_line_cut_short_by_a_full_disk_is_removed(workspace, tmp_path):
     assert done.stdout.split() == ["OSError", "27"], done.stderr  # EFBIG
     assert ledger.read_bytes() == before
     assert_consistent(workspace.root)
+
+
+def test_the_register_waits_for_a_busy_database(workspace):
+    """Another connection holds the write lock for a second: recording waits instead of failing."""
+    import sqlite3
+    import threading
+    from datetime import date, datetime, timezone
+
+    holder = sqlite3.connect(workspace.root / "register.db", check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    released = []
+
+    def commit():
+        released.append(True)
+        holder.commit()
+
+    release = threading.Timer(1.0, commit)
+    release.start()
+    workspace.register.record_evidence(
+        {"run_id": "ra-20261127T174501Z-3f9a1c", "process": "risk-assessment", "system_id": "credit-scoring",
+         "period": "2026-Q4", "effective_date": date(2026, 11, 27), "assessor": "amara", "status": "submitted",
+         "recorded_at": datetime.now(timezone.utc), "path": "x", "answers_sha256": "0" * 64,
+         "workbench_version": "0", "error": None})
+    assert released == [True]  # it returned only after the lock was released, instead of 'database is locked'
+    release.join()
+    holder.close()
+    assert list(workspace.frame("evidence").run_id) == ["ra-20261127T174501Z-3f9a1c"]

@@ -4,9 +4,7 @@ malformed YAML, JSON and CSV, path traversal. Each is a clear error; nothing is 
 from __future__ import annotations
 
 import csv
-import json
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
