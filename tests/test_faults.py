@@ -186,3 +186,20 @@ def test_the_register_waits_for_a_busy_database(workspace):
     release.join()
     holder.close()
     assert list(workspace.frame("evidence").run_id) == ["ra-20261127T174501Z-3f9a1c"]
+
+
+@pytest.mark.parametrize("fault", ["archive-after-rename", "archive-before-register"])
+def test_sigkill_during_a_sign_off_loses_nothing(workspace, fault):
+    code, out, err = run_child(workspace.root)
+    assert code == 0, err
+    run_id = out.strip()
+    script = ("import sys\nfrom workbench.signoff import sign_off\nfrom workbench.workspace import Workspace\n"
+              "sign_off(Workspace(sys.argv[1]), sys.argv[2], 'reject', 'No owner for R3', person='priya')\n")
+    done = subprocess.run([sys.executable, "-c", script, str(workspace.root), run_id],
+                          env={**os.environ, FAULT_VAR: fault}, capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    entries = assert_consistent(workspace.root)
+    assert [e["kind"] for e in entries] == ["evidence", "signoff"]
+    ws = Workspace(workspace.root)
+    assert ws.register.evidence(run_id)["status"] == "rejected"
+    assert [s["signoff_id"] for s in ws.register.signoffs(run_id)] == [entries[1]["signoff_id"]]

@@ -45,7 +45,8 @@ def test_any_text_is_accepted_or_refused_by_rule_and_round_trips(field, text, sc
         return
     again = validate(json.loads(canonical_json(parsed.model_dump(mode="json"))))
     assert again == parsed
-    assert getattr(parsed.risks[0], field) == text.strip()
+    kept = getattr(parsed.risks[0], field)
+    assert kept in text and kept.strip() == text.strip()  # only surrounding whitespace is trimmed
 
 
 @SETTINGS

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .archive import archive_locked, ledger_entries, locked, sha256_file, write_atomic
+from .archive import archive_locked, fault_point, ledger_entries, locked, sha256_file, write_atomic
 from .config import Person
 from .exceptions import InputError, UnknownRecordError
 from .identity import acting_person
@@ -84,10 +85,14 @@ def sign_off(workspace: Workspace, run_id: str, decision: str, comment: str, per
                  "workbench_version": __version__}
         staging = workspace.staging_dir / signoff_id
         staging.mkdir(parents=True)
-        write_atomic(staging / SIGNOFF_FILE, json.dumps(facts, indent=1, ensure_ascii=False).encode())
-        write_atomic(staging / APPROVAL_FILE, approval_html(workspace, evidence, results, facts, signer).encode())
         relative = f"{evidence['system_id']}/signoff/{signoff_id}"
-        entry = archive_locked(workspace.evidence_dir, staging, relative, facts)
+        try:
+            write_atomic(staging / SIGNOFF_FILE, json.dumps(facts, indent=1, ensure_ascii=False).encode())
+            write_atomic(staging / APPROVAL_FILE, approval_html(workspace, evidence, results, facts, signer).encode())
+            entry = archive_locked(workspace.evidence_dir, staging, relative, facts)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # archived: renamed away; failed: nothing half-written stays
+        fault_point("archive-before-register")
         index_entry(workspace, entry)
     return SignOff(signoff_id, workspace.evidence_dir / relative, entry)
 
