@@ -207,9 +207,12 @@ def test_evidence_list_json_on_an_empty_workspace(workspace):
 
 
 def test_evidence_show_unknown_exits_2(workspace):
-    result = invoke("evidence", "show", "ra-nope", "-w", workspace.root)
+    result = invoke("evidence", "show", "ra-20261127T174501Z-3f9a1c", "-w", workspace.root)
     assert result.exit_code == 2
     assert "evidence: is not an evidence id" in result.stderr
+    result = invoke("evidence", "show", "ra-nope", "-w", workspace.root)
+    assert result.exit_code == 2
+    assert "run_id: must be a run id such as" in result.stderr
 
 
 # Which workspace: --workspace, then $WORKBENCH_WORKSPACE, then the current folder

@@ -27,6 +27,8 @@ DEMO_SYSTEMS = [s["id"] for s in SYSTEMS]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)> {{ 7*7 }} **bold** =HYPERLINK("http://x")'
+MORE = ('[click](javascript:alert(2)) <svg onload=alert(3)></svg> <iframe src="http://192.0.2.1/"></iframe> '
+        '</script><script>alert(4)</script> {% for x in range(3) %}x{% endfor %} @SUM(A1) <a href=//192.0.2.1>a</a>')
 HEATMAP_IMAGES = ".plotly-graph-div .heatmaplayer g.hm image"
 
 
@@ -53,7 +55,20 @@ def hostile_html(tmp_path_factory) -> Path:
     r1["title"], r1["description"], r1["rationale"] = "Title " + HOSTILE, "Description " + HOSTILE, "Rationale " + HOSTILE
     r1["affected_parties"] = ["Party " + HOSTILE]
     answers["risks"][2]["rationale"] = "Accepted " + HOSTILE
+    r2 = answers["risks"][1]
+    r2["title"], r2["description"], r2["rationale"] = "T2 " + MORE[:190], "D2 " + MORE, "+R2 " + MORE
+    r2["affected_parties"] = ["=P2 " + MORE[:190]]
     return run_process(ws, "risk-assessment", "credit-scoring", answers, assessor="amara").html
+
+
+@pytest.fixture(scope="module")
+def hostile_approval(hostile_html) -> Path:
+    """The approval record of the hostile run, rejected with a hostile comment."""
+    from workbench.signoff import sign_off
+    from workbench.workspace import Workspace
+
+    ws = Workspace(hostile_html.parents[4])
+    return sign_off(ws, hostile_html.parent.name, "reject", HOSTILE + "\n" + MORE, person="priya").record
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +203,19 @@ def test_the_harness_sees_requests_dialogs_and_errors(open_page, tmp_path):
     assert visit.dialogs == ["alert: hi"]
     assert "oops" in visit.console_errors
     assert any("undefinedFunction" in e for e in visit.page_errors)
+
+
+def test_more_payloads_in_every_field_stay_inert(open_page, hostile_html):
+    page, visit = open_page(hostile_html)
+    assert_quiet(visit)
+    assert page.evaluate("document.querySelectorAll('iframe, svg[onload], a[href^=javascript]').length") == 0
+    body = page.locator("main").inner_text()
+    assert "D2 " + MORE in body and "{% for x in range(3) %}" in body
+
+
+def test_the_approval_record_is_inert_in_the_browser(open_page, hostile_approval):
+    page, visit = open_page(hostile_approval, charts=False)
+    assert_quiet(visit)
+    assert page.evaluate("document.scripts.length + document.images.length + frames.length") == 0
+    assert page.locator("blockquote").inner_text() == HOSTILE + "\n" + MORE
+    assert page.locator("h1").inner_text().startswith("Rejected")

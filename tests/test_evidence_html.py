@@ -17,7 +17,7 @@ from workbench import __version__
 from workbench.archive import ledger_entries
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.pipeline import run_process
-from workbench.render import plotly_js
+from workbench.render import csp_hash, plotly_js
 from workbench.workspace import Workspace
 
 pytestmark = pytest.mark.kernel
@@ -151,7 +151,12 @@ def test_strict_content_security_policy(demo_pages, system_id):
     assert policy["connect-src"] == ["'none'"]
     for name, values in policy.items():
         for value in values:
-            assert value in ("'none'", "'unsafe-inline'", "data:"), (name, value)
+            assert value in ("'none'", "data:") or (name, value) == ("style-src", "'unsafe-inline'") \
+                or (name == "script-src" and re.fullmatch(r"'sha256-[A-Za-z0-9+/]{43}='", value)), (name, value)
+    # scripts run by hash only: exactly plotly.js and the figure's own script, nothing inline by default
+    scripts = SCRIPT.findall(demo_pages[system_id].html)
+    assert len(scripts) == 2 and plotly_js() in scripts
+    assert sorted(policy["script-src"]) == sorted(csp_hash(s) for s in scripts)
     assert policy.get("base-uri") == ["'none'"] and policy.get("form-action") == ["'none'"]
     # a CSP meta tag governs only what comes after it: it must precede every script and style
     head = soup.head

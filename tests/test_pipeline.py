@@ -57,7 +57,7 @@ def test_run_archives_its_three_files(archived):
     assert ev.run_id.startswith("ra-")
     # nothing is left behind in staging, and nothing counted as failed
     assert not ws.staging_dir.exists() or not any(ws.staging_dir.iterdir())
-    assert not ws.failed_dir.exists() or not any(ws.failed_dir.iterdir())
+    assert {e["kind"] for e in ledger_entries(ws.evidence_dir)} == {"evidence"}
 
 
 def test_file_hashes_agree_with_ledger_and_register(archived):
@@ -256,7 +256,7 @@ def broken_templates(tmp_path, monkeypatch):
     return use_broken_templates(tmp_path / "broken-notebooks", monkeypatch)
 
 
-def test_failed_run_is_kept_and_registered_but_not_archived(workspace, answers, broken_templates):
+def test_failed_run_is_archived_as_a_failed_run_record(workspace, answers, broken_templates):
     ws = workspace
     with pytest.raises(RunError) as caught:
         run_process(ws, "risk-assessment", "credit-scoring", answers, period=PERIOD, assessor=ASSESSOR,
@@ -267,7 +267,8 @@ def test_failed_run_is_kept_and_registered_but_not_archived(workspace, answers, 
     assert "boom" in err.evalue
     assert "RuntimeError" in str(err) and "boom" in str(err)
 
-    kept = ws.failed_dir / err.run_id
+    relative = f"credit-scoring/risk-assessment/{err.run_id}"
+    kept = ws.evidence_dir / relative
     assert Path(err.notebook_path) == kept / NOTEBOOK_FILE
     assert (kept / NOTEBOOK_FILE).is_file()
     assert "RuntimeError: boom" in (kept / "error.txt").read_text(encoding="utf-8")
@@ -281,20 +282,23 @@ def test_failed_run_is_kept_and_registered_but_not_archived(workspace, answers, 
     row = ws.register.evidence(err.run_id)
     assert row["status"] == "failed"
     assert "RuntimeError" in row["error"] and "boom" in row["error"]
-    assert row["html_sha256"] is None and row["ledger_hash"] is None
-    assert row["path"] == f"failed-runs/{err.run_id}"
+    assert row["html_sha256"] is None and row["results_sha256"] is None
+    assert row["path"] == relative
     assert ws.frame("risks").empty
 
-    # nothing reached the archive
-    assert ledger_entries(ws.evidence_dir) == []
-    assert not (ws.evidence_dir / LEDGER_FILE).exists() or (ws.evidence_dir / LEDGER_FILE).read_bytes() == b""
-    assert not (ws.evidence_dir / MANIFEST_FILE).exists()
-    assert not (ws.evidence_dir / "credit-scoring").exists()
+    # the failure is a ledger entry: the partial notebook and the error hashed, no evidence HTML
+    [entry] = ledger_entries(ws.evidence_dir)
+    assert entry["kind"] == "failed-run" and entry["status"] == "failed" and entry["path"] == relative
+    assert entry["files"] == {"error.txt": sha256(kept / "error.txt"), NOTEBOOK_FILE: sha256(kept / NOTEBOOK_FILE)}
+    assert row["ledger_hash"] == entry["hash"] and row["notebook_sha256"] == entry["files"][NOTEBOOK_FILE]
+    assert not (kept / HTML_FILE).exists()
+    done = subprocess.run(["sha256sum", "-c", MANIFEST_FILE], cwd=ws.evidence_dir, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
     assert not ws.staging_dir.exists() or not any(ws.staging_dir.iterdir())
 
 
-def test_failed_run_leaves_an_existing_ledger_untouched(workspace, answers, monkeypatch, tmp_path):
-    """A good run, then a failing one: the ledger and manifest keep exactly their bytes."""
+def test_failed_run_only_appends_to_an_existing_ledger(workspace, answers, monkeypatch, tmp_path):
+    """A good run, then a failing one: the ledger and manifest keep their bytes and grow by the failure."""
     ws = workspace
     good = run_process(ws, "risk-assessment", "credit-scoring", copy.deepcopy(answers), period=PERIOD,
                        assessor=ASSESSOR, effective_date=EFFECTIVE)
@@ -304,9 +308,9 @@ def test_failed_run_leaves_an_existing_ledger_untouched(workspace, answers, monk
     with pytest.raises(RunError):
         run_process(ws, "risk-assessment", "credit-scoring", copy.deepcopy(answers), period=PERIOD,
                     assessor=ASSESSOR, effective_date=EFFECTIVE)
-    assert (ws.evidence_dir / LEDGER_FILE).read_bytes() == ledger
-    assert (ws.evidence_dir / MANIFEST_FILE).read_bytes() == manifest
-    assert [p.name for p in good.folder.parent.iterdir()] == [good.run_id]
+    assert (ws.evidence_dir / LEDGER_FILE).read_bytes().startswith(ledger)
+    assert (ws.evidence_dir / MANIFEST_FILE).read_bytes().startswith(manifest)
+    assert [e["kind"] for e in ledger_entries(ws.evidence_dir)] == ["evidence", "failed-run"]
     statuses = ws.frame("evidence").set_index("run_id").status.to_dict()
     assert statuses.pop(good.run_id) == "submitted"
     assert list(statuses.values()) == ["failed"]

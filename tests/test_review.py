@@ -19,6 +19,7 @@ from workbench.archive import ledger_entries
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.impact_demo import ANSWERS as IMPACT_ANSWERS, write_predictions
 from workbench.executor import LocalExecutor
+from workbench.verify import verify
 from workbench.resources import notebooks_dir
 from workbench.review import plan_review, run_review
 from workbench.workspace import Workspace, init_workspace
@@ -113,7 +114,8 @@ def test_failing_and_timed_out_runs_are_recorded_and_the_others_go_on(reviewed, 
     failed = [r for r in reviewed.register.evidence_list() if r["status"] == "failed"]
     assert sorted(r["system_id"] for r in failed) == ["cv-screening", "support-assistant"]
     for record in failed:
-        assert (reviewed.root / record["path"] / "notebook.ipynb").is_file()
+        assert (reviewed.evidence_dir / record["path"] / "notebook.ipynb").is_file()
+    assert verify(reviewed).ok
 
 
 def test_a_killed_kernel_is_a_failed_run(reviewed, tmp_path, monkeypatch):
@@ -157,6 +159,7 @@ def test_the_index_links_every_system_and_every_link_resolves(reviewed):
     for link in links:
         assert not link.startswith(("/", "http")) and (index.parent / link).is_file()
     assert "<script" not in html and "script-src" not in html
+    assert verify(reviewed).ok
     assert 'aria-label="Residual risks by band:' in html
 
 

@@ -6,7 +6,7 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
+import signal
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -14,6 +14,9 @@ from typing import Iterator
 GENESIS = "0" * 64
 LEDGER_FILE = "ledger.jsonl"
 MANIFEST_FILE = "SHA256SUMS"
+LOCK_FILE = ".lock"
+PENDING_DIR = ".pending"
+FAULT_VAR = "WORKBENCH_FAULT"
 
 
 def canonical_json(data: dict) -> bytes:
@@ -33,11 +36,15 @@ def sha256_file(path: Path) -> str:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     _fsync_dir(path.parent)
 
 
@@ -50,13 +57,21 @@ def _fsync_dir(folder: Path) -> None:
 
 
 @contextmanager
-def _locked(evidence_dir: Path) -> Iterator[None]:
-    with open(evidence_dir / ".lock", "a") as lock:
+def locked(evidence_dir: Path) -> Iterator[None]:
+    """Hold the archive's exclusive lock (one writer at a time, across processes)."""
+    evidence_dir.mkdir(parents=True, exist_ok=True)
+    with open(evidence_dir / LOCK_FILE, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def fault_point(name: str) -> None:
+    """Fault injection for the crash tests: SIGKILL this process here if ``WORKBENCH_FAULT`` names this point."""
+    if os.environ.get(FAULT_VAR) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def ledger_entries(evidence_dir: Path) -> list[dict]:
@@ -73,25 +88,52 @@ def entry_hash(entry: dict) -> str:
 
 
 def append_entry(evidence_dir: Path, entry: dict) -> dict:
-    """Append a ledger entry that archives no files (a sign-off, an action update, a failed run).
-
-    ``seq``, ``prev`` and ``hash`` are added here, under the archive's lock.
-    """
-    evidence_dir.mkdir(parents=True, exist_ok=True)
-    with _locked(evidence_dir):
+    """Append a ledger entry that archives no files; ``seq``, ``prev`` and ``hash`` are added under the lock."""
+    with locked(evidence_dir):
+        recover_locked(evidence_dir)
         return _chain(evidence_dir, entry)
 
 
+def last_entry(evidence_dir: Path) -> dict | None:
+    """The ledger's last entry, read from the end of the file (the ledger is not read whole)."""
+    path = evidence_dir / LEDGER_FILE
+    if not path.exists():
+        return None
+    with open(path, "rb") as handle:
+        end = handle.seek(0, os.SEEK_END)
+        tail, position = b"", end
+        while position > 0:
+            step = min(1 << 16, position)
+            position -= step
+            handle.seek(position)
+            tail = handle.read(step) + tail
+            if tail.rstrip(b"\n").count(b"\n") >= 1:
+                break
+    lines = [line for line in tail.split(b"\n") if line.strip()]
+    return json.loads(lines[-1]) if lines else None
+
+
 def _chain(evidence_dir: Path, entry: dict) -> dict:
-    previous = ledger_entries(evidence_dir)
-    entry = {**entry, "seq": len(previous) + 1, "prev": previous[-1]["hash"] if previous else GENESIS}
+    last = last_entry(evidence_dir)
+    entry = {**entry, "seq": last["seq"] + 1 if last else 1, "prev": last["hash"] if last else GENESIS}
     entry["hash"] = entry_hash(entry)
     _append(evidence_dir / LEDGER_FILE, canonical_json(entry) + b"\n")
     return entry
 
 
 def archive_run(evidence_dir: Path, staging: Path, relative: str, entry: dict) -> dict:
-    """Move a staged run into the archive and append its ledger entry.
+    """Recover any interrupted archive, then move a staged run into the archive (see :func:`archive_locked`)."""
+    with locked(evidence_dir):
+        recover_locked(evidence_dir)
+        return archive_locked(evidence_dir, staging, relative, entry)
+
+
+def archive_locked(evidence_dir: Path, staging: Path, relative: str, entry: dict) -> dict:
+    """Move a staged run into the archive and append its ledger entry; the caller holds :func:`locked`.
+
+    The steps, each durable before the next: an intent file naming the entry and its file hashes
+    (``.pending/``), the staging folder renamed into place, the ledger line, the manifest lines,
+    the intent removed. :func:`recover_locked` finishes any step a killed process left.
 
     Parameters
     ----------
@@ -110,33 +152,100 @@ def archive_run(evidence_dir: Path, staging: Path, relative: str, entry: dict) -
         The ledger entry as written.
     """
     target = evidence_dir / relative
-    files = {p.name: sha256_file(p) for p in sorted(staging.iterdir()) if p.is_file()}
-    with _locked(evidence_dir):
-        if target.exists():
-            raise FileExistsError(f"evidence {relative} already exists; archived runs are never overwritten")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            with open(staging / name, "rb") as handle:
+    if target.exists():
+        raise FileExistsError(f"evidence {relative} already exists; archived runs are never overwritten")
+    files = {}
+    for path in sorted(staging.iterdir()):
+        if path.is_file():
+            with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
-        os.rename(staging, target)
+            files[path.name] = sha256_file(path)
+    entry = {**entry, "path": relative, "files": files}
+    pending = evidence_dir / PENDING_DIR
+    pending.mkdir(exist_ok=True)
+    intent = pending / f"{Path(relative).name}.json"
+    write_atomic(intent, canonical_json(entry))
+    fault_point("archive-before-rename")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.rename(staging, target)
+    try:
         _fsync_dir(target.parent)
-        entry = _chain(evidence_dir, {**entry, "path": relative, "files": files})
-        manifest = "".join(f"{digest}  {relative}/{name}\n" for name, digest in files.items())
-        _append(evidence_dir / MANIFEST_FILE, manifest.encode())
+        fault_point("archive-after-rename")
+        entry = _chain(evidence_dir, entry)
+    except BaseException:
+        os.rename(target, staging)
+        intent.unlink()
+        raise
+    fault_point("archive-after-ledger")
+    _append(evidence_dir / MANIFEST_FILE, manifest_text([entry]).encode())
+    intent.unlink()
+    _fsync_dir(pending)
     return entry
 
 
+def write_manifest(evidence_dir: Path) -> None:
+    """Rewrite SHA256SUMS (``sha256sum -c`` format) from the ledger, atomically; none while nothing is archived."""
+    text = manifest_text(ledger_entries(evidence_dir))
+    if text:
+        write_atomic(evidence_dir / MANIFEST_FILE, text.encode())
+    else:
+        (evidence_dir / MANIFEST_FILE).unlink(missing_ok=True)
+
+
+def manifest_text(entries: list[dict]) -> str:
+    """The manifest the ledger implies: one ``digest  path`` line per archived file."""
+    return "".join(f"{digest}  {e['path']}/{name}\n" for e in entries for name, digest in e.get("files", {}).items())
+
+
+def recover_locked(evidence_dir: Path) -> list[dict]:
+    """Finish or roll back archives a killed process left half done; the caller holds :func:`locked`.
+
+    - A last ledger line without its newline (a write cut short) is removed.
+    - An intent whose entry is in the ledger: the manifest is rewritten, the intent removed.
+    - An intent whose folder is in place with the hashes it names: the ledger entry is appended.
+    - An intent whose folder never arrived: the intent is dropped (the run was not archived).
+
+    Returns
+    -------
+    list of dict
+        Ledger entries appended while recovering.
+    """
+    _drop_torn_line(evidence_dir / LEDGER_FILE)
+    pending = evidence_dir / PENDING_DIR
+    intents = sorted(pending.glob("*.json")) if pending.is_dir() else []
+    finished = []
+    for intent in intents:
+        try:
+            entry = json.loads(intent.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            intent.unlink()
+            continue
+        archived = {e.get("path") for e in ledger_entries(evidence_dir)}
+        target = evidence_dir / entry["path"]
+        if entry["path"] not in archived and target.is_dir() and all(
+                (target / n).is_file() and sha256_file(target / n) == d for n, d in entry["files"].items()):
+            finished.append(_chain(evidence_dir, entry))
+        write_manifest(evidence_dir)
+        intent.unlink()
+    return finished
+
+
+def _drop_torn_line(ledger: Path) -> None:
+    if not ledger.exists():
+        return
+    data = ledger.read_bytes()
+    if data and not data.endswith(b"\n"):
+        write_atomic(ledger, data[: data.rfind(b"\n") + 1])
+
+
 def _append(path: Path, line: bytes) -> None:
+    """Append one line durably; a write cut short (disk full, file too large) is cut back off."""
     with open(path, "ab") as handle:
-        handle.write(line)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def keep_failed(failed_dir: Path, staging: Path, run_id: str) -> Path:
-    """Move a failed run's staging folder (partial notebook, error) to ``failed_dir``."""
-    failed_dir.mkdir(parents=True, exist_ok=True)
-    target = failed_dir / run_id
-    if staging.exists():
-        shutil.move(str(staging), target)
-    return target
+        size = handle.tell()
+        try:
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+        except BaseException:
+            handle.truncate(size)
+            raise

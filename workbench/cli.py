@@ -292,9 +292,12 @@ def evidence_list(workspace_path: Path | None, system_id: str | None, process: s
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def evidence_show(workspace_path: Path | None, run_id: str, as_json: bool) -> None:
     """Show one evidence record and where its files are."""
+    from .validate import require_run_id
+
     ws = _workspace(workspace_path)
-    record = ws.register.evidence(run_id)
-    record["folder"] = str(ws.root / record["path"] if record["status"] == "failed" else ws.evidence_dir / record["path"])
+    record = ws.register.evidence(require_run_id(run_id))
+    record["folder"] = str(ws.evidence_dir / record["path"])
+    record["signoffs"] = ws.register.signoffs(run_id)
     if as_json:
         _echo_json(record)
         return
@@ -411,3 +414,56 @@ def action_history_cmd(workspace_path: Path | None, nc_id: str) -> None:
     for r in action_history_rows(_workspace(workspace_path), nc_id):
         click.echo(f"{r['seq']:>3} {r['updated_at']:%Y-%m-%d %H:%M} {r['updated_by']:<10} {r['status']:<19} "
                    f"due {r['due_date']}  {r['note']}")
+
+
+@main.group()
+def signoff() -> None:
+    """Approve or reject evidence (segregation of duties applies)."""
+
+
+def _signoff_command(decision: str):
+    @signoff.command(decision, help=f"{decision.capitalize()} the evidence RUN_ID with a comment.")
+    @workspace_option
+    @click.argument("run_id")
+    @click.option("--comment", required=True, help="Why; required.")
+    @click.option("--as", "person", default="", help="Person id (default: $JUPYTERHUB_USER, then the OS user).")
+    def command(workspace_path: Path | None, run_id: str, comment: str, person: str) -> None:
+        from .signoff import sign_off
+
+        done = sign_off(_workspace(workspace_path), run_id, decision, comment, person=person)
+        click.echo(f"{done.ledger_entry['decision']} {run_id} by {done.ledger_entry['person']}\n  {done.record}")
+
+    return command
+
+
+for _decision in ("approve", "reject"):
+    _signoff_command(_decision)
+
+
+@main.command("verify")
+@workspace_option
+def verify_cmd(workspace_path: Path | None) -> None:
+    """Re-hash every archived file, walk the ledger's hash chain; exit 1 naming each problem."""
+    from .verify import verify
+
+    report = verify(_workspace(workspace_path))
+    for finding in report.findings:
+        click.echo(str(finding), err=True)
+    if not report.ok:
+        click.secho(f"verify: {len(report.findings)} problem(s) in {report.entries} ledger entries, "
+                    f"{report.files} files", fg="red", err=True)
+        sys.exit(1)
+    click.echo(f"verify: ok, {report.entries} ledger entries, {report.files} files")
+
+
+@main.command("export")
+@workspace_option
+@click.argument("table")
+@click.option("--csv", "csv_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV file to write; cells a spreadsheet would run as a formula are made text.")
+def export_cmd(workspace_path: Path | None, table: str, csv_file: Path) -> None:
+    """Export a register TABLE (systems, evidence, risks, signoffs) as CSV."""
+    from .export import export_csv
+
+    rows = export_csv(_workspace(workspace_path), table, csv_file)
+    click.echo(f"{rows} rows of {table} written to {csv_file}")

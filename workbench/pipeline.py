@@ -16,7 +16,7 @@ from typing import Any
 import nbformat
 
 from . import __version__
-from .archive import archive_run, keep_failed, sha256_file, write_atomic
+from .archive import archive_locked, fault_point, locked, sha256_file, write_atomic
 from .compare import changes, compared_record
 from .exceptions import RunError
 from .render import render_html
@@ -25,6 +25,8 @@ from .resources import notebooks_dir
 from .run import ExecutionFailed, execute, extract_results, prepare
 from .portfolio import build_index
 from .processes import get_process
+from .recovery import index_entry, recover_locked
+from .validate import require_slug
 from .workspace import Workspace
 
 HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE = "evidence.html", "notebook.ipynb", "results.json"
@@ -84,7 +86,7 @@ def run_process(workspace: Workspace, process: str, system_id: str, answers: Any
     InputError
         Bad input; nothing was run or written.
     RunError
-        The run failed; its partial notebook is kept under ``failed-runs/`` and registered.
+        The run failed; its partial notebook and error are archived as a failed-run record.
     """
     request = build_request(workspace, process, system_id, answers, period, assessor, effective_date)
     return execute_request(workspace, request, timeout=timeout, refresh_index=refresh_index)
@@ -98,40 +100,52 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
     staging = workspace.staging_dir / run_id
     staging.mkdir(parents=True)
     provenance = _provenance(workspace, request, run_id, now)
+    relative = f"{request.system.id}/{request.process.name}/{run_id}"
     try:
         nb = execute(notebooks_dir() / request.process.notebook, staging / NOTEBOOK_FILE,
                      _parameters(workspace, request, run_id), cwd=workspace.root, timeout=timeout)
         results = extract_results(nb)
-    except ExecutionFailed as err:
-        _record_failure(workspace, request, provenance, staging, err)
-        raise RunError(run_id, str(workspace.failed_dir / run_id / NOTEBOOK_FILE), err.ename, err.evalue) from None
+        _stage_evidence(workspace, request, provenance, relative, nb, results, staging)
+    except (ExecutionFailed, OSError) as err:  # OSError: the disk filled up or a file limit was hit
+        failure = err if isinstance(err, ExecutionFailed) else ExecutionFailed(type(err).__name__, str(err))
+        try:
+            _record_failure(workspace, request, provenance, staging, failure)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        raise RunError(run_id, str(workspace.evidence_dir / relative / NOTEBOOK_FILE), failure.ename,
+                       failure.evalue) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
-    relative = f"{request.system.id}/{request.process.name}/{run_id}"
-    nb.metadata["workbench"] = provenance
-    nb.metadata["papermill"]["output_path"] = f"evidence/{relative}/{NOTEBOOK_FILE}"
-    nb.metadata["title"] = f"{request.process.title}: {request.system.name}"
-    write_atomic(staging / NOTEBOOK_FILE, nbformat.writes(nb).encode())
-    record = {**_facts(request, run_id), "answers": request.answers_json, "results": results}
-    record.update(_comparison(workspace, request, record))
-    write_atomic(staging / RESULTS_FILE, json.dumps(record, indent=1, ensure_ascii=False, allow_nan=False).encode())
-    hashes = {name: sha256_file(staging / name) for name in (NOTEBOOK_FILE, RESULTS_FILE)}
-    write_atomic(staging / HTML_FILE, render_html(nb, hashes, record.get("previous"), record.get("changes")).encode())
-
-    entry = archive_run(workspace.evidence_dir, staging, relative, {
-        "kind": "evidence", **_facts(request, run_id), "status": "submitted",
-        "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
-        "workbench_version": __version__})
-    workspace.register.record_evidence(
-        _register_row(request, run_id, now, relative, entry, "submitted"), request.process.index(results))
+    try:
+        entry = _archive(workspace, staging, relative, {
+            "kind": "evidence", **_facts(request, run_id), "status": "submitted",
+            "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
+            "workbench_version": __version__})
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # archived: renamed away; refused: rolled back here
     evidence = Evidence(run_id, workspace.evidence_dir / relative, entry)
     if request.process.archived is not None:
         request.process.archived(workspace, evidence, results)
     if refresh_index:
         build_index(workspace)
     return evidence
+
+
+def _stage_evidence(workspace: Workspace, request: RunRequest, provenance: dict, relative: str, nb, results: dict, staging: Path) -> None:
+    """Write the run's three files into ``staging``: the notebook with provenance, results.json (with the
+    changes since the previous version), the HTML."""
+    nb.metadata["workbench"] = provenance
+    nb.metadata["papermill"]["output_path"] = f"evidence/{relative}/{NOTEBOOK_FILE}"
+    nb.metadata["title"] = f"{request.process.title}: {request.system.name}"
+    write_atomic(staging / NOTEBOOK_FILE, nbformat.writes(nb).encode())
+    record = {**_facts(request, provenance["run_id"]), "answers": request.answers_json, "results": results}
+    record.update(_comparison(workspace, request, record))
+    write_atomic(staging / RESULTS_FILE, json.dumps(record, indent=1, ensure_ascii=False, allow_nan=False).encode())
+    hashes = {name: sha256_file(staging / name) for name in (NOTEBOOK_FILE, RESULTS_FILE)}
+    write_atomic(staging / HTML_FILE, render_html(nb, hashes, record.get("previous"), record.get("changes")).encode())
 
 
 def prepare_notebook(workspace: Workspace, process: str, system_id: str) -> Path:
@@ -188,23 +202,27 @@ def _provenance(workspace: Workspace, request: RunRequest, run_id: str, now: dat
             "template": request.process.notebook}
 
 
-def _register_row(request: RunRequest, run_id: str, now: datetime, path: str, entry: dict | None,
-                  status: str, error: str | None = None) -> dict:
-    files = (entry or {}).get("files", {})
-    return {"run_id": run_id, "process": request.process.name, "system_id": request.system.id,
-            "period": request.period, "effective_date": request.effective_date, "assessor": request.assessor,
-            "status": status, "recorded_at": now, "path": path,
-            "html_sha256": files.get(HTML_FILE), "notebook_sha256": files.get(NOTEBOOK_FILE),
-            "results_sha256": files.get(RESULTS_FILE), "answers_sha256": request.answers_sha256,
-            "ledger_hash": (entry or {}).get("hash"), "workbench_version": __version__, "error": error}
+def _archive(workspace: Workspace, staging: Path, relative: str, facts: dict) -> dict:
+    """Archive a staged folder and index its ledger entry, under the archive's lock.
+
+    Recovery runs first, so a run killed earlier is finished or rolled back before this one
+    takes the next sequence number; the register row is written under the same lock, so a
+    concurrent recovery never indexes an entry twice.
+    """
+    with locked(workspace.evidence_dir):
+        recover_locked(workspace)
+        entry = archive_locked(workspace.evidence_dir, staging, relative, facts)
+        fault_point("archive-before-register")
+        index_entry(workspace, entry)
+    return entry
 
 
 def _record_failure(workspace: Workspace, request: RunRequest, provenance: dict, staging: Path,
                     err: ExecutionFailed) -> None:
     error = f"{err.ename}: {err.evalue}"
     write_atomic(staging / "error.txt", (error + "\n").encode())
-    folder = keep_failed(workspace.failed_dir, staging, provenance["run_id"])
-    now = datetime.fromisoformat(provenance["recorded_at"])
-    path = str(folder.relative_to(workspace.root))
-    workspace.register.record_evidence(
-        _register_row(request, provenance["run_id"], now, path, None, "failed", error))
+    relative = f"{request.system.id}/{request.process.name}/{provenance['run_id']}"
+    _archive(workspace, staging, relative, {
+        "kind": "failed-run", **_facts(request, provenance["run_id"]), "status": "failed", "error": error,
+        "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
+        "workbench_version": __version__})

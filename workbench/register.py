@@ -157,9 +157,23 @@ class ActionUpdateRow(Base):
     ledger_hash: Mapped[str] = mapped_column(String(64))
 
 
+class SignoffRow(Base):
+    __tablename__ = "signoffs"
+    signoff_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), index=True)
+    decision: Mapped[str] = mapped_column(String(20))
+    person: Mapped[str] = mapped_column(String(64))
+    roles: Mapped[list] = mapped_column(JSON)
+    comment: Mapped[str] = mapped_column(Text)
+    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    path: Mapped[str] = mapped_column(Text)
+    record_sha256: Mapped[str] = mapped_column(String(64))
+    ledger_hash: Mapped[str] = mapped_column(String(64))
+
+
 TABLES = {"systems": SystemRow, "evidence": EvidenceRow, "risks": RiskRow, "events": EventRow,
           "soa_controls": SoAControlRow, "audits": AuditRow, "nonconformities": NonconformityRow,
-          "action_updates": ActionUpdateRow, "impact_assessments": ImpactAssessmentRow}
+          "action_updates": ActionUpdateRow, "impact_assessments": ImpactAssessmentRow, "signoffs": SignoffRow}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -238,6 +252,32 @@ class Register:
                 session.add_all(model(run_id=entry["run_id"], system_id=entry["system_id"], **r) for r in items)
             session.commit()
 
+    def record_signoff(self, row: dict) -> None:
+        """Add one sign-off and set its evidence's status (``approved`` or ``rejected``) in one transaction.
+
+        The status column is the register's index of the ledger (the archive is never edited); it is
+        what ``workbench evidence list`` and a portfolio read.
+        """
+        with Session(self.engine) as session:
+            evidence = session.get(EvidenceRow, row["run_id"])
+            if evidence is None:
+                raise UnknownRecordError.single("evidence", row["run_id"], "is not an evidence id")
+            session.add(SignoffRow(**row))
+            evidence.status = row["decision"]
+            session.commit()
+
+    def indexed(self) -> tuple[set[str], set[str]]:
+        """Run ids in the evidence table and sign-off ids in the signoffs table."""
+        with Session(self.engine) as session:
+            return (set(session.scalars(select(EvidenceRow.run_id))),
+                    set(session.scalars(select(SignoffRow.signoff_id))))
+
+    def signoffs(self, run_id: str) -> list[dict]:
+        """The sign-offs of one evidence record, oldest first."""
+        query = select(SignoffRow).where(SignoffRow.run_id == run_id).order_by(SignoffRow.signed_at)
+        with Session(self.engine) as session:
+            return [_fields(r, SignoffRow.__table__.columns.keys()) for r in session.scalars(query)]
+
     def evidence(self, run_id: str) -> dict:
         """Return the evidence record ``run_id``."""
         with Session(self.engine) as session:
@@ -301,8 +341,8 @@ class Register:
             return [_fields(r, model.__table__.columns.keys()) for r in session.scalars(query)]
 
     def frame(self, table: str):
-        """Return a register table as a pandas DataFrame (``systems``, ``evidence``, ``risks``,
-        ``impact_assessments``)."""
+        """Return a register table as a pandas DataFrame (any of ``TABLES``: ``systems``, ``evidence``,
+        ``risks``, ``impact_assessments``, ``signoffs``, ...)."""
         import pandas as pd
 
         if table not in TABLES:

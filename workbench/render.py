@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,6 +12,8 @@ from .resources import templates_dir
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 TEMPLATE = "evidence"
+SCRIPT_HASHES = "__WORKBENCH_SCRIPT_HASHES__"
+_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
 
 
 @lru_cache(maxsize=1)
@@ -40,14 +45,34 @@ def has_charts(nb) -> bool:
     return any(PLOTLY_MIMETYPE in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
 
 
+def figure_scripts(nb) -> set[str]:
+    """The inline scripts the run's plotly figures draw themselves with (one ``newPlot`` call each)."""
+    return {script for c in nb.cells for o in c.get("outputs", []) if PLOTLY_MIMETYPE in o.get("data", {})
+            for script in _SCRIPT.findall(o["data"].get("text/html", ""))}
+
+
+def csp_hash(script: str) -> str:
+    """The Content-Security-Policy source that allows exactly this inline script."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+
+
 def render_html(nb, hashes: dict[str, str], previous: dict | None = None, changes: list[dict] | None = None) -> str:
     """Render ``nb`` with ``templates/evidence``.
 
     ``hashes`` (file name -> SHA-256) go on the cover; ``previous`` (run id, status, effective date,
     relative ``href``) and its ``changes`` make the section "Changes since the previous version".
+
+    When the run drew charts, the CSP allows scripts by hash only: plotly.js and each figure's own
+    script, as the run produced them. Any other script in the page (typed text that escaping missed)
+    matches no hash and does not run.
     """
     charts = has_charts(nb)
     resources = {"workbench": {"hashes": hashes, "plotly_js": plotly_js() if charts else "",
-                               "charts": charts, "previous": previous, "changes": changes or []}}
+                               "charts": charts, "script_hashes": SCRIPT_HASHES,
+                               "previous": previous, "changes": changes or []}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    if charts:
+        trusted = figure_scripts(nb) | {plotly_js()}
+        allowed = sorted({csp_hash(s) for s in _SCRIPT.findall(body) if s in trusted})
+        body = body.replace(SCRIPT_HASHES, " ".join(allowed), 1)
     return body

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .config import RiskCriteria, RiskLevel
 from .content import ContentPack, load_content
@@ -16,13 +16,19 @@ TREATMENTS = ("avoid", "mitigate", "share", "accept")
 OTHER_SOURCE = "other"
 
 
+def _not_a_bool(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number from 1 to 5, not true or false")
+    return value
+
+
 def _check_level(value: int) -> int:
     if not 1 <= value <= 5:
         raise ValueError("must be a level from 1 to 5 on the workspace's scale")
     return value
 
 
-Level = Annotated[int, AfterValidator(_check_level),
+Level = Annotated[int, BeforeValidator(_not_a_bool), AfterValidator(_check_level),
                   Field(json_schema_extra={"minimum": 1, "maximum": 5}, description="a level from 1 to 5")]
 _CONTROL_ITEMS = {"items": {"enum": load_content().control_ids()}}
 

@@ -94,6 +94,8 @@ def read_systems_file(path: str | Path) -> list[dict]:
         rows = list(csv.DictReader(io.StringIO(text)))
         if rows and None in rows[0]:
             raise InputError.single("file", str(path), "a CSV row has more cells than the header")
+        if not rows:
+            raise InputError.single("file", str(path), "holds no systems: a header row, then one row per system")
         return rows
     if suffix in (".yaml", ".yml", ".json"):
         try:

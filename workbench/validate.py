@@ -39,6 +39,17 @@ def require_slug(field: str, value: object) -> str:
         raise InputError.single(field, value, str(err)) from None
 
 
+RUN_ID_PATTERN = r"^[a-z]{1,8}-\d{8}T\d{6}Z-[0-9a-f]{6}$"
+RUN_ID_RULE = "a run id such as 'ra-20261127T174501Z-3f9a1c' (see 'workbench evidence list')"
+
+
+def require_run_id(value: object, field: str = "run_id") -> str:
+    """Check a run id given outside a model: it names a folder, so nothing else may pass."""
+    if not isinstance(value, str) or not re.fullmatch(RUN_ID_PATTERN, value):
+        raise InputError.single(field, value, f"must be {RUN_ID_RULE}")
+    return value
+
+
 def field_path(loc: tuple[Any, ...]) -> str:
     """Turn a pydantic error location into ``risks[0].owner``."""
     path = ""
@@ -134,15 +145,30 @@ def load_data(source: str | Path | dict, field: str = "answers") -> dict:
             data = _parse(content, field, text, as_json=path.suffix.lower() == ".json")
     if not isinstance(data, dict):
         raise InputError.single(field, type(data).__name__, "must be a mapping of field names to values")
-    reject_non_finite(data)
+    try:
+        reject_non_finite(data)
+    except RecursionError:
+        raise InputError.single(field, "(nested data)", "is nested too deeply to be answers") from None
     return data
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: answers never need them, and nested aliases expand exponentially."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in answers", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _parse(content: str, field: str, shown: str, as_json: bool) -> Any:
     try:
         if as_json:
             return json.loads(content)
-        return yaml.safe_load(content)
+        return yaml.load(content, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise InputError.single(field, shown, "is nested too deeply to be answers") from None
     except (json.JSONDecodeError, yaml.YAMLError) as err:
         kind = "JSON" if as_json else "YAML"
         detail = str(err).splitlines()[0]

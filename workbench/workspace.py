@@ -70,10 +70,6 @@ class Workspace:
         return self.root / "drafts"
 
     @property
-    def failed_dir(self) -> Path:
-        return self.root / "failed-runs"
-
-    @property
     def staging_dir(self) -> Path:
         return self.root / ".staging"
 

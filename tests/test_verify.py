@@ -1,0 +1,117 @@
+"""``workbench verify`` against an archive built with the real archive functions, then attacked."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from workbench.archive import (LEDGER_FILE, MANIFEST_FILE, append_entry, archive_run, canonical_json, entry_hash,
+                               ledger_entries)
+from workbench.cli import main
+from workbench.verify import verify, verify_archive
+
+
+def stage(root: Path, name: str, files: dict[str, bytes]) -> Path:
+    folder = root / ".staging" / name
+    folder.mkdir(parents=True)
+    for file, data in files.items():
+        (folder / file).write_bytes(data)
+    return folder
+
+
+@pytest.fixture
+def archived(workspace) -> Path:
+    """Three archived folders and a ledger-only entry, through archive_run and append_entry.
+
+    The kinds are not the pipeline's, so the register is not involved: this is the archive alone.
+    """
+    ev = workspace.evidence_dir
+    for i in range(3):
+        run_id = f"ra-2026112{i}T100000Z-00000{i}"
+        archive_run(ev, stage(workspace.root, run_id, {"evidence.html": f"<p>{i}</p>".encode(), "results.json": b"{}"}),
+                    f"credit-scoring/risk-assessment/{run_id}", {"kind": "test-record", "run_id": run_id})
+    append_entry(ev, {"kind": "action-update", "run_id": "ra-20261120T100000Z-000000", "note": "closed"})
+    return ev
+
+
+def kinds(report) -> list[tuple[str, str]]:
+    return [(f.kind, f.item) for f in report.findings]
+
+
+def rewrite_ledger(ev: Path, entries: list[dict]) -> None:
+    (ev / LEDGER_FILE).write_bytes(b"".join(canonical_json(e) + b"\n" for e in entries))
+
+
+def test_an_intact_archive_verifies(archived, workspace):
+    report = verify(workspace)
+    assert report.ok and report.entries == 4 and report.files == 6
+    assert subprocess.run(["sha256sum", "--quiet", "-c", MANIFEST_FILE], cwd=archived).returncode == 0
+    result = CliRunner().invoke(main, ["verify", "-w", str(workspace.root)])
+    assert result.exit_code == 0 and "verify: ok, 4 ledger entries, 6 files" in result.output
+
+
+def test_an_empty_workspace_verifies(workspace):
+    assert verify(workspace).ok
+
+
+def test_changed_missing_and_extra_files_are_named(archived, workspace):
+    run0, run1 = [e["path"] for e in ledger_entries(archived)[:2]]
+    (archived / run0 / "evidence.html").write_bytes(b"<p>0 </p>")
+    (archived / run1 / "results.json").unlink()
+    (archived / run1 / "notes.txt").write_text("slipped in")
+    (archived / "credit-scoring" / "stray.html").write_text("x")
+    (archived / "README").write_text("top-level files count too")
+    report = verify_archive(archived)
+    assert kinds(report) == [("changed", f"{run0}/evidence.html"), ("missing", f"{run1}/results.json"),
+                             ("extra", "README"), ("extra", f"{run1}/notes.txt"),
+                             ("extra", "credit-scoring/stray.html")]
+    result = CliRunner().invoke(main, ["verify", "-w", str(workspace.root)])
+    assert result.exit_code == 1
+    for line in (f"changed: {run0}/evidence.html", f"missing: {run1}/results.json", "extra: README",
+                 "verify: 5 problem(s) in 4 ledger entries, 6 files"):
+        assert line in result.output
+
+
+def test_an_edited_entry_is_named(archived):
+    entries = ledger_entries(archived)
+    entries[1]["assessor"] = "someone-else"
+    rewrite_ledger(archived, entries)
+    assert kinds(verify_archive(archived)) == [("tampered-entry", f"{LEDGER_FILE} line 2 (test-record {entries[1]['run_id']})")]
+
+
+def test_an_edited_entry_with_a_recomputed_hash_breaks_the_next_link(archived):
+    entries = ledger_entries(archived)
+    entries[1]["assessor"] = "someone-else"
+    entries[1]["hash"] = entry_hash(entries[1])
+    rewrite_ledger(archived, entries)
+    [finding] = verify_archive(archived).findings
+    assert finding.kind == "out-of-order" and finding.item.startswith(f"{LEDGER_FILE} line 3")
+    assert "prev" in finding.detail
+
+
+def test_reordered_and_deleted_entries_are_named(archived):
+    entries = ledger_entries(archived)
+    rewrite_ledger(archived, [entries[0], entries[2], entries[1], entries[3]])
+    found = kinds(verify_archive(archived))
+    assert ("out-of-order", f"{LEDGER_FILE} line 2 (test-record {entries[2]['run_id']})") in found
+    assert ("out-of-order", f"{LEDGER_FILE} line 3 (test-record {entries[1]['run_id']})") in found
+    rewrite_ledger(archived, [entries[0], entries[2], entries[3]])
+    report = verify_archive(archived)
+    assert {k for k, _ in kinds(report)} == {"out-of-order", "extra", "manifest"}
+    assert ("extra", f"{entries[1]['path']}/evidence.html") in kinds(report)
+
+
+def test_garbage_in_the_ledger_and_a_changed_manifest_are_named(archived):
+    with open(archived / LEDGER_FILE, "ab") as handle:
+        handle.write(b"not json\n")
+    (archived / MANIFEST_FILE).write_text((archived / MANIFEST_FILE).read_text().replace("a", "b", 1))
+    assert kinds(verify_archive(archived)) == [("unreadable-entry", f"{LEDGER_FILE} line 5"),
+                                               ("manifest", MANIFEST_FILE)]
+
+
+def test_lock_intents_and_temporaries_are_not_extra(archived):
+    (archived / ".SHA256SUMS.tmp-123").write_text("partial")
+    assert verify_archive(archived).ok
