@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-
 from .exceptions import WorkbenchError
 
 RESULTS_MIMETYPE = "application/vnd.aims-workbench.results+json"
@@ -60,11 +58,6 @@ def extract_results(nb) -> dict:
             if RESULTS_MIMETYPE in data:
                 return dict(data[RESULTS_MIMETYPE])
     raise ExecutionFailed("MissingResults", "the template recorded no results (no workbench-results output)")
-
-
-def read(path: Path):
-    """Read a notebook file."""
-    return nbformat.read(str(path), as_version=4)
 
 
 def prepare(template: Path, output: Path, parameters: dict) -> None:
