@@ -229,7 +229,9 @@ def run_demo(path: str | Path, replace: bool = False, progress=print) -> list[Ev
         progress(f"running the impact assessment of {system_id} ...")
         evidence.append(run_process(workspace, "impact-assessment", system_id, answers_file,
                                     assessor="amara" if system_id != "cv-screening" else "tomas"))
-    evidence += _audit_cycle(workspace, examples, {e.ledger_entry["system_id"]: e.run_id for e in evidence}, progress)
+    risk_runs = {e.ledger_entry["system_id"]: e.run_id for e in evidence
+                 if e.ledger_entry["process"] == "risk-assessment"}
+    evidence += _audit_cycle(workspace, examples, risk_runs, progress)
     return evidence
 
 
