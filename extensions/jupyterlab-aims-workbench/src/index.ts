@@ -1,5 +1,6 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
+import { Dialog, ISessionContext, showDialog, showErrorMessage } from '@jupyterlab/apputils';
+import { IDocumentWidget } from '@jupyterlab/docregistry';
 import { ILauncher } from '@jupyterlab/launcher';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
@@ -42,6 +43,26 @@ class SystemChooser extends Widget {
   private _select: HTMLSelectElement;
 }
 
+/**
+ * Resolve once the kernel is connected and idle, and has been for a moment: running cells
+ * earlier races the widget manager's own start-up and loses the form's widgets.
+ */
+function settled(sessionContext: ISessionContext, quiet = 750, limit = 60000): Promise<void> {
+  return new Promise(resolve => {
+    const started = Date.now();
+    let idleSince = 0;
+    const timer = setInterval(() => {
+      const kernel = sessionContext.session?.kernel;
+      const ready = kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+      idleSince = ready ? idleSince || Date.now() : 0;
+      if ((idleSince && Date.now() - idleSince >= quiet) || Date.now() - started > limit) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+  });
+}
+
 async function create(app: JupyterFrontEnd, process: IProcess, panel: SystemsPanel): Promise<void> {
   const systems = await requestAPI<ISystem[]>('systems');
   if (!systems.length) {
@@ -60,8 +81,14 @@ async function create(app: JupyterFrontEnd, process: IProcess, panel: SystemsPan
     method: 'POST',
     body: JSON.stringify({ process: process.name, system_id: result.value })
   });
-  await app.commands.execute('docmanager:open', { path: created.path, factory: 'Notebook' });
+  const widget = await app.commands.execute('docmanager:open', { path: created.path, factory: 'Notebook' });
   void panel.refresh();
+  // run the template once so that its form shows; without answers it only draws the form
+  const context = (widget as IDocumentWidget).context;
+  await context.sessionContext.ready;
+  await settled(context.sessionContext);
+  app.shell.activateById((widget as IDocumentWidget).id);
+  await app.commands.execute('notebook:run-all-cells');
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {
