@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -39,18 +40,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+def wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120, probe: str = "/api/status") -> None:
+    """Wait until ``url + probe`` answers (any HTTP status counts: the server is up)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"jupyter lab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            pytest.fail(f"{proc.args[2:4]} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(url + "/api/status", timeout=2) as response:
-                if response.status == 200:
-                    return
+            with urllib.request.urlopen(url + probe, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
         except OSError:
             time.sleep(0.3)
-    pytest.fail(f"jupyter lab did not answer within {timeout}s:\n{log.read_text()[-3000:]}")
+    pytest.fail(f"{proc.args[2:4]} did not answer within {timeout}s:\n{log.read_text()[-3000:]}")
 
 
 def serious(results) -> list[str]:
@@ -238,3 +241,41 @@ def test_evidence_html_has_no_serious_accessibility_violations(demo_root, browse
         assert page.locator("main").count() == 1
         assert serious(Axe().run(page)) == [], path
     page.close()
+
+
+def test_voila_renders_the_form_without_code(workspace, browser, tmp_path):
+    """A system owner who does not code opens the prepared notebook in Voilà: the form, no code."""
+    from playwright.sync_api import expect
+
+    from workbench.pipeline import prepare_notebook
+
+    notebook = prepare_notebook(workspace, "risk-assessment", "support-assistant")
+    port = free_port()
+    log = tmp_path / "voila.log"
+    env = {k: v for k, v in os.environ.items() if k != "WORKBENCH_WORKSPACE"}
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
+                                 "--Voila.ip=127.0.0.1"], cwd=workspace.root, env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_server(url, proc, log, probe="/voila/static/")
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(url, timeout=120_000)
+        system = page.get_by_role("combobox", name="AI system *")
+        system.wait_for(timeout=120_000)
+        assert system.evaluate("s => s.options[s.selectedIndex].text").endswith("(support-assistant)")
+        expect(page.get_by_role("textbox", name="Scope of the assessment *")).to_be_visible()
+        expect(page.get_by_role("button", name="Submit")).to_be_visible()
+        body = page.locator("body").inner_text()
+        assert "from workbench.notebook import start" not in body and "system_id = " not in body
+        assert page.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count() == 0
+        shot(page, "voila-form.png")
+        page.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
