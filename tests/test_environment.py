@@ -9,7 +9,7 @@ import yaml
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).parent.parent
-IGNORED = {"python", "pip"}
+IGNORED = {"python", "pip", "nodejs"}  # nodejs builds the JupyterLab extension
 
 
 def _pyproject() -> dict:
@@ -54,4 +54,4 @@ def test_environment_name_channel_and_editable_install():
     assert env["name"] == "aims-workbench"
     assert env["channels"] == ["conda-forge"]
     pip_sections = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
-    assert pip_sections == [["-e ."]]
+    assert pip_sections == [["-e .", "./extensions/jupyterlab-aims-workbench"]]
