@@ -30,6 +30,19 @@ HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)> {{ 7*7 }} **bo
 HEATMAP_IMAGES = ".plotly-graph-div .heatmaplayer g.hm image"
 
 
+@pytest.fixture(autouse=True)
+def jp_asyncio_loop():
+    """Leave the event loop alone: pytest-jupyter's autouse fixtures (loaded by test_lab_server.py)
+    would close the loop the sync Playwright API runs here."""
+    yield None
+
+
+@pytest.fixture(autouse=True)
+def jp_server_cleanup():
+    """No in-process jupyter server here to clean up (see jp_asyncio_loop)."""
+    yield
+
+
 @dataclass
 class Visit:
     """What happened while a page was open."""

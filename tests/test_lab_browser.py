@@ -34,6 +34,19 @@ SYSTEM = "cv-screening"
 TITLE = "Ranker downgrades career breaks <b>not bold</b>"
 
 
+@pytest.fixture(autouse=True)
+def jp_asyncio_loop():
+    """Leave the event loop alone: pytest-jupyter's autouse fixtures (loaded by test_lab_server.py)
+    would close the loop the sync Playwright API runs here."""
+    yield None
+
+
+@pytest.fixture(autouse=True)
+def jp_server_cleanup():
+    """No in-process jupyter server here to clean up (see jp_asyncio_loop)."""
+    yield
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

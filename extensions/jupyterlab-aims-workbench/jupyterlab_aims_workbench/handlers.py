@@ -1,6 +1,6 @@
 """The endpoints behind the launcher cards and the side panel, all under ``/aims-workbench/``.
 
-- ``GET processes``: the installed AIMS processes.
+- ``GET processes``: the installed AIMS processes, with their scope (``system``, or organisation-wide).
 - ``GET systems``: every AI system with its review status and latest evidence.
 - ``POST notebooks`` with ``{"process", "system_id"}``: prepare a form notebook in the
   workspace's drafts (papermill prepare-only) and return its path for JupyterLab to open.
@@ -25,6 +25,7 @@ from workbench.status import system_reviews
 from workbench.workspace import ENV_VAR, Workspace
 
 MAX_BODY_BYTES = 10_000
+SYSTEM_SCOPE = "system"  # a process about one AI system; an organisation-wide one has another scope
 
 
 class WorkbenchHandler(APIHandler):
@@ -79,8 +80,8 @@ class WorkbenchHandler(APIHandler):
 class ProcessesHandler(WorkbenchHandler):
     @tornado.web.authenticated
     def get(self) -> None:
-        self.finish(json.dumps([{"name": p.name, "code": p.code, "title": p.title, "clauses": list(p.clauses)}
-                                for p in processes().values()]))
+        self.finish(json.dumps([{"name": p.name, "code": p.code, "title": p.title, "clauses": list(p.clauses),
+                                 "scope": getattr(p, "scope", SYSTEM_SCOPE)} for p in processes().values()]))
 
 
 class SystemsHandler(WorkbenchHandler):

@@ -7,7 +7,12 @@ export interface IProcess {
   code: string;
   title: string;
   clauses: string[];
+  /** `system` for a process about one AI system; anything else is organisation-wide. */
+  scope: string;
 }
+
+/** The subject id of an organisation-wide run. */
+export const ORGANISATION = 'organisation';
 
 /** The latest evidence of a system; `url` is null when the server cannot serve the file. */
 export interface ILatestEvidence {

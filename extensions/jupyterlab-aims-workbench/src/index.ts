@@ -5,7 +5,7 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import { IProcess, ISystem, requestAPI } from './api';
+import { IProcess, ISystem, ORGANISATION, requestAPI } from './api';
 import { SystemsPanel } from './panel';
 
 const CREATE = 'aims-workbench:create';
@@ -63,23 +63,32 @@ function settled(sessionContext: ISessionContext, quiet = 750, limit = 60000): P
   });
 }
 
-async function create(app: JupyterFrontEnd, process: IProcess, panel: SystemsPanel): Promise<void> {
+/** Ask which AI system the notebook is for; organisation-wide processes need no answer. */
+async function chooseSubject(process: IProcess): Promise<string | null> {
+  if (process.scope !== 'system') {
+    return ORGANISATION;
+  }
   const systems = await requestAPI<ISystem[]>('systems');
   if (!systems.length) {
     await showErrorMessage('No AI systems', 'Register an AI system first: workbench system add');
-    return;
+    return null;
   }
   const result = await showDialog({
     title: process.title,
     body: new SystemChooser(process, systems),
     buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Create notebook' })]
   });
-  if (!result.button.accept || !result.value) {
+  return result.button.accept && result.value ? result.value : null;
+}
+
+async function create(app: JupyterFrontEnd, process: IProcess, panel: SystemsPanel): Promise<void> {
+  const subject = await chooseSubject(process);
+  if (!subject) {
     return;
   }
   const created = await requestAPI<{ path: string }>('notebooks', {
     method: 'POST',
-    body: JSON.stringify({ process: process.name, system_id: result.value })
+    body: JSON.stringify({ process: process.name, system_id: subject })
   });
   const widget = await app.commands.execute('docmanager:open', { path: created.path, factory: 'Notebook' });
   void panel.refresh();
