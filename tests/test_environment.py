@@ -9,7 +9,7 @@ import yaml
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).parent.parent
-IGNORED = {"python", "pip"}
+IGNORED = {"python", "pip", "nodejs"}  # nodejs builds the JupyterLab extension
 
 
 def _pyproject() -> dict:
@@ -35,7 +35,7 @@ def _conda_specs() -> list[str]:
 
 def test_environment_lists_the_project_dependencies_with_their_specifiers():
     expected = _pairs(_pyproject()["project"]["dependencies"])
-    assert len(expected) == 14
+    assert len(expected) == 15
     assert _pairs(_conda_specs()) == expected
 
 
@@ -54,4 +54,4 @@ def test_environment_name_channel_and_editable_install():
     assert env["name"] == "aims-workbench"
     assert env["channels"] == ["conda-forge"]
     pip_sections = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
-    assert pip_sections == [["-e ."]]
+    assert pip_sections == [["-e .", "./extensions/jupyterlab-aims-workbench"]]

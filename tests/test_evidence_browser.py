@@ -32,6 +32,19 @@ MORE = ('[click](javascript:alert(2)) <svg onload=alert(3)></svg> <iframe src="h
 HEATMAP_IMAGES = ".plotly-graph-div .heatmaplayer g.hm image"
 
 
+@pytest.fixture(autouse=True)
+def jp_asyncio_loop():
+    """Leave the event loop alone: pytest-jupyter's autouse fixtures (loaded by test_lab_server.py)
+    would close the loop the sync Playwright API runs here."""
+    yield None
+
+
+@pytest.fixture(autouse=True)
+def jp_server_cleanup():
+    """No in-process jupyter server here to clean up (see jp_asyncio_loop)."""
+    yield
+
+
 @dataclass
 class Visit:
     """What happened while a page was open."""

@@ -123,3 +123,15 @@ def test_submit_runs_the_pipeline_and_links_the_evidence(workspace, answers):
     assert 'href="' in form.outcome.value and "evidence.html" in form.outcome.value
     results = json.loads((workspace.evidence_dir / records[0]["path"] / "results.json").read_text())
     assert [r["risk"]["id"] for r in results["results"]["risks"]] == ["R1", "R2"]
+
+
+def test_required_messages_clear_as_the_fields_fill(workspace):
+    form = RiskAssessmentForm(workspace, system_id="credit-scoring")
+    assessor, scope = form.header["assessor"], form.scope
+    assert (assessor.text, scope.text) == ("is required", "is required")
+    assert 'role="alert"' in assessor.problem
+    assessor.widget.value = "tomas"
+    assert assessor.text == "" and assessor.problem == "" and scope.text == "is required"
+    scope.widget.value = "The credit model."
+    assert scope.text == ""
+    assert not form.header["period"].filled and form.header["system"].filled

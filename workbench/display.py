@@ -60,4 +60,4 @@ def show_figure(fig, title: str) -> None:
     div = fig.to_html(full_html=False, include_plotlyjs=False, include_mathjax=False,
                       config={"displaylogo": False, "responsive": True})
     display({PLOTLY_MIMETYPE: spec,
-             "text/html": f'<figure role="img" aria-label="{esc(title)}">{div}</figure>'}, raw=True)
+             "text/html": f'<figure aria-label="{esc(title)}">{div}</figure>'}, raw=True)

@@ -18,6 +18,7 @@ from .drafts import load_draft, save_draft
 from .exceptions import InputError, Problem, RunError
 
 LABEL_WIDTH = "190px"
+REQUIRED = "is required"
 WIDE = w.Layout(width="95%")
 
 
@@ -50,6 +51,7 @@ class Field:
         widget.style = {"description_width": LABEL_WIDTH}
         if not isinstance(widget, (w.Checkbox,)):
             widget.layout = WIDE
+        self.text = ""
         self.message = w.HTML(value="", layout=w.Layout(margin=f"0 0 6px {LABEL_WIDTH}"))
         self.box = w.VBox([widget, self.message])
 
@@ -64,8 +66,14 @@ class Field:
         except Exception:  # a draft from an older form: leave the field empty rather than fail
             pass
 
+    @property
+    def filled(self) -> bool:
+        """Whether the field holds a value (an empty text, list or choice does not count)."""
+        return self.value not in (None, "", [], ())
+
     def show(self, message: str) -> None:
         """Show a validation message next to the field (empty clears it)."""
+        self.text = message
         self.message.value = f'<span role="alert" style="color:#b00020">{esc(message)}</span>' if message else ""
 
     @property
@@ -292,9 +300,12 @@ class ProcessForm:
         self.validate()
 
     def changed(self) -> None:
-        """React to any edit: refresh the summary and save the draft."""
+        """React to any edit: clear 'is required' from fields now filled, refresh the summary, save the draft."""
         if self.drafts.paused:
             return
+        for field in self.fields():
+            if field.text == REQUIRED and field.filled:
+                field.show("")
         self.summarise()
         self.drafts.save(self.system_id, self.state())
 
@@ -313,7 +324,7 @@ class ProcessForm:
         count = self.validate_body()
         for key in ("system", "assessor"):
             missing = not self.header[key].value
-            self.header[key].show("is required" if missing else "")
+            self.header[key].show(REQUIRED if missing else "")
             count += missing
         self.summarise()
         return count

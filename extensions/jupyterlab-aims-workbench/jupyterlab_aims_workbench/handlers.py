@@ -1,0 +1,132 @@
+"""The endpoints behind the launcher cards and the side panel, all under ``/aims-workbench/``.
+
+- ``GET processes``: the installed AIMS processes, with their scope (``system``, or organisation-wide).
+- ``GET systems``: every AI system with its review status and latest evidence.
+- ``POST notebooks`` with ``{"process", "system_id"}``: prepare a form notebook in the
+  workspace's drafts (papermill prepare-only) and return its path for JupyterLab to open.
+
+A bad request gets a 4xx status and ``{"message": ...}``, never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import tornado.web
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+
+from workbench.exceptions import InputError, UnknownRecordError, WorkspaceError
+from workbench.pipeline import prepare_notebook
+from workbench.processes import processes
+from workbench.status import system_reviews
+from workbench.workspace import ENV_VAR, Workspace
+
+MAX_BODY_BYTES = 10_000
+SYSTEM_SCOPE = "system"  # a process about one AI system; an organisation-wide one has another scope
+
+
+class WorkbenchHandler(APIHandler):
+    """Shared: the workspace, JSON bodies, and errors as 4xx JSON messages."""
+
+    @property
+    def root_dir(self) -> Path:
+        return Path(self.settings["server_root_dir"]).expanduser().resolve()
+
+    def workspace(self) -> Workspace:
+        try:
+            return Workspace(os.environ.get(ENV_VAR) or self.root_dir)
+        except WorkspaceError as err:
+            raise tornado.web.HTTPError(409, str(err)) from None
+
+    def served_path(self, path: Path) -> str | None:
+        """``path`` relative to the server's root folder, or ``None`` when the server cannot reach it."""
+        resolved = path.resolve()
+        return resolved.relative_to(self.root_dir).as_posix() if resolved.is_relative_to(self.root_dir) else None
+
+    def body(self) -> dict:
+        if len(self.request.body) > MAX_BODY_BYTES:
+            raise tornado.web.HTTPError(413, f"the request body is larger than {MAX_BODY_BYTES} bytes")
+        try:
+            data = json.loads(self.request.body or b"{}")
+        except ValueError as err:
+            raise tornado.web.HTTPError(400, f"the request body is not JSON: {err}") from None
+        if not isinstance(data, dict):
+            raise tornado.web.HTTPError(400, "the request body must be a JSON object")
+        return data
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        """Every error as ``{"message": ...}``; problems with input name field, value and what is allowed."""
+        self.set_header("Content-Type", "application/json")
+        error = kwargs.get("exc_info", (None, None, None))[1]
+        message = getattr(error, "log_message", None) or self._reason
+        body = {"message": message}
+        if isinstance(error, InputError):
+            body = {"message": str(error), "problems": [
+                {"field": p.field, "value": str(p.value), "message": p.message} for p in error.problems]}
+        self.finish(json.dumps(body))
+
+    def _handle_request_exception(self, e: BaseException) -> None:
+        if isinstance(e, InputError):
+            status = 404 if isinstance(e, UnknownRecordError) else 400
+            self.log.info("AIMS Workbench: bad request: %s", e)
+            self.send_error(status, exc_info=(type(e), e, e.__traceback__))
+            return
+        super()._handle_request_exception(e)
+
+
+class ProcessesHandler(WorkbenchHandler):
+    @tornado.web.authenticated
+    def get(self) -> None:
+        self.finish(json.dumps([{"name": p.name, "code": p.code, "title": p.title, "clauses": list(p.clauses),
+                                 "scope": getattr(p, "scope", SYSTEM_SCOPE)} for p in processes().values()]))
+
+
+class SystemsHandler(WorkbenchHandler):
+    @tornado.web.authenticated
+    def get(self) -> None:
+        workspace = self.workspace()
+        found = []
+        for review in system_reviews(workspace):
+            data = review.as_json()
+            if review.latest:
+                latest = review.latest
+                data["latest"] = {"run_id": latest["run_id"], "process": latest["process"],
+                                  "effective_date": latest["effective_date"].isoformat(),
+                                  "status": latest["status"],
+                                  "url": self.served_path(workspace.root / latest["html"])}
+            data.pop("processes")
+            found.append(data)
+        self.finish(json.dumps(found))
+
+
+class NotebooksHandler(WorkbenchHandler):
+    @tornado.web.authenticated
+    def post(self) -> None:
+        data = self.body()
+        for key in ("process", "system_id"):
+            if not isinstance(data.get(key), str) or not data[key]:
+                raise InputError.single(key, data.get(key), "is required: a name such as 'risk-assessment'"
+                                        if key == "process" else "is required: a registered system id")
+        workspace = self.workspace()
+        path = prepare_notebook(workspace, data["process"], data["system_id"])
+        served = self.served_path(path)
+        if served is None:
+            raise tornado.web.HTTPError(
+                409, f"the notebook {path} is outside the server's folder {self.root_dir}; "
+                     f"start jupyter lab in the workspace or a folder above it")
+        self.set_status(201)
+        self.finish(json.dumps({"path": served}))
+
+
+def setup_handlers(server_app) -> None:
+    """Register the endpoints on the server's web application."""
+    web_app = server_app.web_app
+    base = url_path_join(web_app.settings["base_url"], "aims-workbench")
+    web_app.add_handlers(".*$", [
+        (url_path_join(base, "processes"), ProcessesHandler),
+        (url_path_join(base, "systems"), SystemsHandler),
+        (url_path_join(base, "notebooks"), NotebooksHandler),
+    ])

@@ -1,0 +1,66 @@
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+/** An AIMS process the workbench runs from a notebook template. */
+export interface IProcess {
+  name: string;
+  code: string;
+  title: string;
+  clauses: string[];
+  /** `system` for a process about one AI system; anything else is organisation-wide. */
+  scope: string;
+}
+
+/** The subject id of an organisation-wide run. */
+export const ORGANISATION = 'organisation';
+
+/** The latest evidence of a system; `url` is null when the server cannot serve the file. */
+export interface ILatestEvidence {
+  run_id: string;
+  process: string;
+  effective_date: string;
+  status: string;
+  url: string | null;
+}
+
+/** An AI system with its review status. */
+export interface ISystem {
+  system_id: string;
+  name: string;
+  tier: string;
+  owner: string;
+  state: 'current' | 'due' | 'overdue' | 'awaiting approval';
+  reason: string;
+  next_review: string | null;
+  latest: ILatestEvidence | null;
+}
+
+/** Call the workbench server extension; throw an Error carrying the server's message. */
+export async function requestAPI<T>(endPoint: string, init: RequestInit = {}): Promise<T> {
+  const settings = ServerConnection.makeSettings();
+  const url = URLExt.join(settings.baseUrl, 'aims-workbench', endPoint);
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, settings);
+  } catch (error) {
+    throw new ServerConnection.NetworkError(error as TypeError);
+  }
+  const text = await response.text();
+  let data: any = text;
+  try {
+    data = text ? JSON.parse(text) : {};
+  } catch {
+    // not JSON: keep the text for the message
+  }
+  if (!response.ok) {
+    const message = (data && data.message) || text || response.statusText;
+    throw new Error(message);
+  }
+  return data as T;
+}
+
+/** A URL that serves a file of the server's root in a new browser tab. */
+export function fileURL(path: string): string {
+  const settings = ServerConnection.makeSettings();
+  return URLExt.join(settings.baseUrl, 'files', URLExt.encodeParts(path));
+}

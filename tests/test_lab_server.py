@@ -1,0 +1,114 @@
+"""The JupyterLab server extension's endpoints, in a real jupyter_server (pytest-jupyter).
+
+Good requests answer JSON from the workspace; bad ones a 4xx with a message, never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import nbformat
+import pytest
+
+from workbench.workspace import ENV_VAR
+
+pytest_plugins = ["pytest_jupyter.jupyter_server"]
+pytestmark = pytest.mark.lab
+
+
+@pytest.fixture
+def jp_server_config():
+    return {"ServerApp": {"jpserver_extensions": {"jupyterlab_aims_workbench": True}}}
+
+
+@pytest.fixture
+def served(workspace, jp_root_dir, monkeypatch):
+    """The fresh demo-configured workspace, named by $WORKBENCH_WORKSPACE, inside the server's root."""
+    target = jp_root_dir / "ws"
+    shutil.copytree(workspace.root, target)
+    monkeypatch.setenv(ENV_VAR, str(target))
+    return target
+
+
+async def call(jp_fetch, endpoint: str, method: str = "GET", body: str | None = None):
+    response = await jp_fetch("aims-workbench", endpoint, method=method, body=body, raise_error=False)
+    return response.code, json.loads(response.body or b"null")
+
+
+async def test_processes_lists_the_installed_processes(jp_fetch, served):
+    code, found = await call(jp_fetch, "processes")
+    assert code == 200
+    risk = next(p for p in found if p["name"] == "risk-assessment")
+    assert risk["title"] == "AI risk assessment" and risk["code"] == "ra" and "6.1.2" in risk["clauses"]
+    assert risk["scope"] == "system"  # the launcher asks which AI system
+
+
+async def test_systems_without_evidence_are_due(jp_fetch, served):
+    code, found = await call(jp_fetch, "systems")
+    assert code == 200
+    assert [(s["system_id"], s["state"], s["latest"]) for s in found] == [
+        ("credit-scoring", "due", None), ("cv-screening", "due", None), ("support-assistant", "due", None)]
+
+
+@pytest.mark.kernel
+async def test_systems_of_the_demo_link_their_latest_evidence(jp_fetch, jp_root_dir, demo_root, monkeypatch):
+    shutil.copytree(demo_root, jp_root_dir, dirs_exist_ok=True)
+    monkeypatch.delenv(ENV_VAR, raising=False)  # the server's root is the workspace
+    code, found = await call(jp_fetch, "systems")
+    assert code == 200 and len(found) == 3
+    for system in found:
+        assert system["state"] == "awaiting approval"  # the demo's evidence is submitted, not approved
+        latest = system["latest"]
+        assert latest["process"] in ("risk-assessment", "impact-assessment") and latest["status"] == "submitted"
+        assert latest["url"] == f"evidence/{system['system_id']}/{latest['process']}/{latest['run_id']}/evidence.html"
+        assert (jp_root_dir / latest["url"]).is_file()
+
+
+async def test_create_notebook_prepares_the_template_in_drafts(jp_fetch, served):
+    body = json.dumps({"process": "risk-assessment", "system_id": "cv-screening"})
+    code, found = await call(jp_fetch, "notebooks", "POST", body)
+    assert (code, found) == (201, {"path": "ws/drafts/risk-assessment-cv-screening.ipynb"})
+    nb = nbformat.read(served / "drafts" / "risk-assessment-cv-screening.ipynb", as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'system_id = "cv-screening"' in injected.source and str(served) in injected.source
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("body, status, words", [
+    ("not json", 400, "not JSON"),
+    ("[1, 2]", 400, "JSON object"),
+    ("{}", 400, "process: is required"),
+    ('{"process": "risk-assessment"}', 400, "system_id: is required"),
+    ('{"process": 7, "system_id": "cv-screening"}', 400, "process: is required"),
+    ('{"process": "tea-ceremony", "system_id": "cv-screening"}', 400, "allowed: "),
+    ('{"process": "risk-assessment", "system_id": "no-such-system"}', 404, "registered: credit-scoring"),
+    ('{"process": "risk-assessment", "system_id": "../../etc/passwd"}', 400, "../../etc/passwd"),
+    ("{" + '"x": "' + "a" * 20_000 + '"}', 413, "larger than"),
+])
+async def test_bad_requests_get_a_4xx_and_a_message(jp_fetch, served, body, status, words):
+    code, found = await call(jp_fetch, "notebooks", "POST", body)
+    assert code == status
+    assert words in found["message"]
+    assert not list((served / "drafts").glob("*.ipynb"))
+
+
+async def test_a_root_that_is_no_workspace_is_a_409(jp_fetch, jp_root_dir, monkeypatch):
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    for endpoint, method, body in (("systems", "GET", None),
+                                   ("notebooks", "POST", '{"process": "risk-assessment", "system_id": "x"}')):
+        code, found = await call(jp_fetch, endpoint, method, body)
+        assert code == 409 and "is not a workspace" in found["message"]
+
+
+async def test_a_workspace_outside_the_server_root_cannot_open_notebooks(jp_fetch, workspace, monkeypatch):
+    monkeypatch.setenv(ENV_VAR, str(workspace.root))  # tmp_path/ws, beside the server's root
+    code, found = await call(jp_fetch, "notebooks", "POST", '{"process": "risk-assessment", "system_id": "cv-screening"}')
+    assert code == 409 and "outside the server's folder" in found["message"]
+    code, found = await call(jp_fetch, "systems")
+    assert code == 200 and found[0]["latest"] is None
+
+
+async def test_endpoints_need_authentication(jp_fetch, jp_serverapp, served):
+    response = await jp_fetch("aims-workbench", "systems", headers={"Authorization": ""}, raise_error=False)
+    assert response.code == 403
