@@ -238,7 +238,9 @@ def test_launcher_form_submit_panel_and_offline_evidence(lab, browser):
     viewer.goto(href, wait_until="load", referer=url + "/lab")  # as the click sends it: /files/ checks it
     viewer.wait_for_function(f"document.querySelectorAll({json.dumps(HEATMAP_IMAGES)}).length >= 2", timeout=30_000)
     assert requests == [href] and aborted == []
-    assert viewer.get_by_text(TITLE, exact=True).count() == 2  # typed markup stays text
+    # typed markup stays text: in the register, the treatment plan and the changes since the demo's version
+    assert viewer.get_by_text(TITLE, exact=True).count() == 3
+    assert viewer.locator("b", has_text="not bold").count() == 0
     assert serious(Axe().run(viewer)) == []
     context.close()
 
