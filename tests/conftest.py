@@ -32,9 +32,13 @@ def answers() -> dict:
 
 @pytest.fixture(scope="session")
 def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo workspace, built once per test session with real papermill runs."""
+    """The demo workspace, built once per test session with real papermill runs.
+
+    Its evidence keeps interactive plotly charts, which many tests read; the default static charts
+    are tested on runs of their own (tests/test_static_charts.py) and in the wheel's demo.
+    """
     root = tmp_path_factory.mktemp("demo") / "demo-workspace"
-    run_demo(root, progress=lambda _msg: None)
+    run_demo(root, progress=lambda _msg: None, charts="interactive")
     return root
 
 

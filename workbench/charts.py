@@ -21,7 +21,7 @@ def risk_heatmap(assessed: list, criteria: RiskCriteria):
     likelihood = [f"{s.level} {s.label}" for s in criteria.likelihood]
 
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Inherent risk", "Residual risk"),
-                        horizontal_spacing=0.12)
+                        horizontal_spacing=0.2)
     for col, kind in ((1, "inherent"), (2, "residual")):
         cells = [[[] for _ in range(5)] for _ in range(5)]
         for a in assessed:

@@ -226,6 +226,8 @@ class Configuration(_Strict):
     risk_criteria: RiskCriteria
     review: ReviewPolicy = Field(default_factory=ReviewPolicy)
     impact_criteria: ImpactCriteria = Field(default_factory=ImpactCriteria)
+    evidence_charts: Literal["static", "interactive"] = Field(
+        default="static", description="charts in evidence HTML: static SVG (small, no script) or interactive plotly")
     register_url: str = Field(default="", description="SQLAlchemy URL; empty: register.db in the workspace")
 
     @model_validator(mode="after")

@@ -197,7 +197,7 @@ def demo_configuration() -> dict:
     return config
 
 
-def run_demo(path: str | Path, replace: bool = False, progress=print) -> list[Evidence]:
+def run_demo(path: str | Path, replace: bool = False, progress=print, charts: str = "static") -> list[Evidence]:
     """Create the demo workspace at ``path`` and archive a risk assessment and an impact assessment
     (with a generated predictions dataset) for each demo system.
 
@@ -209,7 +209,7 @@ def run_demo(path: str | Path, replace: bool = False, progress=print) -> list[Ev
             raise WorkspaceError(f"{root.resolve()} is not empty; give a new folder"
                                  + (" (it is not a demo workspace, so it is never replaced)" if replace else ""))
         shutil.rmtree(root)
-    workspace = init_workspace(root, config=demo_configuration())
+    workspace = init_workspace(root, config={**demo_configuration(), "evidence_charts": charts})
     (root / MARKER).write_text("created by 'workbench demo'\n")
     workspace.add_systems(SYSTEMS)
     examples = root / "examples"

@@ -145,7 +145,8 @@ def _stage_evidence(workspace: Workspace, request: RunRequest, provenance: dict,
     record.update(_comparison(workspace, request, record))
     write_atomic(staging / RESULTS_FILE, json.dumps(record, indent=1, ensure_ascii=False, allow_nan=False).encode())
     hashes = {name: sha256_file(staging / name) for name in (NOTEBOOK_FILE, RESULTS_FILE)}
-    write_atomic(staging / HTML_FILE, render_html(nb, hashes, record.get("previous"), record.get("changes")).encode())
+    write_atomic(staging / HTML_FILE, render_html(nb, hashes, record.get("previous"), record.get("changes"),
+                                                   workspace.config.evidence_charts).encode())
 
 
 def prepare_notebook(workspace: Workspace, process: str, system_id: str) -> Path:

@@ -14,6 +14,7 @@ PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 TEMPLATE = "evidence"
 SCRIPT_HASHES = "__WORKBENCH_SCRIPT_HASHES__"
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
+_LABEL = re.compile(r'aria-label="([^"]*)"')
 
 
 @lru_cache(maxsize=1)
@@ -56,16 +57,43 @@ def csp_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
 
 
-def render_html(nb, hashes: dict[str, str], previous: dict | None = None, changes: list[dict] | None = None) -> str:
+def with_static_charts(nb):
+    """A copy of ``nb`` whose plotly figures are static SVG images, or ``nb`` itself when they
+    cannot be drawn here. The archived notebook keeps the interactive figures either way."""
+    from copy import deepcopy
+
+    from .static_charts import figure_svg
+
+    copy = deepcopy(nb)
+    for cell in copy.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if PLOTLY_MIMETYPE not in data:
+                continue
+            svg = figure_svg(dict(data[PLOTLY_MIMETYPE]))
+            if svg is None:
+                return nb
+            label = _LABEL.search(data.get("text/html", ""))
+            alt = label.group(1) if label else "chart"
+            source = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+            output["data"] = {"text/html": f'<figure class="chart"><img alt="{alt}" src="{source}"></figure>'}
+    return copy
+
+
+def render_html(nb, hashes: dict[str, str], previous: dict | None = None, changes: list[dict] | None = None,
+                charts: str = "static") -> str:
     """Render ``nb`` with ``templates/evidence``.
 
     ``hashes`` (file name -> SHA-256) go on the cover; ``previous`` (run id, status, effective date,
     relative ``href``) and its ``changes`` make the section "Changes since the previous version".
 
-    When the run drew charts, the CSP allows scripts by hash only: plotly.js and each figure's own
-    script, as the run produced them. Any other script in the page (typed text that escaping missed)
-    matches no hash and does not run.
+    ``charts="static"`` draws every figure as an SVG image (small, no script: the CSP forbids all
+    scripts); ``"interactive"``, or static charts that cannot be drawn here, inline plotly.js once
+    and the CSP allows scripts by hash only: plotly.js and each figure's own script, as the run
+    produced them. Any other script in the page (typed text that escaping missed) does not run.
     """
+    if charts == "static":
+        nb = with_static_charts(nb)
     charts = has_charts(nb)
     resources = {"workbench": {"hashes": hashes, "plotly_js": plotly_js() if charts else "",
                                "charts": charts, "script_hashes": SCRIPT_HASHES,
