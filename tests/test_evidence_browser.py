@@ -60,7 +60,8 @@ class Visit:
 @pytest.fixture(scope="module")
 def hostile_html(tmp_path_factory) -> Path:
     """Evidence of a real run whose free text tries to run script."""
-    ws = init_workspace(tmp_path_factory.mktemp("hostile-browser") / "ws", config=demo_configuration())
+    ws = init_workspace(tmp_path_factory.mktemp("hostile-browser") / "ws",
+                        config={**demo_configuration(), "evidence_charts": "interactive"})  # more surface
     ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
     answers = copy.deepcopy(ANSWERS["credit-scoring"])
     answers["scope"] = "Scope " + HOSTILE

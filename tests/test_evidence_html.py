@@ -251,7 +251,8 @@ def hostile_page(tmp_path_factory) -> Page:
     from workbench.systems import AISystem
     from workbench.workspace import init_workspace
 
-    ws = init_workspace(tmp_path_factory.mktemp("hostile") / "ws", config=demo_configuration())
+    ws = init_workspace(tmp_path_factory.mktemp("hostile") / "ws",
+                        config={**demo_configuration(), "evidence_charts": "interactive"})  # more surface
     ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
     evidence = run_process(ws, "risk-assessment", "credit-scoring", hostile_answers(), assessor="amara")
     return load(evidence.html)

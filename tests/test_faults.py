@@ -127,7 +127,10 @@ def test_two_runs_at_once_are_both_archived(workspace):
 
 
 def test_a_file_size_limit_mid_run_is_recorded_as_a_failed_run(workspace):
-    """Under a 1 MB file limit the 5 MB evidence HTML cannot be written: a failed run, nothing half-written."""
+    """Under a 1 MB file limit the 5 MB evidence HTML (interactive charts) cannot be written: a failed run,
+    nothing half-written."""
+    config = workspace.root / "workbench.yaml"
+    config.write_text(config.read_text() + "evidence_charts: interactive\n")
     code, out, err = run_child(workspace.root, file_limit=1_000_000)
     assert code == 1, err
     assert "File too large" in err

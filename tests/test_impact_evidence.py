@@ -141,7 +141,8 @@ def test_credit_scoring_needs_a_fundamental_rights_impact_assessment(demo_root):
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory) -> Workspace:
-    ws = init_workspace(tmp_path_factory.mktemp("impact") / "ws", config=demo_configuration())
+    ws = init_workspace(tmp_path_factory.mktemp("impact") / "ws",
+                        config={**demo_configuration(), "evidence_charts": "interactive"})
     ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
     for system_id in ANSWERS:
         write_predictions(ws.root, system_id)
