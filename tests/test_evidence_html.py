@@ -60,7 +60,7 @@ def demo_html(demo_root: Path, system_id: str) -> Path:
 def ledger_entry(evidence_html: Path) -> dict:
     evidence_dir = evidence_html.parents[3]
     relative = evidence_html.parent.relative_to(evidence_dir).as_posix()
-    entries = [e for e in ledger_entries(evidence_dir) if e["path"] == relative]
+    entries = [e for e in ledger_entries(evidence_dir) if e.get("path") == relative]
     assert len(entries) == 1
     return entries[0]
 

@@ -100,5 +100,8 @@ def test_installed_wheel_runs_the_demo(wheel, tmp_path):
         nb = nbformat.read(str(path.parent / "notebook.ipynb"), as_version=4)
         assert Path(nb.metadata["papermill"]["input_path"]) == notebooks / "risk_assessment.ipynb"
         assert nb.metadata["workbench"]["run_id"] == path.parent.name
+    for process, template in (("soa", "statement_of_applicability.ipynb"), ("internal-audit", "internal_audit.ipynb")):
+        path = next(demo.glob(f"evidence/organisation/{process}/*/notebook.ipynb"))
+        assert Path(nbformat.read(str(path), as_version=4).metadata["papermill"]["input_path"]) == notebooks / template
     sums = run(["sha256sum", "-c", "SHA256SUMS"], cwd=demo / "evidence", env=env)
-    assert sums.stdout.count(": OK") == 9
+    assert sums.stdout.count(": OK") == 15  # 3 risk assessments, the SoA and the audit, 3 files each

@@ -59,7 +59,7 @@ def init(path: Path, organisation: str) -> None:
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="Replace an earlier demo workspace at PATH.")
 def demo(path: Path, replace: bool) -> None:
-    """Create a demo workspace at PATH and archive three risk assessments."""
+    """Create a demo workspace at PATH: three risk assessments, an SoA, an internal audit and its actions."""
     from .demo import run_demo
 
     evidence = run_demo(path, replace=replace, progress=click.echo)
@@ -137,7 +137,7 @@ def system_show(workspace_path: Path | None, system_id: str, as_json: bool) -> N
 @main.command("run")
 @workspace_option
 @click.argument("process")
-@click.option("--system", "system_id", required=True, help="Id of the AI system.")
+@click.option("--system", "system_id", default="", help="Id of the AI system (leave out for soa and internal-audit).")
 @click.option("--answers", required=True, help="YAML or JSON answers file, or a JSON string.")
 @click.option("--period", default="", help="Review period, e.g. 2026-Q4 (default: quarter of the effective date).")
 @click.option("--assessor", default="", help="Person id of the assessor (default: the current user).")
@@ -145,7 +145,7 @@ def system_show(workspace_path: Path | None, system_id: str, as_json: bool) -> N
 @click.option("--timeout", type=int, default=None, help="Seconds a single cell may run.")
 def run_cmd(workspace_path: Path | None, process: str, system_id: str, answers: str, period: str,
             assessor: str, effective_date: str, timeout: int | None) -> None:
-    """Run PROCESS (e.g. risk-assessment) headless and archive its evidence."""
+    """Run PROCESS (risk-assessment, soa, internal-audit, ...) headless and archive its evidence."""
     from .pipeline import run_process
 
     evidence = run_process(_workspace(workspace_path), process, system_id, answers, period=period,
@@ -244,7 +244,7 @@ def event_add(workspace_path: Path | None, system_id: str, kind: str, occurred_o
 @main.command("notebook")
 @workspace_option
 @click.argument("process")
-@click.option("--system", "system_id", required=True, help="Id of the AI system.")
+@click.option("--system", "system_id", default="", help="Id of the AI system (leave out for soa and internal-audit).")
 def notebook_cmd(workspace_path: Path | None, process: str, system_id: str) -> None:
     """Create a notebook for PROCESS and one system in the workspace's drafts, ready to open."""
     from .pipeline import prepare_notebook
@@ -301,3 +301,113 @@ def evidence_show(workspace_path: Path | None, run_id: str, as_json: bool) -> No
     for key, value in record.items():
         if value is not None:
             click.echo(f"{key:<18} {value}")
+
+
+@main.group()
+def audit() -> None:
+    """Plan internal audits and list the audit programme."""
+
+
+@audit.command("plan")
+@workspace_option
+@click.option("--id", "audit_id", required=True, help="Safe slug, e.g. ia-2026-q4.")
+@click.option("--title", required=True)
+@click.option("--objectives", required=True)
+@click.option("--clause", "clauses", multiple=True, help="Clause in scope, e.g. 9.2 (repeat).")
+@click.option("--control", "controls", multiple=True, help="Control in scope, e.g. A.6.2.4 (repeat).")
+@click.option("--system", "systems", multiple=True, help="AI system in scope (repeat).")
+@click.option("--criteria", required=True, help="What conformity is judged against.")
+@click.option("--start", "start_date", required=True, help="YYYY-MM-DD.")
+@click.option("--end", "end_date", required=True, help="YYYY-MM-DD.")
+@click.option("--auditor", "auditors", multiple=True, required=True, help="Person id of an auditor (repeat).")
+@click.option("--by", "planned_by", default="", help="Person id planning it (default: the current user).")
+def audit_plan_cmd(workspace_path: Path | None, audit_id: str, planned_by: str, **fields) -> None:
+    """Add an audit to the programme; an auditor who owns a system in scope is refused."""
+    from .audit import checklist, plan_audit
+
+    ws = _workspace(workspace_path)
+    plan = plan_audit(ws, {"id": audit_id, **{k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}},
+                      planned_by=planned_by)
+    click.echo(f"planned {plan.id}: {len(checklist(ws, plan))} checklist items")
+
+
+@audit.command("list")
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def audit_list(workspace_path: Path | None, as_json: bool) -> None:
+    """List the audit programme."""
+    rows = _workspace(workspace_path).register.rows("audits")
+    if as_json:
+        _echo_json(rows)
+        return
+    for a in sorted(rows, key=lambda r: r["start_date"]):
+        click.echo(f"{a['id']:<24} {a['start_date']} to {a['end_date']}  {', '.join(a['auditors']):<16} {a['title']}")
+
+
+@audit.command("checklist")
+@workspace_option
+@click.argument("audit_id")
+def audit_checklist(workspace_path: Path | None, audit_id: str) -> None:
+    """Print the checklist an audit's scope generates."""
+    from .audit import audit_plan, checklist
+
+    ws = _workspace(workspace_path)
+    for item in checklist(ws, audit_plan(ws, audit_id)):
+        note = "" if item.applicable else "  (excluded by the SoA: not applicable allowed)"
+        click.echo(f"{item.id:<10} {item.kind:<8} {item.title}{note}")
+
+
+@main.group()
+def action() -> None:
+    """Corrective actions of nonconformities: list, update, history."""
+
+
+@action.command("list")
+@workspace_option
+@click.option("--overdue", is_flag=True, help="Only overdue actions.")
+@click.option("--all", "show_all", is_flag=True, help="Include actions verified effective.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def action_list(workspace_path: Path | None, overdue: bool, show_all: bool, as_json: bool) -> None:
+    """List corrective actions by due date; overdue ones are flagged."""
+    from .nonconformity import actions
+
+    found = [a for a in actions(_workspace(workspace_path), only_open=not show_all) if a["overdue"] or not overdue]
+    if as_json:
+        _echo_json(found)
+        return
+    for a in found:
+        flag = click.style("OVERDUE", fg="red", bold=True) if a["overdue"] else ""
+        click.echo(f"{a['nc_id']:<9} {str(a['due_date']):<11} {a['status']:<19} {a['owner']:<10} "
+                   f"{a['system_id']:<18} {a['grade']:<20} {flag}")
+
+
+@action.command("update")
+@workspace_option
+@click.argument("nc_id")
+@click.option("--status", default="", help="open, in progress, done or verified effective.")
+@click.option("--note", default="", help="What happened.")
+@click.option("--root-cause", default="")
+@click.option("--correction", default="")
+@click.option("--corrective-action", default="")
+@click.option("--owner", default="", help="Person id of the action owner.")
+@click.option("--due", "due_date", default="", help="New due date, YYYY-MM-DD.")
+@click.option("--effectiveness-check", default="", help="How effectiveness was checked (needed to verify).")
+@click.option("--by", "updated_by", default="", help="Person id updating it (default: the current user).")
+def action_update(workspace_path: Path | None, nc_id: str, updated_by: str, **changes) -> None:
+    """Append an update to the corrective action of nonconformity NC_ID (history is kept)."""
+    from .nonconformity import update_action
+
+    row = update_action(_workspace(workspace_path), nc_id, updated_by=updated_by, **changes)
+    click.echo(f"{nc_id} update {row['seq']}: {row['status']}, due {row['due_date']}")
+
+
+@action.command("history")
+@workspace_option
+@click.argument("nc_id")
+def action_history_cmd(workspace_path: Path | None, nc_id: str) -> None:
+    """Show every update of one corrective action, oldest first."""
+    from .nonconformity import action_history_rows
+
+    for r in action_history_rows(_workspace(workspace_path), nc_id):
+        click.echo(f"{r['seq']:>3} {r['updated_at']:%Y-%m-%d %H:%M} {r['updated_by']:<10} {r['status']:<19} "
+                   f"due {r['due_date']}  {r['note']}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
@@ -118,6 +119,74 @@ ANSWERS = {
 }
 
 
+EXCLUDED = {"A.10.4": "Northwind supplies no AI system or AI service to customers as a product; its AI is used "
+                      "in-house and in its own customer service, so no customer-facing AI obligations arise."}
+STATUS = {"A.2.2": "implemented", "A.2.3": "implemented", "A.2.4": "planned", "A.3.2": "implemented",
+          "A.3.3": "partial", "A.5.2": "implemented", "A.5.3": "implemented", "A.5.4": "partial",
+          "A.5.5": "planned", "A.6.2.4": "implemented", "A.6.2.6": "partial", "A.6.2.8": "verified effective",
+          "A.7.4": "implemented", "A.7.5": "partial", "A.8.2": "implemented", "A.8.3": "not started",
+          "A.10.3": "implemented"}
+ADDED_CONTROLS = [{"id": "NW.1", "title": "Model risk committee approval",
+                   "intent": "No AI model goes live or changes materially without the model risk committee's approval."}]
+
+
+def soa_answers(content, risk_runs: dict[str, str]) -> dict:
+    """The demo's Statement of Applicability, citing the demo's risk assessments as evidence."""
+    cites = {"A.5.4": ["cv-screening", "credit-scoring"], "A.6.2.4": ["credit-scoring", "support-assistant"],
+             "A.7.4": ["credit-scoring"], "A.10.3": ["support-assistant"]}
+    controls = []
+    for control_id in content.control_ids() + [c["id"] for c in ADDED_CONTROLS]:
+        if control_id in EXCLUDED:
+            controls.append({"control": control_id, "included": False, "justification": EXCLUDED[control_id]})
+            continue
+        controls.append({"control": control_id, "included": True,
+                         "justification": "Needed to treat the risks of the AI risk assessments and to meet "
+                                          "the EU AI Act deployer duties.",
+                         "status": STATUS.get(control_id, "implemented" if control_id == "NW.1" else "planned"),
+                         "owner": "priya", "evidence": [risk_runs[s] for s in cites.get(control_id, [])]})
+    return {"added_controls": [dict(c) for c in ADDED_CONTROLS], "controls": controls}
+
+
+def audit_plan_data(day: date) -> dict:
+    """The demo's internal audit, planned for the week of ``day``."""
+    return {"id": "ia-risk-2026", "title": "Risk management and operation of high-risk AI",
+            "objectives": "Confirm that AI risks are assessed and treated as planned and that the controls the SoA "
+                          "includes for the high-tier systems work.",
+            "clauses": ["6.1.2", "6.1.3", "9.2"], "controls": ["A.5.4", "A.6.2.4", "A.6.2.6", "A.10.4"],
+            "systems": ["credit-scoring", "cv-screening"],
+            "criteria": "ISO/IEC 42001:2023 clauses 6.1 and 9.2, the SoA, the AI risk procedure v2.",
+            "start_date": day.isoformat(), "end_date": (day + timedelta(days=4)).isoformat(),
+            "auditors": ["sofia"]}
+
+
+def audit_answers(day: date, risk_runs: dict[str, str]) -> dict:
+    """The demo audit's results: findings of several grades, citing the risk assessments."""
+    def item(item, result, notes="", evidence=(), system="", owner="", due=None):
+        return {"item": item, "result": result, "notes": notes, "evidence": [risk_runs[e] for e in evidence],
+                "system": system, "action_owner": owner, "action_due": due.isoformat() if due else None}
+
+    return {"audit_id": "ia-risk-2026", "conclusion": "Risk assessment works; treatment and impact assessment lag.",
+            "items": [
+                item("6.1.2", "conforming", "Every system in scope has a current, scored risk assessment.",
+                     ["credit-scoring", "cv-screening"]),
+                item("6.1.3", "minor nonconformity",
+                     "cv-screening risk R1 has a residual risk above appetite without a recorded acceptance "
+                     "by top management.", ["cv-screening"], "cv-screening", "amara", day + timedelta(days=30)),
+                item("9.2.1", "conforming", "The programme covers every clause over three years."),
+                item("9.2.2", "observation", "Auditor selection is impartial in practice but the criteria are not "
+                     "written down."),
+                item("A.5.4", "major nonconformity",
+                     "No impact assessment on job applicants exists for cv-screening, which is in deployment.",
+                     ["cv-screening"], "cv-screening", "amara", day + timedelta(days=75)),
+                item("A.6.2.4", "opportunity for improvement",
+                     "Validation reports could record the acceptance thresholds next to the results.",
+                     ["credit-scoring"], "credit-scoring"),
+                item("A.6.2.6", "conforming", "Calibration monitoring runs monthly.", ["credit-scoring"],
+                     "credit-scoring"),
+                item("A.10.4", "not applicable"),
+            ]}
+
+
 def demo_configuration() -> dict:
     """The demo organisation's configuration."""
     config = default_configuration("Northwind Lending plc")
@@ -150,7 +219,32 @@ def run_demo(path: str | Path, replace: bool = False, progress=print) -> list[Ev
         progress(f"running the risk assessment of {system_id} ...")
         evidence.append(run_process(workspace, "risk-assessment", system_id, answers_file,
                                     assessor="amara" if system_id != "cv-screening" else "tomas"))
+    evidence += _audit_cycle(workspace, examples, {e.ledger_entry["system_id"]: e.run_id for e in evidence}, progress)
     return evidence
+
+
+def _audit_cycle(workspace: Workspace, examples: Path, risk_runs: dict[str, str], progress) -> list[Evidence]:
+    """The SoA, one internal audit 45 days ago with its findings, and work on the corrective actions."""
+    from .audit import plan_audit
+    from .nonconformity import update_action
+
+    day = date.today() - timedelta(days=45)
+    soa_file = examples / "soa.yaml"
+    soa_file.write_text(yaml.safe_dump(soa_answers(workspace.content, risk_runs), sort_keys=False, allow_unicode=True))
+    progress("archiving the Statement of Applicability ...")
+    soa = run_process(workspace, "soa", "", soa_file, assessor="priya", effective_date=day - timedelta(days=7))
+    plan_audit(workspace, audit_plan_data(day), planned_by="priya")
+    audit_file = examples / "internal-audit.yaml"
+    audit_file.write_text(yaml.safe_dump(audit_answers(day, risk_runs), sort_keys=False, allow_unicode=True))
+    progress("running the internal audit ...")
+    audit = run_process(workspace, "internal-audit", "", audit_file, assessor="sofia",
+                        effective_date=day + timedelta(days=4))
+    major = next(a for a in workspace.register.rows("nonconformities") if a["grade"] == "major nonconformity")
+    update_action(workspace, major["id"], updated_by="amara", status="in progress",
+                  root_cause="The impact assessment procedure was adopted after cv-screening went live.",
+                  corrective_action="Assess every system in deployment against the procedure; add the assessment "
+                                    "to the go-live checklist.", note="accepted at the closing meeting")
+    return [soa, audit]
 
 
 def open_demo(path: str | Path) -> Workspace:

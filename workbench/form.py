@@ -186,16 +186,24 @@ class ProcessForm:
     def __init__(self, workspace, system_id: str = "", period: str = "", assessor: str = ""):
         from .request import current_user
 
+        from .processes import get_process
+        from .systems import ORGANISATION
+
         self.workspace = workspace
         self.context = workspace.validation_context()
         self.systems = {s.id: s for s in workspace.register.systems()}
         self.status = w.HTML()
         self.drafts = DraftKeeper(workspace, self.process, self.status)
-        assessors = [(f"{p.name} ({p.id})", p.id) for p in workspace.config.people_with("assessor")]
+        role = get_process(self.process).role
+        assessors = [(f"{p.name} ({p.id})", p.id) for p in workspace.config.people_with(role)]
+        if get_process(self.process).scope == "organisation":
+            subjects = [(f"{workspace.config.organisation.name} (organisation-wide)", ORGANISATION)]
+            system_id = ORGANISATION
+        else:
+            subjects = [(f"{s.name} ({s.id})", s.id) for s in self.systems.values()]
         self.header: dict[str, Field] = {f.key: f for f in (
-            choice("system", "AI system", [(f"{s.name} ({s.id})", s.id) for s in self.systems.values()],
-                   required=True),
-            choice("assessor", "Assessor", assessors, required=True),
+            choice("system", "AI system" if role == "assessor" else "Subject", subjects, required=True),
+            choice("assessor", role.replace("_", " ").capitalize(), assessors, required=True),
             text("period", "Period (e.g. 2026-Q4)", value=period),
             day("effective_date", "Effective date"),
         )}
@@ -220,7 +228,7 @@ class ProcessForm:
         for key, field in self.header.items():
             field.widget.observe(self._system_changed if key == "system" else (lambda _c: self.changed()),
                                  names="value")
-        if system_id in self.systems:
+        if system_id in [value for _, value in subjects]:
             self.header["system"].value = system_id
 
     # hooks for the process

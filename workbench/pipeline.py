@@ -20,12 +20,11 @@ from .archive import archive_run, keep_failed, sha256_file, write_atomic
 from .compare import changes, compared_record
 from .exceptions import RunError
 from .render import render_html
-from .request import RunRequest, build_request
+from .request import RunRequest, build_request, subject
 from .resources import notebooks_dir
 from .run import ExecutionFailed, execute, extract_results, prepare
 from .portfolio import build_index
 from .processes import get_process
-from .validate import require_slug
 from .workspace import Workspace
 
 HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE = "evidence.html", "notebook.ipynb", "results.json"
@@ -127,9 +126,12 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
         "workbench_version": __version__})
     workspace.register.record_evidence(
         _register_row(request, run_id, now, relative, entry, "submitted"), request.process.index(results))
+    evidence = Evidence(run_id, workspace.evidence_dir / relative, entry)
+    if request.process.archived is not None:
+        request.process.archived(workspace, evidence, results)
     if refresh_index:
         build_index(workspace)
-    return Evidence(run_id, workspace.evidence_dir / relative, entry)
+    return evidence
 
 
 def prepare_notebook(workspace: Workspace, process: str, system_id: str) -> Path:
@@ -138,7 +140,7 @@ def prepare_notebook(workspace: Workspace, process: str, system_id: str) -> Path
     The copy is where a person opens the form; an existing copy is kept, never overwritten.
     """
     proc = get_process(process)
-    system = workspace.register.system(require_slug("system", system_id))
+    system = subject(workspace, proc, system_id)
     target = workspace.drafts_dir / f"{proc.name}-{system.id}.ipynb"
     if not target.exists():
         workspace.drafts_dir.mkdir(exist_ok=True)

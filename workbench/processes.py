@@ -44,6 +44,17 @@ class Process:
     breaches : callable
         ``breaches(results) -> [message, ...]``: thresholds the results breach; a periodic review
         opens a nonconformity for each.
+    scope : str
+        ``system`` for a run about one registered AI system, ``organisation`` for an
+        organisation-wide run (its subject is the reserved id ``organisation``).
+    role : str
+        The role the person running it must hold (``assessor``; ``auditor`` for an audit).
+    check : callable, optional
+        ``check(workspace, request)`` checks answers against the register before anything runs
+        (references, impartiality) and raises ``InputError``.
+    archived : callable, optional
+        ``archived(workspace, evidence, results)`` acts on a run once it is archived and
+        registered (for example an audit opens its nonconformities).
     """
 
     name: str
@@ -57,6 +68,10 @@ class Process:
     form: str
     index: Callable[[dict], dict[str, list[dict]]] = lambda _results: {}
     breaches: Callable[[dict], list[str]] = lambda _results: []
+    scope: str = "system"
+    role: str = "assessor"
+    check: Callable[[Any, Any], None] | None = None
+    archived: Callable[[Any, Any, dict], None] | None = None
 
     def load(self, dotted: str) -> Any:
         """Import ``module`` or ``module:attribute`` named by this process (lazily)."""

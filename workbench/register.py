@@ -38,7 +38,8 @@ class EvidenceRow(Base):
     __tablename__ = "evidence"
     run_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     process: Mapped[str] = mapped_column(String(64), index=True)
-    system_id: Mapped[str] = mapped_column(ForeignKey("systems.id"), index=True)
+    # an AI system's id, or 'organisation' for an organisation-wide run (checked before the run)
+    system_id: Mapped[str] = mapped_column(String(64), index=True)
     period: Mapped[str] = mapped_column(String(20))
     effective_date: Mapped[date] = mapped_column(Date)
     assessor: Mapped[str] = mapped_column(String(64))
@@ -82,7 +83,69 @@ class EventRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SoAControlRow(Base):
+    __tablename__ = "soa_controls"
+    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
+    control_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    included: Mapped[bool] = mapped_column(Boolean)
+    justification: Mapped[str] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(30))
+    risks: Mapped[list] = mapped_column(JSON)
+    evidence: Mapped[list] = mapped_column(JSON)
+
+
+class AuditRow(Base):
+    __tablename__ = "audits"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    objectives: Mapped[str] = mapped_column(Text)
+    clauses: Mapped[list] = mapped_column(JSON)
+    controls: Mapped[list] = mapped_column(JSON)
+    systems: Mapped[list] = mapped_column(JSON)
+    criteria: Mapped[str] = mapped_column(Text)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    auditors: Mapped[list] = mapped_column(JSON)
+    planned_by: Mapped[str] = mapped_column(String(64))
+    planned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NonconformityRow(Base):
+    __tablename__ = "nonconformities"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    source_ref: Mapped[str] = mapped_column(String(200))
+    system_id: Mapped[str] = mapped_column(String(64), index=True)
+    grade: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    evidence_ref: Mapped[str] = mapped_column(String(200))
+    opened_by: Mapped[str] = mapped_column(String(64))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ActionUpdateRow(Base):
+    __tablename__ = "action_updates"
+    nc_id: Mapped[str] = mapped_column(ForeignKey("nonconformities.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(30))
+    root_cause: Mapped[str] = mapped_column(Text)
+    correction: Mapped[str] = mapped_column(Text)
+    corrective_action: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(64))
+    due_date: Mapped[date] = mapped_column(Date)
+    effectiveness_check: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ledger_hash: Mapped[str] = mapped_column(String(64))
+
+
 TABLES = {"systems": SystemRow, "evidence": EvidenceRow, "risks": RiskRow, "events": EventRow}
+TABLES.update({"soa_controls": SoAControlRow, "audits": AuditRow, "nonconformities": NonconformityRow,
+               "action_updates": ActionUpdateRow})
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -206,6 +269,22 @@ class Register:
         approved = [r for r in records if r["status"] == "approved"]
         pool = approved or records
         return max(pool, key=lambda r: (r["effective_date"], r["recorded_at"]), default=None)
+
+    def add(self, table: str, rows: list[dict]) -> None:
+        """Insert rows into a table in one transaction; a taken key is an ``InputError``."""
+        with Session(self.engine) as session:
+            session.add_all(TABLES[table](**r) for r in rows)
+            try:
+                session.commit()
+            except IntegrityError as err:
+                raise InputError.single(table, [r for r in rows][:1], f"is already recorded ({err.orig})") from None
+
+    def rows(self, table: str, **where) -> list[dict]:
+        """Rows of a table as dicts, optionally where columns equal the given values."""
+        model = TABLES[table]
+        query = select(model).filter_by(**where)
+        with Session(self.engine) as session:
+            return [_fields(r, model.__table__.columns.keys()) for r in session.scalars(query)]
 
     def frame(self, table: str):
         """Return a register table as a pandas DataFrame (``systems``, ``evidence``, ``risks``)."""

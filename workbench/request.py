@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from .archive import canonical_json
 from .exceptions import InputError
 from .processes import Process, get_process
-from .systems import AISystem
+from .systems import ORGANISATION, AISystem
 from .validate import load_data, model_from, require_slug
 from .workspace import Workspace
 
@@ -60,7 +60,7 @@ def build_request(workspace: Workspace, process: str | Process, system_id: str, 
     ``answers`` may be a dict, a JSON string, or a path to a YAML or JSON file.
     """
     proc = process if isinstance(process, Process) else get_process(process)
-    system = workspace.register.system(require_slug("system", system_id))
+    system = subject(workspace, proc, system_id)
     data = load_data(answers)
     parsed = model_from(proc.answers, data, context=workspace.validation_context(), what="answers")
     day = _date("effective_date", effective_date) if effective_date else date.today()
@@ -71,10 +71,33 @@ def build_request(workspace: Workspace, process: str | Process, system_id: str, 
     people = {p.id: p for p in workspace.config.people}
     if who not in people:
         raise InputError.single("assessor", who, f"is not a person in the configuration; allowed: {', '.join(people)}")
-    if "assessor" not in people[who].roles:
-        allowed = ", ".join(p.id for p in workspace.config.people_with("assessor")) or "nobody holds it yet"
-        raise InputError.single("assessor", who, f"does not hold the assessor role; people who do: {allowed}")
-    return RunRequest(proc, system, parsed, period, who, day)
+    if proc.role not in people[who].roles:
+        allowed = ", ".join(p.id for p in workspace.config.people_with(proc.role)) or "nobody holds it yet"
+        raise InputError.single("assessor", who, f"does not hold the {proc.role} role; people who do: {allowed}")
+    request = RunRequest(proc, system, parsed, period, who, day)
+    if proc.check is not None:
+        proc.check(workspace, request)
+    return request
+
+
+def subject(workspace: Workspace, process: Process, system_id: str) -> AISystem:
+    """What a run is about: a registered AI system, or the organisation for an organisation-wide process.
+
+    An organisation-wide process takes ``system_id`` empty or ``organisation``; its subject is
+    not registered as an AI system, so it never shows among the systems.
+    """
+    if process.scope == "system":
+        return workspace.register.system(require_slug("system", system_id))
+    if system_id not in ("", ORGANISATION):
+        raise InputError.single("system", system_id,
+                                f"{process.name} is organisation-wide; leave the system out or give '{ORGANISATION}'")
+    config = workspace.config
+    manager = next(iter(config.people_with("aims_manager")), config.people[0])
+    return AISystem.model_construct(
+        id=ORGANISATION, name=config.organisation.name, owner=manager.id,
+        purpose=config.organisation.scope or "the AI management system", lifecycle_stage="operation-monitoring",
+        deployment_context=config.organisation.scope, affected_stakeholders=[], personal_data_categories=[],
+        tier="")
 
 
 def _date(field: str, value: str | date) -> date:

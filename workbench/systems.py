@@ -16,6 +16,7 @@ from .validate import MAX_ANSWERS_BYTES, Slug, problems_from
 LIFECYCLE_STAGES = ("inception", "design-development", "verification-validation", "deployment",
                     "operation-monitoring", "re-evaluation", "retirement")
 LIST_FIELDS = ("affected_stakeholders", "personal_data_categories")
+ORGANISATION = "organisation"  # reserved subject id of organisation-wide runs (SoA, internal audit)
 
 ShortText = Field(min_length=1, max_length=200)
 
@@ -52,6 +53,13 @@ class AISystem(BaseModel):
             if not item.strip() or len(item) > 200:
                 raise ValueError("each item must be 1 to 200 characters")
         return [item.strip() for item in value]
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value == ORGANISATION:
+            raise ValueError(f"'{ORGANISATION}' is reserved for organisation-wide runs; choose another id")
+        return value
 
     @field_validator("tier")
     @classmethod

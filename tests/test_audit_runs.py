@@ -1,0 +1,155 @@
+"""The SoA and internal audit templates on real kernels: the demo's records, a follow-up audit with
+hostile text, and the forms submitted from Python."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from workbench.audit import plan_audit
+from workbench.audit_form import AuditForm
+from workbench.demo import audit_plan_data
+from workbench.nonconformity import action_history, open_actions, update_action
+from workbench.pipeline import run_process
+from workbench.soa import soa_frame
+from workbench.soa_form import SoAForm
+from workbench.workspace import Workspace
+
+pytestmark = pytest.mark.kernel
+
+HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)> {{ 7*7 }}'
+URL_ATTRIBUTES = ("src", "href", "action", "formaction", "srcset", "poster", "data", "xlink:href")
+
+
+def only(root: Path, pattern: str) -> Path:
+    found = sorted(root.glob(pattern))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def offline(html_file: Path) -> BeautifulSoup:
+    """Parse an evidence file, asserting it loads nothing and links only inside the archive."""
+    html = html_file.read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find_all("script", src=True) == [] and soup.find_all("link") == []
+    assert soup.find_all(["iframe", "object", "embed", "base", "img", "form"]) == []
+    for tag in soup.find_all(True):
+        for name in URL_ATTRIBUTES:
+            value = tag.get(name)
+            if value is None or str(value).startswith(("#", "data:")):
+                continue
+            assert name == "href" and tag.name == "a", f"<{tag.name} {name}={value!r}>"
+            assert not re.match(r"^[a-z]+:|^//", str(value)), value
+            assert (html_file.parent / str(value)).resolve().is_file(), f"dangling evidence link {value}"
+    assert "code_cell" not in html and "from workbench" not in html
+    return soup
+
+
+@pytest.fixture(scope="module")
+def copy_of_demo(demo_root, tmp_path_factory) -> Workspace:
+    """A private copy of the demo workspace that these tests may add to."""
+    root = tmp_path_factory.mktemp("audit") / "ws"
+    shutil.copytree(demo_root, root)
+    return Workspace(root)
+
+
+def test_demo_soa_evidence(demo_root):
+    html = only(demo_root, "evidence/organisation/soa/*/evidence.html")
+    soup = offline(html)
+    text = soup.get_text(" ", strip=True)
+    assert "39 controls: 38 from Annex A and 1 added by the organisation" in text
+    assert "38 included, 1 excluded" in text
+    rows = soup.find("caption", string="39 controls").find_parent("table").tbody.find_all("tr")
+    assert [r.td.strong.get_text() for r in rows][:2] == ["A.2.2", "A.2.3"]
+    excluded = [r for r in rows if r.td.strong.get_text() == "A.10.4"][0]
+    assert "excluded" in excluded.get_text() and "supplies no AI system" in excluded.get_text()
+    assert len(soup.select("a[href$='evidence.html']")) >= 6
+    results = json.loads((html.parent / "results.json").read_text())
+    assert results["system_id"] == "organisation" and results["process"] == "soa"
+    frame = soa_frame(Workspace(demo_root))
+    assert len(frame) == 39 and frame["included"].sum() == 38
+
+
+def test_demo_audit_evidence(demo_root):
+    html = only(demo_root, "evidence/organisation/internal-audit/*/evidence.html")
+    soup = offline(html)
+    grades = soup.find("caption", string="8 checklist items").find_parent("table")
+    counts = {tr.find_all("td")[0].get_text(): int(tr.find_all("td")[1].get_text()) for tr in grades.tbody.find_all("tr")}
+    assert counts == {"conforming": 3, "major nonconformity": 1, "minor nonconformity": 1, "observation": 1,
+                      "opportunity for improvement": 1, "not applicable": 1}
+    assert soup.find("figure", attrs={"aria-label": re.compile("Results by clause")}) is not None
+    findings = soup.find("h2", string="Findings").find_parent("div", class_="jp-Cell")
+    links = [a["href"] for a in findings.find_all("a")]
+    assert links and all(h.startswith("../../../") and "/risk-assessment/ra-" in h for h in links)
+    ws = Workspace(demo_root)
+    ncs = ws.register.rows("nonconformities")
+    assert sorted(n["grade"] for n in ncs) == ["major nonconformity", "minor nonconformity"]
+    assert all(n["evidence_ref"].startswith(html.parent.name + "#") for n in ncs)
+    actions = open_actions(ws)
+    assert list(actions["overdue"]) == [True, False]
+    assert list(actions["status"]) == ["open", "in progress"]
+
+
+def test_follow_up_audit_shows_earlier_actions_and_escapes_text(copy_of_demo):
+    ws = copy_of_demo
+    overdue = open_actions(ws).iloc[0]["nc_id"]
+    update_action(ws, overdue, updated_by="amara", status="in progress", note=HOSTILE)
+    day = date.today()
+    plan_audit(ws, {**audit_plan_data(day), "id": "ia-follow-up", "clauses": ["10.2"], "controls": [],
+                    "systems": ["cv-screening"]}, planned_by="priya")
+    ra = ws.register.evidence_list(system_id="cv-screening", process="risk-assessment")[0]["run_id"]
+    evidence = run_process(ws, "internal-audit", "", {
+        "audit_id": "ia-follow-up", "conclusion": HOSTILE,
+        "items": [{"item": "10.2", "result": "minor nonconformity", "notes": HOSTILE, "evidence": [ra],
+                   "system": "cv-screening", "action_owner": "amara",
+                   "action_due": (day + timedelta(days=14)).isoformat()}]}, assessor="sofia")
+    soup = offline(evidence.html)
+    html = evidence.html.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html and "onerror=alert(1)>" not in html
+    assert HOSTILE in soup.get_text()
+    earlier = soup.find("h2", string=re.compile("Open corrective actions")).find_parent("div", class_="jp-Cell")
+    text = earlier.get_text(" ", strip=True)
+    assert "ia-risk-2026 6.1.3" in text and "ia-risk-2026 A.5.4" in text
+    assert "OVERDUE" in text and "1 action(s) overdue" in text
+    new = [n for n in ws.register.rows("nonconformities") if n["source_ref"] == "ia-follow-up 10.2"]
+    assert len(new) == 1 and new[0]["description"] == HOSTILE
+    assert list(action_history(ws, overdue)["status"]) == ["open", "in progress"]
+
+
+def test_soa_form_submits_from_python(copy_of_demo):
+    form = SoAForm(copy_of_demo, assessor="priya")
+    assert form.system_id == "organisation" and len(form.editors) == 39
+    editor = form.editors["A.8.3"]
+    editor.included.value = False
+    editor.fields["justification"].value = ""
+    assert "excluded without a justification" in editor.fields["justification"].problem
+    assert form.submit() is None and "Not submitted" in form.outcome.value
+    editor.fields["justification"].value = "No external reporting channel is required for internal-only systems."
+    evidence = form.submit()
+    assert evidence is not None and "Archived" in form.outcome.value
+    frame = soa_frame(copy_of_demo)
+    row = frame.set_index("control_id").loc["A.8.3"]
+    assert (bool(row["included"]), row["run_id"]) == (False, evidence.run_id)
+
+
+def test_audit_form_builds_the_checklist_and_refuses_na_for_included(copy_of_demo):
+    form = AuditForm(copy_of_demo, assessor="sofia")
+    form.audit.value = "ia-risk-2026"
+    ids = [e.item.id for e in form.items]
+    assert ids == ["6.1.2", "6.1.3", "9.2.1", "9.2.2", "A.5.4", "A.6.2.4", "A.6.2.6", "A.10.4"]
+    choices = {e.item.id: [v for _, v in e.fields["result"].widget.options] for e in form.items}
+    assert "not applicable" not in choices["A.5.4"] and "not applicable" in choices["A.10.4"]
+    assert "major nonconformity" not in choices["A.10.4"]
+    for editor in form.items:
+        editor.fields["result"].value = "conforming" if editor.item.applicable else "not applicable"
+    form.items[1].fields["result"].value = "minor nonconformity"
+    assert "needs notes, action_owner, action_due" in form.items[1].fields["notes"].problem
+    form.items[1].fields["result"].value = "conforming"
+    form.items[0].fields["evidence"].value = [form.evidence_options[0][1]]
+    assert form.validate() == 0
