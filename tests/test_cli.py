@@ -182,9 +182,10 @@ def test_schema_risk_assessment_describes_the_answers():
 def test_schema_configuration():
     schema = json.loads(ok("schema", "configuration").stdout)
     assert schema["title"] == "Configuration"
-    assert {"organisation", "people", "tiers", "risk_criteria", "review", "register_url"} <= set(schema["properties"])
+    assert {"organisation", "people", "tiers", "risk_criteria", "impact_criteria", "review",
+            "register_url"} <= set(schema["properties"])
     assert schema["required"] == ["organisation", "people", "risk_criteria"]
-    assert "RiskCriteria" in schema["$defs"]
+    assert "RiskCriteria" in schema["$defs"] and "ImpactCriteria" in schema["$defs"]
 
 
 def test_schema_system():
@@ -195,7 +196,8 @@ def test_schema_system():
 def test_schema_unknown_process_exits_2():
     result = invoke("schema", "audit")
     assert result.exit_code == 2
-    assert "process: unknown process; allowed: internal-audit, risk-assessment, soa (got 'audit')" in result.stderr
+    assert ("process: unknown process; allowed: impact-assessment, internal-audit, risk-assessment, soa (got 'audit')"
+            in result.stderr)
 
 
 # evidence

@@ -38,3 +38,26 @@ def risk_heatmap(assessed: list, criteria: RiskCriteria):
     fig.update_layout(height=460, margin={"l": 20, "r": 20, "t": 40, "b": 20},
                       font={"size": 12}, paper_bgcolor="white", plot_bgcolor="white")
     return fig
+
+
+def disparity_chart(fairness, metric: str):
+    """One disparity metric: a bar per sensitive attribute, the configured threshold drawn as a line,
+    bars beyond the threshold in red."""
+    import plotly.graph_objects as go
+
+    found = [(a.attribute, d) for a in fairness.attributes for d in a.disparities if d.metric == metric]
+    title, threshold, bound = found[0][1].title, found[0][1].threshold, found[0][1].bound
+    fig = go.Figure(go.Bar(
+        x=[attribute for attribute, _ in found], y=[d.value for _, d in found],
+        marker_color=["#c62828" if d.breach else "#2e7d32" for _, d in found],
+        text=[f"{d.value:.3f}{' breach' if d.breach else ''}" for _, d in found], textposition="outside",
+        hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
+    fig.add_hline(y=threshold, line_dash="dash", line_color="#37474f",
+                  annotation_text=f"threshold {'≥' if bound == 'min' else '≤'} {threshold:g}",
+                  annotation_position="top left")
+    top = max([d.value for _, d in found] + [threshold, 1.0 if bound == "min" else 0])
+    fig.update_layout(title=title, height=320, margin={"l": 20, "r": 20, "t": 50, "b": 20}, font={"size": 12},
+                      paper_bgcolor="white", plot_bgcolor="white", showlegend=False,
+                      yaxis={"title": title, "range": [0, top * 1.2], "gridcolor": "#eceff1"},
+                      xaxis={"title": "Sensitive attribute"})
+    return fig

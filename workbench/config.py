@@ -1,4 +1,5 @@
-"""The workspace configuration: organisation, people and roles, tiers, and the AI risk criteria."""
+"""The workspace configuration: organisation, people and roles, tiers, the AI risk criteria and
+the impact assessment criteria."""
 
 from __future__ import annotations
 
@@ -128,6 +129,70 @@ class RiskCriteria(_Strict):
             return "The band is read from the risk matrix at (likelihood, impact); the score L × I orders risks within a band."
         return "Risk score = likelihood × impact (1 to 25); the score falls into exactly one band."
 
+IMPACT_LEVELS = ("I", "II", "III", "IV")
+
+
+class FairnessThresholds(_Strict):
+    """The limits a measured disparity must stay within; a value beyond one is a breach."""
+
+    demographic_parity_ratio_min: float = Field(default=0.8, ge=0, le=1,
+                                                description="lowest acceptable selection-rate ratio (four-fifths rule: 0.8)")
+    demographic_parity_difference_max: float = Field(default=0.1, ge=0, le=1)
+    equalized_odds_difference_max: float = Field(default=0.1, ge=0, le=1)
+
+
+def _default_measures() -> dict[str, list[str]]:
+    return {
+        "I": ["Plain-language notice to affected people that an AI system is used",
+              "Approval to operate by the system owner"],
+        "II": ["Plain-language notice to affected people that an AI system is used",
+               "A reason given to a person with every adverse outcome",
+               "Peer review by at least one qualified person outside the project",
+               "Analysis of the impact on groups of affected people",
+               "Approval to operate by the AIMS manager"],
+        "III": ["Notice to affected people, pointing to a published explanation of the system",
+                "A reason given to a person with every adverse outcome",
+                "Peer review by at least one qualified person outside the project",
+                "Analysis of the impact on groups of affected people",
+                "A human makes the final decision",
+                "In-depth training of the people who oversee the system",
+                "Approval to operate by top management"],
+        "IV": ["Notice to affected people, pointing to a published explanation of the system",
+               "A reason given to a person with every adverse outcome",
+               "Peer review by at least two qualified people independent of the organisation",
+               "Analysis of the impact on groups of affected people",
+               "A human makes the final decision",
+               "In-depth training of the people who oversee the system",
+               "Approval to operate by top management, recorded before first use"],
+    }
+
+
+class ImpactCriteria(_Strict):
+    """How an impact assessment's scores become a level I to IV, and what each level requires.
+
+    ``current = round((1 - deduction) x raw)`` when the mitigation score reaches
+    ``mitigation_threshold`` of its maximum, else ``current = raw``; the level is the first
+    cut-off (a fraction of the raw maximum) that ``current`` does not exceed.
+    """
+
+    mitigation_threshold: float = Field(default=0.8, gt=0, le=1,
+                                        description="fraction of the mitigation maximum that earns the deduction")
+    deduction: float = Field(default=0.15, ge=0, lt=1, description="fraction taken off the raw score")
+    cutoffs: list[float] = Field(default_factory=lambda: [0.25, 0.5, 0.75], min_length=3, max_length=3,
+                                 description="upper bounds of levels I, II, III as fractions of the raw maximum")
+    measures: dict[Literal[IMPACT_LEVELS], list[str]] = Field(  # type: ignore[valid-type]
+        default_factory=_default_measures, description="required measures for each level")
+    fairness: FairnessThresholds = Field(default_factory=FairnessThresholds)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "ImpactCriteria":
+        if not all(a < b for a, b in zip([0.0] + self.cutoffs, self.cutoffs + [1.0])):
+            raise ValueError(f"cutoffs must rise strictly between 0 and 1, e.g. [0.25, 0.5, 0.75]; got {self.cutoffs}")
+        missing = [level for level in IMPACT_LEVELS if level not in self.measures]
+        if missing:
+            raise ValueError(f"measures: list the required measures of every level; missing {', '.join(missing)}")
+        return self
+
 
 class ReviewPolicy(_Strict):
     """When AI systems are assessed again: an interval per tier, and events that make a review due early."""
@@ -159,6 +224,7 @@ class Configuration(_Strict):
     people: list[Person] = Field(min_length=1)
     tiers: list[Slug] = Field(default_factory=lambda: ["high", "medium", "low"], min_length=1)
     risk_criteria: RiskCriteria
+    impact_criteria: ImpactCriteria = Field(default_factory=ImpactCriteria)
     review: ReviewPolicy = Field(default_factory=ReviewPolicy)
     register_url: str = Field(default="", description="SQLAlchemy URL; empty: register.db in the workspace")
 
@@ -216,6 +282,7 @@ def default_configuration(organisation: str) -> dict:
             "appetite": "Medium",
             "acceptance_role": "top_management",
         },
+        "impact_criteria": ImpactCriteria().model_dump(),
         "review": {"interval_months": {"high": 3, "medium": 6, "low": 12}, "grace_days": 14,
                    "processes": ["risk-assessment"], "triggers": ["new-model-version", "new-dataset", "incident"],
                    "reviewer": ""},

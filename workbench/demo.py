@@ -1,4 +1,5 @@
-"""The demo: a workspace for a fictional lender with three AI systems and their risk assessments."""
+"""The demo: a workspace for a fictional lender with three AI systems, their risk assessments and
+their impact assessments."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import yaml
 
 from .config import default_configuration
 from .exceptions import WorkspaceError
+from .impact_demo import ANSWERS as IMPACT_ANSWERS, write_predictions
 from .pipeline import Evidence, run_process
 from .workspace import CONFIG_FILE, Workspace, init_workspace
 
@@ -196,7 +198,8 @@ def demo_configuration() -> dict:
 
 
 def run_demo(path: str | Path, replace: bool = False, progress=print) -> list[Evidence]:
-    """Create the demo workspace at ``path`` and archive a risk assessment for each demo system.
+    """Create the demo workspace at ``path`` and archive a risk assessment and an impact assessment
+    (with a generated predictions dataset) for each demo system.
 
     ``replace`` removes an earlier demo workspace at ``path`` first (never any other folder).
     """
@@ -219,7 +222,15 @@ def run_demo(path: str | Path, replace: bool = False, progress=print) -> list[Ev
         progress(f"running the risk assessment of {system_id} ...")
         evidence.append(run_process(workspace, "risk-assessment", system_id, answers_file,
                                     assessor="amara" if system_id != "cv-screening" else "tomas"))
-    evidence += _audit_cycle(workspace, examples, {e.ledger_entry["system_id"]: e.run_id for e in evidence}, progress)
+    risk_runs = {e.ledger_entry["system_id"]: e.run_id for e in evidence}
+    for system_id, answers in IMPACT_ANSWERS.items():
+        write_predictions(root, system_id)
+        answers_file = examples / f"impact-assessment-{system_id}.yaml"
+        answers_file.write_text(yaml.safe_dump(answers, sort_keys=False, allow_unicode=True))
+        progress(f"running the impact assessment of {system_id} ...")
+        evidence.append(run_process(workspace, "impact-assessment", system_id, answers_file,
+                                    assessor="amara" if system_id != "cv-screening" else "tomas"))
+    evidence += _audit_cycle(workspace, examples, risk_runs, progress)
     return evidence
 
 

@@ -1,4 +1,5 @@
-"""The register: AI systems, evidence records and risks, in SQLite by default (SQLAlchemy 2).
+"""The register: AI systems, evidence records, risks and impact assessments, in SQLite by default
+(SQLAlchemy 2).
 
 Every table is one call away as a pandas DataFrame: ``Register.frame("risks")``.
 """
@@ -143,7 +144,21 @@ class ActionUpdateRow(Base):
     ledger_hash: Mapped[str] = mapped_column(String(64))
 
 
-TABLES = {"systems": SystemRow, "evidence": EvidenceRow, "risks": RiskRow, "events": EventRow}
+class ImpactAssessmentRow(Base):
+    __tablename__ = "impact_assessments"
+    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(64), index=True)
+    level: Mapped[str] = mapped_column(String(4))
+    raw: Mapped[int] = mapped_column(Integer)
+    current: Mapped[int] = mapped_column(Integer)
+    max: Mapped[int] = mapped_column(Integer)
+    classification: Mapped[str] = mapped_column(String(20))
+    fria_required: Mapped[bool] = mapped_column(Boolean)
+    fairness_breaches: Mapped[int] = mapped_column(Integer)
+
+
+TABLES = {"systems": SystemRow, "evidence": EvidenceRow, "risks": RiskRow, "events": EventRow,
+          "impact_assessments": ImpactAssessmentRow}
 TABLES.update({"soa_controls": SoAControlRow, "audits": AuditRow, "nonconformities": NonconformityRow,
                "action_updates": ActionUpdateRow})
 
@@ -287,7 +302,8 @@ class Register:
             return [_fields(r, model.__table__.columns.keys()) for r in session.scalars(query)]
 
     def frame(self, table: str):
-        """Return a register table as a pandas DataFrame (``systems``, ``evidence``, ``risks``)."""
+        """Return a register table as a pandas DataFrame (``systems``, ``evidence``, ``risks``,
+        ``impact_assessments``)."""
         import pandas as pd
 
         if table not in TABLES:

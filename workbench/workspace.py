@@ -91,6 +91,7 @@ class Workspace:
             "tiers": list(self.config.tiers),
             "content": self.content,
             "criteria": self.config.risk_criteria,
+            "workspace": self,
         }
 
     def add_system(self, record: dict):

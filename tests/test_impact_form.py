@@ -1,0 +1,90 @@
+"""The impact assessment form, driven from Python on the real widget objects."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pytest
+
+from workbench.impact_demo import ANSWERS, write_predictions
+from workbench.impact_form import ImpactAssessmentForm
+
+
+def fill(form: ImpactAssessmentForm, answers: dict) -> None:
+    """Answer question by question, as a person would."""
+    for key, value in answers["responses"].items():
+        form.questions[key].widget.value = tuple(value) if isinstance(value, list) else value
+    for key, value in (answers.get("fairness") or {}).items():
+        form.fairness[key].widget.value = value
+
+
+@pytest.fixture
+def form(workspace) -> ImpactAssessmentForm:
+    write_predictions(workspace.root, "cv-screening")
+    return ImpactAssessmentForm(workspace, system_id="cv-screening", assessor="tomas")
+
+
+def test_form_has_a_field_per_question_with_required_marks(form, workspace):
+    questionnaire = workspace.content.questionnaire
+    assert list(form.questions) == [q.id for q in questionnaire.questions]
+    assert form.questions["eu-annex-iii"].widget.description.endswith(" *")
+    assert not form.questions["eu-transparency"].widget.description.endswith(" *")
+    assert isinstance(form.questions["parties-affected"].widget, w.SelectMultiple)
+    assert isinstance(form.questions["system-autonomy"].widget, w.Dropdown)
+    assert isinstance(form.questions["impacts-benefits"].widget, w.Textarea)
+
+
+def test_conditional_question_appears_only_when_its_condition_holds(form):
+    dpia = form.questions["data-dpia"]
+    assert dpia.box.layout.display == "none"
+    form.questions["data-personal"].widget.value = "special"
+    assert dpia.box.layout.display == ""
+    dpia.widget.value = "yes"
+    assert form.answers()["responses"]["data-dpia"] == "yes"
+    form.questions["data-personal"].widget.value = "none"
+    assert dpia.box.layout.display == "none"
+    assert "data-dpia" not in form.answers()["responses"]
+
+
+def test_level_preview_follows_the_answers(form):
+    fill(form, ANSWERS["cv-screening"])
+    assert "Impact level so far: <strong>III</strong>" in form.level.value
+    assert "raw impact score = 29 of a maximum 44" in form.level.value
+
+
+def test_required_questions_are_marked_on_validate(form):
+    assert form.validate() > 0
+    assert form.questions["eu-annex-iii"].problem and "is required" in form.questions["eu-annex-iii"].problem
+    assert form.questions["data-dpia"].problem == ""  # hidden: not required
+
+
+def test_complete_answers_validate_and_match_the_answers_file(form):
+    fill(form, ANSWERS["cv-screening"])
+    assert form.validate() == 0
+    assert form.answers() == ANSWERS["cv-screening"]
+
+
+def test_bad_dataset_is_shown_next_to_the_predictions_field(form):
+    fill(form, ANSWERS["cv-screening"])
+    form.fairness["label"].widget.value = "hired"
+    assert form.validate() == 1
+    assert "column &#x27;hired&#x27; is missing" in form.fairness["predictions"].problem
+    assert form.submit() is None
+    assert "Not submitted" in form.outcome.value
+
+
+def test_draft_is_saved_and_restored(form, workspace):
+    fill(form, ANSWERS["cv-screening"])
+    again = ImpactAssessmentForm(workspace, system_id="cv-screening", assessor="tomas")
+    assert again.answers() == ANSWERS["cv-screening"]
+    assert again.questions["data-dpia"].box.layout.display == ""
+
+
+@pytest.mark.kernel
+def test_submit_runs_the_pipeline_and_links_the_evidence(form, workspace):
+    fill(form, ANSWERS["cv-screening"])
+    form.submit_button.click()
+    assert "Archived" in form.outcome.value
+    records = workspace.register.evidence_list(process="impact-assessment")
+    assert len(records) == 1 and records[0]["system_id"] == "cv-screening"
+    rows = workspace.frame("impact_assessments")
+    assert rows[["level", "raw", "current", "max", "fairness_breaches"]].values.tolist() == [["III", 29, 29, 44, 3]]
