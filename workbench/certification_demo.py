@@ -67,6 +67,10 @@ def register_documents(workspace, today: date, runs: dict[str, str]) -> None:
     (policies / "ai-policy.md").write_text("# Northwind AI policy\n\nVersion 2. AI is used only where ...\n")
     (policies / "aims-scope.md").write_text("# Scope of the AIMS\n\nAI systems used in lending, recruiting ...\n")
     (policies / "risk-criteria.md").write_text("# AI risk criteria\n\nLikelihood x impact, appetite Medium ...\n")
+    for name, heading in (("ai-objectives", "AI objectives"), ("risk-procedure", "AI risk assessment procedure"),
+                          ("impact-procedure", "AI impact assessment procedure"),
+                          ("document-control", "Document control"), ("operations-manual", "AI operations manual")):
+        (policies / f"{name}.md").write_text(f"# {heading}\n\nNorthwind Lending plc, internal.\n")
     (policies / "training-2026.csv").write_text("person,course,date\ntomas,AI risk assessment,2026-03-02\n")
 
     def entry(id_, title, requirement, owner, location, last_days_ago, next_in_days, version="1"):
@@ -84,6 +88,20 @@ def register_documents(workspace, today: date, runs: dict[str, str]) -> None:
         entry("impact-assessment-cv-screening", "Impact assessment: CV screening", "impact-assessment-results",
               "amara", runs["impact"], 1, 90),
         entry("internal-audit-2026", "Internal audit: risk management", "audit-programme", "sofia", runs["audit"], 41, 324),
+        entry("nonconformities", "Nonconformities from the 2026 audit", "nonconformities", "priya", runs["audit"], 41, 49),
+        entry("risk-treatment-cv-screening", "Risk treatment plan: CV screening", "risk-treatment-results", "amara",
+              runs["cv-screening"], 1, 90),
+        entry("fairness-monitoring", "Fairness monitoring: CV screening", "monitoring-results", "amara",
+              runs["impact"], 1, 30),
+        entry("ai-objectives", "AI objectives 2026-2027", "ai-objectives", "david", "documents/ai-objectives.md", 120, 245),
+        entry("risk-procedure", "AI risk assessment procedure v2", "clause-6-1-2", "priya",
+              "documents/risk-procedure.md", 200, 165, "2"),
+        entry("impact-procedure", "AI impact assessment procedure", "clause-6-1-4", "priya",
+              "documents/impact-procedure.md", 80, 285),
+        entry("document-control", "Document control procedure", "clause-7-5-1", "priya",
+              "documents/document-control.md", 150, 215),
+        entry("operations-manual", "AI operations manual", "clause-8-1", "lena", "documents/operations-manual.md",
+              30, 335),
     ]
     (workspace.root / "examples" / "documented-information.yaml").write_text(
         yaml.safe_dump({"documents": documents}, sort_keys=False))
@@ -124,6 +142,7 @@ def review_answers(today: date) -> dict:
 
 def run_certification(workspace, examples: Path, risk_runs: dict[str, str], others: dict[str, str], progress) -> list:
     """Register documented information, then archive a gap analysis and a management review."""
+    from .documented_information import add_document
     from .pipeline import run_process
 
     today = date.today()
@@ -138,4 +157,8 @@ def run_certification(workspace, examples: Path, risk_runs: dict[str, str], othe
     review_file.write_text(yaml.safe_dump(review_answers(today), sort_keys=False))
     progress("running the management review ...")
     review = run_process(workspace, "management-review", "", review_file, assessor="david")
+    add_document(workspace, {"id": "management-review-2026", "title": "Management review 2026",
+                             "requirement": "management-review-results", "owner": "david", "version": "1",
+                             "location": review.run_id, "last_review": today.isoformat(),
+                             "next_review": (today + timedelta(days=365)).isoformat()}, recorded_by="priya")
     return [gap, review]
