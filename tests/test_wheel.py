@@ -17,10 +17,12 @@ pytestmark = pytest.mark.wheel
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = {
     "workbench/_notebooks/risk_assessment.ipynb": ROOT / "notebooks" / "risk_assessment.ipynb",
+    "workbench/_notebooks/impact_assessment.ipynb": ROOT / "notebooks" / "impact_assessment.ipynb",
     "workbench/_templates/evidence/index.html.j2": ROOT / "templates" / "evidence" / "index.html.j2",
     "workbench/_templates/evidence/conf.json": ROOT / "templates" / "evidence" / "conf.json",
     "workbench/_templates/evidence/static/evidence.css": ROOT / "templates" / "evidence" / "static" / "evidence.css",
     "workbench/content/annex_a.yaml": ROOT / "workbench" / "content" / "annex_a.yaml",
+    "workbench/content/impact_questionnaire.yaml": ROOT / "workbench" / "content" / "impact_questionnaire.yaml",
 }
 
 
@@ -90,18 +92,21 @@ def test_installed_wheel_runs_the_demo(wheel, tmp_path):
 
     demo = tmp_path / "demo"
     proc = run([venv / "bin" / "workbench", "demo", demo], cwd=tmp_path, env=env)
-    html = sorted(demo.glob("evidence/*/risk-assessment/*/evidence.html"))
-    assert len(html) == 3, proc.stdout + proc.stderr
-    for path in html:
+    html = {process: sorted(demo.glob(f"evidence/*/{process}/*/evidence.html"))
+            for process in ("risk-assessment", "impact-assessment")}
+    assert [len(files) for files in html.values()] == [3, 3], proc.stdout + proc.stderr
+    for path in html["risk-assessment"] + html["impact-assessment"]:
         assert str(path) in proc.stdout
         text = path.read_text(encoding="utf-8")
         assert 'http-equiv="Content-Security-Policy"' in text and "plotly.js v" in text
         # the run used the template inside the installed package
         nb = nbformat.read(str(path.parent / "notebook.ipynb"), as_version=4)
-        assert Path(nb.metadata["papermill"]["input_path"]) == notebooks / "risk_assessment.ipynb"
+        template = path.parts[-3].replace("-", "_") + ".ipynb"
+        assert Path(nb.metadata["papermill"]["input_path"]) == notebooks / template
         assert nb.metadata["workbench"]["run_id"] == path.parent.name
-    for process, template in (("soa", "statement_of_applicability.ipynb"), ("internal-audit", "internal_audit.ipynb")):
+    for process, template in (("soa", "statement_of_applicability.ipynb"), ("internal-audit", "internal_audit.ipynb"),
+                              ("gap-analysis", "gap_analysis.ipynb"), ("management-review", "management_review.ipynb")):
         path = next(demo.glob(f"evidence/organisation/{process}/*/notebook.ipynb"))
         assert Path(nbformat.read(str(path), as_version=4).metadata["papermill"]["input_path"]) == notebooks / template
     sums = run(["sha256sum", "-c", "SHA256SUMS"], cwd=demo / "evidence", env=env)
-    assert sums.stdout.count(": OK") == 15  # 3 risk assessments, the SoA and the audit, 3 files each
+    assert sums.stdout.count(": OK") == 30  # 3 systems x 2 processes, 4 organisation-wide runs; 3 files each

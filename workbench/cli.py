@@ -59,7 +59,8 @@ def init(path: Path, organisation: str) -> None:
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="Replace an earlier demo workspace at PATH.")
 def demo(path: Path, replace: bool) -> None:
-    """Create a demo workspace at PATH: three risk assessments, an SoA, an internal audit and its actions."""
+    """Create a demo workspace at PATH: a risk and an impact assessment per system, an SoA, an internal
+    audit and its actions, documented information, a gap analysis and a management review."""
     from .demo import run_demo
 
     evidence = run_demo(path, replace=replace, progress=click.echo)

@@ -143,7 +143,7 @@ def load_predictions(workspace, spec: FairnessSpec):
 
 
 def _binary(values, column: str):
-    mapping = {0: 0, 1: 1, "0": 0, "1": 1, False: 0, True: 1, "false": 0, "true": 1, 0.0: 0, 1.0: 1}
+    mapping = {0: 0, 1: 1, "0": 0, "1": 1, "false": 0, "true": 1}  # 0 == False == 0.0, 1 == True == 1.0
     for value in values:
         key = value.strip().lower() if isinstance(value, str) else value
         if key not in mapping:

@@ -224,9 +224,9 @@ def impact_score(sections: list[SectionScore], criteria: ImpactCriteria) -> Impa
 
 def classify(questionnaire: Questionnaire, results: list[QuestionResult]) -> Classification:
     """The EU AI Act category implied by the chosen options' tags (shown questions only)."""
-    tags = [(questionnaire.question(r.id).option(c)) for r in results if r.visible and r.type != "text"
-            for c in r.answer]
-    tags = [(o.text, o.eu) for o in tags if o.eu]
+    chosen = [questionnaire.question(r.id).option(c) for r in results if r.visible and r.type != "text"
+              for c in r.answer]
+    tags = [(o.text, o.eu) for o in chosen if o.eu]
     prohibited = [f"Art. {t.prohibited} ({text})" for text, t in tags if t.prohibited]
     areas = [(t.annex_iii, text) for text, t in tags if t.annex_iii]
     transparency = [f"Art. {t.transparency} ({text})" for text, t in tags if t.transparency]
@@ -244,7 +244,7 @@ def classify(questionnaire: Questionnaire, results: list[QuestionResult]) -> Cla
     else:
         category, title = "minimal", "Minimal risk"
         reason = "No prohibited practice, no Annex III area and no transparency situation is named."
-    if category != "prohibited" and transparency and category == "high-risk":
+    if category == "high-risk" and transparency:
         reason += " Transparency duties also apply: " + "; ".join(transparency) + "."
     fria, fria_reason = _fria(category, annex, deployer)
     return Classification(category=category, title=title, reason=reason, prohibited=prohibited, annex_iii=annex,

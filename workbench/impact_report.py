@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from .charts import disparity_chart
-from .display import esc, show_figure, show_html, table
+from .display import band_badge, esc, show_figure, show_html, table
 from .fairness import METRIC_TITLES
 
 LEVEL_COLOURS = {"I": "#2e7d32", "II": "#f9a825", "III": "#ef6c00", "IV": "#c62828"}
 CATEGORY_COLOURS = {"prohibited": "#b71c1c", "high-risk": "#ef6c00", "transparency": "#f9a825", "minimal": "#2e7d32"}
-
-
-def _badge(text: str, colour: str) -> str:
-    from .display import band_badge
-
-    return band_badge(text, colour)
 
 
 def _criteria(run):
@@ -35,11 +29,11 @@ def scope(run) -> None:
 def level(run) -> None:
     """The impact level, its worked calculation and the method behind it."""
     s, c = run.results.score, _criteria(run)
-    bounds = [(_badge(lvl, LEVEL_COLOURS[lvl]), f"{bound:g}") for lvl, bound in s.bounds.items()]
+    bounds = [(band_badge(lvl, LEVEL_COLOURS[lvl]), f"{bound:g}") for lvl, bound in s.bounds.items()]
     steps = "".join(f"<li>{esc(step)}</li>" for step in s.calculation)
     show_html(
         "<h2>Impact level</h2>"
-        f'<p class="level">Level {_badge(s.level, LEVEL_COLOURS[s.level])}: {esc(s.reason)}.</p>'
+        f'<p class="level">Level {band_badge(s.level, LEVEL_COLOURS[s.level])}: {esc(s.reason)}.</p>'
         + table(("Score", "Value"),
                 [("Raw impact score", f"{s.raw} of {s.raw_max}"),
                  ("Mitigation score", f"{s.mitigation} of {s.mitigation_max}"),
@@ -77,7 +71,7 @@ def measures(run) -> None:
 def classification(run) -> None:
     """The EU AI Act category the answers imply, and whether Art. 27 applies."""
     c = run.results.classification
-    rows = [("Category", _badge(c.title, CATEGORY_COLOURS[c.category])), ("Reason", esc(c.reason)),
+    rows = [("Category", band_badge(c.title, CATEGORY_COLOURS[c.category])), ("Reason", esc(c.reason)),
             ("Prohibited practices named", esc("; ".join(c.prohibited) or "none")),
             ("Annex III point", esc(c.annex_iii or "none")),
             ("Transparency situations (Art. 50)", esc("; ".join(c.transparency) or "none")),
