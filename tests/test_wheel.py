@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = {
     "workbench/_notebooks/risk_assessment.ipynb": ROOT / "notebooks" / "risk_assessment.ipynb",
     "workbench/_notebooks/impact_assessment.ipynb": ROOT / "notebooks" / "impact_assessment.ipynb",
+    "workbench/_notebooks/gap_analysis.ipynb": ROOT / "notebooks" / "gap_analysis.ipynb",
+    "workbench/_notebooks/management_review.ipynb": ROOT / "notebooks" / "management_review.ipynb",
     "workbench/_templates/evidence/index.html.j2": ROOT / "templates" / "evidence" / "index.html.j2",
     "workbench/_templates/evidence/conf.json": ROOT / "templates" / "evidence" / "conf.json",
     "workbench/_templates/evidence/static/evidence.css": ROOT / "templates" / "evidence" / "static" / "evidence.css",
