@@ -63,8 +63,9 @@ def disparity_chart(fairness, metric: str):
     return fig
 
 
-def readiness_bars(groups: list, title: str):
-    """Readiness per clause or Annex A area as horizontal bars from 0 to 100 %."""
+def readiness_bars(groups: list, title: str, target: int):
+    """Readiness per clause or Annex A area as horizontal bars from 0 to 100 %, with the target
+    maturity drawn as a dashed line (target / 5)."""
     import plotly.graph_objects as go
 
     labels = [f"{g.group} {g.title}" for g in groups]
@@ -75,12 +76,19 @@ def readiness_bars(groups: list, title: str):
     fig.update_layout(title=title, height=80 + 34 * len(groups), margin={"l": 20, "r": 20, "t": 50, "b": 30},
                       xaxis={"range": [0, 100], "title": "readiness (%)"}, yaxis={"autorange": "reversed"},
                       font={"size": 12}, paper_bgcolor="white", plot_bgcolor="white")
+    fig.add_vline(x=target * 20, line_dash="dash", line_color="#b00020",
+                  annotation_text=f"target {target} = {target * 20}%", annotation_position="top")
     return fig
 
 
 def plan_timeline(actions: list):
-    """The implementation plan as a timeline: one bar per action from its start to its due date."""
+    """The implementation plan as a timeline: one bar per action from its start to its due date.
+
+    Typed text in hover labels is escaped: plotly renders some HTML tags (links among them) there.
+    """
     from datetime import timedelta
+
+    from .display import esc
 
     import plotly.graph_objects as go
 
@@ -90,7 +98,7 @@ def plan_timeline(actions: list):
         base=[a.start_date.isoformat() for a in actions],
         x=[((a.due_date + timedelta(days=1)) - a.start_date).days * day_ms for a in actions],
         y=labels, orientation="h", marker_color="#2e7d32",
-        customdata=[[a.action, a.owner, a.due_date.isoformat()] for a in actions],
+        customdata=[[esc(a.action), esc(a.owner), a.due_date.isoformat()] for a in actions],
         hovertemplate="%{y}: %{customdata[0]}<br>owner %{customdata[1]}, due %{customdata[2]}<extra></extra>"))
     fig.update_layout(title="Implementation plan", height=100 + 30 * len(actions),
                       margin={"l": 20, "r": 20, "t": 50, "b": 30}, xaxis={"type": "date"},

@@ -48,8 +48,10 @@ def readiness(run) -> None:
     clauses = [g for g in groups if g.kind == "clause"]
     areas = [g for g in groups if g.kind == "area"]
     show_html("<h2>Readiness by clause and by control area</h2>")
-    show_figure(readiness_bars(clauses, "Readiness by clause"), "Bar chart of readiness by clause")
-    show_figure(readiness_bars(areas, "Readiness by Annex A control area"), "Bar chart of readiness by Annex A area")
+    target = run.results.target
+    show_figure(readiness_bars(clauses, "Readiness by clause", target), "Bar chart of readiness by clause")
+    show_figure(readiness_bars(areas, "Readiness by Annex A control area", target),
+                "Bar chart of readiness by Annex A area")
     rows = [(g.group, g.title, g.items, f"{g.mean_maturity:.2f}", f"{g.weight:g}", _pct(g.readiness),
              f'<span class="calc">{esc(g.calculation)}</span>') for g in groups]
     rows = [tuple(esc(c) for c in row[:6]) + (row[6],) for row in rows]
