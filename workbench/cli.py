@@ -138,7 +138,7 @@ def system_show(workspace_path: Path | None, system_id: str, as_json: bool) -> N
 @main.command("run")
 @workspace_option
 @click.argument("process")
-@click.option("--system", "system_id", default="", help="Id of the AI system (leave out for soa and internal-audit).")
+@click.option("--system", "system_id", default="", help="Id of the AI system (leave out for organisation-wide processes).")
 @click.option("--answers", required=True, help="YAML or JSON answers file, or a JSON string.")
 @click.option("--period", default="", help="Review period, e.g. 2026-Q4 (default: quarter of the effective date).")
 @click.option("--assessor", default="", help="Person id of the assessor (default: the current user).")
@@ -245,7 +245,7 @@ def event_add(workspace_path: Path | None, system_id: str, kind: str, occurred_o
 @main.command("notebook")
 @workspace_option
 @click.argument("process")
-@click.option("--system", "system_id", default="", help="Id of the AI system (leave out for soa and internal-audit).")
+@click.option("--system", "system_id", default="", help="Id of the AI system (leave out for organisation-wide processes).")
 def notebook_cmd(workspace_path: Path | None, process: str, system_id: str) -> None:
     """Create a notebook for PROCESS and one system in the workspace's drafts, ready to open."""
     from .pipeline import prepare_notebook

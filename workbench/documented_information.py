@@ -212,7 +212,8 @@ def add_competence(workspace, data: dict, recorded_by: str = "") -> dict:
 def _person(workspace, person_id: str) -> str:
     people = [p.id for p in workspace.config.people]
     if person_id not in people:
-        raise InputError.single("recorded_by", person_id, f"is not a person in the configuration; allowed: {', '.join(people)}")
+        raise InputError.single("recorded_by", person_id,
+                                f"is not a person in the configuration; allowed: {', '.join(people)}")
     return person_id
 
 
@@ -283,11 +284,12 @@ def status(workspace, today: date | None = None) -> list[dict]:
     for f in flags(workspace, today):
         by_key.setdefault(f.key, []).append(f"{f.kind}: {f.message}")
     entries = documents(workspace)
+    competence = competence_records(workspace)
     rows = []
     for item in required_items(workspace.content):
         covering = [e["doc_id"] for e in entries if e["requirement"] == item.key]
-        if item.key == "competence-records" and competence_records(workspace):
-            covering.append(f"{len(competence_records(workspace))} competence record(s)")
+        if item.key == "competence-records" and competence:
+            covering.append(f"{len(competence)} competence record(s)")
         rows.append({"key": item.key, "title": item.title, "clause": item.clause, "required": True,
                      "entries": covering, "flags": by_key.get(item.key, [])})
     for e in entries:

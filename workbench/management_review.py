@@ -22,6 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .processes import Process
+from .soa import latest_runs
 
 KINDS = ("improvement", "aims-change", "resources")
 ACTION_STATUSES = ("open", "in progress", "done", "dropped")
@@ -114,17 +115,12 @@ def check(workspace, request) -> None:
     earlier = {r["action_id"] for r in workspace.register.rows("review_actions")}
     for i, action in enumerate(request.answers.previous_actions):
         if action.id not in earlier:
+            known = ", ".join(sorted(earlier)) or "none yet"
             raise InputError.single(f"previous_actions[{i}].id", action.id,
-                                    f"is not an action of an earlier review; known: {', '.join(sorted(earlier)) or 'none yet'}")
+                                    f"is not an action of an earlier review; known: {known}")
     for i, decision in enumerate(request.answers.decisions):
         if decision.id in earlier:
             raise InputError.single(f"decisions[{i}].id", decision.id, "is already the id of an earlier review's action")
-
-
-def _latest_records(workspace, process: str) -> list[dict]:
-    from .soa import latest_runs
-
-    return latest_runs(workspace, process)
 
 
 def _results(workspace, record: dict) -> dict:
@@ -188,7 +184,7 @@ def audit_summary(workspace) -> list[dict]:
 def monitoring_summary(workspace) -> list[dict]:
     """The latest impact assessment of each system: impact level, classification, fairness breaches."""
     found = []
-    for record in _latest_records(workspace, "impact-assessment"):
+    for record in latest_runs(workspace, "impact-assessment"):
         for row in workspace.register.rows("impact_assessments", run_id=record["run_id"]):
             found.append({"system_id": row["system_id"], "run_id": record["run_id"], "path": record["path"],
                           "effective_date": record["effective_date"].isoformat(), "level": row["level"],
@@ -198,7 +194,7 @@ def monitoring_summary(workspace) -> list[dict]:
 
 def readiness_summary(workspace) -> dict | None:
     """Readiness from the latest gap analysis, or ``None`` if there is none."""
-    records = _latest_records(workspace, "gap-analysis")
+    records = latest_runs(workspace, "gap-analysis")
     if not records:
         return None
     results = _results(workspace, records[0])["results"]
@@ -214,7 +210,7 @@ def risk_posture(workspace, criteria) -> dict:
     bands = criteria.band_names()
     counts: Counter = Counter()
     above, systems = [], []
-    for record in _latest_records(workspace, "risk-assessment"):
+    for record in latest_runs(workspace, "risk-assessment"):
         systems.append(record["system_id"])
         for risk in workspace.register.rows("risks", run_id=record["run_id"]):
             counts[risk["residual_band"]] += 1
