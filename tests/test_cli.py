@@ -196,8 +196,8 @@ def test_schema_system():
 def test_schema_unknown_process_exits_2():
     result = invoke("schema", "audit")
     assert result.exit_code == 2
-    assert ("process: unknown process; allowed: impact-assessment, internal-audit, risk-assessment, soa (got 'audit')"
-            in result.stderr)
+    assert ("process: unknown process; allowed: gap-analysis, impact-assessment, internal-audit, management-review, "
+            "risk-assessment, soa (got 'audit')" in result.stderr)
 
 
 # evidence

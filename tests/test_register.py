@@ -62,8 +62,9 @@ def test_init_creates_the_register_tables(tmp_path):
     ws = init_workspace(tmp_path / "new")
     with sqlite3.connect(ws.root / "register.db") as db:
         tables = {r[0] for r in db.execute("select name from sqlite_master where type = 'table'")}
-    assert {"systems", "evidence", "risks", "events", "soa_controls", "audits", "nonconformities", "action_updates",
-            "impact_assessments", "signoffs"} <= tables
+    assert {"systems", "evidence", "risks", "events", "impact_assessments", "soa_controls", "audits",
+            "nonconformities", "action_updates", "documented_information", "competence", "gap_actions",
+            "review_actions", "signoffs"} <= tables
 
 
 def test_init_in_a_missing_nested_folder(tmp_path):

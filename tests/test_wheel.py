@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = {
     "workbench/_notebooks/risk_assessment.ipynb": ROOT / "notebooks" / "risk_assessment.ipynb",
     "workbench/_notebooks/impact_assessment.ipynb": ROOT / "notebooks" / "impact_assessment.ipynb",
+    "workbench/_notebooks/gap_analysis.ipynb": ROOT / "notebooks" / "gap_analysis.ipynb",
+    "workbench/_notebooks/management_review.ipynb": ROOT / "notebooks" / "management_review.ipynb",
     "workbench/_templates/evidence/index.html.j2": ROOT / "templates" / "evidence" / "index.html.j2",
     "workbench/_templates/evidence/conf.json": ROOT / "templates" / "evidence" / "conf.json",
     "workbench/_templates/evidence/static/evidence.css": ROOT / "templates" / "evidence" / "static" / "evidence.css",
@@ -113,8 +115,9 @@ def test_installed_wheel_runs_the_demo(wheel, tmp_path):
         template = path.parts[-3].replace("-", "_") + ".ipynb"
         assert Path(nb.metadata["papermill"]["input_path"]) == notebooks / template
         assert nb.metadata["workbench"]["run_id"] == path.parent.name
-    for process, template in (("soa", "statement_of_applicability.ipynb"), ("internal-audit", "internal_audit.ipynb")):
+    for process, template in (("soa", "statement_of_applicability.ipynb"), ("internal-audit", "internal_audit.ipynb"),
+                              ("gap-analysis", "gap_analysis.ipynb"), ("management-review", "management_review.ipynb")):
         path = next(demo.glob(f"evidence/organisation/{process}/*/notebook.ipynb"))
         assert Path(nbformat.read(str(path), as_version=4).metadata["papermill"]["input_path"]) == notebooks / template
     sums = run(["sha256sum", "-c", "SHA256SUMS"], cwd=demo / "evidence", env=env)
-    assert sums.stdout.count(": OK") == 24  # 3 risk and 3 impact assessments, the SoA and the audit, 3 files each
+    assert sums.stdout.count(": OK") == 30  # 3 systems x 2 processes, 4 organisation-wide runs; 3 files each

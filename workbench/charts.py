@@ -61,3 +61,47 @@ def disparity_chart(fairness, metric: str):
                       yaxis={"title": title, "range": [0, top * 1.2], "gridcolor": "#eceff1"},
                       xaxis={"title": "Sensitive attribute"})
     return fig
+
+
+def readiness_bars(groups: list, title: str, target: int):
+    """Readiness per clause or Annex A area as horizontal bars from 0 to 100 %, with the target
+    maturity drawn as a dashed line (target / 5)."""
+    import plotly.graph_objects as go
+
+    labels = [f"{g.group} {g.title}" for g in groups]
+    values = [round(g.readiness * 100, 1) for g in groups]
+    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", text=[f"{v:g}%" for v in values],
+                           textposition="auto", marker_color="#1f5f99",
+                           hovertemplate="%{y}: %{x}%<extra></extra>"))
+    fig.update_layout(title=title, height=80 + 34 * len(groups), margin={"l": 20, "r": 20, "t": 50, "b": 30},
+                      xaxis={"range": [0, 100], "title": "readiness (%)"}, yaxis={"autorange": "reversed"},
+                      font={"size": 12}, paper_bgcolor="white", plot_bgcolor="white")
+    fig.add_vline(x=target * 20, line_dash="dash", line_color="#b00020",
+                  annotation_text=f"target {target} = {target * 20}%", annotation_position="top")
+    return fig
+
+
+def plan_timeline(actions: list):
+    """The implementation plan as a timeline: one bar per action from its start to its due date.
+
+    Typed text in hover labels is escaped: plotly renders some HTML tags (links among them) there.
+    """
+    from datetime import timedelta
+
+    from .display import esc
+
+    import plotly.graph_objects as go
+
+    day_ms = 86_400_000
+    labels = [f"{a.id} {a.item}" for a in actions]
+    fig = go.Figure(go.Bar(
+        base=[a.start_date.isoformat() for a in actions],
+        x=[((a.due_date + timedelta(days=1)) - a.start_date).days * day_ms for a in actions],
+        y=labels, orientation="h", marker_color="#2e7d32",
+        customdata=[[esc(a.action), esc(a.owner), a.due_date.isoformat()] for a in actions],
+        hovertemplate="%{y}: %{customdata[0]}<br>owner %{customdata[1]}, due %{customdata[2]}<extra></extra>"))
+    fig.update_layout(title="Implementation plan", height=100 + 30 * len(actions),
+                      margin={"l": 20, "r": 20, "t": 50, "b": 30}, xaxis={"type": "date"},
+                      yaxis={"autorange": "reversed"}, font={"size": 12}, paper_bgcolor="white",
+                      plot_bgcolor="white")
+    return fig

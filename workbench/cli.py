@@ -59,7 +59,8 @@ def init(path: Path, organisation: str) -> None:
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="Replace an earlier demo workspace at PATH.")
 def demo(path: Path, replace: bool) -> None:
-    """Create a demo workspace at PATH: a risk and an impact assessment per system, an SoA, an internal audit."""
+    """Create a demo workspace at PATH: a risk and an impact assessment per system, an SoA, an internal
+    audit and its actions, documented information, a gap analysis and a management review."""
     from .demo import run_demo
 
     evidence = run_demo(path, replace=replace, progress=click.echo)
@@ -137,7 +138,7 @@ def system_show(workspace_path: Path | None, system_id: str, as_json: bool) -> N
 @main.command("run")
 @workspace_option
 @click.argument("process")
-@click.option("--system", "system_id", default="", help="Id of the AI system (leave out for soa and internal-audit).")
+@click.option("--system", "system_id", default="", help="Id of the AI system (leave out for organisation-wide processes).")
 @click.option("--answers", required=True, help="YAML or JSON answers file, or a JSON string.")
 @click.option("--period", default="", help="Review period, e.g. 2026-Q4 (default: quarter of the effective date).")
 @click.option("--assessor", default="", help="Person id of the assessor (default: the current user).")
@@ -244,7 +245,7 @@ def event_add(workspace_path: Path | None, system_id: str, kind: str, occurred_o
 @main.command("notebook")
 @workspace_option
 @click.argument("process")
-@click.option("--system", "system_id", default="", help="Id of the AI system (leave out for soa and internal-audit).")
+@click.option("--system", "system_id", default="", help="Id of the AI system (leave out for organisation-wide processes).")
 def notebook_cmd(workspace_path: Path | None, process: str, system_id: str) -> None:
     """Create a notebook for PROCESS and one system in the workspace's drafts, ready to open."""
     from .pipeline import prepare_notebook
@@ -467,3 +468,117 @@ def export_cmd(workspace_path: Path | None, table: str, csv_file: Path) -> None:
 
     rows = export_csv(_workspace(workspace_path), table, csv_file)
     click.echo(f"{rows} rows of {table} written to {csv_file}")
+
+
+@main.group()
+def docs() -> None:
+    """The register of documented information (ISO/IEC 42001 7.5)."""
+
+
+@docs.command("list")
+@workspace_option
+@click.option("--flagged", is_flag=True, help="Only what is flagged; exit status 1 when anything is (for cron).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def docs_list(workspace_path: Path | None, flagged: bool, as_json: bool) -> None:
+    """List the required items and the entries with their flags (missing, overdue, changed, ...)."""
+    from .documented_information import flags, status
+
+    ws = _workspace(workspace_path)
+    if flagged:
+        found = [f.as_dict() for f in flags(ws)]
+        if as_json:
+            _echo_json(found)
+        for f in [] if as_json else found:
+            click.echo(f"{f['kind']:<11} {f['clause'] or '-':<7} {f['key']:<32} {f['message']}")
+        if not as_json:
+            click.echo(f"{len(found)} flag(s)")
+        sys.exit(1 if found else 0)
+    rows = status(ws)
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        mark = "FLAGGED" if r["flags"] else "ok"
+        click.echo(f"{mark:<8} {r['clause'] or '-':<7} {r['key']:<32} {'; '.join(r['entries']) or 'no entry'}")
+        for flag in r["flags"]:
+            click.echo(f"{'':<17}{flag}")
+
+
+@docs.command("required")
+@workspace_option
+def docs_required(workspace_path: Path | None) -> None:
+    """List the documented information the standard requires (the keys a entry's --requirement takes)."""
+    from .documented_information import required_items
+
+    for item in required_items(_workspace(workspace_path).content):
+        click.echo(f"{item.clause:<7} {item.key:<32} {item.title}")
+
+
+@docs.command("add")
+@workspace_option
+@click.option("--id", "doc_id", required=True, help="Safe slug naming the document, e.g. ai-policy.")
+@click.option("--title", required=True)
+@click.option("--requirement", default="", help="Required item it satisfies (see 'workbench docs required').")
+@click.option("--owner", required=True, help="Person id of the owner.")
+@click.option("--version", "doc_version", required=True)
+@click.option("--location", required=True, help="Archived evidence id, or a file path inside the workspace.")
+@click.option("--last-review", required=True, help="YYYY-MM-DD")
+@click.option("--next-review", required=True, help="YYYY-MM-DD")
+@click.option("--by", "recorded_by", default="", help="Person id recording it (default: the current user).")
+def docs_add(workspace_path: Path | None, doc_id: str, doc_version: str, recorded_by: str, **fields) -> None:
+    """Add an entry, or a new version of one (same --id)."""
+    from .documented_information import add_document
+
+    row = add_document(_workspace(workspace_path), {"id": doc_id, "version": doc_version, **fields}, recorded_by)
+    click.echo(f"recorded {row['doc_id']} version {row['version']} (entry {row['seq']})")
+
+
+@docs.command("import")
+@workspace_option
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--by", "recorded_by", default="", help="Person id recording them (default: the current user).")
+def docs_import(workspace_path: Path | None, file: Path, recorded_by: str) -> None:
+    """Add every entry of a YAML or JSON FILE holding 'documents: [...]' (all are checked first)."""
+    from .documented_information import import_documents
+
+    rows = import_documents(_workspace(workspace_path), file, recorded_by)
+    click.echo(f"recorded {len(rows)} entries: {', '.join(r['doc_id'] for r in rows)}")
+
+
+@main.group()
+def competence() -> None:
+    """Competence records (ISO/IEC 42001 7.2)."""
+
+
+@competence.command("add")
+@workspace_option
+@click.option("--person", required=True, help="Person id.")
+@click.option("--role", required=True, help="The AIMS role, e.g. auditor.")
+@click.option("--competence", "required_competence", required=True, help="The competence the role requires.")
+@click.option("--evidence", required=True, help="Archived evidence id, or a file path inside the workspace.")
+@click.option("--expires", default=None, help="YYYY-MM-DD, if the evidence expires.")
+@click.option("--by", "recorded_by", default="", help="Person id recording it (default: the current user).")
+def competence_add(workspace_path: Path | None, person: str, role: str, required_competence: str, evidence: str,
+                   expires: str | None, recorded_by: str) -> None:
+    """Record a person's competence for a role."""
+    from .documented_information import add_competence
+
+    row = add_competence(_workspace(workspace_path), {"person": person, "role": role, "competence": required_competence,
+                                                      "evidence": evidence, "expires": expires}, recorded_by)
+    click.echo(f"recorded {row['id']}: {row['person']} as {row['role']}")
+
+
+@competence.command("list")
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def competence_list(workspace_path: Path | None, as_json: bool) -> None:
+    """List the competence records."""
+    from .documented_information import competence_records
+
+    rows = competence_records(_workspace(workspace_path))
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['id']:<10} {r['person']:<10} {r['role']:<14} expires {str(r['expires'] or 'never'):<11} "
+                   f"{r['competence']}")

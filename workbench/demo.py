@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .certification_demo import run_certification
 from .config import default_configuration
 from .exceptions import WorkspaceError
 from .impact_demo import ANSWERS as IMPACT_ANSWERS, write_predictions
@@ -222,6 +223,7 @@ def run_demo(path: str | Path, replace: bool = False, progress=print, charts: st
         progress(f"running the risk assessment of {system_id} ...")
         evidence.append(run_process(workspace, "risk-assessment", system_id, answers_file,
                                     assessor="amara" if system_id != "cv-screening" else "tomas"))
+    risk_runs = {e.ledger_entry["system_id"]: e.run_id for e in evidence}
     for system_id, answers in IMPACT_ANSWERS.items():
         write_predictions(root, system_id)
         answers_file = examples / f"impact-assessment-{system_id}.yaml"
@@ -229,9 +231,12 @@ def run_demo(path: str | Path, replace: bool = False, progress=print, charts: st
         progress(f"running the impact assessment of {system_id} ...")
         evidence.append(run_process(workspace, "impact-assessment", system_id, answers_file,
                                     assessor="amara" if system_id != "cv-screening" else "tomas"))
-    risk_runs = {e.ledger_entry["system_id"]: e.run_id for e in evidence
-                 if e.ledger_entry["process"] == "risk-assessment"}
-    evidence += _audit_cycle(workspace, examples, risk_runs, progress)
+    impact_runs = {e.ledger_entry["system_id"]: e.run_id for e in evidence[len(risk_runs):]}
+    soa, audit = _audit_cycle(workspace, examples, risk_runs, progress)
+    evidence += [soa, audit]
+    evidence += run_certification(workspace, examples, risk_runs,
+                                  {"soa": soa.run_id, "audit": audit.run_id, "impact": impact_runs["cv-screening"]},
+                                  progress)
     return evidence
 
 

@@ -27,7 +27,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid
 thead th{background:#f6f8fa;position:sticky;top:0}td.num{text-align:right}
 .s{display:inline-block;padding:0 7px;border-radius:9px;font-size:.8rem;font-weight:600;border:1px solid}
 .s-current,.s-approved{color:#1b5e20;border-color:#1b5e20}.s-due,.s-awaiting{color:#7a4a00;border-color:#7a4a00}
-.s-overdue,.s-failed,.s-rejected{color:#b00020;border-color:#b00020}.s-none{color:#4a5560;border-color:#4a5560}
+.s-overdue,.s-failed,.s-rejected,.s-missing,.s-expired,.s-changed,.s-unresolved{color:#b00020;border-color:#b00020}.s-none{color:#4a5560;border-color:#4a5560}
 .charts{display:flex;flex-wrap:wrap;gap:24px}.muted{color:#4a5560}
 """
 
@@ -74,6 +74,21 @@ def portfolio_rows(workspace: Workspace, today: date | None = None) -> list[dict
         rows.append({"system": system, "process": state.process, "state": state, "record": record,
                      "record_status": RECORD_STATUS.get(state.last_status, state.last_status)})
     return rows
+
+
+def _documented_information(workspace: Workspace, today: date | None) -> str:
+    """The flags of the register of documented information: missing, overdue, changed, expired."""
+    from .documented_information import flags
+
+    found = flags(workspace, today)
+    head = '<section aria-labelledby="documents"><h2 id="documents">Documented information</h2>'
+    if not found:
+        return head + "<p>Every required item is in the register; no review is overdue.</p></section>"
+    rows = "".join(f"<tr><td>{_badge(f.kind)}</td><td>{_e(f.clause)}</td><td><code>{_e(f.key)}</code></td>"
+                   f"<td>{_e(f.title)}</td><td>{_e(f.message)}</td></tr>" for f in found)
+    return (head + f"<p>{len(found)} flag(s); <code>workbench docs list --flagged</code> lists them.</p>"
+            '<table><thead><tr><th scope="col">Flag</th><th scope="col">Clause</th><th scope="col">Item</th>'
+            f'<th scope="col">Title</th><th scope="col">Detail</th></tr></thead><tbody>{rows}</tbody></table></section>')
 
 
 def build_index(workspace: Workspace, today: date | None = None) -> str:
@@ -132,6 +147,7 @@ def build_index(workspace: Workspace, today: date | None = None) -> str:
 <p>{len({r['system'].id for r in rows})} AI systems; generated {_e(generated)} by AIMS Workbench {_e(__version__)}.
 Every link is relative: zip this folder and the links still work offline.</p></header>
 <section aria-labelledby="posture"><h2 id="posture">Risk posture</h2><div class="charts">{''.join(charts)}</div></section>
+{_documented_information(workspace, today)}
 <section aria-labelledby="systems"><h2 id="systems">Systems and their latest evidence</h2>
 <table><thead><tr><th scope="col">AI system</th><th scope="col">Tier</th><th scope="col">Process</th>
 <th scope="col">Latest evidence</th><th scope="col">Effective</th><th scope="col">Next review due</th>

@@ -74,19 +74,6 @@ class RiskRow(Base):
     controls: Mapped[list] = mapped_column(JSON)
 
 
-class ImpactAssessmentRow(Base):
-    __tablename__ = "impact_assessments"
-    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
-    system_id: Mapped[str] = mapped_column(String(64), index=True)
-    level: Mapped[str] = mapped_column(String(4))
-    raw: Mapped[int] = mapped_column(Integer)
-    current: Mapped[int] = mapped_column(Integer)
-    max: Mapped[int] = mapped_column(Integer)
-    classification: Mapped[str] = mapped_column(String(20))
-    fria_required: Mapped[bool] = mapped_column(Boolean)
-    fairness_breaches: Mapped[int] = mapped_column(Integer)
-
-
 class EventRow(Base):
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -171,9 +158,86 @@ class SignoffRow(Base):
     ledger_hash: Mapped[str] = mapped_column(String(64))
 
 
+class ImpactAssessmentRow(Base):
+    __tablename__ = "impact_assessments"
+    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(64), index=True)
+    level: Mapped[str] = mapped_column(String(4))
+    raw: Mapped[int] = mapped_column(Integer)
+    current: Mapped[int] = mapped_column(Integer)
+    max: Mapped[int] = mapped_column(Integer)
+    classification: Mapped[str] = mapped_column(String(20))
+    fria_required: Mapped[bool] = mapped_column(Boolean)
+    fairness_breaches: Mapped[int] = mapped_column(Integer)
+
+
+class DocumentRow(Base):
+    """One version of an entry in the register of documented information (7.5); never edited."""
+
+    __tablename__ = "documented_information"
+    doc_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    requirement: Mapped[str] = mapped_column(String(64))
+    owner: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(40))
+    location: Mapped[str] = mapped_column(Text)
+    location_sha256: Mapped[str | None] = mapped_column(String(64))
+    last_review: Mapped[date] = mapped_column(Date)
+    next_review: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ledger_hash: Mapped[str] = mapped_column(String(64))
+
+
+class CompetenceRow(Base):
+    """A competence record (7.2): who, in which role, with which competence, shown by what, until when."""
+
+    __tablename__ = "competence"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    person: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str] = mapped_column(String(64))
+    competence: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text)
+    evidence_sha256: Mapped[str | None] = mapped_column(String(64))
+    expires: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ledger_hash: Mapped[str] = mapped_column(String(64))
+
+
+class ReviewActionRow(Base):
+    """A decision of a management review (9.3.3), as an action with an owner and a due date."""
+
+    __tablename__ = "review_actions"
+    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
+    action_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(30))
+    decision: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(64))
+    due_date: Mapped[date] = mapped_column(Date)
+
+
+class GapActionRow(Base):
+    """A planned action of a gap analysis's implementation plan."""
+
+    __tablename__ = "gap_actions"
+    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
+    action_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(64))
+    item: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(64))
+    start_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+
+
 TABLES = {"systems": SystemRow, "evidence": EvidenceRow, "risks": RiskRow, "events": EventRow,
-          "soa_controls": SoAControlRow, "audits": AuditRow, "nonconformities": NonconformityRow,
-          "action_updates": ActionUpdateRow, "impact_assessments": ImpactAssessmentRow, "signoffs": SignoffRow}
+          "impact_assessments": ImpactAssessmentRow, "soa_controls": SoAControlRow, "audits": AuditRow,
+          "nonconformities": NonconformityRow, "action_updates": ActionUpdateRow, "signoffs": SignoffRow,
+          "documented_information": DocumentRow, "competence": CompetenceRow, "gap_actions": GapActionRow,
+          "review_actions": ReviewActionRow}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

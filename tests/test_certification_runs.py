@@ -1,0 +1,164 @@
+"""The gap analysis and management review templates on real kernels: the demo's records, and a
+second analysis and review submitted from the forms with hostile text."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from workbench.documented_information import flags
+from workbench.gap import plan_frame
+from workbench.gap_form import GapAnalysisForm
+from workbench.management_review import previous_actions
+from workbench.management_review_form import ManagementReviewForm
+from workbench.workspace import Workspace
+
+pytestmark = pytest.mark.kernel
+
+HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)>'
+URL_ATTRIBUTES = ("src", "href", "action", "formaction", "srcset", "poster", "data", "xlink:href")
+
+
+def only(root: Path, pattern: str) -> Path:
+    found = sorted(root.glob(pattern))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def offline(html_file: Path) -> BeautifulSoup:
+    """Parse an evidence file, asserting it loads nothing and links only inside the archive."""
+    html = html_file.read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find_all("script", src=True) == [] and soup.find_all("link") == []
+    assert soup.find_all(["iframe", "object", "embed", "base", "img", "form"]) == []
+    for tag in soup.find_all(True):
+        for name in URL_ATTRIBUTES:
+            value = tag.get(name)
+            if value is None or str(value).startswith(("#", "data:")):
+                continue
+            assert name == "href" and tag.name == "a", f"<{tag.name} {name}={value!r}>"
+            assert not re.match(r"^[a-z]+:|^//", str(value)), value
+            assert (html_file.parent / str(value)).resolve().is_file(), f"dangling evidence link {value}"
+    assert "code_cell" not in html and "from workbench" not in html
+    return soup
+
+
+@pytest.fixture(scope="module")
+def copy_of_demo(demo_root, tmp_path_factory) -> Workspace:
+    """A private copy of the demo workspace that these tests may add to."""
+    root = tmp_path_factory.mktemp("certification") / "ws"
+    shutil.copytree(demo_root, root)
+    return Workspace(root)
+
+
+def test_demo_gap_analysis_evidence(demo_root):
+    html = only(demo_root, "evidence/organisation/gap-analysis/*/evidence.html")
+    soup = offline(html)
+    text = soup.get_text(" ", strip=True)
+    record = json.loads((html.parent / "results.json").read_text())
+    results = record["results"]
+    assert f"Overall readiness {results['overall']:.1%}" in text and 0.3 < results["overall"] < 0.7
+    assert "(2 + 1 + 2 + 2 + 2 + 2 + 2) / 7 = 1.86; 1.86 / 5 = 37.1%" in text  # clause 7 worked out
+    assert len(soup.select("figure[role=img]")) == 3  # by clause, by area, plan timeline
+    assert "Timeline of the implementation plan" in html.read_text()
+    gaps = results["gaps"]
+    assert gaps[0]["item"] == "9.3.3" and gaps[0]["gap"] == 3 and gaps[0]["documented_information"]
+    kinds = [g["kind"] for g in gaps]
+    assert kinds == sorted(kinds)  # clause requirements before controls
+    assert "documented information required" in text and "overdue 5.2 ai-policy Northwind AI policy review was due" in text
+    assert [a["id"] for a in results["plan"]] == ["P1", "P3", "P2", "P5", "P6", "P4"]
+    assert "This is the first gap analysis" in text
+
+
+def test_demo_plan_and_decisions_are_in_the_register(demo_root):
+    ws = Workspace(demo_root)
+    plan = plan_frame(ws)
+    assert list(plan["action_id"]) == ["P1", "P6", "P2", "P3", "P5", "P4"]  # by due date
+    assert set(plan["system_id"]) == {"organisation"}
+    decisions = ws.register.rows("review_actions")
+    assert sorted(d["action_id"] for d in decisions) == ["MR-1", "MR-2", "MR-3"]
+
+
+def test_demo_register_of_documented_information_has_one_overdue_entry(demo_root):
+    found = [(f.kind, f.key) for f in flags(Workspace(demo_root))]
+    assert found == [("missing", "clause-4-4"), ("overdue", "ai-policy")]
+    index = (demo_root / "evidence" / "index.html").read_text()
+    assert 'id="documents"' in index and "ai-policy" in index
+
+
+def test_demo_management_review_evidence(demo_root):
+    html = only(demo_root, "evidence/organisation/management-review/*/evidence.html")
+    text = offline(html).get_text(" ", strip=True)
+    results = json.loads((html.parent / "results.json").read_text())["results"]
+    assert results["nonconformities"]["total"] == 2 and results["audits"][0]["audit_id"] == "ia-risk-2026"
+    assert {m["system_id"]: m["fairness_breaches"] for m in results["monitoring"]}["cv-screening"] > 0
+    assert results["readiness"]["overall"] > 0 and results["risk_posture"]["above_appetite"]
+    assert "2 nonconformities recorded" in text and "fairness threshold breach(es)" in text
+    assert "overall readiness" in text and "Residual risks by band" in text
+    assert re.search(r"Signed off by David Chen \(david\) ?, top management", text)
+    assert "MR-1" in text and "Fund a fairness engineer" in text
+
+
+def test_second_gap_analysis_from_the_form_shows_progress_and_escapes_text(copy_of_demo):
+    form = GapAnalysisForm(copy_of_demo, assessor="priya")
+    assert form.system_id == "organisation" and len(form.editors) == 70
+    assert len(form.clause_accordion.children) == 7 and len(form.area_accordion.children) == 9
+    previous = json.loads(only(copy_of_demo.root, "evidence/organisation/gap-analysis/*/results.json").read_text())
+    form.load(previous["answers"])
+    form.editors["9.3.3"].fields["maturity"].value = 3
+    form.editors["7.2"].fields["notes"].value = HOSTILE
+    form.editors["7.2"].fields["maturity"].value = 3
+    action = form.add_action()
+    action.fields["item"].value = "A.8.3"
+    action.fields["action"].value = HOSTILE
+    action.fields["owner"].value = "lena"
+    action.fields["start_date"].widget.value = date.today()
+    action.fields["due_date"].widget.value = date.today() - timedelta(days=1)
+    assert "is before start_date" in action.fields["due_date"].problem
+    assert form.submit() is None and "Not submitted" in form.outcome.value
+    action.fields["due_date"].widget.value = date.today() + timedelta(days=30)
+    evidence = form.submit()
+    assert evidence is not None, form.outcome.value
+    html = evidence.html.read_text()
+    text = offline(evidence.html).get_text(" ", strip=True)
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Progress since the previous gap analysis" in text and previous["run_id"] in text
+    results = json.loads(evidence.results.read_text())["results"]
+    nine = next(p for p in results["progress"] if p["group"] == "9")
+    assert nine["change"] == pytest.approx(0.1) and results["overall"] > previous["results"]["overall"]
+    assert "9.3.3" not in [g["item"] for g in results["gaps"]]
+    assert len(plan_frame(copy_of_demo)) == 7
+
+
+def test_review_form_reports_on_earlier_actions_and_refuses_a_non_manager(copy_of_demo):
+    refused = ManagementReviewForm(copy_of_demo, assessor="priya")
+    assert refused.header["assessor"].value is None  # priya does not hold top_management
+    assert [v for _, v in refused.header["assessor"].widget.options] == [None, "david"]
+    form = ManagementReviewForm(copy_of_demo, assessor="david")
+    assert list(form.earlier) == ["MR-1", "MR-2", "MR-3"]
+    form.statements["context_changes"].value = HOSTILE
+    form.statements["conclusion"].value = "Suitable and adequate."
+    form.earlier["MR-3"].value = "done"
+    objective = form.add_objective()
+    objective.fields["objective"].value = "Stage 1 audit in 2027-Q2"
+    objective.fields["status"].value = "on track"
+    decision = form.add_decision()
+    assert decision.fields["id"].value == "MR-4"
+    decision.fields["kind"].value = "resources"
+    decision.fields["decision"].value = "Budget for the certification body."
+    decision.fields["owner"].value = "david"
+    decision.fields["due_date"].widget.value = date.today() + timedelta(days=90)
+    assert form.validate() == 0
+    evidence = form.submit()
+    assert evidence is not None, form.outcome.value
+    html = evidence.html.read_text()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    offline(evidence.html)
+    status = {a["id"]: (a["status"], a["reported_in"]) for a in previous_actions(copy_of_demo, date.today())}
+    assert status["MR-3"] == ("done", evidence.run_id) and status["MR-1"][0] == "open" and "MR-4" in status
