@@ -69,6 +69,7 @@ def demo(path: Path, replace: bool) -> None:
     click.echo("evidence (open in any browser, offline):")
     for item in evidence:
         click.echo(f"  {item.html}")
+    click.echo(f"portfolio (start here): {root / 'evidence' / 'index.html'}")
     click.echo(f"example answers to copy and edit: {root / 'examples'}")
 
 
