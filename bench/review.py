@@ -22,7 +22,8 @@ from pathlib import Path
 import workbench
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.executor import LocalExecutor
-from workbench.pipeline import read_record, run_process
+from workbench.impact_demo import ANSWERS as IMPACT_ANSWERS, write_predictions
+from workbench.pipeline import run_process
 from workbench.resources import notebooks_dir, templates_dir
 from workbench.review import plan_review, run_review
 from workbench.workspace import Workspace, init_workspace
@@ -40,10 +41,13 @@ def portfolio(root: Path, count: int) -> Workspace:
         base = SYSTEMS[i % len(SYSTEMS)]
         systems.append({**base, "id": f"{base['id']}-{i:03d}", "name": f"{base['name']} #{i}"})
     workspace.add_systems(systems)
+    answers = {"risk-assessment": ANSWERS, "impact-assessment": IMPACT_ANSWERS}
+    for source in ANSWERS:
+        write_predictions(root, source)
     for system in systems:
         source = system["id"].rsplit("-", 1)[0]
         for process in workspace.config.review.processes:
-            run_process(workspace, process, system["id"], ANSWERS[source], assessor="tomas",
+            run_process(workspace, process, system["id"], answers[process][source], assessor="tomas",
                         effective_date="2026-01-15", period="2026-Q1", refresh_index=False)
     return workspace
 
