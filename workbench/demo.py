@@ -262,8 +262,3 @@ def _audit_cycle(workspace: Workspace, examples: Path, risk_runs: dict[str, str]
                   corrective_action="Assess every system in deployment against the procedure; add the assessment "
                                     "to the go-live checklist.", note="accepted at the closing meeting")
     return [soa, audit]
-
-
-def open_demo(path: str | Path) -> Workspace:
-    """Open a demo workspace created by :func:`run_demo`."""
-    return Workspace(path)
