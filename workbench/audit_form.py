@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import ipywidgets as w
-from pydantic import ValidationError
 
 from .audit import GRADES, ItemResult, audit_plan, checklist
 from .display import esc
 from .exceptions import InputError
-from .form import Field, ProcessForm, choice, day, many, show_problems, text
-from .validate import problems_from
+from .form import Field, ItemFields, ProcessForm, choice, day, many, show_problems, text
 
 PROCESS = "internal-audit"
 
 
-class ItemEditor:
+class ItemEditor(ItemFields):
     """The result of one checklist item."""
+
+    model = ItemResult
+    overflow = "notes"
 
     def __init__(self, form: "AuditForm", item, systems: list[str]):
         self.item = item
@@ -42,22 +43,6 @@ class ItemEditor:
         data.setdefault("evidence", [])
         return data
 
-    def load(self, data: dict) -> None:
-        for key, field in self.fields.items():
-            if key in data:
-                field.value = data[key]
-
-    def validate(self, context: dict) -> list:
-        try:
-            ItemResult.model_validate(self.data(), context=context)
-        except ValidationError as err:
-            problems = problems_from(err)
-            rest = show_problems(self.fields, problems)
-            if rest:
-                self.fields["notes"].show("; ".join(p.message for p in rest))
-            return problems
-        show_problems(self.fields, [])
-        return []
 
 
 class AuditForm(ProcessForm):

@@ -143,6 +143,38 @@ def relative_link(target: Path) -> str:
     return f'<a href="{esc(href)}" target="_blank" rel="noopener">{esc(target.name)}</a>'
 
 
+class ItemFields:
+    """Mixin for the editor of one item of a list (a checklist item, a control, a planned action):
+    its fields load from a dict and validate together against ``model``; problems that no field
+    owns show under the field named ``overflow``. The editor provides ``fields`` and ``data()``."""
+
+    model: type
+    overflow = ""
+    fields: dict[str, Field]
+
+    def load(self, data: dict) -> None:
+        for key, field in self.fields.items():
+            if key in data:
+                field.value = data[key]
+
+    def validate(self, context: dict) -> list[Problem]:
+        """Validate this item alone; show each message next to its field; return the problems."""
+        from pydantic import ValidationError
+
+        from .validate import problems_from
+
+        try:
+            self.model.model_validate(self.data(), context=context)
+        except ValidationError as err:
+            problems = problems_from(err)
+            rest = show_problems(self.fields, problems)
+            if rest and self.overflow:
+                self.fields[self.overflow].show("; ".join(p.message for p in rest))
+            return problems
+        show_problems(self.fields, [])
+        return []
+
+
 class DraftKeeper:
     """Saves a form's state under drafts/<process>/<key>.json whenever it changes."""
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import ipywidgets as w
-from pydantic import ValidationError
 
-from .form import Field, ProcessForm, choice, day, many, show_problems, text
+from .form import Field, ItemFields, ProcessForm, choice, day, many, show_problems, text
 from .gap import PlannedAction, Rating, group_of, requirement_ids
-from .validate import problems_from
 
 PROCESS = "gap-analysis"
 
 
-class RatingEditor:
+class RatingEditor(ItemFields):
     """The rating of one requirement or control: maturity, notes, evidence."""
+
+    model = Rating
 
     def __init__(self, form: "GapAnalysisForm", item: str, title: str):
         self.item = item
@@ -33,24 +33,13 @@ class RatingEditor:
         data.setdefault("evidence", [])
         return data
 
-    def load(self, data: dict) -> None:
-        for key, field in self.fields.items():
-            if key in data:
-                field.value = data[key]
-
-    def validate(self, context: dict) -> list:
-        try:
-            Rating.model_validate(self.data(), context=context)
-        except ValidationError as err:
-            problems = problems_from(err)
-            show_problems(self.fields, problems)
-            return problems
-        show_problems(self.fields, [])
-        return []
 
 
-class ActionEditor:
+class ActionEditor(ItemFields):
     """One planned action: id, the item it closes, what, who, when."""
+
+    model = PlannedAction
+    overflow = "due_date"
 
     def __init__(self, form: "GapAnalysisForm", action_id: str):
         people = [(f"{p.name} ({p.id})", p.id) for p in form.workspace.config.people]
@@ -71,22 +60,6 @@ class ActionEditor:
     def data(self) -> dict:
         return {k: f.value for k, f in self.fields.items() if f.value not in (None, "")}
 
-    def load(self, data: dict) -> None:
-        for key, field in self.fields.items():
-            if key in data:
-                field.value = data[key]
-
-    def validate(self, context: dict) -> list:
-        try:
-            PlannedAction.model_validate(self.data(), context=context)
-        except ValidationError as err:
-            problems = problems_from(err)
-            rest = show_problems(self.fields, problems)
-            if rest:
-                self.fields["due_date"].show("; ".join(p.message for p in rest))
-            return problems
-        show_problems(self.fields, [])
-        return []
 
 
 class GapAnalysisForm(ProcessForm):

@@ -4,16 +4,15 @@ progress on objectives, and the decisions with owners and due dates."""
 from __future__ import annotations
 
 import ipywidgets as w
-from pydantic import ValidationError
 
 from .display import esc
-from .form import Field, ProcessForm, choice, day, show_problems, text
+from .form import Field, ItemFields, ProcessForm, choice, day, show_problems, text
 from .management_review import ACTION_STATUSES, KINDS, OBJECTIVE_STATUSES, Decision, ObjectiveProgress
 
 PROCESS = "management-review"
 
 
-class RowEditor:
+class RowEditor(ItemFields):
     """One row of a list (an objective or a decision) with a Remove button."""
 
     def __init__(self, form: "ManagementReviewForm", fields: list[Field], model):
@@ -28,22 +27,6 @@ class RowEditor:
     def data(self) -> dict:
         return {k: f.value for k, f in self.fields.items() if f.value not in (None, "")}
 
-    def load(self, data: dict) -> None:
-        for key, field in self.fields.items():
-            if key in data:
-                field.value = data[key]
-
-    def validate(self, context: dict) -> list:
-        try:
-            self.model.model_validate(self.data(), context=context)
-        except ValidationError as err:
-            from .validate import problems_from
-
-            problems = problems_from(err)
-            show_problems(self.fields, problems)
-            return problems
-        show_problems(self.fields, [])
-        return []
 
 
 class ManagementReviewForm(ProcessForm):

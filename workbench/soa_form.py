@@ -6,15 +6,18 @@ import ipywidgets as w
 from pydantic import ValidationError
 
 from .display import esc
-from .form import Field, ProcessForm, choice, many, show_problems, text
+from .form import Field, ItemFields, ProcessForm, choice, many, show_problems, text
 from .soa import STATUSES, AddedControl, Applicability, latest_answers
 from .validate import problems_from
 
 PROCESS = "soa"
 
 
-class ControlEditor:
+class ControlEditor(ItemFields):
     """The decision on one control: included, justification, status, owner, evidence."""
+
+    model = Applicability
+    overflow = "justification"
 
     def __init__(self, form: "SoAForm", control_id: str, title: str):
         ws = form.workspace
@@ -43,22 +46,8 @@ class ControlEditor:
 
     def load(self, data: dict) -> None:
         self.included.value = bool(data.get("included", True))
-        for key, field in self.fields.items():
-            if key in data:
-                field.value = data[key]
+        super().load(data)
 
-    def validate(self, context: dict) -> list:
-        """Validate this decision alone; the rule's message goes under the justification."""
-        try:
-            Applicability.model_validate(self.data(), context=context)
-        except ValidationError as err:
-            problems = problems_from(err)
-            rest = show_problems(self.fields, problems)
-            if rest:
-                self.fields["justification"].show("; ".join(p.message for p in rest))
-            return problems
-        show_problems(self.fields, [])
-        return []
 
 
 class SoAForm(ProcessForm):
