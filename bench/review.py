@@ -28,7 +28,8 @@ from workbench.resources import notebooks_dir, templates_dir
 from workbench.review import plan_review, run_review
 from workbench.workspace import Workspace, init_workspace
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks_md import write_section
+
 BIN = Path(sys.executable).parent
 START, END = "<!-- review:start -->", "<!-- review:end -->"
 
@@ -152,14 +153,7 @@ def write(results: dict, systems: int, peak_mb: float) -> None:
               f"Peak memory of the 2-worker review (summed RSS of the process tree, kernels included, sampled every 0.2 s): "
               f"{peak_mb:.0f} MB.", END]
     section = "\n".join(lines)
-    target = ROOT / "BENCHMARKS.md"
-    text = target.read_text() if target.exists() else "# Benchmarks\n"
-    if START in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    target.write_text(text)
-    print(section)
+    write_section(START, END, section)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ from workbench.portfolio import build_index
 from workbench.register import EvidenceRow, RiskRow, SystemRow
 from workbench.workspace import init_workspace
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks_md import write_section
+
 START, END = "<!-- sizes:start -->", "<!-- sizes:end -->"
 
 
@@ -87,14 +88,7 @@ def main() -> None:
     lines += ["", f"Portfolio index for {args.systems:,} systems: median {statistics.median(times):.2f} s over 3 builds, "
               f"{index_bytes / 1e6:.1f} MB.", END]
     section = "\n".join(lines)
-    target = ROOT / "BENCHMARKS.md"
-    text = target.read_text() if target.exists() else "# Benchmarks\n"
-    if START in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    target.write_text(text)
-    print(section)
+    write_section(START, END, section)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,8 @@ from workbench.systems import AISystem
 from workbench.verify import verify
 from workbench.workspace import init_workspace
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks_md import write_section
+
 BIN = Path(sys.executable).parent
 START, END = "<!-- verify:start -->", "<!-- verify:end -->"
 
@@ -128,14 +129,7 @@ def write(results: dict, count: int, size: int, repeat: int, sizes: dict) -> Non
         END,
     ]
     section = "\n".join(lines)
-    target = ROOT / "BENCHMARKS.md"
-    text = target.read_text()
-    if START in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    target.write_text(text)
-    print(section)
+    write_section(START, END, section)
 
 
 if __name__ == "__main__":
