@@ -94,6 +94,9 @@ def processes() -> dict[str, Process]:
 
 def get_process(name: str) -> Process:
     """Return the process called ``name``, or raise ``InputError`` listing the known ones."""
+    named = entry_points(group=ENTRY_POINT_GROUP, name=name)
+    if named and (process := next(iter(named)).load()).name == name:
+        return process  # loads one process, not all of them (a kernel needs only its own)
     known = processes()
     if name not in known:
         raise InputError.single("process", name, f"unknown process; allowed: {', '.join(known) or 'none installed'}")

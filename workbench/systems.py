@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .exceptions import InputError, Problem
-from .validate import MAX_ANSWERS_BYTES, Slug, problems_from
+from .validate import MAX_ANSWERS_BYTES, Slug, problems_from, safe_load
 
 LIFECYCLE_STAGES = ("inception", "design-development", "verification-validation", "deployment",
                     "operation-monitoring", "re-evaluation", "retirement")
@@ -99,7 +99,7 @@ def read_systems_file(path: str | Path) -> list[dict]:
         return rows
     if suffix in (".yaml", ".yml", ".json"):
         try:
-            data = yaml.safe_load(text)
+            data = safe_load(text)
         except yaml.YAMLError as err:
             raise InputError.single("file", str(path), f"is not valid YAML: {str(err).splitlines()[0]}") from None
         if isinstance(data, dict) and "systems" in data:

@@ -19,6 +19,13 @@ SLUG_RULE = "a safe slug: 1 to 64 lowercase letters, digits and inner hyphens, l
 MAX_ANSWERS_BYTES = 5_000_000
 
 M = TypeVar("M", bound=BaseModel)
+# libyaml's loader where PyYAML was built with it: about ten times faster on the content pack
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    """Parse trusted YAML (configuration, content, system files) with the fastest safe loader."""
+    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
 
 
 def check_slug(value: str) -> str:

@@ -12,7 +12,7 @@ from .config import Configuration, default_configuration
 from .content import ContentPack, load_content
 from .exceptions import InputError, WorkspaceError
 from .register import Register
-from .validate import model_from
+from .validate import model_from, safe_load
 
 CONFIG_FILE = "workbench.yaml"
 REGISTER_FILE = "register.db"
@@ -42,7 +42,7 @@ class Workspace:
         """The validated configuration (``workbench.yaml``)."""
         path = self.root / CONFIG_FILE
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as err:
             raise WorkspaceError(f"{path} is not valid YAML: {err}") from None
         try:

@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..exceptions import WorkspaceError
-from ..validate import problems_from
+from ..validate import problems_from, safe_load
 
 PACKAGE_DIR = Path(__file__).parent
 CONTROL_ID = re.compile(r"^A\.(?:[2-9]|10)\.(?:\d+\.)?\d+$")
@@ -244,7 +244,7 @@ def _load(override_dir: str) -> ContentPack:
         if override_dir and (Path(override_dir) / filename).is_file():
             path = Path(override_dir) / filename
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            raw = safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as err:
             raise WorkspaceError(f"content file {path} is not valid YAML: {err}") from None
         for key in keys:
