@@ -148,10 +148,10 @@ def test_charts_draw_the_target_and_the_plan_from_start_to_due():
     from workbench.charts import plan_timeline, readiness_bars
 
     groups, _, _ = readiness({"4.1": 2, "5.1": 4}, CONTENT, Readiness())
-    bars = readiness_bars(groups, "Readiness by clause", 3)
-    assert list(bars.data[0].x) == [40.0, 80.0] and bars.layout.shapes[0].x0 == 60
+    bars = readiness_bars(groups, "Readiness by clause", 3).figure
+    assert bars["data"][0]["x"] == [40.0, 80.0] and bars["layout"]["shapes"][0]["x0"] == 60
     plan = [PlannedAction(id="P1", item="7.2", action="<b>train</b>", owner="priya", start_date=date(2027, 1, 1),
                           due_date=date(2027, 1, 10))]
-    timeline = plan_timeline(plan)
-    assert list(timeline.data[0].base) == ["2027-01-01"] and list(timeline.data[0].x) == [10 * 86_400_000]
-    assert list(timeline.data[0].y) == ["P1 7.2"] and timeline.data[0].customdata[0][0] == "&lt;b&gt;train&lt;/b&gt;"
+    timeline = plan_timeline(plan).figure["data"][0]
+    assert timeline["base"] == ["2027-01-01"] and timeline["x"] == [10 * 86_400_000]
+    assert timeline["y"] == ["P1 7.2"] and timeline["customdata"][0][0] == "&lt;b&gt;train&lt;/b&gt;"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .audit import GRADES, NONCONFORMITIES
+from .charts import stacked_columns
 from .display import esc, show_figure, show_html, table
 
 COLOURS = {"conforming": "#2e7d32", "major nonconformity": "#c62828", "minor nonconformity": "#ef6c00",
@@ -31,20 +32,15 @@ def plan(run) -> None:
 
 def grades(run) -> None:
     """Counts by grade, and results by clause as a chart."""
-    import plotly.graph_objects as go
-
     r = run.results
     show_html("<h2>Results by grade</h2>" + table(
         ("Grade", "Items"), [(g, r.by_grade[g]) for g in GRADES], caption=f"{len(r.findings)} checklist items",
         numeric=[1]))
     groups = list(r.by_group)
-    fig = go.Figure([go.Bar(name=g, x=[f"Clause {k}" if k != "Annex A" else k for k in groups],
-                            y=[r.by_group[k][g] for k in groups], marker_color=COLOURS[g])
-                     for g in GRADES if any(r.by_group[k][g] for k in groups)])
-    fig.update_layout(barmode="stack", height=380, margin={"l": 20, "r": 20, "t": 30, "b": 20},
-                      yaxis_title="Checklist items", paper_bgcolor="white", plot_bgcolor="white",
-                      legend={"orientation": "h"})
-    show_figure(fig, "Results by clause: checklist items per grade")
+    series = {g: [r.by_group[k][g] for k in groups] for g in GRADES if any(r.by_group[k][g] for k in groups)}
+    chart = stacked_columns([f"Clause {k}" if k != "Annex A" else k for k in groups], series, COLOURS,
+                            "Checklist items", "Results by clause")
+    show_figure(chart, "Results by clause: checklist items per grade")
 
 
 def _evidence(finding) -> str:

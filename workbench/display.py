@@ -1,15 +1,19 @@
-"""Kernel-side display helpers: escaped HTML tables and plotly figures without plotly's renderers.
+"""Kernel-side display helpers: escaped HTML tables, and charts as plotly figures and SVG pictures.
 
 Every piece of text a person typed goes through :func:`esc` before it reaches HTML.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from html import escape
 from typing import Iterable
 
+from .svg import luminance
+
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+SVG_MIMETYPE = "image/svg+xml"
 
 
 def esc(value: object) -> str:
@@ -43,21 +47,27 @@ def _num(i: int, numeric: set[int]) -> str:
 
 def band_badge(name: str, colour: str) -> str:
     """A coloured label for a risk band, readable in colour and in text."""
-    dark = _luminance(colour) > 0.5
+    dark = luminance(colour) > 0.5
     return f'<span class="band{" band-dark" if dark else ""}" style="background:{esc(colour)}">{esc(name)}</span>'
 
 
-def _luminance(colour: str) -> float:
-    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def show_figure(fig, title: str) -> None:
-    """Display a plotly figure as its JSON (for JupyterLab) and as an HTML div (for the evidence)."""
+def show_figure(chart, title: str) -> None:
+    """Display a :class:`~workbench.charts.Chart`: its plotly figure (JupyterLab), the same as an HTML
+    div that draws itself (interactive evidence), and its SVG picture (static evidence)."""
     from IPython.display import display
 
-    spec = json.loads(fig.to_json())
-    div = fig.to_html(full_html=False, include_plotlyjs=False, include_mathjax=False,
-                      config={"displaylogo": False, "responsive": True})
-    display({PLOTLY_MIMETYPE: spec,
+    data = _script_json(chart.figure["data"])
+    layout = _script_json(chart.figure["layout"])
+    div_id = "chart-" + hashlib.sha256(f"{title}{data}{layout}".encode()).hexdigest()[:16]
+    height = chart.figure["layout"].get("height", 450)
+    div = (f'<div id="{div_id}" class="plotly-graph-div" style="height:{height}px; width:100%;"></div>'
+           f'<script type="text/javascript">if (document.getElementById("{div_id}")) {{Plotly.newPlot("{div_id}", '
+           f'{data}, {layout}, {{"displaylogo": false, "responsive": true}})}};</script>')
+    display({PLOTLY_MIMETYPE: chart.figure, SVG_MIMETYPE: chart.svg,
              "text/html": f'<figure aria-label="{esc(title)}">{div}</figure>'}, raw=True)
+
+
+def _script_json(value) -> str:
+    """JSON that is safe inside a script element: no ``<``, ``>`` or ``&`` that HTML could read."""
+    return (json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

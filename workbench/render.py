@@ -11,6 +11,7 @@ from pathlib import Path
 from .resources import templates_dir
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+SVG_MIMETYPE = "image/svg+xml"
 TEMPLATE = "evidence"
 SCRIPT_HASHES = "__WORKBENCH_SCRIPT_HASHES__"
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
@@ -58,11 +59,9 @@ def csp_hash(script: str) -> str:
 
 
 def with_static_charts(nb):
-    """A copy of ``nb`` whose plotly figures are static SVG images, or ``nb`` itself when they
-    cannot be drawn here. The archived notebook keeps the interactive figures either way."""
+    """A copy of ``nb`` whose charts are their SVG pictures, as images; ``nb`` itself when a chart has
+    no picture (a notebook from before charts carried one). The archived notebook keeps both."""
     from copy import deepcopy
-
-    from .static_charts import figure_svg
 
     copy = deepcopy(nb)
     for cell in copy.cells:
@@ -70,12 +69,11 @@ def with_static_charts(nb):
             data = output.get("data", {})
             if PLOTLY_MIMETYPE not in data:
                 continue
-            svg = figure_svg(dict(data[PLOTLY_MIMETYPE]))
-            if svg is None:
+            if SVG_MIMETYPE not in data:
                 return nb
             label = _LABEL.search(data.get("text/html", ""))
             alt = label.group(1) if label else "chart"
-            source = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+            source = "data:image/svg+xml;base64," + base64.b64encode(data[SVG_MIMETYPE].encode()).decode()
             output["data"] = {"text/html": f'<figure class="chart"><img alt="{alt}" src="{source}"></figure>'}
     return copy
 
@@ -87,8 +85,8 @@ def render_html(nb, hashes: dict[str, str], previous: dict | None = None, change
     ``hashes`` (file name -> SHA-256) go on the cover; ``previous`` (run id, status, effective date,
     relative ``href``) and its ``changes`` make the section "Changes since the previous version".
 
-    ``charts="static"`` draws every figure as an SVG image (small, no script: the CSP forbids all
-    scripts); ``"interactive"``, or static charts that cannot be drawn here, inline plotly.js once
+    ``charts="static"`` shows every chart as the SVG image the run drew (small, no script: the CSP
+    forbids all scripts); ``"interactive"``, or charts without a picture, inline plotly.js once
     and the CSP allows scripts by hash only: plotly.js and each figure's own script, as the run
     produced them. Any other script in the page (typed text that escaping missed) does not run.
     """
