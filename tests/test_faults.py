@@ -89,8 +89,12 @@ def test_a_kernel_that_dies_mid_run_is_a_failed_run(workspace, answers, tmp_path
     assert "DeadKernel" in caught.value.ename or "died" in caught.value.evalue.lower()
     [entry] = assert_consistent(workspace.root)
     assert entry["kind"] == "failed-run" and entry["run_id"] == caught.value.run_id
-    assert "error.txt" in entry["files"]
+    assert "error.txt" in entry["files"] and "notebook.ipynb" in entry["files"]
     assert workspace.register.evidence(caught.value.run_id)["status"] == "failed"
+    # the notebook as far as it ran: written once, after the kernel died
+    partial = nbformat.read(caught.value.notebook_path, as_version=4)
+    printed = ["".join(o.get("text", "") for o in c.get("outputs", [])) for c in partial.cells if c.cell_type == "code"]
+    assert "started\n" in printed and "never reached\n" not in printed
 
 
 @pytest.mark.parametrize("fault, archived", [("archive-before-rename", False), ("archive-after-rename", True),

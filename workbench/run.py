@@ -33,11 +33,13 @@ def execute(template: Path, output: Path, parameters: dict, cwd: Path, timeout: 
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from .kernels import ENGINE
+
     try:
         return papermill.execute_notebook(
             str(template), str(output), parameters=parameters, kernel_name=KERNEL,
             progress_bar=False, log_output=False, cwd=str(cwd), execution_timeout=timeout,
-            extra_arguments=KERNEL_ARGUMENTS,
+            extra_arguments=KERNEL_ARGUMENTS, engine_name=ENGINE, shutdown_kernel="immediate",
         )
     except PapermillExecutionError as err:
         raise ExecutionFailed(err.ename, _last_line(err.evalue)) from None
