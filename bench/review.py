@@ -54,19 +54,22 @@ def portfolio(root: Path, count: int) -> Workspace:
 
 
 class TreeMemory(threading.Thread):
-    """Samples the summed RSS of this process and all its descendants (from /proc) until stopped."""
+    """Samples the memory of this process and all its descendants (from /proc) until stopped: the
+    summed PSS (each shared page counted once, split between the processes that map it) and the
+    summed RSS (shared pages counted in every process)."""
 
     def __init__(self):
         super().__init__(daemon=True)
-        self.peak = 0
+        self.peak = {"Pss": 0, "Rss": 0}
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.wait(0.2):
-            self.peak = max(self.peak, tree_rss(os.getpid()))
+            for key, value in tree_memory(os.getpid()).items():
+                self.peak[key] = max(self.peak[key], value)
 
 
-def tree_rss(root: int) -> int:
+def tree_memory(root: int) -> dict[str, int]:
     parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -79,12 +82,13 @@ def tree_rss(root: int) -> int:
         more = {pid for pid, parent in parents.items() if parent in family} - family
         family |= more
         grew = bool(more)
-    total = 0
+    total = {"Pss": 0, "Rss": 0}
     for pid in family:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                key = line.split(":")[0]
+                if key in total:
+                    total[key] += int(line.split()[1]) * 1024
         except OSError:
             continue
     return total
@@ -134,13 +138,13 @@ def main() -> None:
         sampler.stopped.set()
         sampler.join()
         if workers == 2:
-            peak_mb = sampler.peak / 2**20
+            peak_mb = {key: value / 2**20 for key, value in sampler.peak.items()}
     results["CLI loop"] = cli_loop(Workspace(base.root), tmp / "cli")
     shutil.rmtree(tmp, ignore_errors=True)
     write(results, args.systems, peak_mb)
 
 
-def write(results: dict, systems: int, peak_mb: float) -> None:
+def write(results: dict, systems: int, peak_mb: dict[str, float]) -> None:
     one = results["1 worker"][0]
     lines = [START, "## Periodic review (`bench/review.py`)", "",
              f"Machine: {platform.machine()}, Python {platform.python_version()}, workbench {workbench.__version__}. "
@@ -150,8 +154,9 @@ def write(results: dict, systems: int, peak_mb: float) -> None:
         lines.append(f"| {name} | {runs} | {seconds:.1f} | {60 * runs / seconds:.1f} | {one / seconds:.2f} |")
     two, cli = results["2 workers"][0], results["CLI loop"][0]
     lines += ["", f"2 workers are {one / two:.2f}x faster than 1 worker and {cli / two:.1f}x faster than the CLI loop. "
-              f"Peak memory of the 2-worker review (summed RSS of the process tree, kernels included, sampled every 0.2 s): "
-              f"{peak_mb:.0f} MB.", END]
+              f"Peak memory of the 2-worker review, its process tree with the kernels, sampled every 0.2 s: "
+              f"{peak_mb['Pss']:.0f} MB as summed PSS (what the tree costs the machine: each shared page counted once), "
+              f"{peak_mb['Rss']:.0f} MB as summed RSS (shared libraries counted again in every process).", END]
     section = "\n".join(lines)
     write_section(START, END, section)
 
