@@ -1,7 +1,8 @@
 """Benchmark: a periodic review of N systems with all their processes, at 1 and 2 workers, against
 a shell loop of the papermill CLI plus the nbconvert CLI over the same runs, side by side in one run.
 
-Also records the peak memory (RSS of this process and its children) of the 2-worker review.
+Each review is the command a scheduler runs, ``workbench review --all --force --workers N``, in its
+own process; its peak memory (that process and all its children, kernels included) is recorded.
 Writes its section of BENCHMARKS.md. Usage: ``.venv/bin/python bench/review.py [--systems 50]``
 """
 
@@ -54,18 +55,19 @@ def portfolio(root: Path, count: int) -> Workspace:
 
 
 class TreeMemory(threading.Thread):
-    """Samples the memory of this process and all its descendants (from /proc) until stopped: the
+    """Samples the memory of a process and all its descendants (from /proc) until stopped: the
     summed PSS (each shared page counted once, split between the processes that map it) and the
     summed RSS (shared pages counted in every process)."""
 
-    def __init__(self):
+    def __init__(self, root: int):
         super().__init__(daemon=True)
+        self.root = root
         self.peak = {"Pss": 0, "Rss": 0}
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.wait(0.2):
-            for key, value in tree_memory(os.getpid()).items():
+            for key, value in tree_memory(self.root).items():
                 self.peak[key] = max(self.peak[key], value)
 
 
@@ -94,12 +96,22 @@ def tree_memory(root: int) -> dict[str, int]:
     return total
 
 
-def review(workspace: Workspace, workers: int) -> tuple[float, int]:
+def review(workspace: Workspace, workers: int) -> tuple[float, int, dict[str, float]]:
+    """Seconds, runs and peak memory (MB) of ``workbench review`` over every system and process."""
+    summary_file = workspace.root.parent / f"summary-{workers}.json"
     start = time.perf_counter()
-    jobs, known = plan_review(workspace, "all", period="2026-Q4", force=True)
-    summary = run_review(workspace, jobs, known, LocalExecutor(workers), progress=False)
-    assert summary.counts().get("archived") == len(jobs), summary.counts()
-    return time.perf_counter() - start, len(jobs)
+    child = subprocess.Popen([str(BIN / "workbench"), "review", "-w", str(workspace.root), "--all", "--period",
+                              "2026-Q4", "--force", "--workers", str(workers), "--no-progress",
+                              "--summary", str(summary_file)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = TreeMemory(child.pid)
+    sampler.start()
+    _, errors = child.communicate()
+    seconds = time.perf_counter() - start
+    sampler.stopped.set()
+    sampler.join()
+    counts = json.loads(summary_file.read_text())["counts"]
+    assert set(counts) == {"archived"}, (counts, errors.decode()[-2000:])  # exit 1 may only mean overdue
+    return seconds, counts["archived"], {key: value / 2**20 for key, value in sampler.peak.items()}
 
 
 def cli_loop(workspace: Workspace, out: Path) -> tuple[float, int]:
@@ -129,34 +141,33 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="wb-review-"))
     base = portfolio(tmp / "base", args.systems)
     base.register.close()
-    results = {}
+    results, memory = {}, {}
     for name, workers in (("1 worker", 1), ("2 workers", 2)):
         copy = Workspace(shutil.copytree(base.root, tmp / name.replace(" ", "-")))
-        sampler = TreeMemory()
-        sampler.start()
-        results[name] = review(copy, workers)
-        sampler.stopped.set()
-        sampler.join()
-        if workers == 2:
-            peak_mb = {key: value / 2**20 for key, value in sampler.peak.items()}
+        seconds, runs, memory[name] = review(copy, workers)
+        results[name] = (seconds, runs)
     results["CLI loop"] = cli_loop(Workspace(base.root), tmp / "cli")
     shutil.rmtree(tmp, ignore_errors=True)
-    write(results, args.systems, peak_mb)
+    write(results, args.systems, memory)
 
 
-def write(results: dict, systems: int, peak_mb: dict[str, float]) -> None:
+def write(results: dict, systems: int, memory: dict[str, dict[str, float]]) -> None:
     one = results["1 worker"][0]
     lines = [START, "## Periodic review (`bench/review.py`)", "",
-             f"Machine: {platform.machine()}, Python {platform.python_version()}, workbench {workbench.__version__}. "
-             f"{systems} systems, every reviewed process; each contender does the same runs.", "",
-             "| contender | runs | seconds | runs per minute | speed-up over 1 worker |", "|---|---:|---:|---:|---:|"]
+             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+             f"workbench {workbench.__version__}. {systems} systems, every reviewed process; each contender does "
+             "the same runs. The reviews are `workbench review --all --force --workers N` as a scheduler runs it; "
+             "memory is that command's process tree with its kernels, sampled every 0.2 s: PSS counts each shared "
+             "page once (what the tree costs the machine), RSS counts shared libraries again in every process.", "",
+             "| contender | runs | seconds | runs per minute | speed-up over 1 worker | peak PSS (MB) | peak RSS (MB) |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for name, (seconds, runs) in results.items():
-        lines.append(f"| {name} | {runs} | {seconds:.1f} | {60 * runs / seconds:.1f} | {one / seconds:.2f} |")
+        peak = memory.get(name)
+        used = f"{peak['Pss']:.0f} | {peak['Rss']:.0f}" if peak else "– | –"
+        lines.append(f"| {name} | {runs} | {seconds:.1f} | {60 * runs / seconds:.1f} | {one / seconds:.2f} | {used} |")
     two, cli = results["2 workers"][0], results["CLI loop"][0]
-    lines += ["", f"2 workers are {one / two:.2f}x faster than 1 worker and {cli / two:.1f}x faster than the CLI loop. "
-              f"Peak memory of the 2-worker review, its process tree with the kernels, sampled every 0.2 s: "
-              f"{peak_mb['Pss']:.0f} MB as summed PSS (what the tree costs the machine: each shared page counted once), "
-              f"{peak_mb['Rss']:.0f} MB as summed RSS (shared libraries counted again in every process).", END]
+    lines += ["", f"2 workers are {one / two:.2f}x faster than 1 worker and {cli / two:.1f}x faster than the CLI loop; "
+              f"the 2-worker review peaks at {memory['2 workers']['Pss']:.0f} MB (PSS).", END]
     section = "\n".join(lines)
     write_section(START, END, section)
 

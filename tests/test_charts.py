@@ -131,3 +131,36 @@ def test_wrap_and_ticks():
     assert len(lines) == 3 and lines[-1].startswith("… +")
     assert nice_ticks(0, 0.36) == [0, 0.1, 0.2, 0.3, 0.4]
     assert nice_ticks(0, 4) == [0, 1, 2, 3, 4]
+
+
+def _notebook_with_chart(with_picture: bool):
+    from nbformat import v4
+
+    chart = _heatmap()
+    data = {"application/vnd.plotly.v1+json": chart.figure,
+            "text/html": '<figure aria-label="Heatmaps"><div class="plotly-graph-div"></div>'
+                         '<script type="text/javascript">Plotly.newPlot("x", [], {})</script></figure>'}
+    if with_picture:
+        data["image/svg+xml"] = chart.svg
+    nb = v4.new_notebook(cells=[v4.new_code_cell("run.show('heatmap')", outputs=[v4.new_output("display_data", data)])])
+    return nb, chart
+
+
+def test_static_evidence_shows_the_runs_picture_as_an_image():
+    import base64
+
+    from workbench.render import render_html
+
+    nb, chart = _notebook_with_chart(with_picture=True)
+    html = render_html(nb, {}, charts="static")
+    assert "<script" not in html and 'alt="Heatmaps"' in html
+    assert base64.b64encode(chart.svg.encode()).decode() in html
+    assert "image/svg+xml" in nb.cells[0].outputs[0].data  # the notebook itself is left as it was
+
+
+def test_a_chart_without_a_picture_keeps_the_evidence_interactive():
+    from workbench.render import plotly_js, render_html
+
+    nb, _ = _notebook_with_chart(with_picture=False)
+    html = render_html(nb, {}, charts="static")
+    assert plotly_js() in html and "data:image/svg+xml;base64" not in html

@@ -14,6 +14,7 @@ from html import escape
 from . import __version__
 from .archive import write_atomic
 from .cadence import review_states
+from .svg import Canvas
 from .workspace import Workspace
 
 INDEX_FILE = "index.html"
@@ -42,21 +43,19 @@ def _badge(text: str) -> str:
 
 
 def svg_bars(title: str, labels: list[str], values: list[int], colours: list[str]) -> str:
-    """A small horizontal bar chart as inline SVG, with a text alternative for screen readers."""
+    """A small horizontal bar chart as inline SVG, its numbers in its title for screen readers."""
     width, row, left = 420, 26, 150
     peak = max(values + [1])
-    height = row * len(labels) + 36
-    bars = []
+    summary = ", ".join(f"{label}: {value}" for label, value in zip(labels, values))
+    canvas = Canvas(width, row * len(labels) + 36, f"{title}: {summary}")
+    canvas.text(0, 16, title, size=14, bold=True)
     for i, (label, value, colour) in enumerate(zip(labels, values, colours)):
         y = 28 + i * row
         length = (width - left - 50) * value / peak
-        bars.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" font-size="13">{_e(label)}</text>'
-                    f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{row - 8}" fill="{_e(colour)}"/>'
-                    f'<text x="{left + length + 6:.1f}" y="{y + 15}" font-size="13">{value}</text>')
-    summary = ", ".join(f"{label}: {value}" for label, value in zip(labels, values))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-            f'aria-label="{_e(title)}: {_e(summary)}"><title>{_e(title)}: {_e(summary)}</title>'
-            f'<text x="0" y="16" font-size="14" font-weight="600">{_e(title)}</text>{"".join(bars)}</svg>')
+        canvas.text(left - 8, y + 15, label, size=13, anchor="end")
+        canvas.rect(left, y, length, row - 8, colour)
+        canvas.text(left + length + 6, y + 15, value, size=13)
+    return canvas.svg()
 
 
 def portfolio_rows(workspace: Workspace, today: date | None = None) -> list[dict]:
