@@ -22,11 +22,10 @@ from pathlib import Path
 
 import workbench
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
-from workbench.executor import LocalExecutor
 from workbench.impact_demo import ANSWERS as IMPACT_ANSWERS, write_predictions
 from workbench.pipeline import run_process
 from workbench.resources import notebooks_dir, templates_dir
-from workbench.review import plan_review, run_review
+from workbench.review import plan_review
 from workbench.workspace import Workspace, init_workspace
 
 from benchmarks_md import write_section

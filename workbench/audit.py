@@ -16,7 +16,7 @@ from .nonconformity import actions, open_nonconformity
 from .processes import Process
 from .soa import require_soa
 from .systems import ORGANISATION
-from .validate import Slug, model_from
+from .validate import Slug, known_person, model_from
 
 GRADES = ("conforming", "major nonconformity", "minor nonconformity", "observation",
           "opportunity for improvement", "not applicable")
@@ -183,13 +183,7 @@ class ItemResult(_Strict):
             raise ValueError(f"an {self.result} on {self.item} needs notes")
         return self
 
-    @field_validator("action_owner")
-    @classmethod
-    def _known_owner(cls, value: str, info: ValidationInfo) -> str:
-        people = (info.context or {}).get("people")
-        if value and people and value not in people:
-            raise ValueError(f"unknown person; allowed: {', '.join(sorted(people))}")
-        return value
+    _action_owner_known = field_validator("action_owner")(known_person)
 
 
 class AuditAnswers(_Strict):

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from .archive import append_entry, sha256_file
 from .exceptions import InputError
-from .validate import Slug, load_data, model_from
+from .validate import Slug, known_person, load_data, model_from
 
 # Items the standard names, each with the clause that requires it (titles paraphrased).
 NAMED = (
@@ -86,13 +86,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-def _known_person(value: str, info: ValidationInfo) -> str:
-    people = (info.context or {}).get("people")
-    if people and value not in people:
-        raise ValueError(f"unknown person; allowed: {', '.join(sorted(people))}")
-    return value
-
-
 class DocumentEntry(_Strict):
     """One entry of the register of documented information, as a person records it."""
 
@@ -108,7 +101,7 @@ class DocumentEntry(_Strict):
     last_review: date
     next_review: date
 
-    _owner = field_validator("owner")(_known_person)
+    _owner = field_validator("owner")(known_person)
 
     @field_validator("requirement")
     @classmethod
@@ -137,7 +130,7 @@ class CompetenceRecord(_Strict):
                           description="an archived evidence id, or a file path inside the workspace")
     expires: date | None = Field(default=None, description="when the evidence stops counting, if ever")
 
-    _person = field_validator("person")(_known_person)
+    _person = field_validator("person")(known_person)
 
 
 def locate(workspace, field: str, location: str) -> str | None:

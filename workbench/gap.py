@@ -19,6 +19,7 @@ from .citations import resolve
 from .config import Readiness
 from .content import ContentPack, load_content
 from .processes import Process
+from .validate import known_person
 
 MAX_MATURITY = 5
 
@@ -61,13 +62,7 @@ class PlannedAction(_Strict):
     start_date: date
     due_date: date
 
-    @field_validator("owner")
-    @classmethod
-    def _known_owner(cls, value: str, info: ValidationInfo) -> str:
-        people = (info.context or {}).get("people")
-        if people and value not in people:
-            raise ValueError(f"unknown person; allowed: {', '.join(sorted(people))}")
-        return value
+    _owner_known = field_validator("owner")(known_person)
 
     @model_validator(mode="after")
     def _dates(self) -> "PlannedAction":

@@ -19,10 +19,11 @@ from collections import Counter
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .processes import Process
 from .soa import latest_runs
+from .validate import known_person
 
 KINDS = ("improvement", "aims-change", "resources")
 ACTION_STATUSES = ("open", "in progress", "done", "dropped")
@@ -32,13 +33,6 @@ OBJECTIVE_STATUSES = ("on track", "at risk", "off track", "achieved")
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-def _known_person(value: str, info: ValidationInfo) -> str:
-    people = (info.context or {}).get("people")
-    if people and value not in people:
-        raise ValueError(f"unknown person; allowed: {', '.join(sorted(people))}")
-    return value
 
 
 class ObjectiveProgress(_Strict):
@@ -66,7 +60,7 @@ class Decision(_Strict):
     owner: str = Field(min_length=1, max_length=64, description="person id")
     due_date: date
 
-    _owner = field_validator("owner")(_known_person)
+    _owner = field_validator("owner")(known_person)
 
 
 class ManagementReviewAnswers(_Strict):

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .archive import append_entry
 from .exceptions import InputError, UnknownRecordError
 from .systems import ORGANISATION
-from .validate import model_from
+from .validate import known_person, model_from
 
 STATUSES = ("open", "in progress", "done", "verified effective")
 OPEN_STATUSES = STATUSES[:3]
@@ -44,13 +44,7 @@ class ActionState(BaseModel):
             raise ValueError(f"unknown status; allowed: {', '.join(STATUSES)}")
         return value
 
-    @field_validator("owner")
-    @classmethod
-    def _known_owner(cls, value: str, info: ValidationInfo) -> str:
-        people = (info.context or {}).get("people")
-        if people and value not in people:
-            raise ValueError(f"unknown person; allowed: {', '.join(sorted(people))}")
-        return value
+    _owner_known = field_validator("owner")(known_person)
 
 
 def _person(workspace, field: str, person_id: str) -> str:

@@ -26,7 +26,6 @@ from .run import ExecutionFailed, execute, extract_results, prepare
 from .portfolio import build_index
 from .processes import get_process
 from .recovery import index_entry, recover_locked
-from .validate import require_slug
 from .workspace import Workspace
 
 HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE = "evidence.html", "notebook.ipynb", "results.json"

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from .config import RiskCriteria, RiskLevel
 from .content import ContentPack, load_content
 from .processes import Process
+from .validate import known_person
 
 TREATMENTS = ("avoid", "mitigate", "share", "accept")
 OTHER_SOURCE = "other"
@@ -97,13 +98,7 @@ class Risk(BaseModel):
             raise ValueError("each party must be 1 to 200 characters")
         return [p.strip() for p in value]
 
-    @field_validator("owner")
-    @classmethod
-    def _known_owner(cls, value: str, info: ValidationInfo) -> str:
-        people = (info.context or {}).get("people")
-        if people and value not in people:
-            raise ValueError(f"unknown person; allowed: {', '.join(sorted(people))}")
-        return value
+    _owner_known = field_validator("owner")(known_person)
 
     @model_validator(mode="after")
     def _residual_not_above_inherent(self) -> "Risk":

@@ -14,6 +14,7 @@ from .citations import resolve
 from .content import ContentPack, load_content
 from .exceptions import InputError
 from .processes import Process
+from .validate import known_person
 
 STATUSES = ("not started", "planned", "partial", "implemented", "verified effective")
 ADDED_ID = re.compile(r"^(?!A\.)[A-Z][A-Z0-9]{0,9}(?:\.\d+){1,3}$")
@@ -61,13 +62,7 @@ class Applicability(_Strict):
             raise ValueError(f"{self.control} is excluded, so it has no implementation status; leave status out")
         return self
 
-    @field_validator("owner")
-    @classmethod
-    def _known_owner(cls, value: str, info: ValidationInfo) -> str:
-        people = (info.context or {}).get("people")
-        if value and people and value not in people:
-            raise ValueError(f"unknown person; allowed: {', '.join(sorted(people))}")
-        return value
+    _owner_known = field_validator("owner")(known_person)
 
 
 class SoAAnswers(_Strict):

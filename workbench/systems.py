@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .exceptions import InputError, Problem
-from .validate import MAX_ANSWERS_BYTES, Slug, problems_from, safe_load
+from .validate import MAX_ANSWERS_BYTES, Slug, known_person, problems_from, safe_load
 
 LIFECYCLE_STAGES = ("inception", "design-development", "verification-validation", "deployment",
                     "operation-monitoring", "re-evaluation", "retirement")
@@ -69,13 +69,7 @@ class AISystem(BaseModel):
             raise ValueError(f"unknown tier; allowed: {', '.join(tiers)}")
         return value
 
-    @field_validator("owner")
-    @classmethod
-    def _known_owner(cls, value: str, info: ValidationInfo) -> str:
-        people = (info.context or {}).get("people")
-        if people and value not in people:
-            raise ValueError(f"unknown person; allowed: {', '.join(sorted(people))}")
-        return value
+    _owner_known = field_validator("owner")(known_person)
 
 
 def read_systems_file(path: str | Path) -> list[dict]:

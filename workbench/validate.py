@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError, ValidationInfo
 
 from .exceptions import InputError, Problem
 
@@ -36,6 +36,15 @@ def check_slug(value: str) -> str:
 
 
 Slug = Annotated[str, AfterValidator(check_slug)]
+
+
+def known_person(value: str, info: ValidationInfo) -> str:
+    """A field validator: ``value`` is empty or the id of a person in the configuration (passed as
+    the ``people`` of the validation context; without it, any id passes)."""
+    people = (info.context or {}).get("people")
+    if value and people and value not in people:
+        raise ValueError(f"unknown person; allowed: {', '.join(sorted(people))}")
+    return value
 
 
 def require_slug(field: str, value: object) -> str:
