@@ -7,7 +7,7 @@ import ipywidgets as w
 from .audit import GRADES, ItemResult, audit_plan, checklist
 from .display import esc
 from .exceptions import InputError
-from .form import Field, ItemFields, ProcessForm, choice, day, many, show_problems, text
+from .form import Field, ItemFields, ProcessForm, evidence_choices, choice, day, many, show_problems, text
 
 PROCESS = "internal-audit"
 
@@ -39,7 +39,7 @@ class ItemEditor(ItemFields):
             field.widget.observe(lambda _c: form.changed(self), names="value")
 
     def data(self) -> dict:
-        data = {"item": self.item.id, **{k: f.value for k, f in self.fields.items() if f.value not in (None, "", [])}}
+        data = {"item": self.item.id, **self.filled((None, "", []))}
         data.setdefault("evidence", [])
         return data
 
@@ -53,8 +53,7 @@ class AuditForm(ProcessForm):
 
     def build(self) -> list[w.Widget]:
         ws = self.workspace
-        self.evidence_options = [(f"{r['run_id']} ({r['process']}, {r['system_id']})", r["run_id"])
-                                 for r in ws.register.evidence_list() if r["status"] != "failed"]
+        self.evidence_options = evidence_choices(ws)
         audits = ws.register.rows("audits")
         self.audit = choice("audit_id", "Audit", [(f"{a['title']} ({a['id']})", a["id"]) for a in audits],
                             required=True)
@@ -94,13 +93,6 @@ class AuditForm(ProcessForm):
         self.audit.value = data.get("audit_id") or None
         self._audit_changed(data.get("items"))
         self.conclusion.value = data.get("conclusion", "")
-
-    def changed(self, editor: ItemEditor | None = None) -> None:
-        if self.drafts.paused:
-            return
-        if editor is not None:
-            editor.validate(self.context)
-        super().changed()
 
     def fields(self) -> list[Field]:
         return super().fields() + [self.audit, self.conclusion] + [f for e in self.items for f in e.fields.values()]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .config import RiskCriteria
-from .svg import GRID, MUTED, Canvas, Scale, luminance, nice_ticks, text_width, wrap
+from .svg import GRID, MUTED, Canvas, Scale, esc, luminance, nice_ticks, text_width, wrap
 
 RED, GREEN, BLUE, SLATE = "#c62828", "#2e7d32", "#1f5f99", "#37474f"
 LAYOUT = {"font": {"size": 12}, "paper_bgcolor": "white", "plot_bgcolor": "white"}
@@ -169,8 +169,6 @@ def plan_timeline(actions: list) -> Chart:
 
     Typed text in hover labels is escaped: plotly renders some HTML tags (links among them) there.
     """
-    from .display import esc
-
     day_ms = 86_400_000
     labels = [f"{a.id} {a.item}" for a in actions]
     height = 100 + 30 * len(actions)

@@ -7,18 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from html import escape
 from typing import Iterable
 
-from .svg import luminance
+from .svg import esc, luminance  # noqa: F401 - esc: every kernel-side module escapes with this one
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 SVG_MIMETYPE = "image/svg+xml"
-
-
-def esc(value: object) -> str:
-    """HTML-escape any value, quotes included."""
-    return escape("" if value is None else str(value), quote=True)
 
 
 def show_html(markup: str) -> None:

@@ -146,11 +146,19 @@ def relative_link(target: Path) -> str:
 class ItemFields:
     """Mixin for the editor of one item of a list (a checklist item, a control, a planned action):
     its fields load from a dict and validate together against ``model``; problems that no field
-    owns show under the field named ``overflow``. The editor provides ``fields`` and ``data()``."""
+    owns show under the field named ``overflow``. The editor provides ``fields``, and ``data()``
+    when its answers are more than its filled fields."""
 
     model: type
     overflow = ""
     fields: dict[str, Field]
+
+    def filled(self, empty: tuple = (None, "")) -> dict:
+        """The values of the fields that are not empty (left out, a required one reports 'is required')."""
+        return {k: f.value for k, f in self.fields.items() if f.value not in empty}
+
+    def data(self) -> dict:
+        return self.filled()
 
     def load(self, data: dict) -> None:
         for key, field in self.fields.items():
@@ -197,6 +205,12 @@ class DraftKeeper:
             return found[0]
         self.status.value = "<small>No draft yet: it is saved as you type.</small>"
         return None
+
+
+def evidence_choices(workspace) -> list[tuple[str, str]]:
+    """The archived evidence a form can cite, as dropdown options (failed runs left out)."""
+    return [(f"{r['run_id']} ({r['process']}, {r['system_id']})", r["run_id"])
+            for r in workspace.register.evidence_list() if r["status"] != "failed"]
 
 
 def submit_outcome(evidence=None, error: Exception | None = None) -> str:
@@ -331,10 +345,13 @@ class ProcessForm:
             self.drafts.paused = False
         self.validate()
 
-    def changed(self) -> None:
-        """React to any edit: clear 'is required' from fields now filled, refresh the summary, save the draft."""
+    def changed(self, editor: ItemFields | None = None) -> None:
+        """React to any edit: validate the item ``editor`` that changed (if one did), clear 'is required'
+        from fields now filled, refresh the summary, save the draft."""
         if self.drafts.paused:
             return
+        if editor is not None:
+            editor.validate(self.context)
         for field in self.fields():
             if field.text == REQUIRED and field.filled:
                 field.show("")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from .form import Field, ItemFields, ProcessForm, choice, day, many, show_problems, text
+from .form import Field, ItemFields, ProcessForm, evidence_choices, choice, day, many, show_problems, text
 from .gap import PlannedAction, Rating, group_of, requirement_ids
 
 PROCESS = "gap-analysis"
@@ -29,7 +29,7 @@ class RatingEditor(ItemFields):
             field.widget.observe(lambda _c: form.changed(self), names="value")
 
     def data(self) -> dict:
-        data = {"item": self.item, **{k: f.value for k, f in self.fields.items() if f.value not in (None, "")}}
+        data = {"item": self.item, **self.filled()}
         data.setdefault("evidence", [])
         return data
 
@@ -57,9 +57,6 @@ class ActionEditor(ItemFields):
         for field in self.fields.values():
             field.widget.observe(lambda _c: form.changed(self), names="value")
 
-    def data(self) -> dict:
-        return {k: f.value for k, f in self.fields.items() if f.value not in (None, "")}
-
 
 
 class GapAnalysisForm(ProcessForm):
@@ -71,8 +68,7 @@ class GapAnalysisForm(ProcessForm):
     def build(self) -> list[w.Widget]:
         ws = self.workspace
         content = ws.content
-        self.evidence_options = [(f"{r['run_id']} ({r['process']}, {r['system_id']})", r["run_id"])
-                                 for r in ws.register.evidence_list() if r["status"] != "failed"]
+        self.evidence_options = evidence_choices(ws)
         clauses = {c.id: c.title for c in content.clauses}
         controls = {c.id: c.title for c in content.controls}
         items = requirement_ids(content) + content.control_ids()
@@ -144,13 +140,6 @@ class GapAnalysisForm(ProcessForm):
                 self.editors[rating["item"]].load(rating)
         for action in data.get("actions", []):
             self.add_action(action)
-
-    def changed(self, editor=None) -> None:
-        if self.drafts.paused:
-            return
-        if editor is not None:
-            editor.validate(self.context)
-        super().changed()
 
     def fields(self) -> list[Field]:
         return (super().fields() + [self.scope] + [f for e in self.editors.values() for f in e.fields.values()]

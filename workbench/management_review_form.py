@@ -24,9 +24,6 @@ class RowEditor(ItemFields):
         for field in fields:
             field.widget.observe(lambda _c: form.changed(self), names="value")
 
-    def data(self) -> dict:
-        return {k: f.value for k, f in self.fields.items() if f.value not in (None, "")}
-
 
 
 class ManagementReviewForm(ProcessForm):
@@ -126,13 +123,6 @@ class ManagementReviewForm(ProcessForm):
             self.add_objective(item)
         for item in data.get("decisions", []):
             self.add_decision(item)
-
-    def changed(self, editor: RowEditor | None = None) -> None:
-        if self.drafts.paused:
-            return
-        if editor is not None:
-            editor.validate(self.context)
-        super().changed()
 
     def fields(self) -> list[Field]:
         return (super().fields() + list(self.statements.values()) + list(self.earlier.values())

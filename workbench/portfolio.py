@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timezone
-from html import escape
 
 from . import __version__
 from .archive import write_atomic
 from .cadence import review_states
-from .svg import Canvas
+from .svg import Canvas, esc
 from .workspace import Workspace
 
 INDEX_FILE = "index.html"
@@ -33,13 +32,9 @@ thead th{background:#f6f8fa;position:sticky;top:0}td.num{text-align:right}
 """
 
 
-def _e(value: object) -> str:
-    return escape("" if value is None else str(value), quote=True)
-
-
 def _badge(text: str) -> str:
     kind = {"awaiting approval": "awaiting", "no record": "none"}.get(text, text.split()[0])
-    return f'<span class="s s-{_e(kind)}">{_e(text)}</span>'
+    return f'<span class="s s-{esc(kind)}">{esc(text)}</span>'
 
 
 def svg_bars(title: str, labels: list[str], values: list[int], colours: list[str]) -> str:
@@ -83,8 +78,8 @@ def _documented_information(workspace: Workspace, today: date | None) -> str:
     head = '<section aria-labelledby="documents"><h2 id="documents">Documented information</h2>'
     if not found:
         return head + "<p>Every required item is in the register; no review is overdue.</p></section>"
-    rows = "".join(f"<tr><td>{_badge(f.kind)}</td><td>{_e(f.clause)}</td><td><code>{_e(f.key)}</code></td>"
-                   f"<td>{_e(f.title)}</td><td>{_e(f.message)}</td></tr>" for f in found)
+    rows = "".join(f"<tr><td>{_badge(f.kind)}</td><td>{esc(f.clause)}</td><td><code>{esc(f.key)}</code></td>"
+                   f"<td>{esc(f.title)}</td><td>{esc(f.message)}</td></tr>" for f in found)
     return (head + f"<p>{len(found)} flag(s); <code>workbench docs list --flagged</code> lists them.</p>"
             '<table><thead><tr><th scope="col">Flag</th><th scope="col">Clause</th><th scope="col">Item</th>'
             f'<th scope="col">Title</th><th scope="col">Detail</th></tr></thead><tbody>{rows}</tbody></table></section>')
@@ -117,21 +112,21 @@ def build_index(workspace: Workspace, today: date | None = None) -> str:
     body = []
     for row in rows:
         system, state, record = row["system"], row["state"], row["record"]
-        link = (f'<a href="{_e(record["path"])}/evidence.html">{_e(record["run_id"])}</a>'
+        link = (f'<a href="{esc(record["path"])}/evidence.html">{esc(record["run_id"])}</a>'
                 if record else '<span class="muted">none</span>')
         body.append(
-            f"<tr><td>{_e(system.name)}<br><code>{_e(system.id)}</code></td><td>{_e(system.tier)}</td>"
-            f"<td>{_e(row['process'])}</td><td>{link}</td><td>{_e(state.last_effective or '')}</td>"
-            f"<td>{_e(state.due_on or 'now')}<br><span class='muted'>{_e(state.reason)}</span></td>"
+            f"<tr><td>{esc(system.name)}<br><code>{esc(system.id)}</code></td><td>{esc(system.tier)}</td>"
+            f"<td>{esc(row['process'])}</td><td>{link}</td><td>{esc(state.last_effective or '')}</td>"
+            f"<td>{esc(state.due_on or 'now')}<br><span class='muted'>{esc(state.reason)}</span></td>"
             f"<td>{_badge(state.status)}</td><td>{_badge(row['record_status'])}</td>"
             f"<td class='num'>{open_ncs.get(system.id, 0)}"
             f"{' (' + str(overdue_ncs[system.id]) + ' overdue)' if overdue_ncs.get(system.id) else ''}</td></tr>")
     organisation = []
     for record in workspace.register.evidence_list(system_id="organisation"):
         if record["status"] != "failed" and record["process"] not in {r[0] for r in organisation}:
-            organisation.append((record["process"], f'<a href="{_e(record["path"])}/evidence.html">{_e(record["run_id"])}</a>',
-                                 _e(record["effective_date"]), _badge(RECORD_STATUS.get(record["status"], record["status"]))))
-    organisation_rows = "".join(f"<tr><td>{_e(p)}</td><td>{link}</td><td>{day}</td><td>{badge}</td></tr>"
+            organisation.append((record["process"], f'<a href="{esc(record["path"])}/evidence.html">{esc(record["run_id"])}</a>',
+                                 esc(record["effective_date"]), _badge(RECORD_STATUS.get(record["status"], record["status"]))))
+    organisation_rows = "".join(f"<tr><td>{esc(p)}</td><td>{link}</td><td>{day}</td><td>{badge}</td></tr>"
                                 for p, link, day, badge in organisation) or '<tr><td colspan="4">none yet</td></tr>'
     org_ncs = open_ncs.get("organisation", 0)
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -139,11 +134,11 @@ def build_index(workspace: Workspace, today: date | None = None) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>AI system portfolio | {_e(workspace.config.organisation.name)}</title><style>{CSS}</style></head>
+<title>AI system portfolio | {esc(workspace.config.organisation.name)}</title><style>{CSS}</style></head>
 <body><main>
-<header><p class="muted">{_e(workspace.config.organisation.name)} &middot; AI management system</p>
+<header><p class="muted">{esc(workspace.config.organisation.name)} &middot; AI management system</p>
 <h1>AI system portfolio</h1>
-<p>{len({r['system'].id for r in rows})} AI systems; generated {_e(generated)} by AIMS Workbench {_e(__version__)}.
+<p>{len({r['system'].id for r in rows})} AI systems; generated {esc(generated)} by AIMS Workbench {esc(__version__)}.
 Every link is relative: zip this folder and the links still work offline.</p></header>
 <section aria-labelledby="posture"><h2 id="posture">Risk posture</h2><div class="charts">{''.join(charts)}</div></section>
 {_documented_information(workspace, today)}

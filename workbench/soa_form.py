@@ -6,7 +6,7 @@ import ipywidgets as w
 from pydantic import ValidationError
 
 from .display import esc
-from .form import Field, ItemFields, ProcessForm, choice, many, show_problems, text
+from .form import Field, ItemFields, ProcessForm, evidence_choices, choice, many, show_problems, text
 from .soa import STATUSES, AddedControl, Applicability, latest_answers
 from .validate import problems_from
 
@@ -38,7 +38,7 @@ class ControlEditor(ItemFields):
 
     def data(self) -> dict:
         data = {"control": self.control_id, "included": self.included.value,
-                **{k: f.value for k, f in self.fields.items() if f.value not in (None, "")}}
+                **self.filled()}
         data.setdefault("evidence", [])
         if not self.included.value:
             data.pop("status", None)  # an excluded control has no implementation status
@@ -58,8 +58,7 @@ class SoAForm(ProcessForm):
 
     def build(self) -> list[w.Widget]:
         ws = self.workspace
-        self.evidence_options = [(f"{r['run_id']} ({r['process']}, {r['system_id']})", r["run_id"])
-                                 for r in ws.register.evidence_list() if r["status"] != "failed"]
+        self.evidence_options = evidence_choices(ws)
         self.added: list[dict[str, Field]] = []
         self.editors: dict[str, ControlEditor] = {}
         areas = {a.id: a.title for a in ws.content.areas}
@@ -115,13 +114,6 @@ class SoAForm(ProcessForm):
         for decision in data.get("controls", []):
             if decision.get("control") in by_id:
                 by_id[decision["control"]].load(decision)
-
-    def changed(self, editor: ControlEditor | None = None) -> None:
-        if self.drafts.paused:
-            return
-        if editor is not None:
-            editor.validate(self.context)
-        super().changed()
 
     def fields(self) -> list[Field]:
         return (super().fields() + [f for e in self.editors.values() for f in e.fields.values()]

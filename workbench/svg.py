@@ -15,7 +15,7 @@ INK, MUTED, GRID = "#1f2328", "#4a5560", "#e3e7eb"
 
 
 def esc(value: object) -> str:
-    """Escape text for SVG (XML), quotes included."""
+    """Escape any value for HTML and SVG text or attributes, quotes included."""
     return escape("" if value is None else str(value), quote=True)
 
 
