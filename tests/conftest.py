@@ -42,6 +42,14 @@ def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def copy_of_demo(demo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """A private copy of the demo workspace that one test module may add to."""
+    root = tmp_path_factory.mktemp("demo-copy") / "ws"
+    shutil.copytree(demo_root, root)
+    return Workspace(root)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Path of Debian's Chromium; skip (locally) when it is not installed."""

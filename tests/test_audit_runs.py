@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -24,14 +23,6 @@ from evidence_checks import offline, only
 pytestmark = pytest.mark.kernel
 
 HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)> {{ 7*7 }}'
-
-
-@pytest.fixture(scope="module")
-def copy_of_demo(demo_root, tmp_path_factory) -> Workspace:
-    """A private copy of the demo workspace that these tests may add to."""
-    root = tmp_path_factory.mktemp("audit") / "ws"
-    shutil.copytree(demo_root, root)
-    return Workspace(root)
 
 
 def test_demo_soa_evidence(demo_root):

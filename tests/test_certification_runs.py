@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -22,14 +21,6 @@ from evidence_checks import offline, only
 pytestmark = pytest.mark.kernel
 
 HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(scope="module")
-def copy_of_demo(demo_root, tmp_path_factory) -> Workspace:
-    """A private copy of the demo workspace that these tests may add to."""
-    root = tmp_path_factory.mktemp("certification") / "ws"
-    shutil.copytree(demo_root, root)
-    return Workspace(root)
 
 
 def test_demo_gap_analysis_evidence(demo_root):

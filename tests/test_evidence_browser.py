@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright_loop import jp_asyncio_loop, jp_server_cleanup  # noqa: F401 - autouse overrides
 
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.pipeline import run_process
@@ -30,19 +31,6 @@ HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)> {{ 7*7 }} **bo
 MORE = ('[click](javascript:alert(2)) <svg onload=alert(3)></svg> <iframe src="http://192.0.2.1/"></iframe> '
         '</script><script>alert(4)</script> {% for x in range(3) %}x{% endfor %} @SUM(A1) <a href=//192.0.2.1>a</a>')
 HEATMAP_IMAGES = ".plotly-graph-div .heatmaplayer g.hm image"
-
-
-@pytest.fixture(autouse=True)
-def jp_asyncio_loop():
-    """Leave the event loop alone: pytest-jupyter's autouse fixtures (loaded by test_lab_server.py)
-    would close the loop the sync Playwright API runs here."""
-    yield None
-
-
-@pytest.fixture(autouse=True)
-def jp_server_cleanup():
-    """No in-process jupyter server here to clean up (see jp_asyncio_loop)."""
-    yield
 
 
 @dataclass

@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright_loop import jp_asyncio_loop, jp_server_cleanup  # noqa: F401 - autouse overrides
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
@@ -32,19 +33,6 @@ IDLE = ("(() => { const bar = document.querySelector('#jp-main-statusbar');"
         " return !!bar && /[|] Idle$/m.test(bar.innerText); })()")
 SYSTEM = "cv-screening"
 TITLE = "Ranker downgrades career breaks <b>not bold</b>"
-
-
-@pytest.fixture(autouse=True)
-def jp_asyncio_loop():
-    """Leave the event loop alone: pytest-jupyter's autouse fixtures (loaded by test_lab_server.py)
-    would close the loop the sync Playwright API runs here."""
-    yield None
-
-
-@pytest.fixture(autouse=True)
-def jp_server_cleanup():
-    """No in-process jupyter server here to clean up (see jp_asyncio_loop)."""
-    yield
 
 
 def free_port() -> int:
