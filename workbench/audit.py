@@ -16,7 +16,7 @@ from .nonconformity import actions, open_nonconformity
 from .processes import Process
 from .soa import require_soa
 from .systems import ORGANISATION
-from .validate import Slug, known_person, model_from
+from .validate import Slug, known_person, model_from, repeated_ids
 
 GRADES = ("conforming", "major nonconformity", "minor nonconformity", "observation",
           "opportunity for improvement", "not applicable")
@@ -200,7 +200,7 @@ class AuditAnswers(_Strict):
     @classmethod
     def _unique(cls, value: list[ItemResult]) -> list[ItemResult]:
         ids = [i.item for i in value]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        repeated = repeated_ids(ids)
         if repeated:
             raise ValueError(f"each checklist item once; repeated: {', '.join(repeated)}")
         return value

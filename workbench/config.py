@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .validate import Slug
+from .validate import Slug, repeated_ids
 
 ROLES = ("aims_manager", "assessor", "reviewer", "approver", "auditor", "top_management", "system_owner")
 
@@ -285,7 +285,7 @@ class Configuration(_Strict):
     @model_validator(mode="after")
     def _unique_people(self) -> "Configuration":
         ids = [p.id for p in self.people]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = repeated_ids(ids)
         if dupes:
             raise ValueError(f"people: duplicate ids {dupes}")
         missing = [t for t in self.tiers if t not in self.review.interval_months]

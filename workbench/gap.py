@@ -19,7 +19,7 @@ from .citations import resolve
 from .config import Readiness
 from .content import ContentPack, load_content
 from .processes import Process
-from .validate import known_person
+from .validate import known_person, repeated_ids
 
 MAX_MATURITY = 5
 
@@ -90,14 +90,14 @@ class GapAnalysisAnswers(_Strict):
         if unknown:
             raise ValueError(f"ratings name unknown items {', '.join(unknown)}; allowed: the leaf requirements "
                              f"of clauses 4 to 10 ({expected[0]} to 10.2) and the Annex A controls")
-        repeated = sorted({i for i in given if given.count(i) > 1})
+        repeated = repeated_ids(given)
         if repeated:
             raise ValueError(f"ratings rate an item more than once: {', '.join(repeated)}")
         missing = [i for i in expected if i not in given]
         if missing:
             raise ValueError(f"a gap analysis rates every requirement and control; missing: {', '.join(missing)}")
         ids = [a.id for a in self.actions]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = repeated_ids(ids)
         if dupes:
             raise ValueError(f"action ids must be unique; repeated: {', '.join(dupes)}")
         bad = [f"{a.id} ({a.item})" for a in self.actions if a.item not in expected]

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .processes import Process
 from .soa import latest_runs
-from .validate import known_person
+from .validate import known_person, repeated_ids
 
 KINDS = ("improvement", "aims-change", "resources")
 ACTION_STATUSES = ("open", "in progress", "done", "dropped")
@@ -82,7 +82,7 @@ class ManagementReviewAnswers(_Strict):
     def _unique(self) -> "ManagementReviewAnswers":
         for name, ids in (("decisions", [d.id for d in self.decisions]),
                           ("previous_actions", [a.id for a in self.previous_actions])):
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            dupes = repeated_ids(ids)
             if dupes:
                 raise ValueError(f"{name}: ids must be unique; repeated: {', '.join(dupes)}")
         return self

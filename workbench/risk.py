@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from .config import RiskCriteria, RiskLevel
 from .content import ContentPack, load_content
 from .processes import Process
-from .validate import known_person
+from .validate import known_person, repeated_ids
 
 TREATMENTS = ("avoid", "mitigate", "share", "accept")
 OTHER_SOURCE = "other"
@@ -122,7 +122,7 @@ class RiskAssessmentAnswers(BaseModel):
     @classmethod
     def _unique_ids(cls, value: list[Risk]) -> list[Risk]:
         ids = [r.id for r in value]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = repeated_ids(ids)
         if dupes:
             raise ValueError(f"risk ids must be unique; repeated: {', '.join(dupes)}")
         return value

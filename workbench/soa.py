@@ -14,7 +14,7 @@ from .citations import resolve
 from .content import ContentPack, load_content
 from .exceptions import InputError
 from .processes import Process
-from .validate import known_person
+from .validate import known_person, repeated_ids
 
 STATUSES = ("not started", "planned", "partial", "implemented", "verified effective")
 ADDED_ID = re.compile(r"^(?!A\.)[A-Z][A-Z0-9]{0,9}(?:\.\d+){1,3}$")
@@ -79,7 +79,7 @@ class SoAAnswers(_Strict):
         content: ContentPack = (info.context or {}).get("content") or load_content()
         annex = content.control_ids()
         added = [c.id for c in self.added_controls]
-        clash = sorted(set(added) & set(annex)) or sorted({i for i in added if added.count(i) > 1})
+        clash = sorted(set(added) & set(annex)) or repeated_ids(added)
         if clash:
             raise ValueError(f"added control ids must be new and unique; repeated: {', '.join(clash)}")
         expected = annex + added
@@ -88,7 +88,7 @@ class SoAAnswers(_Strict):
         if unknown:
             raise ValueError(f"controls name unknown ids {', '.join(unknown)}; allowed: the Annex A ids "
                              f"{annex[0]} to {annex[-1]} and the added controls' ids")
-        repeated = sorted({c for c in given if given.count(c) > 1})
+        repeated = repeated_ids(given)
         if repeated:
             raise ValueError(f"controls list a control more than once: {', '.join(repeated)}")
         missing = [c for c in expected if c not in given]

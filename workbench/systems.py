@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .exceptions import InputError, Problem
-from .validate import MAX_ANSWERS_BYTES, Slug, known_person, problems_from, safe_load
+from .validate import MAX_ANSWERS_BYTES, Slug, known_person, problems_from, repeated_ids, safe_load
 
 LIFECYCLE_STAGES = ("inception", "design-development", "verification-validation", "deployment",
                     "operation-monitoring", "re-evaluation", "retirement")
@@ -113,7 +113,7 @@ def parse_systems(rows: list[dict], context: dict) -> list[AISystem]:
         except ValidationError as err:
             problems.extend(problems_from(err, prefix=f"systems[{i}]."))
     ids = [s.id for s in systems]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+    for dup in repeated_ids(ids):
         problems.append(Problem("id", dup, "appears more than once in the file"))
     if problems:
         raise InputError(problems, context="systems file")

@@ -38,6 +38,13 @@ def check_slug(value: str) -> str:
 Slug = Annotated[str, AfterValidator(check_slug)]
 
 
+def repeated_ids(ids: list) -> list:
+    """The ids that occur more than once in ``ids``, sorted."""
+    from collections import Counter
+
+    return sorted(i for i, n in Counter(ids).items() if n > 1)
+
+
 def known_person(value: str, info: ValidationInfo) -> str:
     """A field validator: ``value`` is empty or the id of a person in the configuration (passed as
     the ``people`` of the validation context; without it, any id passes)."""
