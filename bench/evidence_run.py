@@ -27,8 +27,9 @@ import papermill
 
 import workbench
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
-from workbench.pipeline import run_process
-from workbench.resources import notebooks_dir, templates_dir
+from workbench.pipeline.run import run_process
+from workbench.processes import get_process
+from workbench.resources import templates_dir
 from workbench.systems import AISystem
 from workbench.workspace import init_workspace
 
@@ -81,7 +82,7 @@ def main() -> None:
 
     def cli_pair():
         out = tmp / "cli-out.ipynb"
-        cmd = [str(BIN / "papermill"), str(notebooks_dir() / "risk_assessment.ipynb"), str(out), "-k", "python3",
+        cmd = [str(BIN / "papermill"), str(get_process("risk-assessment").template), str(out), "-k", "python3",
                "--no-progress-bar"]
         for key, value in params.items():
             cmd += ["-p", key, value]

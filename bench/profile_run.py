@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 
 import workbench
-import workbench.pipeline as pipeline
+import workbench.pipeline.run as pipeline
 from workbench.demo import SYSTEMS, demo_configuration
 from workbench.systems import AISystem
 from workbench.workspace import init_workspace

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import workbench
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
-from workbench.impact_demo import ANSWERS as IMPACT_ANSWERS, write_predictions
-from workbench.pipeline import run_process
-from workbench.resources import notebooks_dir, templates_dir
-from workbench.review import plan_review
+from workbench.demo.impact_data import ANSWERS as IMPACT_ANSWERS, write_predictions
+from workbench.pipeline.run import run_process
+from workbench.processes import get_process
+from workbench.resources import templates_dir
+from workbench.scheduling.review import plan_review
 from workbench.workspace import Workspace, init_workspace
 
 from benchmarks_md import write_section
@@ -122,7 +123,7 @@ def cli_loop(workspace: Workspace, out: Path) -> tuple[float, int]:
         target = out / f"{n}.ipynb"
         params = {"workspace": str(workspace.root), "system_id": job.system_id, "answers": json.dumps(job.answers),
                   "assessor": job.assessor, "period": job.period, "run_id": f"cli-{n}"}
-        cmd = [str(BIN / "papermill"), str(notebooks_dir() / f"{job.process.replace('-', '_')}.ipynb"), str(target),
+        cmd = [str(BIN / "papermill"), str(get_process(job.process).template), str(target),
                "-k", "python3", "--no-progress-bar"]
         for key, value in params.items():
             cmd += ["-p", key, value]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import workbench
 from workbench.demo import SYSTEMS, demo_configuration, run_demo
-from workbench.portfolio import build_index
+from workbench.pipeline.portfolio import build_index
 from workbench.register import EvidenceRow, RiskRow, SystemRow
 from workbench.workspace import init_workspace
 

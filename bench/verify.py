@@ -28,13 +28,13 @@ import time
 from pathlib import Path
 
 import workbench
-from workbench.archive import MANIFEST_FILE, archive_locked, locked
+from workbench.pipeline.archive import MANIFEST_FILE, archive_locked, locked
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
-from workbench.pipeline import HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE, run_process
-from workbench.recovery import index_entry
-from workbench.render import plotly_js
+from workbench.pipeline.run import HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE, run_process
+from workbench.pipeline.recovery import index_entry
+from workbench.pipeline.render import plotly_js
 from workbench.systems import AISystem
-from workbench.verify import verify
+from workbench.pipeline.verify import verify
 from workbench.workspace import init_workspace
 
 from benchmarks_md import write_section

@@ -10,13 +10,14 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from workbench import audit, soa
-from workbench.archive import GENESIS, entry_hash, ledger_entries
+from workbench.processes.internal_audit import assessment as audit
+from workbench.processes.soa import assessment as soa
+from workbench.pipeline.archive import GENESIS, entry_hash, ledger_entries
 from workbench.demo import audit_answers, audit_plan_data, soa_answers
 from workbench.exceptions import InputError, UnknownRecordError
-from workbench.nonconformity import (action_history, actions, is_overdue, open_actions, open_nonconformity,
+from workbench.records.nonconformity import (action_history, actions, is_overdue, open_actions, open_nonconformity,
                                      update_action)
-from workbench.request import build_request
+from workbench.pipeline.request import build_request
 
 DAY = date(2026, 10, 13)
 

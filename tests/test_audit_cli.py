@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from test_audit import register_run
 
 from workbench.cli import main
-from workbench.nonconformity import action_history, open_nonconformity
+from workbench.records.nonconformity import action_history, open_nonconformity
 
 PLAN = ["--id", "ia-2027-q1", "--title", "Risk process", "--objectives", "Check 6.1", "--clause", "6.1",
         "--system", "credit-scoring", "--criteria", "ISO/IEC 42001 6.1", "--start", "2027-01-10",

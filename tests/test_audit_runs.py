@@ -9,13 +9,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from workbench.audit import plan_audit
-from workbench.audit_form import AuditForm
+from workbench.processes.internal_audit.assessment import plan_audit
+from workbench.processes.internal_audit.form import AuditForm
 from workbench.demo import audit_plan_data
-from workbench.nonconformity import action_history, open_actions, update_action
-from workbench.pipeline import run_process
-from workbench.soa import soa_frame
-from workbench.soa_form import SoAForm
+from workbench.records.nonconformity import action_history, open_actions, update_action
+from workbench.pipeline.run import run_process
+from workbench.processes.soa.assessment import soa_frame
+from workbench.processes.soa.form import SoAForm
 from workbench.workspace import Workspace
 
 from evidence_checks import offline, only

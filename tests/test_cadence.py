@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from workbench.cadence import add_months, review_state
+from workbench.scheduling.cadence import add_months, review_state
 from workbench.config import ReviewPolicy
 from workbench.systems import AISystem
 

@@ -9,11 +9,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from workbench.documented_information import flags
-from workbench.gap import plan_frame
-from workbench.gap_form import GapAnalysisForm
-from workbench.management_review import previous_actions
-from workbench.management_review_form import ManagementReviewForm
+from workbench.records.documented_information import flags
+from workbench.processes.gap_analysis.assessment import plan_frame
+from workbench.processes.gap_analysis.form import GapAnalysisForm
+from workbench.processes.management_review.assessment import previous_actions
+from workbench.processes.management_review.form import ManagementReviewForm
 from workbench.workspace import Workspace
 
 from evidence_checks import offline, only

@@ -8,14 +8,14 @@ from datetime import date
 import plotly.graph_objects as go
 import pytest
 
-from workbench.charts import disparity_chart, plan_timeline, readiness_bars, risk_heatmap, stacked_columns
+from workbench.ui.charts import disparity_chart, plan_timeline, readiness_bars, risk_heatmap, stacked_columns
 from workbench.config import Configuration, default_configuration
 from workbench.content import load_content
-from workbench.fairness import AttributeFairness, Disparity, FairnessResults
-from workbench.gap import PlannedAction, readiness
+from workbench.processes.impact_assessment.fairness import AttributeFairness, Disparity, FairnessResults
+from workbench.processes.gap_analysis.assessment import PlannedAction, readiness
 from workbench.config import Readiness
-from workbench.risk import RiskAssessmentAnswers, assess
-from workbench.svg import nice_ticks, wrap
+from workbench.processes.risk_assessment.assessment import RiskAssessmentAnswers, assess
+from workbench.ui.svg import nice_ticks, wrap
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 HOSTILE = '<script>alert(1)</script> & "quoted"'
@@ -32,7 +32,7 @@ def _risk(risk_id, il, ii, rl, ri):
 
 
 def _heatmap():
-    from workbench.risk import Risk
+    from workbench.processes.risk_assessment.assessment import Risk
 
     risks = [Risk.model_construct(**_risk("R1", 4, 5, 2, 4)), Risk.model_construct(**_risk("R2", 4, 5, 1, 1)),
              Risk.model_construct(**_risk("R3", 1, 1, 1, 1))]
@@ -149,7 +149,7 @@ def _notebook_with_chart(with_picture: bool):
 def test_static_evidence_shows_the_runs_picture_as_an_image():
     import base64
 
-    from workbench.render import render_html
+    from workbench.pipeline.render import render_html
 
     nb, chart = _notebook_with_chart(with_picture=True)
     html = render_html(nb, {}, charts="static")
@@ -159,7 +159,7 @@ def test_static_evidence_shows_the_runs_picture_as_an_image():
 
 
 def test_a_chart_without_a_picture_keeps_the_evidence_interactive():
-    from workbench.render import plotly_js, render_html
+    from workbench.pipeline.render import plotly_js, render_html
 
     nb, _ = _notebook_with_chart(with_picture=False)
     html = render_html(nb, {}, charts="static")

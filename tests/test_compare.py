@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.compare import changes, compared_record, flatten
+from workbench.pipeline.compare import changes, compared_record, flatten
 
 
 def test_flatten_keys_list_items_by_their_id():

@@ -9,13 +9,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from workbench.archive import ledger_entries
+from workbench.pipeline.archive import ledger_entries
 from workbench.cli import main
 from workbench.content import load_content
-from workbench.documented_information import (
+from workbench.records.documented_information import (
     NAMED, add_competence, add_document, documents, flags, import_documents, required_items, status)
 from workbench.exceptions import InputError
-from workbench.portfolio import build_index
+from workbench.pipeline.portfolio import build_index
 
 TODAY = date(2026, 11, 27)
 

@@ -15,7 +15,7 @@ import pytest
 from playwright_loop import jp_asyncio_loop, jp_server_cleanup  # noqa: F401 - autouse overrides
 
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
-from workbench.pipeline import run_process
+from workbench.pipeline.run import run_process
 from workbench.systems import AISystem
 from workbench.workspace import init_workspace
 
@@ -66,7 +66,7 @@ def hostile_html(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def hostile_approval(hostile_html) -> Path:
     """The approval record of the hostile run, rejected with a hostile comment."""
-    from workbench.signoff import sign_off
+    from workbench.records.signoff import sign_off
     from workbench.workspace import Workspace
 
     ws = Workspace(hostile_html.parents[4])

@@ -14,10 +14,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from workbench import __version__
-from workbench.archive import ledger_entries
+from workbench.pipeline.archive import ledger_entries
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
-from workbench.pipeline import run_process
-from workbench.render import csp_hash, plotly_js
+from workbench.pipeline.run import run_process
+from workbench.pipeline.render import csp_hash, plotly_js
 from workbench.workspace import Workspace
 
 pytestmark = pytest.mark.kernel

@@ -11,10 +11,10 @@ from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate, 
 
 from workbench.config import FairnessThresholds
 from workbench.exceptions import InputError
-from workbench.fairness import FairnessSpec, assess_fairness, load_predictions, measure
-from workbench.impact import assess
-from workbench.impact_demo import ANSWERS, predictions, write_predictions
-from workbench.request import build_request
+from workbench.processes.impact_assessment.fairness import FairnessSpec, assess_fairness, load_predictions, measure
+from workbench.processes.impact_assessment.assessment import assess
+from workbench.demo.impact_data import ANSWERS, predictions, write_predictions
+from workbench.pipeline.request import build_request
 
 # 10 people. Group a: 6 rows, group b: 4 rows.
 #   a: labels 1 1 1 0 0 0, predictions 1 1 0 1 0 0 -> selection 3/6 = 0.5, TPR 2/3, FPR 1/3, accuracy 4/6

@@ -19,12 +19,12 @@ import nbformat
 import pytest
 from nbformat import v4
 
-import workbench.pipeline
-from workbench.archive import FAULT_VAR, LEDGER_FILE, MANIFEST_FILE, ledger_entries
+from workbench.pipeline.archive import FAULT_VAR, LEDGER_FILE, MANIFEST_FILE, ledger_entries
 from workbench.demo import ANSWERS
 from workbench.exceptions import RunError
-from workbench.pipeline import run_process
-from workbench.verify import verify
+from workbench.pipeline.run import run_process
+from workbench.pipeline.verify import verify
+from workbench.processes import Process
 from workbench.workspace import Workspace
 
 pytestmark = pytest.mark.kernel
@@ -33,7 +33,7 @@ PARAMETERS = ("workspace", "system_id", "answers", "period", "assessor", "effect
 RUN = textwrap.dedent("""
     import sys
     from workbench.demo import ANSWERS
-    from workbench.pipeline import run_process
+    from workbench.pipeline.run import run_process
     from workbench.workspace import Workspace
     evidence = run_process(Workspace(sys.argv[1]), "risk-assessment", "credit-scoring", ANSWERS["credit-scoring"],
                            assessor="amara")
@@ -83,7 +83,7 @@ def test_a_kernel_that_dies_mid_run_is_a_failed_run(workspace, answers, tmp_path
                 v4.new_code_cell("print('never reached')")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, str(folder / "risk_assessment.ipynb"))
-    monkeypatch.setattr(workbench.pipeline, "notebooks_dir", lambda: folder)
+    monkeypatch.setattr(Process, "template", property(lambda _process: folder / "risk_assessment.ipynb"))
     with pytest.raises(RunError) as caught:
         run_process(workspace, "risk-assessment", "credit-scoring", answers, assessor="amara")
     assert "DeadKernel" in caught.value.ename or "died" in caught.value.evalue.lower()
@@ -154,7 +154,7 @@ def test_a_ledger_line_cut_short_by_a_full_disk_is_removed(workspace, tmp_path):
     script = textwrap.dedent("""
         import resource, sys
         from pathlib import Path
-        from workbench.archive import append_entry
+        from workbench.pipeline.archive import append_entry
         ledger = Path(sys.argv[1]) / "ledger.jsonl"
         resource.setrlimit(resource.RLIMIT_FSIZE, (ledger.stat().st_size + 100, resource.RLIM_INFINITY))
         try:
@@ -200,7 +200,7 @@ def test_sigkill_during_a_sign_off_loses_nothing(workspace, fault):
     code, out, err = run_child(workspace.root)
     assert code == 0, err
     run_id = out.strip()
-    script = ("import sys\nfrom workbench.signoff import sign_off\nfrom workbench.workspace import Workspace\n"
+    script = ("import sys\nfrom workbench.records.signoff import sign_off\nfrom workbench.workspace import Workspace\n"
               "sign_off(Workspace(sys.argv[1]), sys.argv[2], 'reject', 'No owner for R3', person='priya')\n")
     done = subprocess.run([sys.executable, "-c", script, str(workspace.root), run_id],
                           env={**os.environ, FAULT_VAR: fault}, capture_output=True, text=True)

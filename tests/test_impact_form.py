@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipywidgets as w
 import pytest
 
-from workbench.impact_demo import ANSWERS, write_predictions
-from workbench.impact_form import ImpactAssessmentForm
+from workbench.demo.impact_data import ANSWERS, write_predictions
+from workbench.processes.impact_assessment.form import ImpactAssessmentForm
 
 
 def fill(form: ImpactAssessmentForm, answers: dict) -> None:

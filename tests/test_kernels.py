@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-import workbench.kernels
+import workbench.pipeline.kernels
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
-from workbench.pipeline import HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE, run_process
+from workbench.pipeline.run import HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE, run_process
 from workbench.systems import AISystem
 from workbench.workspace import init_workspace
 
@@ -42,7 +42,7 @@ def _run(tmp_path, name: str) -> dict[str, str]:
 
 def test_the_engine_leaves_the_evidence_as_papermills_own_engine_does(tmp_path, monkeypatch):
     ours = _run(tmp_path, "workbench-engine")
-    monkeypatch.setattr(workbench.kernels, "ENGINE", "nbclient")  # papermill's default engine
+    monkeypatch.setattr(workbench.pipeline.kernels, "ENGINE", "nbclient")  # papermill's default engine
     theirs = _run(tmp_path, "papermill-engine")
     for file in ours:
         assert ours[file] == theirs[file], f"{file} differs between the engines"

@@ -250,7 +250,7 @@ def test_voila_renders_the_form_without_code(workspace, browser, tmp_path):
     """A system owner who does not code opens the prepared notebook in Voilà: the form, no code."""
     from playwright.sync_api import expect
 
-    from workbench.pipeline import prepare_notebook
+    from workbench.pipeline.run import prepare_notebook
 
     notebook = prepare_notebook(workspace, "risk-assessment", "support-assistant")
     port = free_port()
@@ -271,7 +271,7 @@ def test_voila_renders_the_form_without_code(workspace, browser, tmp_path):
         expect(page.get_by_role("textbox", name="Scope of the assessment *")).to_be_visible()
         expect(page.get_by_role("button", name="Submit")).to_be_visible()
         body = page.locator("body").inner_text()
-        assert "from workbench.notebook import start" not in body and "system_id = " not in body
+        assert "from workbench.ui.notebook import start" not in body and "system_id = " not in body
         assert page.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count() == 0
         shot(page, "voila-form.png")
         page.close()

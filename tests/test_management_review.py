@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from workbench.certification_demo import review_answers
+from workbench.demo.certification import review_answers
 from workbench.exceptions import InputError
-from workbench.management_review import PreviousAction, assemble_inputs
-from workbench.nonconformity import open_nonconformity, update_action
-from workbench.request import build_request
+from workbench.processes.management_review.assessment import PreviousAction, assemble_inputs
+from workbench.records.nonconformity import open_nonconformity, update_action
+from workbench.pipeline.request import build_request
 
 TODAY = date(2026, 11, 27)
 

@@ -13,14 +13,14 @@ import nbformat
 import pytest
 from nbformat import v4
 
-import workbench.pipeline
 from workbench import __version__
-from workbench.archive import GENESIS, LEDGER_FILE, MANIFEST_FILE, canonical_json, entry_hash, ledger_entries
+from workbench.pipeline.archive import GENESIS, LEDGER_FILE, MANIFEST_FILE, canonical_json, entry_hash, ledger_entries
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.exceptions import RunError
-from workbench.pipeline import HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE, run_process
-from workbench.request import build_request
-from workbench.risk import assess
+from workbench.pipeline.run import HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE, run_process
+from workbench.pipeline.request import build_request
+from workbench.processes import Process, get_process
+from workbench.processes.risk_assessment.assessment import assess
 from workbench.systems import AISystem
 from workbench.workspace import init_workspace
 
@@ -246,7 +246,7 @@ def use_broken_templates(folder: Path, monkeypatch) -> Path:
     ]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, str(folder / "risk_assessment.ipynb"))
-    monkeypatch.setattr(workbench.pipeline, "notebooks_dir", lambda: folder)
+    monkeypatch.setattr(Process, "template", property(lambda _process: folder / "risk_assessment.ipynb"))
     return folder
 
 

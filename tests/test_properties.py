@@ -8,13 +8,13 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.archive import canonical_json
+from workbench.pipeline.archive import canonical_json
 from workbench.config import Configuration
 from workbench.demo import ANSWERS, demo_configuration
-from workbench.display import esc
+from workbench.ui.display import esc
 from workbench.exceptions import InputError
-from workbench.export import FORMULA_STARTS, neutralise
-from workbench.risk import RiskAssessmentAnswers
+from workbench.records.export import FORMULA_STARTS, neutralise
+from workbench.processes.risk_assessment.assessment import RiskAssessmentAnswers
 from workbench.validate import load_data, model_from
 
 BASE = ANSWERS["credit-scoring"]

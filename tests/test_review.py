@@ -14,14 +14,15 @@ import pytest
 import yaml
 from nbclient import NotebookClient
 
-from workbench import pipeline
-from workbench.archive import ledger_entries
+from workbench.pipeline import run as pipeline
+from workbench.pipeline.archive import ledger_entries
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
-from workbench.impact_demo import ANSWERS as IMPACT_ANSWERS, write_predictions
-from workbench.executor import LocalExecutor
-from workbench.verify import verify
+from workbench.demo.impact_data import ANSWERS as IMPACT_ANSWERS, write_predictions
+from workbench.scheduling.executor import LocalExecutor
+from workbench.pipeline.verify import verify
+from workbench.processes import Process, get_process
 from workbench.resources import notebooks_dir
-from workbench.review import plan_review, run_review
+from workbench.scheduling.review import plan_review, run_review
 from workbench.workspace import Workspace, init_workspace
 
 pytestmark = pytest.mark.kernel
@@ -82,7 +83,7 @@ def misbehaving_template(tmp_path: Path, code: str) -> Path:
     """The real risk template with one extra cell after the parameters: ``code`` runs first."""
     folder = tmp_path / "templates"
     folder.mkdir()
-    nb = nbformat.read(str(notebooks_dir() / "risk_assessment.ipynb"), as_version=4)
+    nb = nbformat.read(str(get_process("risk-assessment").template), as_version=4)
     at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
     cell = nbformat.v4.new_code_cell(code)
     cell["id"] = "misbehave"
@@ -96,7 +97,7 @@ def test_failing_and_timed_out_runs_are_recorded_and_the_others_go_on(reviewed, 
         "import time\n"
         "if system_id == 'cv-screening' and run_id:\n    raise RuntimeError('model file unreadable')\n"
         "if system_id == 'support-assistant' and run_id:\n    time.sleep(300)\n"))
-    monkeypatch.setattr(pipeline, "notebooks_dir", lambda: folder)
+    monkeypatch.setattr(Process, "template", property(lambda _process: folder / "risk_assessment.ipynb"))
     jobs, known = plan_review(reviewed, "all", force=True, timeout=20, today=TODAY)
     summary = run_review(reviewed, jobs, known, LocalExecutor(1), progress=False, today=TODAY)
     outcomes = {o.system_id: o for o in summary.outcomes}
@@ -120,7 +121,7 @@ def test_failing_and_timed_out_runs_are_recorded_and_the_others_go_on(reviewed, 
 
 def test_a_killed_kernel_is_a_failed_run(reviewed, tmp_path, monkeypatch):
     folder = misbehaving_template(tmp_path, "import os\nif run_id:\n    os.kill(os.getpid(), 9)\n")
-    monkeypatch.setattr(pipeline, "notebooks_dir", lambda: folder)
+    monkeypatch.setattr(Process, "template", property(lambda _process: folder / "risk_assessment.ipynb"))
     jobs, known = plan_review(reviewed, "due", system_id="credit-scoring", force=True, today=TODAY)
     summary = run_review(reviewed, jobs, known, progress=False, today=TODAY)
     [outcome] = summary.outcomes
@@ -173,7 +174,7 @@ def scheduler_inject(nb, parameters: dict[str, str]):
 
 
 def test_a_template_scheduled_by_jupyter_scheduler_archives_its_evidence(workspace, tmp_path):
-    nb = nbformat.read(str(notebooks_dir() / "risk_assessment.ipynb"), as_version=4)
+    nb = nbformat.read(str(get_process("risk-assessment").template), as_version=4)
     scheduler_inject(nb, {
         "workspace": repr(str(workspace.root)),
         "system_id": "\"'credit-scoring'\"",                       # quoted twice, as some users type it

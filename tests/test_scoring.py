@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from workbench.config import RiskCriteria, default_configuration
-from workbench.risk import RiskAssessmentAnswers, assess
+from workbench.processes.risk_assessment.assessment import RiskAssessmentAnswers, assess
 
 BANDS = ["Low", "Medium", "High", "Critical"]
 

@@ -10,17 +10,17 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from workbench.archive import LEDGER_FILE, MANIFEST_FILE, ledger_entries
+from workbench.pipeline.archive import LEDGER_FILE, MANIFEST_FILE, ledger_entries
 from workbench.cli import main
 from workbench.config import Person
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.exceptions import InputError, UnknownRecordError
-from workbench.identity import acting_person
-from workbench.pipeline import run_process
-from workbench.signoff import check_rules, sign_off
-from workbench.signoff_form import SignoffForm
+from workbench.records.identity import acting_person
+from workbench.pipeline.run import run_process
+from workbench.records.signoff import check_rules, sign_off
+from workbench.ui.signoff_form import SignoffForm
 from workbench.systems import AISystem
-from workbench.verify import verify
+from workbench.pipeline.verify import verify
 from workbench.workspace import init_workspace
 
 HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)> {{ 7*7 }} =HYPERLINK("http://x")'

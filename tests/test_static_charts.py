@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from workbench import pipeline
+from workbench.pipeline import run as pipeline
 from workbench.demo import ANSWERS
 
 pytestmark = pytest.mark.kernel

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from workbench.cadence import ReviewState
-from workbench.status import STATES, system_review, system_reviews
+from workbench.scheduling.cadence import ReviewState
+from workbench.scheduling.status import STATES, system_review, system_reviews
 from workbench.systems import AISystem
 
 SYSTEM = AISystem(id="credit-scoring", name="Credit", owner="lena", purpose="p", lifecycle_stage="deployment",

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from workbench.exceptions import InputError, UnknownRecordError
-from workbench.pipeline import run_process
-from workbench.request import build_request
+from workbench.pipeline.run import run_process
+from workbench.pipeline.request import build_request
 from workbench.validate import check_slug, require_slug
 
 SYSTEM = "credit-scoring"

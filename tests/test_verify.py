@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbench.archive import (LEDGER_FILE, MANIFEST_FILE, append_entry, archive_run, canonical_json, entry_hash,
+from workbench.pipeline.archive import (LEDGER_FILE, MANIFEST_FILE, append_entry, archive_run, canonical_json, entry_hash,
                                ledger_entries)
 from workbench.cli import main
-from workbench.verify import verify, verify_archive
+from workbench.pipeline.verify import verify, verify_archive
 
 
 def stage(root: Path, name: str, files: dict[str, bytes]) -> Path:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .exceptions import WorkbenchError
+from workbench import __version__
+from workbench.exceptions import WorkbenchError
 
 workspace_option = click.option(
     "--workspace", "-w", "workspace_path", type=click.Path(file_okay=False, path_type=Path),
@@ -20,7 +20,7 @@ workspace_option = click.option(
 
 
 def _workspace(path: Path | None):
-    from .workspace import find_workspace
+    from workbench.workspace import find_workspace
 
     return find_workspace(path)
 
@@ -49,7 +49,7 @@ def main() -> None:
 @click.option("--organisation", default="My organisation", show_default=True, help="Organisation name.")
 def init(path: Path, organisation: str) -> None:
     """Create a workspace at PATH: configuration, register and evidence folder."""
-    from .workspace import init_workspace
+    from workbench.workspace import init_workspace
 
     ws = init_workspace(path, organisation=organisation)
     click.echo(f"workspace created at {ws.root}\nedit {ws.root / 'workbench.yaml'} to add your people and risk criteria")
@@ -61,7 +61,7 @@ def init(path: Path, organisation: str) -> None:
 def demo(path: Path, replace: bool) -> None:
     """Create a demo workspace at PATH: a risk and an impact assessment per system, an SoA, an internal
     audit and its actions, documented information, a gap analysis and a management review."""
-    from .demo import run_demo
+    from workbench.demo import run_demo
 
     evidence = run_demo(path, replace=replace, progress=click.echo)
     root = path.resolve()
@@ -102,7 +102,7 @@ def system_add(workspace_path: Path | None, **fields) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def system_import(workspace_path: Path | None, file: Path) -> None:
     """Register every system in a YAML or CSV FILE (all or none)."""
-    from .systems import read_systems_file
+    from workbench.systems import read_systems_file
 
     ws = _workspace(workspace_path)
     added = ws.add_systems(read_systems_file(file))
@@ -148,7 +148,7 @@ def system_show(workspace_path: Path | None, system_id: str, as_json: bool) -> N
 def run_cmd(workspace_path: Path | None, process: str, system_id: str, answers: str, period: str,
             assessor: str, effective_date: str, timeout: int | None) -> None:
     """Run PROCESS (risk-assessment, soa, internal-audit, ...) headless and archive its evidence."""
-    from .pipeline import run_process
+    from workbench.pipeline.run import run_process
 
     evidence = run_process(_workspace(workspace_path), process, system_id, answers, period=period,
                            assessor=assessor, effective_date=effective_date, timeout=timeout)
@@ -173,8 +173,8 @@ def review(workspace_path: Path | None, mode: str, system_id: str | None, period
 
     Exit status 1 when a run failed, could not run, or a review is still overdue.
     """
-    from .executor import LocalExecutor
-    from .review import plan_review, run_review, write_summary
+    from workbench.scheduling.executor import LocalExecutor
+    from workbench.scheduling.review import plan_review, run_review, write_summary
 
     ws = _workspace(workspace_path)
     jobs, known = plan_review(ws, mode, system_id, period, force, timeout)
@@ -196,7 +196,7 @@ def review(workspace_path: Path | None, mode: str, system_id: str | None, period
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status(workspace_path: Path | None, as_json: bool) -> None:
     """Show when each system's next review is due."""
-    from .cadence import review_states
+    from workbench.scheduling.cadence import review_states
 
     states = review_states(_workspace(workspace_path))
     if as_json:
@@ -210,7 +210,7 @@ def status(workspace_path: Path | None, as_json: bool) -> None:
 @workspace_option
 def index(workspace_path: Path | None) -> None:
     """Rebuild the portfolio index (evidence/index.html)."""
-    from .portfolio import build_index
+    from workbench.pipeline.portfolio import build_index
 
     click.echo(build_index(_workspace(workspace_path)))
 
@@ -230,7 +230,7 @@ def event_add(workspace_path: Path | None, system_id: str, kind: str, occurred_o
     """Record an event for a system."""
     from datetime import date
 
-    from .exceptions import InputError
+    from workbench.exceptions import InputError
 
     ws = _workspace(workspace_path)
     if kind not in ws.config.review.triggers:
@@ -249,7 +249,7 @@ def event_add(workspace_path: Path | None, system_id: str, kind: str, occurred_o
 @click.option("--system", "system_id", default="", help="Id of the AI system (leave out for organisation-wide processes).")
 def notebook_cmd(workspace_path: Path | None, process: str, system_id: str) -> None:
     """Create a notebook for PROCESS and one system in the workspace's drafts, ready to open."""
-    from .pipeline import prepare_notebook
+    from workbench.pipeline.run import prepare_notebook
 
     path = prepare_notebook(_workspace(workspace_path), process, system_id)
     click.echo(f"{path}\nopen it in JupyterLab and run all cells to get the form")
@@ -259,9 +259,9 @@ def notebook_cmd(workspace_path: Path | None, process: str, system_id: str) -> N
 @click.argument("process")
 def schema(process: str) -> None:
     """Print the JSON Schema of PROCESS's answers (or of 'configuration' or 'system')."""
-    from .config import Configuration
-    from .processes import get_process
-    from .systems import AISystem
+    from workbench.config import Configuration
+    from workbench.processes import get_process
+    from workbench.systems import AISystem
 
     models = {"configuration": Configuration, "system": AISystem}
     model = models[process] if process in models else get_process(process).answers
@@ -294,7 +294,7 @@ def evidence_list(workspace_path: Path | None, system_id: str | None, process: s
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def evidence_show(workspace_path: Path | None, run_id: str, as_json: bool) -> None:
     """Show one evidence record and where its files are."""
-    from .validate import require_run_id
+    from workbench.validate import require_run_id
 
     ws = _workspace(workspace_path)
     record = ws.register.evidence(require_run_id(run_id))
@@ -328,7 +328,7 @@ def audit() -> None:
 @click.option("--by", "planned_by", default="", help="Person id planning it (default: the current user).")
 def audit_plan_cmd(workspace_path: Path | None, audit_id: str, planned_by: str, **fields) -> None:
     """Add an audit to the programme; an auditor who owns a system in scope is refused."""
-    from .audit import checklist, plan_audit
+    from workbench.processes.internal_audit.assessment import checklist, plan_audit
 
     ws = _workspace(workspace_path)
     plan = plan_audit(ws, {"id": audit_id, **{k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}},
@@ -354,7 +354,7 @@ def audit_list(workspace_path: Path | None, as_json: bool) -> None:
 @click.argument("audit_id")
 def audit_checklist(workspace_path: Path | None, audit_id: str) -> None:
     """Print the checklist an audit's scope generates."""
-    from .audit import audit_plan, checklist
+    from workbench.processes.internal_audit.assessment import audit_plan, checklist
 
     ws = _workspace(workspace_path)
     for item in checklist(ws, audit_plan(ws, audit_id)):
@@ -374,7 +374,7 @@ def action() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def action_list(workspace_path: Path | None, overdue: bool, show_all: bool, as_json: bool) -> None:
     """List corrective actions by due date; overdue ones are flagged."""
-    from .nonconformity import actions
+    from workbench.records.nonconformity import actions
 
     found = [a for a in actions(_workspace(workspace_path), only_open=not show_all) if a["overdue"] or not overdue]
     if as_json:
@@ -400,7 +400,7 @@ def action_list(workspace_path: Path | None, overdue: bool, show_all: bool, as_j
 @click.option("--by", "updated_by", default="", help="Person id updating it (default: the current user).")
 def action_update(workspace_path: Path | None, nc_id: str, updated_by: str, **changes) -> None:
     """Append an update to the corrective action of nonconformity NC_ID (history is kept)."""
-    from .nonconformity import update_action
+    from workbench.records.nonconformity import update_action
 
     row = update_action(_workspace(workspace_path), nc_id, updated_by=updated_by, **changes)
     click.echo(f"{nc_id} update {row['seq']}: {row['status']}, due {row['due_date']}")
@@ -411,7 +411,7 @@ def action_update(workspace_path: Path | None, nc_id: str, updated_by: str, **ch
 @click.argument("nc_id")
 def action_history_cmd(workspace_path: Path | None, nc_id: str) -> None:
     """Show every update of one corrective action, oldest first."""
-    from .nonconformity import action_history_rows
+    from workbench.records.nonconformity import action_history_rows
 
     for r in action_history_rows(_workspace(workspace_path), nc_id):
         click.echo(f"{r['seq']:>3} {r['updated_at']:%Y-%m-%d %H:%M} {r['updated_by']:<10} {r['status']:<19} "
@@ -430,7 +430,7 @@ def _signoff_command(decision: str):
     @click.option("--comment", required=True, help="Why; required.")
     @click.option("--as", "person", default="", help="Person id (default: $JUPYTERHUB_USER, then the OS user).")
     def command(workspace_path: Path | None, run_id: str, comment: str, person: str) -> None:
-        from .signoff import sign_off
+        from workbench.records.signoff import sign_off
 
         done = sign_off(_workspace(workspace_path), run_id, decision, comment, person=person)
         click.echo(f"{done.ledger_entry['decision']} {run_id} by {done.ledger_entry['person']}\n  {done.record}")
@@ -446,7 +446,7 @@ for _decision in ("approve", "reject"):
 @workspace_option
 def verify_cmd(workspace_path: Path | None) -> None:
     """Re-hash every archived file, walk the ledger's hash chain; exit 1 naming each problem."""
-    from .verify import verify
+    from workbench.pipeline.verify import verify
 
     report = verify(_workspace(workspace_path))
     for finding in report.findings:
@@ -465,7 +465,7 @@ def verify_cmd(workspace_path: Path | None) -> None:
               help="CSV file to write; cells a spreadsheet would run as a formula are made text.")
 def export_cmd(workspace_path: Path | None, table: str, csv_file: Path) -> None:
     """Export a register TABLE (systems, evidence, risks, signoffs) as CSV."""
-    from .export import export_csv
+    from workbench.records.export import export_csv
 
     rows = export_csv(_workspace(workspace_path), table, csv_file)
     click.echo(f"{rows} rows of {table} written to {csv_file}")
@@ -482,7 +482,7 @@ def docs() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def docs_list(workspace_path: Path | None, flagged: bool, as_json: bool) -> None:
     """List the required items and the entries with their flags (missing, overdue, changed, ...)."""
-    from .documented_information import flags, status
+    from workbench.records.documented_information import flags, status
 
     ws = _workspace(workspace_path)
     if flagged:
@@ -509,7 +509,7 @@ def docs_list(workspace_path: Path | None, flagged: bool, as_json: bool) -> None
 @workspace_option
 def docs_required(workspace_path: Path | None) -> None:
     """List the documented information the standard requires (the keys a entry's --requirement takes)."""
-    from .documented_information import required_items
+    from workbench.records.documented_information import required_items
 
     for item in required_items(_workspace(workspace_path).content):
         click.echo(f"{item.clause:<7} {item.key:<32} {item.title}")
@@ -528,7 +528,7 @@ def docs_required(workspace_path: Path | None) -> None:
 @click.option("--by", "recorded_by", default="", help="Person id recording it (default: the current user).")
 def docs_add(workspace_path: Path | None, doc_id: str, doc_version: str, recorded_by: str, **fields) -> None:
     """Add an entry, or a new version of one (same --id)."""
-    from .documented_information import add_document
+    from workbench.records.documented_information import add_document
 
     row = add_document(_workspace(workspace_path), {"id": doc_id, "version": doc_version, **fields}, recorded_by)
     click.echo(f"recorded {row['doc_id']} version {row['version']} (entry {row['seq']})")
@@ -540,7 +540,7 @@ def docs_add(workspace_path: Path | None, doc_id: str, doc_version: str, recorde
 @click.option("--by", "recorded_by", default="", help="Person id recording them (default: the current user).")
 def docs_import(workspace_path: Path | None, file: Path, recorded_by: str) -> None:
     """Add every entry of a YAML or JSON FILE holding 'documents: [...]' (all are checked first)."""
-    from .documented_information import import_documents
+    from workbench.records.documented_information import import_documents
 
     rows = import_documents(_workspace(workspace_path), file, recorded_by)
     click.echo(f"recorded {len(rows)} entries: {', '.join(r['doc_id'] for r in rows)}")
@@ -562,7 +562,7 @@ def competence() -> None:
 def competence_add(workspace_path: Path | None, person: str, role: str, required_competence: str, evidence: str,
                    expires: str | None, recorded_by: str) -> None:
     """Record a person's competence for a role."""
-    from .documented_information import add_competence
+    from workbench.records.documented_information import add_competence
 
     row = add_competence(_workspace(workspace_path), {"person": person, "role": role, "competence": required_competence,
                                                       "evidence": evidence, "expires": expires}, recorded_by)
@@ -574,7 +574,7 @@ def competence_add(workspace_path: Path | None, person: str, role: str, required
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def competence_list(workspace_path: Path | None, as_json: bool) -> None:
     """List the competence records."""
-    from .documented_information import competence_records
+    from workbench.records.documented_information import competence_records
 
     rows = competence_records(_workspace(workspace_path))
     if as_json:

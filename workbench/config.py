@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .validate import Slug, repeated_ids
+from workbench.validate import Slug, repeated_ids
 
 ROLES = ("aims_manager", "assessor", "reviewer", "approver", "auditor", "top_management", "system_owner")
 

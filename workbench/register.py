@@ -13,8 +13,8 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from .exceptions import InputError, UnknownRecordError
-from .systems import AISystem
+from workbench.exceptions import InputError, UnknownRecordError
+from workbench.systems import AISystem
 
 
 class Base(DeclarativeBase):

@@ -10,8 +10,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from .exceptions import InputError, Problem
-from .validate import MAX_ANSWERS_BYTES, Slug, known_person, problems_from, repeated_ids, safe_load
+from workbench.exceptions import InputError, Problem
+from workbench.validate import MAX_ANSWERS_BYTES, Slug, known_person, problems_from, repeated_ids, safe_load
 
 LIFECYCLE_STAGES = ("inception", "design-development", "verification-validation", "deployment",
                     "operation-monitoring", "re-evaluation", "retirement")

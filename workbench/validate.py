@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 import yaml
 from pydantic import AfterValidator, BaseModel, ValidationError, ValidationInfo
 
-from .exceptions import InputError, Problem
+from workbench.exceptions import InputError, Problem
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 _SLUG = re.compile(SLUG_PATTERN)

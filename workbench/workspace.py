@@ -8,11 +8,11 @@ from pathlib import Path
 
 import yaml
 
-from .config import Configuration, default_configuration
-from .content import ContentPack, load_content
-from .exceptions import InputError, WorkspaceError
-from .register import Register
-from .validate import model_from, safe_load
+from workbench.config import Configuration, default_configuration
+from workbench.content import ContentPack, load_content
+from workbench.exceptions import InputError, WorkspaceError
+from workbench.register import Register
+from workbench.validate import model_from, safe_load
 
 CONFIG_FILE = "workbench.yaml"
 REGISTER_FILE = "register.db"
@@ -92,13 +92,13 @@ class Workspace:
 
     def add_system(self, record: dict):
         """Validate one system record against this configuration (owner, tier) and register it."""
-        from .systems import AISystem
+        from workbench.systems import AISystem
 
         return self.register.add_system(model_from(AISystem, record, self.validation_context(), what="system"))
 
     def add_systems(self, records: list[dict]) -> list:
         """Validate system records against this configuration (owners, tiers) and register them."""
-        from .systems import parse_systems
+        from workbench.systems import parse_systems
 
         return self.register.add_systems(parse_systems(records, self.validation_context()))
 

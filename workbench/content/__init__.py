@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..exceptions import WorkspaceError
-from ..validate import problems_from, safe_load
+from workbench.exceptions import WorkspaceError
+from workbench.validate import problems_from, safe_load
 
 PACKAGE_DIR = Path(__file__).parent
 CONTROL_ID = re.compile(r"^A\.(?:[2-9]|10)\.(?:\d+\.)?\d+$")

@@ -19,9 +19,9 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
 from workbench.exceptions import InputError, UnknownRecordError, WorkspaceError
-from workbench.pipeline import prepare_notebook
+from workbench.pipeline.run import prepare_notebook
 from workbench.processes import processes
-from workbench.status import system_reviews
+from workbench.scheduling.status import system_reviews
 from workbench.workspace import ENV_VAR, Workspace
 
 MAX_BODY_BYTES = 10_000

@@ -1,0 +1,63 @@
+"""Keep the register an index of the ledger, and finish what a killed process left half done.
+
+The ledger is the record; the register is rebuilt from it where they disagree. Every writer does,
+under the archive's lock and before it writes: finish or roll back an interrupted archive
+(:func:`archive.recover_locked`), then index each ledger entry the register lacks (an entry whose
+process died between the ledger line and the register commit).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from workbench.pipeline import archive
+from workbench.workspace import Workspace
+
+HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE = "evidence.html", "notebook.ipynb", "results.json"
+
+
+def recover(workspace: Workspace) -> list[dict]:
+    """Take the archive's lock and run :func:`recover_locked`; returns the entries it indexed."""
+    with archive.locked(workspace.evidence_dir):
+        return recover_locked(workspace)
+
+
+def recover_locked(workspace: Workspace) -> list[dict]:
+    """Finish interrupted archives and index every ledger entry the register lacks; the caller holds the lock."""
+    archive.recover_locked(workspace.evidence_dir)
+    runs, signoffs = workspace.register.indexed()
+    missing = [e for e in archive.ledger_entries(workspace.evidence_dir)
+               if (e.get("kind") == "signoff" and e.get("signoff_id") not in signoffs)
+               or (e.get("kind") in ("evidence", "failed-run") and e.get("run_id") not in runs)]
+    for entry in missing:
+        index_entry(workspace, entry)
+    return missing
+
+
+def index_entry(workspace: Workspace, entry: dict) -> None:
+    """Add the register rows one ledger entry implies (evidence, failed run or sign-off)."""
+    from workbench.processes import get_process
+
+    if entry["kind"] == "signoff":
+        workspace.register.record_signoff({
+            "signoff_id": entry["signoff_id"], "run_id": entry["run_id"], "decision": entry["decision"],
+            "person": entry["person"], "roles": entry["roles"], "comment": entry["comment"],
+            "signed_at": datetime.fromisoformat(entry["recorded_at"]), "path": entry["path"],
+            "record_sha256": entry["files"]["approval.html"], "ledger_hash": entry["hash"]})
+        return
+    files = entry.get("files", {})
+    failed = entry["kind"] == "failed-run"
+    rows = None
+    if not failed:
+        record = json.loads((workspace.evidence_dir / entry["path"] / RESULTS_FILE).read_text(encoding="utf-8"))
+        rows = get_process(entry["process"]).index(record["results"])
+    workspace.register.record_evidence({
+        "run_id": entry["run_id"], "process": entry["process"], "system_id": entry["system_id"],
+        "period": entry["period"], "effective_date": date.fromisoformat(entry["effective_date"]),
+        "assessor": entry["assessor"], "status": entry["status"],
+        "recorded_at": datetime.fromisoformat(entry["recorded_at"]), "path": entry["path"],
+        "html_sha256": files.get(HTML_FILE), "notebook_sha256": files.get(NOTEBOOK_FILE),
+        "results_sha256": files.get(RESULTS_FILE), "answers_sha256": entry["answers_sha256"],
+        "ledger_hash": entry["hash"], "workbench_version": entry["workbench_version"],
+        "error": entry.get("error")}, rows)

@@ -1,0 +1,227 @@
+"""The one pipeline every run goes through, for a person and a scheduler alike:
+
+answers -> validate -> run (papermill) -> render (nbconvert) -> archive -> register.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from workbench import __version__
+from workbench.pipeline.archive import archive_locked, fault_point, locked, sha256_file, write_atomic
+from workbench.pipeline.compare import changes, compared_record
+from workbench.exceptions import RunError
+from workbench.pipeline.render import render_html
+from workbench.pipeline.request import RunRequest, build_request, subject
+from workbench.pipeline.execute import ExecutionFailed, execute, extract_results, prepare
+from workbench.pipeline.portfolio import build_index
+from workbench.processes import get_process
+from workbench.pipeline.recovery import index_entry, recover_locked
+from workbench.workspace import Workspace
+
+HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE = "evidence.html", "notebook.ipynb", "results.json"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one archived run left behind."""
+
+    run_id: str
+    folder: Path
+    ledger_entry: dict
+
+    @property
+    def html(self) -> Path:
+        return self.folder / HTML_FILE
+
+    @property
+    def notebook(self) -> Path:
+        return self.folder / NOTEBOOK_FILE
+
+    @property
+    def results(self) -> Path:
+        return self.folder / RESULTS_FILE
+
+
+def new_run_id(code: str, now: datetime) -> str:
+    """A unique, sortable run id such as ``ra-20261127T174501Z-3f9a1c``."""
+    return f"{code}-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def run_process(workspace: Workspace, process: str, system_id: str, answers: Any, period: str = "",
+                assessor: str = "", effective_date: str = "", timeout: int | None = None,
+                refresh_index: bool = True) -> Evidence:
+    """Validate, run, render, archive and register one process run.
+
+    Parameters
+    ----------
+    workspace : Workspace
+        Where the run is archived and registered.
+    process : str
+        Process name, e.g. ``risk-assessment``.
+    system_id : str
+        Registered AI system the run is about.
+    answers : dict, str or Path
+        The answers: a dict, a JSON string, or a YAML/JSON file.
+    period, assessor, effective_date : str
+        Review period (default: the quarter of the effective date), assessor's person id
+        (default: the current user), and the date the assessment speaks for (default: today).
+    timeout : int, optional
+        Seconds a single cell may run.
+    refresh_index : bool
+        Rebuild the portfolio index afterwards (a batch review rebuilds it once at the end instead).
+
+    Raises
+    ------
+    InputError
+        Bad input; nothing was run or written.
+    RunError
+        The run failed; its partial notebook and error are archived as a failed-run record.
+    """
+    request = build_request(workspace, process, system_id, answers, period, assessor, effective_date)
+    return execute_request(workspace, request, timeout=timeout, refresh_index=refresh_index)
+
+
+def execute_request(workspace: Workspace, request: RunRequest, timeout: int | None = None,
+                    refresh_index: bool = True) -> Evidence:
+    """Run an already validated request through the rest of the pipeline."""
+    now = datetime.now(timezone.utc)
+    run_id = new_run_id(request.process.code, now)
+    staging = workspace.staging_dir / run_id
+    staging.mkdir(parents=True)
+    provenance = _provenance(workspace, request, run_id, now)
+    relative = f"{request.system.id}/{request.process.name}/{run_id}"
+    try:
+        nb = execute(request.process.template, staging / NOTEBOOK_FILE,
+                     _parameters(workspace, request, run_id), cwd=workspace.root, timeout=timeout)
+        results = extract_results(nb)
+        _stage_evidence(workspace, request, provenance, relative, nb, results, staging)
+    except (ExecutionFailed, OSError) as err:  # OSError: the disk filled up or a file limit was hit
+        failure = err if isinstance(err, ExecutionFailed) else ExecutionFailed(type(err).__name__, str(err))
+        try:
+            _record_failure(workspace, request, provenance, staging, failure)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        raise RunError(run_id, str(workspace.evidence_dir / relative / NOTEBOOK_FILE), failure.ename,
+                       failure.evalue) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+    try:
+        entry = _archive(workspace, staging, relative, {
+            "kind": "evidence", **_facts(request, run_id), "status": "submitted",
+            "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
+            "workbench_version": __version__})
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # archived: renamed away; refused: rolled back here
+    evidence = Evidence(run_id, workspace.evidence_dir / relative, entry)
+    if request.process.archived is not None:
+        request.process.archived(workspace, evidence, results)
+    if refresh_index:
+        build_index(workspace)
+    return evidence
+
+
+def _stage_evidence(workspace: Workspace, request: RunRequest, provenance: dict, relative: str, nb, results: dict, staging: Path) -> None:
+    """Write the run's three files into ``staging``: the notebook with provenance, results.json (with the
+    changes since the previous version), the HTML."""
+    nb.metadata["workbench"] = provenance
+    nb.metadata["papermill"]["output_path"] = f"evidence/{relative}/{NOTEBOOK_FILE}"
+    nb.metadata["title"] = f"{request.process.title}: {request.system.name}"
+    write_atomic(staging / NOTEBOOK_FILE, nbformat.writes(nb).encode())
+    record = {**_facts(request, provenance["run_id"]), "answers": request.answers_json, "results": results}
+    record.update(_comparison(workspace, request, record))
+    write_atomic(staging / RESULTS_FILE, json.dumps(record, indent=1, ensure_ascii=False, allow_nan=False).encode())
+    hashes = {name: sha256_file(staging / name) for name in (NOTEBOOK_FILE, RESULTS_FILE)}
+    write_atomic(staging / HTML_FILE, render_html(nb, hashes, record.get("previous"), record.get("changes"),
+                                                   workspace.config.evidence_charts).encode())
+
+
+def prepare_notebook(workspace: Workspace, process: str, system_id: str) -> Path:
+    """Copy a process template into ``drafts/`` with the workspace and system filled in.
+
+    The copy is where a person opens the form; an existing copy is kept, never overwritten.
+    """
+    proc = get_process(process)
+    system = subject(workspace, proc, system_id)
+    target = workspace.drafts_dir / f"{proc.name}-{system.id}.ipynb"
+    if not target.exists():
+        workspace.drafts_dir.mkdir(exist_ok=True)
+        prepare(proc.template, target, {"workspace": str(workspace.root), "system_id": system.id})
+    return target
+
+
+def read_record(workspace: Workspace, evidence: dict) -> dict:
+    """The results.json of an archived evidence record."""
+    return json.loads((workspace.evidence_dir / evidence["path"] / RESULTS_FILE).read_text(encoding="utf-8"))
+
+
+def _comparison(workspace: Workspace, request: RunRequest, record: dict) -> dict:
+    """The previous version of this system's process record and what changed since it."""
+    previous = workspace.register.latest_evidence(request.system.id, request.process.name)
+    if previous is None:
+        return {}
+    before = read_record(workspace, previous)
+    return {"previous": {"run_id": previous["run_id"], "status": previous["status"],
+                         "effective_date": previous["effective_date"].isoformat(),
+                         "href": f"../{previous['run_id']}/{HTML_FILE}"},
+            "changes": changes(compared_record(before), compared_record(record))}
+
+
+def _facts(request: RunRequest, run_id: str) -> dict:
+    return {"run_id": run_id, "process": request.process.name, "system_id": request.system.id,
+            "period": request.period, "assessor": request.assessor,
+            "effective_date": request.effective_date.isoformat()}
+
+
+def _parameters(workspace: Workspace, request: RunRequest, run_id: str) -> dict:
+    return {"workspace": str(workspace.root), "system_id": request.system.id,
+            "answers": json.dumps(request.answers_json, ensure_ascii=False), "period": request.period,
+            "assessor": request.assessor, "effective_date": request.effective_date.isoformat(),
+            "run_id": run_id}
+
+
+def _provenance(workspace: Workspace, request: RunRequest, run_id: str, now: datetime) -> dict:
+    config = workspace.config
+    return {**_facts(request, run_id), "process_title": request.process.title,
+            "clauses": list(request.process.clauses), "system_name": request.system.name,
+            "organisation": config.organisation.name, "assessor_name": config.person(request.assessor).name,
+            "recorded_at": now.isoformat(timespec="seconds"), "status": "submitted, awaiting approval",
+            "version": __version__, "answers_sha256": request.answers_sha256,
+            "template": f"{request.process.package}/template.ipynb"}
+
+
+def _archive(workspace: Workspace, staging: Path, relative: str, facts: dict) -> dict:
+    """Archive a staged folder and index its ledger entry, under the archive's lock.
+
+    Recovery runs first, so a run killed earlier is finished or rolled back before this one
+    takes the next sequence number; the register row is written under the same lock, so a
+    concurrent recovery never indexes an entry twice.
+    """
+    with locked(workspace.evidence_dir):
+        recover_locked(workspace)
+        entry = archive_locked(workspace.evidence_dir, staging, relative, facts)
+        fault_point("archive-before-register")
+        index_entry(workspace, entry)
+    return entry
+
+
+def _record_failure(workspace: Workspace, request: RunRequest, provenance: dict, staging: Path,
+                    err: ExecutionFailed) -> None:
+    error = f"{err.ename}: {err.evalue}"
+    write_atomic(staging / "error.txt", (error + "\n").encode())
+    relative = f"{request.system.id}/{request.process.name}/{provenance['run_id']}"
+    _archive(workspace, staging, relative, {
+        "kind": "failed-run", **_facts(request, provenance["run_id"]), "status": "failed", "error": error,
+        "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
+        "workbench_version": __version__})

@@ -1,0 +1,323 @@
+"""The gap analysis (certification readiness): every requirement of clauses 4 to 10 and every
+Annex A control rated on a maturity scale, readiness per clause, per area and overall, the gaps
+ranked, and an implementation plan of actions that close them.
+
+Readiness of a group (a clause 4 to 10, or an Annex A area A.2 to A.10) is the mean maturity of
+its items divided by 5; overall readiness is the weighted mean of the group means divided by 5,
+with the weights of the workspace's ``readiness`` configuration.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from workbench.records.citations import resolve
+from workbench.config import Readiness
+from workbench.content import ContentPack, load_content
+from workbench.processes import Process
+from workbench.validate import known_person, repeated_ids
+
+MAX_MATURITY = 5
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def requirement_ids(content: ContentPack) -> list[str]:
+    """The leaf requirements of clauses 4 to 10 (sub-clauses without children), in order."""
+    parents = {c.parent for c in content.clauses}
+    return [c.id for c in content.clauses if c.parent and c.id not in parents]
+
+
+def group_of(item: str, content: ContentPack) -> str:
+    """The clause (``"6"``) or Annex A area (``"A.6"``) an item's readiness counts toward."""
+    if item.startswith("A."):
+        area = content.control(item).area
+        parents = {a.id: a.parent for a in content.areas}
+        return parents.get(area) or area
+    return item.split(".")[0]
+
+
+class Rating(_Strict):
+    """The current state of one requirement or control."""
+
+    item: str = Field(description="a clause requirement (e.g. 6.1.2) or an Annex A control (e.g. A.6.2.4)")
+    maturity: int = Field(ge=0, le=MAX_MATURITY, description="0 not started to 5 optimised")
+    notes: str = Field(default="", max_length=5000)
+    evidence: list[str] = Field(default_factory=list, max_length=50, description="archived evidence ids")
+
+
+class PlannedAction(_Strict):
+    """An action of the implementation plan that closes a gap."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$", description="short id, e.g. P1")
+    item: str = Field(description="the clause requirement or control the action closes the gap of")
+    action: str = Field(min_length=1, max_length=2000)
+    owner: str = Field(min_length=1, max_length=64, description="person id")
+    start_date: date
+    due_date: date
+
+    _owner_known = field_validator("owner")(known_person)
+
+    @model_validator(mode="after")
+    def _dates(self) -> "PlannedAction":
+        if self.due_date < self.start_date:
+            raise ValueError(f"due_date {self.due_date} is before start_date {self.start_date}")
+        return self
+
+
+class GapAnalysisAnswers(_Strict):
+    """Ratings of every requirement and control, and the plan that closes the gaps."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              json_schema_extra={"title": "Gap analysis answers"})
+
+    scope: str = Field(min_length=1, max_length=5000, description="what the analysis covers")
+    ratings: list[Rating] = Field(min_length=1, max_length=200)
+    actions: list[PlannedAction] = Field(default_factory=list, max_length=500)
+
+    @model_validator(mode="after")
+    def _complete(self, info: ValidationInfo) -> "GapAnalysisAnswers":
+        content: ContentPack = (info.context or {}).get("content") or load_content()
+        expected = requirement_ids(content) + content.control_ids()
+        given = [r.item for r in self.ratings]
+        unknown = [i for i in given if i not in expected]
+        if unknown:
+            raise ValueError(f"ratings name unknown items {', '.join(unknown)}; allowed: the leaf requirements "
+                             f"of clauses 4 to 10 ({expected[0]} to 10.2) and the Annex A controls")
+        repeated = repeated_ids(given)
+        if repeated:
+            raise ValueError(f"ratings rate an item more than once: {', '.join(repeated)}")
+        missing = [i for i in expected if i not in given]
+        if missing:
+            raise ValueError(f"a gap analysis rates every requirement and control; missing: {', '.join(missing)}")
+        ids = [a.id for a in self.actions]
+        dupes = repeated_ids(ids)
+        if dupes:
+            raise ValueError(f"action ids must be unique; repeated: {', '.join(dupes)}")
+        bad = [f"{a.id} ({a.item})" for a in self.actions if a.item not in expected]
+        if bad:
+            raise ValueError(f"actions must link a clause requirement or control; unknown: {', '.join(bad)}")
+        return self
+
+
+class GroupReadiness(BaseModel):
+    """Readiness of one clause or Annex A area, with its worked calculation."""
+
+    group: str
+    title: str
+    kind: Literal["clause", "area"]
+    items: int
+    mean_maturity: float
+    weight: float
+    readiness: float
+    calculation: str
+
+
+class Gap(BaseModel):
+    """A requirement or control below the target maturity."""
+
+    rank: int
+    item: str
+    kind: Literal["clause", "control"]
+    title: str
+    group: str
+    maturity: int
+    target: int
+    gap: int
+    documented_information: bool = Field(description="the standard requires documented information here")
+    register_flags: list[str] = Field(description="flags of the register of documented information for this clause")
+    notes: str
+    actions: list[str]
+
+
+class Progress(BaseModel):
+    """Readiness of one group now and in the previous gap analysis."""
+
+    group: str
+    before: float | None
+    after: float
+    change: float | None
+
+
+class GapAnalysisResults(BaseModel):
+    """Every computed result of a gap analysis."""
+
+    groups: list[GroupReadiness]
+    overall: float
+    overall_calculation: str
+    clause_readiness: float
+    control_readiness: float
+    gaps: list[Gap]
+    target: int
+    di_flags: list[dict] = Field(description="flags of the register of documented information when the analysis ran")
+    previous_run: str | None
+    progress: list[Progress]
+    evidence: dict[str, list[dict]] = Field(description="item -> cited evidence: run_id, process, system_id, path")
+    plan: list[PlannedAction] = Field(description="the implementation plan, by start date")
+
+
+def check(workspace, request) -> None:
+    """Every cited evidence id must resolve to archived evidence."""
+    for i, rating in enumerate(request.answers.ratings):
+        for j, run_id in enumerate(rating.evidence):
+            resolve(workspace, f"ratings[{i}].evidence[{j}]", run_id)
+
+
+def readiness(ratings: dict[str, int], content: ContentPack, policy: Readiness) -> tuple[list[GroupReadiness], float, str]:
+    """Readiness per clause and Annex A area, and overall, with the worked calculations.
+
+    Parameters
+    ----------
+    ratings : dict
+        Item id -> maturity 0 to 5.
+    content : ContentPack
+        Where items belong.
+    policy : Readiness
+        The weights.
+    """
+    members: dict[str, list[int]] = {}
+    for item, maturity in ratings.items():
+        members.setdefault(group_of(item, content), []).append(maturity)
+    titles = {c.id: c.title for c in content.clauses} | {a.id: a.title for a in content.areas}
+    order = [c.id for c in content.clauses if not c.parent] + [a.id for a in content.areas if not a.parent]
+    groups = []
+    for group in order:
+        if group not in members:
+            continue
+        values = members[group]
+        mean = sum(values) / len(values)
+        groups.append(GroupReadiness(
+            group=group, title=titles.get(group, group), kind="area" if group.startswith("A.") else "clause",
+            items=len(values), mean_maturity=round(mean, 4), weight=policy.weight(group),
+            readiness=round(mean / MAX_MATURITY, 4),
+            calculation=f"({' + '.join(map(str, values))}) / {len(values)} = {mean:.2f}; {mean:.2f} / 5 = "
+                        f"{mean / MAX_MATURITY:.1%}"))
+    total_weight = sum(g.weight for g in groups)
+    weighted = sum(g.weight * g.mean_maturity for g in groups)
+    overall = weighted / total_weight / MAX_MATURITY if total_weight else 0.0
+    terms = " + ".join(f"{g.weight:g} × {g.mean_maturity:.2f}" for g in groups)
+    calculation = (f"({terms}) / {total_weight:g} = {weighted / total_weight if total_weight else 0:.2f}; "
+                   f"/ 5 = {overall:.1%}")
+    return groups, round(overall, 4), calculation
+
+
+def _kind_readiness(groups: list[GroupReadiness], kind: str) -> float:
+    chosen = [g for g in groups if g.kind == kind]
+    weight = sum(g.weight for g in chosen)
+    return round(sum(g.weight * g.readiness for g in chosen) / weight, 4) if weight else 0.0
+
+
+def rank_gaps(ratings: list[Rating], content: ContentPack, target: int, actions: list[PlannedAction],
+              register_flags: dict[str, list[str]] | None = None) -> list[Gap]:
+    """Every item below ``target``: clause requirements before controls, then the largest gap
+    first, then the standard's order. Clauses that require documented information are flagged."""
+    clauses = {c.id: c for c in content.clauses}
+    order = {item: i for i, item in enumerate(requirement_ids(content) + content.control_ids())}
+    register_flags = register_flags or {}
+    planned: dict[str, list[str]] = {}
+    for a in actions:
+        planned.setdefault(a.item, []).append(a.id)
+    below = [r for r in ratings if r.maturity < target]
+    below.sort(key=lambda r: (r.item.startswith("A."), -(target - r.maturity), order[r.item]))
+    gaps = []
+    for rank, r in enumerate(below, start=1):
+        is_control = r.item.startswith("A.")
+        gaps.append(Gap(
+            rank=rank, item=r.item, kind="control" if is_control else "clause",
+            title=content.control(r.item).title if is_control else clauses[r.item].title,
+            group=group_of(r.item, content), maturity=r.maturity, target=target, gap=target - r.maturity,
+            documented_information=not is_control and clauses[r.item].documented_information,
+            register_flags=[] if is_control else register_flags.get(r.item, []),
+            notes=r.notes, actions=planned.get(r.item, [])))
+    return gaps
+
+
+def previous_analysis(workspace) -> dict | None:
+    """The results.json of the latest archived gap analysis, or ``None``."""
+    from workbench.processes.soa.assessment import latest_runs
+
+    runs = latest_runs(workspace, PROCESS.name)
+    if not runs:
+        return None
+    return json.loads((workspace.evidence_dir / runs[0]["path"] / "results.json").read_text(encoding="utf-8"))
+
+
+def progress(groups: list[GroupReadiness], overall: float, previous: dict | None) -> list[Progress]:
+    """Readiness per group and overall against the previous analysis (``before`` None if new)."""
+    before = {g["group"]: g["readiness"] for g in (previous or {}).get("results", {}).get("groups", [])}
+    if previous:
+        before["overall"] = previous["results"]["overall"]
+    rows = []
+    for group, after in [(g.group, g.readiness) for g in groups] + [("overall", overall)]:
+        old = before.get(group)
+        rows.append(Progress(group=group, before=old, after=after,
+                             change=None if old is None else round(after - old, 4)))
+    return rows
+
+
+def assess(answers: GapAnalysisAnswers, workspace) -> GapAnalysisResults:
+    """Compute readiness, rank the gaps, and compare with the previous gap analysis."""
+    from workbench.records.documented_information import flags
+
+    content, policy = workspace.content, workspace.config.readiness
+    groups, overall, calculation = readiness({r.item: r.maturity for r in answers.ratings}, content, policy)
+    di_flags = [f.as_dict() for f in flags(workspace)]
+    by_clause: dict[str, list[str]] = {}
+    for f in di_flags:
+        if f["clause"]:
+            by_clause.setdefault(f["clause"], []).append(f"{f['kind']}: {f['title']}")
+    previous = previous_analysis(workspace)
+    evidence = {r.item: [{k: v for k, v in resolve(workspace, "evidence", run_id).items()
+                          if k in ("run_id", "process", "system_id", "path")} for run_id in r.evidence]
+                for r in answers.ratings if r.evidence}
+    return GapAnalysisResults(
+        groups=groups, overall=overall, overall_calculation=calculation,
+        clause_readiness=_kind_readiness(groups, "clause"), control_readiness=_kind_readiness(groups, "area"),
+        gaps=rank_gaps(answers.ratings, content, policy.target, answers.actions, by_clause),
+        target=policy.target, di_flags=di_flags,
+        previous_run=previous["run_id"] if previous else None,
+        progress=progress(groups, overall, previous), evidence=evidence,
+        plan=sorted(answers.actions, key=lambda a: (a.start_date, a.due_date, a.id)))
+
+
+def _index(results: dict) -> dict[str, list[dict]]:
+    """One register row per planned action."""
+    return {"gap_actions": [
+        {"action_id": a["id"], "item": a["item"], "action": a["action"], "owner": a["owner"],
+         "start_date": date.fromisoformat(a["start_date"]), "due_date": date.fromisoformat(a["due_date"])}
+        for a in results["plan"]]}
+
+
+def plan_frame(workspace):
+    """The implementation plan of the latest gap analysis as a pandas DataFrame."""
+    import pandas as pd
+
+    from workbench.processes.soa.assessment import latest_runs
+
+    runs = latest_runs(workspace, PROCESS.name)
+    rows = workspace.register.rows("gap_actions", run_id=runs[0]["run_id"]) if runs else []
+    columns = list(workspace.register.frame("gap_actions").columns)
+    return pd.DataFrame(sorted(rows, key=lambda r: (r["due_date"], r["action_id"])), columns=columns)
+
+
+PROCESS = Process(
+    name="gap-analysis",
+    code="gap",
+    title="Gap analysis and implementation plan",
+    clauses=("4", "5", "6", "7", "8", "9", "10"),
+    package=__package__,
+    answers=GapAnalysisAnswers,
+    assess=assess,
+    report="workbench.processes.gap_analysis.report",
+    form="workbench.processes.gap_analysis.form:GapAnalysisForm",
+    scope="organisation",
+    role="aims_manager",
+    index=_index,
+    check=check,
+)

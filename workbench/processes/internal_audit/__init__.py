@@ -1,0 +1,5 @@
+"""Internal audit (ISO/IEC 42001 9.2)"""
+
+from .assessment import PROCESS
+
+__all__ = ["PROCESS"]

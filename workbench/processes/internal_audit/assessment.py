@@ -1,0 +1,320 @@
+"""Internal audit (ISO/IEC 42001 9.2): the audit programme, impartiality, the checklist a scope
+generates, and the grading of each item."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timezone
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from workbench.pipeline.archive import append_entry
+from workbench.records.citations import evidence_href, resolve
+from workbench.exceptions import InputError, UnknownRecordError
+from workbench.records.nonconformity import actions, open_nonconformity
+from workbench.processes import Process
+from workbench.processes.soa.assessment import require_soa
+from workbench.systems import ORGANISATION
+from workbench.validate import Slug, known_person, model_from, repeated_ids
+
+GRADES = ("conforming", "major nonconformity", "minor nonconformity", "observation",
+          "opportunity for improvement", "not applicable")
+NONCONFORMITIES = ("major nonconformity", "minor nonconformity")
+RULE_OWN_SYSTEM = "impartiality: an auditor may not audit an AI system they own"
+RULE_OWN_EVIDENCE = "impartiality: an auditor may not audit evidence they produced"
+RULE_ASSIGNED = "the audit is run by one of its planned auditors"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class AuditPlan(_Strict):
+    """One audit in the programme: why, what, against what, when, and by whom."""
+
+    id: Slug
+    title: str = Field(min_length=1, max_length=200)
+    objectives: str = Field(min_length=1, max_length=5000)
+    clauses: list[str] = Field(default_factory=list, description="clause ids, e.g. 9.2 (its sub-clauses follow)")
+    controls: list[str] = Field(default_factory=list, description="Annex A or added control ids")
+    systems: list[Slug] = Field(default_factory=list, description="AI systems in scope")
+    criteria: str = Field(min_length=1, max_length=5000, description="what conformity is judged against")
+    start_date: date
+    end_date: date
+    auditors: list[Slug] = Field(min_length=1, max_length=20)
+
+    @field_validator("clauses")
+    @classmethod
+    def _known_clauses(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        content = (info.context or {}).get("content")
+        ids = [c.id for c in content.clauses] if content else []
+        for item in value:
+            if ids and item not in ids:
+                raise ValueError(f"unknown clause {item!r}; allowed: clause ids 4 to 10.2, e.g. 9.2 or 7.5.3")
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "AuditPlan":
+        if self.end_date < self.start_date:
+            raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
+        if not (self.clauses or self.controls or self.systems):
+            raise ValueError("the scope is empty: give clauses, controls or AI systems")
+        return self
+
+
+def plan_audit(workspace, data: dict, planned_by: str = "") -> AuditPlan:
+    """Validate an audit, enforce impartiality, and add it to the programme (register and ledger).
+
+    Raises
+    ------
+    InputError
+        A bad field, an unknown reference, an auditor without the auditor role, or an auditor
+        who owns an AI system in scope (the message names the rule and the record).
+    """
+    from workbench.pipeline.request import current_user
+
+    plan = model_from(AuditPlan, data, workspace.validation_context(), what="audit")
+    people = {p.id: p for p in workspace.config.people}
+    for i, auditor in enumerate(plan.auditors):
+        if auditor not in people:
+            raise InputError.single(f"auditors[{i}]", auditor, f"is not a person; allowed: {', '.join(people)}")
+        if "auditor" not in people[auditor].roles:
+            holders = ", ".join(p.id for p in workspace.config.people_with("auditor")) or "nobody yet"
+            raise InputError.single(f"auditors[{i}]", auditor, f"does not hold the auditor role; people who do: {holders}")
+    for system_id in plan.systems:
+        system = workspace.register.system(system_id)
+        for j, auditor in enumerate(plan.auditors):
+            _refuse_owner(f"auditors[{j}]", auditor, system)
+    if plan.controls:
+        known = set(workspace.content.control_ids()) | set(require_soa(workspace, "controls", plan.controls))
+        for i, control in enumerate(plan.controls):
+            if control not in known:
+                raise InputError.single(f"controls[{i}]", control, "is not an Annex A control nor one the SoA adds")
+    if workspace.register.rows("audits", id=plan.id):
+        raise InputError.single("id", plan.id, "is already in the audit programme; choose another id")
+    who = planned_by or current_user()
+    if who not in people:
+        raise InputError.single("planned_by", who, f"is not a person; allowed: {', '.join(people)}")
+    now = datetime.now(timezone.utc)
+    append_entry(workspace.evidence_dir, {"kind": "audit-plan", **plan.model_dump(mode="json"),
+                                          "planned_by": who, "recorded_at": now.isoformat(timespec="seconds")})
+    workspace.register.add("audits", [{**plan.model_dump(), "planned_by": who, "planned_at": now}])
+    return plan
+
+
+def _refuse_owner(field: str, auditor: str, system) -> None:
+    if system.owner == auditor:
+        raise InputError.single(field, auditor, f"{RULE_OWN_SYSTEM}: {auditor} owns AI system {system.id}; "
+                                                f"assign another auditor or take {system.id} out of scope")
+
+
+def audit_plan(workspace, audit_id: str) -> AuditPlan:
+    """The planned audit ``audit_id``."""
+    rows = workspace.register.rows("audits", id=audit_id)
+    if not rows:
+        known = ", ".join(sorted(r["id"] for r in workspace.register.rows("audits"))) or "none yet ('workbench audit plan')"
+        raise UnknownRecordError.single("audit_id", audit_id, f"is not a planned audit; planned: {known}")
+    return AuditPlan.model_validate({k: v for k, v in rows[0].items() if k in AuditPlan.model_fields})
+
+
+def audits_frame(workspace):
+    """The audit programme as a pandas DataFrame."""
+    return workspace.register.frame("audits")
+
+
+class ChecklistItem(BaseModel):
+    """One thing to audit: a clause requirement or a control."""
+
+    id: str
+    kind: Literal["clause", "control"]
+    title: str
+    group: str = Field(description="the top-level clause, or 'Annex A'")
+    applicable: bool = Field(description="clauses always; controls as the SoA decides")
+
+
+def checklist(workspace, plan: AuditPlan) -> list[ChecklistItem]:
+    """The items an audit's scope generates: leaf clause requirements, then the scoped controls.
+
+    A scoped clause stands for the leaf clauses below it. Controls carry the newest SoA's
+    decision: an excluded control is on the list only to be marked not applicable.
+    """
+    content = workspace.content
+    parents = {c.id: c.parent for c in content.clauses}
+    has_children = {p for p in parents.values() if p}
+
+    def under(clause_id: str, scoped: str) -> bool:
+        while clause_id:
+            if clause_id == scoped:
+                return True
+            clause_id = parents.get(clause_id)
+        return False
+
+    items = [ChecklistItem(id=c.id, kind="clause", title=c.title, group=c.id.split(".")[0], applicable=True)
+             for c in content.clauses
+             if c.id not in has_children and any(under(c.id, s) for s in plan.clauses)]
+    if plan.controls:
+        soa = require_soa(workspace, "controls", plan.controls)
+        for control in plan.controls:
+            row = soa.get(control)
+            items.append(ChecklistItem(id=control, kind="control", title=row["title"] if row else control,
+                                       group="Annex A", applicable=bool(row and row["included"])))
+    return items
+
+
+class ItemResult(_Strict):
+    """The auditor's result for one checklist item."""
+
+    item: str = Field(description="clause or control id from the checklist")
+    result: Literal[GRADES]  # type: ignore[valid-type]
+    notes: str = Field(default="", max_length=10_000, description="the finding, as a statement of fact")
+    evidence: list[str] = Field(default_factory=list, max_length=50, description="archived evidence ids")
+    system: str = Field(default="", description="the AI system in scope the finding concerns, if one")
+    action_owner: str = Field(default="", max_length=64, description="person id who carries the corrective action")
+    action_due: date | None = Field(default=None, description="corrective action due date")
+
+    @model_validator(mode="after")
+    def _nonconformity_complete(self) -> "ItemResult":
+        if self.result in NONCONFORMITIES:
+            missing = [name for name in ("notes", "action_owner", "action_due") if not getattr(self, name)]
+            if missing:
+                raise ValueError(f"a {self.result} on {self.item} needs {', '.join(missing)}")
+        elif self.result in ("observation", "opportunity for improvement") and not self.notes:
+            raise ValueError(f"an {self.result} on {self.item} needs notes")
+        return self
+
+    _action_owner_known = field_validator("action_owner")(known_person)
+
+
+class AuditAnswers(_Strict):
+    """What the auditor records: which audit, a result per checklist item, and a conclusion."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              json_schema_extra={"title": "Internal audit answers"})
+
+    audit_id: Slug
+    items: list[ItemResult] = Field(min_length=1, max_length=500)
+    conclusion: str = Field(default="", max_length=10_000)
+
+    @field_validator("items")
+    @classmethod
+    def _unique(cls, value: list[ItemResult]) -> list[ItemResult]:
+        ids = [i.item for i in value]
+        repeated = repeated_ids(ids)
+        if repeated:
+            raise ValueError(f"each checklist item once; repeated: {', '.join(repeated)}")
+        return value
+
+
+def check(workspace, request) -> None:
+    """Refuse an audit that breaks impartiality, misses or invents items, or cites unknown evidence."""
+    answers: AuditAnswers = request.answers
+    plan = audit_plan(workspace, answers.audit_id)
+    auditor = request.assessor
+    if auditor not in plan.auditors:
+        raise InputError.single("assessor", auditor, f"{RULE_ASSIGNED}: audit {plan.id} is assigned to "
+                                                     f"{', '.join(plan.auditors)}")
+    for system_id in plan.systems:
+        _refuse_owner("assessor", auditor, workspace.register.system(system_id))
+    items = {i.id: i for i in checklist(workspace, plan)}
+    given = [r.item for r in answers.items]
+    for i, result in enumerate(answers.items):
+        field = f"items[{i}]"
+        if result.item not in items:
+            raise InputError.single(f"{field}.item", result.item,
+                                    f"is not on the checklist of audit {plan.id}; allowed: {', '.join(items)}")
+        item = items[result.item]
+        if result.result == "not applicable" and item.applicable:
+            why = "the SoA includes this control" if item.kind == "control" else "clause requirements always apply"
+            raise InputError.single(f"{field}.result", result.result,
+                                    f"'not applicable' is only for a control the SoA excludes; {why}")
+        if not item.applicable and result.result in NONCONFORMITIES:
+            raise InputError.single(f"{field}.result", result.result,
+                                    "the SoA excludes this control, so it cannot be nonconforming; "
+                                    "record an observation or revisit the SoA")
+        if result.system and result.system not in plan.systems:
+            raise InputError.single(f"{field}.system", result.system,
+                                    f"is not in the audit's scope; allowed: {', '.join(plan.systems) or 'none'}")
+        for j, run_id in enumerate(result.evidence):
+            record = resolve(workspace, f"{field}.evidence[{j}]", run_id)
+            if record["assessor"] == auditor:
+                raise InputError.single(f"{field}.evidence[{j}]", run_id,
+                                        f"{RULE_OWN_EVIDENCE}: {auditor} produced evidence {run_id}; "
+                                        "another auditor must judge it")
+    missing = [i for i in items if i not in given]
+    if missing:
+        raise InputError.single("items", missing, f"every checklist item needs a result; missing: {', '.join(missing)}")
+
+
+class Finding(BaseModel):
+    """A checklist item with its result and the evidence it cites."""
+
+    item: ChecklistItem
+    result: ItemResult
+    evidence: list[dict]
+
+
+class AuditResults(BaseModel):
+    """Every computed result of an internal audit."""
+
+    audit: AuditPlan
+    auditors: list[str]
+    findings: list[Finding]
+    by_grade: dict[str, int]
+    by_group: dict[str, dict[str, int]] = Field(description="clause or 'Annex A' -> grade -> count")
+    earlier_actions: list[dict] = Field(description="open corrective actions when the audit ran")
+    as_of: date
+
+
+def assess(answers: AuditAnswers, workspace) -> AuditResults:
+    """Grade the audit: counts by grade and by clause, findings with evidence, earlier open actions."""
+    plan = audit_plan(workspace, answers.audit_id)
+    items = {i.id: i for i in checklist(workspace, plan)}
+    findings = []
+    for result in sorted(answers.items, key=lambda r: list(items).index(r.item)):
+        cited = [{k: v for k, v in resolve(workspace, "evidence", run_id).items()
+                  if k in ("run_id", "process", "system_id", "path", "assessor", "effective_date")}
+                 for run_id in result.evidence]
+        for c in cited:
+            c["href"] = evidence_href(c["path"])
+        findings.append(Finding(item=items[result.item], result=result, evidence=cited))
+    grades = Counter(f.result.result for f in findings)
+    groups: dict[str, dict[str, int]] = {}
+    for f in findings:
+        groups.setdefault(f.item.group, {g: 0 for g in GRADES})[f.result.result] += 1
+    today = date.today()
+    earlier = [{k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in a.items()}
+               for a in actions(workspace, today)]
+    return AuditResults(audit=plan, auditors=plan.auditors, findings=findings,
+                        by_grade={g: grades.get(g, 0) for g in GRADES}, by_group=groups,
+                        earlier_actions=earlier, as_of=today)
+
+
+def _archived(workspace, evidence, results: dict) -> None:
+    """Open a nonconformity for every major or minor finding of an archived audit."""
+    for finding in results["findings"]:
+        result = finding["result"]
+        if result["result"] in NONCONFORMITIES:
+            open_nonconformity(
+                workspace, source="internal-audit", system_id=result["system"] or ORGANISATION,
+                description=result["notes"], evidence_ref=f"{evidence.run_id}#{result['item']}",
+                grade=result["result"], owner=result["action_owner"], due_date=result["action_due"],
+                opened_by=evidence.ledger_entry["assessor"],
+                source_ref=f"{results['audit']['id']} {result['item']}")
+
+
+PROCESS = Process(
+    name="internal-audit",
+    code="audit",
+    title="Internal audit",
+    clauses=("9.2", "10.2"),
+    package=__package__,
+    answers=AuditAnswers,
+    assess=assess,
+    report="workbench.processes.internal_audit.report",
+    form="workbench.processes.internal_audit.form:AuditForm",
+    scope="organisation",
+    role="auditor",
+    check=check,
+    archived=_archived,
+)

@@ -1,0 +1,175 @@
+"""Sign-off: a reviewer approves or rejects an evidence record, under segregation-of-duties rules.
+
+A sign-off never edits the evidence. It is its own archived folder (``<system>/signoff/<id>/`` with
+``approval.html`` and ``signoff.json``), its own ledger entry (kind ``signoff``, naming the evidence's
+ledger hash) and a register row that sets the evidence's status to ``approved`` or ``rejected``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from workbench import __version__
+from workbench.pipeline.archive import archive_locked, fault_point, ledger_entries, locked, sha256_file, write_atomic
+from workbench.config import Person
+from workbench.exceptions import InputError, UnknownRecordError
+from workbench.records.identity import acting_person
+from workbench.pipeline.recovery import RESULTS_FILE, index_entry, recover_locked
+from workbench.resources import templates_dir
+from workbench.validate import require_run_id
+from workbench.workspace import Workspace
+
+DECISIONS = {"approve": "approved", "reject": "rejected"}
+SIGNING_ROLES = ("reviewer", "approver")
+MAX_COMMENT = 5000
+APPROVAL_FILE, SIGNOFF_FILE = "approval.html", "signoff.json"
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """What one sign-off left behind."""
+
+    signoff_id: str
+    folder: Path
+    ledger_entry: dict
+
+    @property
+    def record(self) -> Path:
+        return self.folder / APPROVAL_FILE
+
+
+def sign_off(workspace: Workspace, run_id: str, decision: str, comment: str, person: str = "") -> SignOff:
+    """Approve or reject the evidence ``run_id`` with a comment.
+
+    Parameters
+    ----------
+    workspace : Workspace
+        The workspace holding the evidence.
+    run_id : str
+        The evidence record's run id.
+    decision : str
+        ``approve`` or ``reject``.
+    comment : str
+        Why; required, at most 5,000 characters.
+    person : str
+        Person id of the signer (default: ``JUPYTERHUB_USER``, then the operating-system user).
+
+    Raises
+    ------
+    InputError
+        Bad input, or a rule refuses the sign-off (the message names the rule); nothing is written.
+    """
+    run_id = require_run_id(run_id)
+    if decision not in DECISIONS:
+        raise InputError.single("decision", decision, f"must be one of {', '.join(DECISIONS)}")
+    comment = _comment(comment)
+    signer = acting_person(workspace, person)
+    with locked(workspace.evidence_dir):
+        recover_locked(workspace)
+        entries = ledger_entries(workspace.evidence_dir)
+        evidence = _evidence_entry(workspace, entries, run_id)
+        results = json.loads((workspace.evidence_dir / evidence["path"] / RESULTS_FILE).read_text(encoding="utf-8"))
+        check_rules(workspace, evidence, results["results"], signer, DECISIONS[decision], entries)
+        now = datetime.now(timezone.utc)
+        signoff_id = f"so-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+        facts = {"kind": "signoff", "signoff_id": signoff_id, "run_id": run_id, "evidence_hash": evidence["hash"],
+                 "process": evidence["process"], "system_id": evidence["system_id"],
+                 "decision": DECISIONS[decision], "person": signer.id, "roles": list(signer.roles),
+                 "comment": comment, "recorded_at": now.isoformat(timespec="seconds"),
+                 "workbench_version": __version__}
+        staging = workspace.staging_dir / signoff_id
+        staging.mkdir(parents=True)
+        relative = f"{evidence['system_id']}/signoff/{signoff_id}"
+        try:
+            write_atomic(staging / SIGNOFF_FILE, json.dumps(facts, indent=1, ensure_ascii=False).encode())
+            write_atomic(staging / APPROVAL_FILE, approval_html(workspace, evidence, results, facts, signer).encode())
+            entry = archive_locked(workspace.evidence_dir, staging, relative, facts)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # archived: renamed away; failed: nothing half-written stays
+        fault_point("archive-before-register")
+        index_entry(workspace, entry)
+    return SignOff(signoff_id, workspace.evidence_dir / relative, entry)
+
+
+def check_rules(workspace: Workspace, evidence: dict, results: dict, signer: Person, decision: str,
+                entries: list[dict]) -> None:
+    """Refuse a sign-off that breaks a rule, with an ``InputError`` naming the rule.
+
+    - segregation of duties: nobody approves or rejects their own assessment;
+    - sign-off role: the signer holds the reviewer or approver role;
+    - risk acceptance: residual risks above appetite are approved only by the configured acceptance role;
+    - one decision per run: an approved or rejected record is not signed again (a new run is).
+    """
+    if signer.id == evidence["assessor"]:
+        raise InputError.single("person", signer.id, f"segregation of duties: {signer.id} assessed "
+                                f"{evidence['run_id']}; nobody approves or rejects their own assessment")
+    if not set(SIGNING_ROLES) & set(signer.roles):
+        allowed = ", ".join(p.id for p in workspace.config.people if set(SIGNING_ROLES) & set(p.roles))
+        raise InputError.single("person", signer.id, "sign-off role: only a reviewer or approver signs off "
+                                f"evidence; people who may: {allowed or 'nobody yet'}")
+    criteria = workspace.config.risk_criteria
+    above = results.get("above_appetite") or []
+    if decision == "approved" and above and criteria.acceptance_role not in signer.roles:
+        allowed = ", ".join(p.id for p in workspace.config.people_with(criteria.acceptance_role))
+        raise InputError.single("person", signer.id, f"risk acceptance: residual risks {', '.join(above)} are "
+                                f"above the appetite ({criteria.appetite}); only the {criteria.acceptance_role} "
+                                f"role accepts them; people who hold it: {allowed or 'nobody yet'}")
+    earlier = [e for e in entries if e.get("kind") == "signoff" and e.get("run_id") == evidence["run_id"]]
+    if earlier:
+        last = earlier[-1]
+        raise InputError.single("run_id", evidence["run_id"], f"one decision per run: already {last['decision']} by "
+                                f"{last['person']} at {last['recorded_at']}; run the process again for a new decision")
+
+
+def _comment(comment: object) -> str:
+    if not isinstance(comment, str) or not comment.strip():
+        raise InputError.single("comment", comment, "is required: say why you approve or reject")
+    if len(comment) > MAX_COMMENT:
+        raise InputError.single("comment", comment, f"must be at most {MAX_COMMENT} characters")
+    return comment.strip()
+
+
+def _evidence_entry(workspace: Workspace, entries: list[dict], run_id: str) -> dict:
+    found = [e for e in entries if e.get("run_id") == run_id and e.get("kind") in ("evidence", "failed-run")]
+    if not found:
+        raise UnknownRecordError.single("run_id", run_id, "is not an archived evidence record; see 'workbench evidence list'")
+    entry = found[0]
+    if entry["kind"] == "failed-run":
+        raise InputError.single("run_id", run_id, "is a failed run: there is no evidence to sign off; run it again")
+    folder = workspace.evidence_dir / entry["path"]
+    for name, digest in entry["files"].items():
+        if not (folder / name).is_file() or sha256_file(folder / name) != digest:
+            raise InputError.single("run_id", run_id, f"integrity: {entry['path']}/{name} differs from the ledger; "
+                                    "run 'workbench verify' before signing anything")
+    return entry
+
+
+@lru_cache(maxsize=1)
+def _template():
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(templates_dir() / "approval")),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    return env.get_template("approval.html.j2")
+
+
+def approval_html(workspace: Workspace, evidence: dict, results: dict, facts: dict, signer: Person) -> str:
+    """The approval record: a small self-contained HTML page, every value escaped, no script."""
+    from workbench.processes import get_process
+
+    config = workspace.config
+    system = workspace.register.system(evidence["system_id"])
+    assessor = {p.id: p.name for p in config.people}.get(evidence["assessor"], evidence["assessor"])
+    return _template().render(
+        **facts, version=__version__, organisation=config.organisation.name,
+        process_title=get_process(evidence["process"]).title, system_name=system.name,
+        period=evidence["period"], assessor=evidence["assessor"], assessor_name=assessor,
+        person_name=signer.name, files=evidence["files"],
+        above_appetite=results["results"].get("above_appetite") or [], appetite=config.risk_criteria.appetite,
+        acceptance_role=config.risk_criteria.acceptance_role)

@@ -1,0 +1,203 @@
+"""The periodic review: re-run every due process of every due system, headless, in parallel.
+
+Each run carries forward the last approved answers (else the latest submitted ones) and is
+compared with that previous version in its evidence. Runs are idempotent per (system, process,
+period): a second review of the same period archives nothing new unless forced. A failed run is
+recorded with its partial notebook, and the other runs go on.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from workbench.pipeline.archive import write_atomic
+from workbench.scheduling.cadence import review_states
+from workbench.exceptions import InputError, WorkbenchError
+from workbench.scheduling.executor import Executor, LocalExecutor
+from workbench.pipeline.portfolio import build_index
+from workbench.pipeline.request import PERIOD, PERIOD_RULE, quarter_of
+from workbench.validate import require_slug
+from workbench.workspace import Workspace
+
+MODES = ("due", "all")
+
+
+@dataclass(frozen=True)
+class ReviewJob:
+    """One run a review will make; plain data so that it can travel to a worker process."""
+
+    workspace: str
+    process: str
+    system_id: str
+    answers: dict
+    period: str
+    assessor: str
+    effective_date: str
+    timeout: int | None
+    carried_from: str
+
+
+@dataclass
+class Outcome:
+    """What happened to one (system, process) in a review."""
+
+    system_id: str
+    process: str
+    period: str
+    status: str  # archived | skipped | failed | needs-answers
+    run_id: str = ""
+    evidence: str = ""
+    carried_from: str = ""
+    error: str = ""
+    breaches: list[str] = field(default_factory=list)
+    nonconformities: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReviewSummary:
+    """The review's outcomes, and the states after it; ``ok`` is what the exit status says."""
+
+    period: str
+    outcomes: list[Outcome]
+    overdue: list[dict]
+
+    @property
+    def ok(self) -> bool:
+        return not self.overdue and all(o.status in ("archived", "skipped") for o in self.outcomes)
+
+    def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for o in self.outcomes:
+            found[o.status] = found.get(o.status, 0) + 1
+        return found
+
+    def as_dict(self) -> dict:
+        return {"period": self.period, "ok": self.ok, "counts": self.counts(),
+                "outcomes": [asdict(o) for o in self.outcomes], "overdue": self.overdue}
+
+
+def plan_review(workspace: Workspace, mode: str = "due", system_id: str | None = None, period: str = "",
+                force: bool = False, timeout: int | None = None, today: date | None = None
+                ) -> tuple[list[ReviewJob], list[Outcome]]:
+    """Decide what a review runs: the jobs, and the outcomes already known (skipped, no answers).
+
+    Parameters
+    ----------
+    mode : {"due", "all"}
+        Only due and overdue reviews, or every system and process.
+    system_id : str, optional
+        Review this system only (whatever its state).
+    period : str
+        The period the runs speak for (default: this quarter).
+    force : bool
+        Run even if the period already has evidence.
+    """
+    today = today or date.today()
+    if mode not in MODES:
+        raise InputError.single("mode", mode, f"allowed: {', '.join(MODES)}")
+    period = period or quarter_of(today)
+    if not PERIOD.fullmatch(period):
+        raise InputError.single("period", period, f"must be {PERIOD_RULE}")
+    if system_id:
+        workspace.register.system(require_slug("system", system_id))
+    states = [s for s in review_states(workspace, today)
+              if (s.system_id == system_id if system_id else mode == "all" or s.status in ("due", "overdue"))]
+    evidence = workspace.register.evidence_list()
+    jobs, known = [], []
+    for state in states:
+        done = [r for r in evidence if r["system_id"] == state.system_id and r["process"] == state.process
+                and r["period"] == period and r["status"] != "failed"]
+        if done and not force:
+            known.append(Outcome(state.system_id, state.process, period, "skipped", run_id=done[0]["run_id"],
+                                 error=f"already reviewed for {period}; use --force to run again"))
+            continue
+        previous = workspace.register.latest_evidence(state.system_id, state.process)
+        if previous is None:
+            known.append(Outcome(state.system_id, state.process, period, "needs-answers",
+                                 error="no earlier answers to carry forward: submit a first assessment"))
+            continue
+        from workbench.pipeline.run import read_record
+
+        record = read_record(workspace, previous)
+        jobs.append(ReviewJob(str(workspace.root), state.process, state.system_id, record["answers"], period,
+                              workspace.config.review.reviewer or previous["assessor"], today.isoformat(),
+                              timeout, previous["run_id"]))
+    return jobs, known
+
+
+def run_job(job: ReviewJob) -> Outcome:
+    """Run one review job through the pipeline (in a worker process or in this one)."""
+    from workbench.pipeline.run import run_process
+    from workbench.processes import get_process
+
+    workspace = Workspace(job.workspace)
+    outcome = Outcome(job.system_id, job.process, job.period, "archived", carried_from=job.carried_from)
+    try:
+        evidence = run_process(workspace, job.process, job.system_id, job.answers, period=job.period,
+                               assessor=job.assessor, effective_date=job.effective_date, timeout=job.timeout,
+                               refresh_index=False)
+    except Exception as err:  # recorded in the summary; the other runs go on
+        outcome.status, outcome.error = "failed", str(err) if isinstance(err, WorkbenchError) else repr(err)
+        outcome.run_id = getattr(err, "run_id", "")
+        return outcome
+    outcome.run_id, outcome.evidence = evidence.run_id, str(evidence.html)
+    results = json.loads(evidence.results.read_text(encoding="utf-8"))["results"]
+    outcome.breaches = get_process(job.process).breaches(results)
+    return outcome
+
+
+def run_review(workspace: Workspace, jobs: list[ReviewJob], known: list[Outcome], executor: Executor | None = None,
+               progress: bool = True, today: date | None = None) -> ReviewSummary:
+    """Run the planned jobs, then report every outcome and what is still overdue."""
+    executor = executor or LocalExecutor()
+    outcomes = list(known)
+    bar = _progress(len(jobs)) if progress and jobs else None
+    for outcome in executor.map_unordered(run_job, jobs):
+        outcome.nonconformities = open_nonconformities(workspace, outcome)
+        outcomes.append(outcome)
+        if bar:
+            bar.set_postfix_str(f"{outcome.system_id}/{outcome.process}: {outcome.status}")
+            bar.update(1)
+    if bar:
+        bar.close()
+    outcomes.sort(key=lambda o: (o.system_id, o.process))
+    build_index(workspace, today)
+    period = jobs[0].period if jobs else (known[0].period if known else quarter_of(today or date.today()))
+    overdue = [s.as_dict() for s in review_states(workspace, today) if s.status == "overdue"]
+    return ReviewSummary(period, outcomes, overdue)
+
+
+def open_nonconformities(workspace: Workspace, outcome: Outcome) -> list[str]:
+    """Open a nonconformity for a failed run and for each threshold the results breach.
+
+    A failed run is not evidence, so its nonconformity cites the version it carried forward and
+    names the failed run.
+    """
+    from workbench.records.nonconformity import open_nonconformity
+
+    opened = []
+    if outcome.status == "failed" and outcome.carried_from:
+        opened.append(open_nonconformity(
+            workspace, "periodic-review", outcome.system_id,
+            f"The periodic review run of {outcome.process} for {outcome.period} failed: {outcome.error}",
+            outcome.carried_from, source_ref=outcome.run_id or outcome.period))
+    for breach in outcome.breaches:
+        opened.append(open_nonconformity(
+            workspace, "periodic-review", outcome.system_id,
+            f"{outcome.process} for {outcome.period}: {breach}", outcome.run_id, source_ref=outcome.period))
+    return opened
+
+
+def write_summary(summary: ReviewSummary, path: Path) -> None:
+    """Write the summary as JSON for cron, CI or a dashboard."""
+    write_atomic(path, json.dumps(summary.as_dict(), indent=1, default=str).encode())
+
+
+def _progress(total: int):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="review", unit="run")
+
