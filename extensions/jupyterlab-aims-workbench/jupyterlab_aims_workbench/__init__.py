@@ -17,7 +17,7 @@ def _jupyter_server_extension_points() -> list[dict]:
 
 
 def _load_jupyter_server_extension(server_app) -> None:
-    from workbench.handlers import setup_handlers
+    from .handlers import setup_handlers
 
     setup_handlers(server_app)
     server_app.log.info("AIMS Workbench endpoints at /aims-workbench/")
