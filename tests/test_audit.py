@@ -48,7 +48,7 @@ def risk_runs(workspace) -> dict[str, str]:
 def archive_soa(ws, answers: dict, run_id: str = "soa-1") -> soa.SoAResults:
     request = build_request(ws, "soa", "", answers, assessor="priya")
     results = soa.assess(request.answers, ws)
-    register_run(ws, run_id, "soa", "organisation", "priya", soa._index(results.model_dump(mode="json")))
+    register_run(ws, run_id, "soa", "organisation", "priya", soa.register_rows(results.model_dump(mode="json")))
     return results
 
 
@@ -379,7 +379,7 @@ def test_open_actions_flags_overdue_relative_to_today(workspace, risk_runs):
 def test_action_history_carries_across_two_audits(workspace, planned, risk_runs):
     first = build_request(workspace, "internal-audit", "", audit_answers(DAY, risk_runs), assessor="sofia")
     register_run(workspace, "audit-1", "internal-audit", "organisation", "sofia")
-    audit._archived(workspace, type("E", (), {"run_id": "audit-1", "ledger_entry": {"assessor": "sofia"}}),
+    audit.archived(workspace, type("E", (), {"run_id": "audit-1", "ledger_entry": {"assessor": "sofia"}}),
                     audit.assess(first.answers, workspace).model_dump(mode="json"))
     opened = {r["id"]: r for r in workspace.register.rows("nonconformities")}
     assert sorted((r["grade"], r["evidence_ref"], r["system_id"]) for r in opened.values()) == [

@@ -9,11 +9,11 @@ import plotly.graph_objects as go
 import pytest
 
 from workbench.ui.charts import disparity_chart, plan_timeline, readiness_bars, risk_heatmap, stacked_columns
-from workbench.config import Configuration, default_configuration
+from workbench.config import configuration_model, default_configuration
 from workbench.content import load_content
 from workbench.processes.impact_assessment.fairness import AttributeFairness, Disparity, FairnessResults
 from workbench.processes.gap_analysis.assessment import PlannedAction, readiness
-from workbench.config import Readiness
+from workbench.processes.gap_analysis.settings import Readiness
 from workbench.processes.risk_assessment.assessment import RiskAssessmentAnswers, assess
 from workbench.ui.svg import nice_ticks, wrap
 
@@ -22,7 +22,7 @@ HOSTILE = '<script>alert(1)</script> & "quoted"'
 
 
 def _criteria():
-    return Configuration.model_validate(default_configuration("Org")).risk_criteria
+    return configuration_model().model_validate(default_configuration("Org")).risk_criteria
 
 
 def _risk(risk_id, il, ii, rl, ri):

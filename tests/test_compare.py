@@ -14,8 +14,16 @@ def test_flatten_keys_list_items_by_their_id():
 def test_inserting_an_item_changes_only_that_item():
     before = {"risks": [{"id": "R1", "score": 4}]}
     after = {"risks": [{"id": "R0", "score": 1}, {"id": "R1", "score": 4}]}
-    assert changes(before, after) == [{"field": "risks[R0].id", "before": None, "after": "R0", "change": "added"},
-                                      {"field": "risks[R0].score", "before": None, "after": 1, "change": "added"}]
+    assert changes(before, after) == [{"field": "risks[R0]", "before": None, "after": "R0", "change": "added"}]
+
+
+def test_a_removed_item_is_one_change_named_by_its_title():
+    before = {"answers": {"risks": [{"id": "R1", "title": "Drift", "controls": [{"id": "A.6.2.6", "note": "x"}]},
+                                    {"id": "R3", "title": "Proxy discrimination", "score": 20}]}}
+    after = {"answers": {"risks": [{"id": "R1", "title": "Drift", "controls": [{"id": "A.6.2.6", "note": "y"}]}]}}
+    assert changes(before, after) == [
+        {"field": "answers.risks[R1].controls[A.6.2.6].note", "before": "x", "after": "y", "change": "changed"},
+        {"field": "answers.risks[R3]", "before": "Proxy discrimination", "after": None, "change": "removed"}]
 
 
 def test_changed_and_removed_values_are_listed():

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate, true_positive_rate
 
-from workbench.config import FairnessThresholds
+from workbench.processes.impact_assessment.settings import FairnessThresholds
 from workbench.exceptions import InputError
 from workbench.processes.impact_assessment.fairness import FairnessSpec, assess_fairness, load_predictions, measure
 from workbench.processes.impact_assessment.assessment import assess

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from workbench.demo.certification import gap_answers
-from workbench.config import Readiness
+from workbench.processes.gap_analysis.settings import Readiness
 from workbench.content import load_content
 from workbench.exceptions import InputError
 from workbench.processes.gap_analysis.assessment import PlannedAction, Rating, group_of, progress, rank_gaps, readiness, requirement_ids

@@ -7,7 +7,8 @@ import copy
 import pytest
 import yaml
 
-from workbench.config import Configuration, ImpactCriteria, default_configuration
+from workbench.config import configuration_model, default_configuration
+from workbench.processes.impact_assessment.settings import ImpactCriteria
 from workbench.content import Questionnaire, load_content
 from workbench.exceptions import InputError, WorkspaceError
 from workbench.processes.impact_assessment.assessment import (ImpactAssessmentAnswers, classify, impact_score, question_results, section_scores)
@@ -210,7 +211,7 @@ def test_hidden_question_need_not_be_answered(workspace, impact_answers):
 def test_a_workspace_without_impact_criteria_loads_the_defaults():
     data = default_configuration("Acme")
     del data["impact_criteria"]
-    config = Configuration.model_validate(data)
+    config = configuration_model().model_validate(data)
     assert config.impact_criteria == ImpactCriteria()
     assert config.impact_criteria.fairness.demographic_parity_ratio_min == 0.8
     assert set(config.impact_criteria.measures) == {"I", "II", "III", "IV"}

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.pipeline.archive import canonical_json
-from workbench.config import Configuration
+from workbench.config import configuration_model
 from workbench.demo import ANSWERS, demo_configuration
 from workbench.ui.display import esc
 from workbench.exceptions import InputError
@@ -18,7 +18,7 @@ from workbench.processes.risk_assessment.assessment import RiskAssessmentAnswers
 from workbench.validate import load_data, model_from
 
 BASE = ANSWERS["credit-scoring"]
-CONFIG = Configuration.model_validate(demo_configuration())
+CONFIG = configuration_model().model_validate(demo_configuration())
 CONTEXT = {"people": {p.id for p in CONFIG.people}, "criteria": CONFIG.risk_criteria}
 TEXT_FIELDS = ("title", "description", "rationale")
 JSON_VALUES = st.recursive(

@@ -18,9 +18,9 @@ from workbench.workspace import Workspace, find_workspace, init_workspace
 
 SYSTEM_COLUMNS = ["id", "name", "owner", "purpose", "lifecycle_stage", "deployment_context",
                   "affected_stakeholders", "personal_data_categories", "tier", "registered_at"]
-EVIDENCE_COLUMNS = ["run_id", "process", "system_id", "period", "effective_date", "assessor", "status",
+EVIDENCE_COLUMNS = ["run_id", "process", "system_id", "item_id", "period", "effective_date", "assessor", "status",
                     "recorded_at", "path", "html_sha256", "notebook_sha256", "results_sha256", "answers_sha256",
-                    "ledger_hash", "workbench_version", "error"]
+                    "ledger_hash", "workbench_version", "error", "headline"]
 RISK_COLUMNS = ["run_id", "risk_id", "system_id", "title", "risk_source", "inherent_score", "inherent_band",
                 "residual_score", "residual_band", "treatment", "owner", "due_date", "above_appetite", "controls"]
 
@@ -289,7 +289,7 @@ def test_workspace_frame_is_the_register_frame(workspace):
 
 
 def test_unknown_table_is_refused(workspace):
-    with pytest.raises(InputError, match=r"table: unknown table; allowed: systems, evidence, risks.* \(got .nope.\)"):
+    with pytest.raises(InputError, match=r"table: unknown table; allowed: systems, items, evidence, .*risks.* \(got .nope.\)"):
         workspace.register.frame("nope")
 
 

@@ -7,7 +7,8 @@ import copy
 import pytest
 from pydantic import ValidationError
 
-from workbench.config import RiskCriteria, default_configuration
+from workbench.config import default_configuration
+from workbench.processes.risk_assessment.settings import RiskCriteria
 from workbench.processes.risk_assessment.assessment import RiskAssessmentAnswers, assess
 
 BANDS = ["Low", "Medium", "High", "Critical"]

@@ -32,7 +32,7 @@ def person(pid: str, *roles: str) -> Person:
 
 
 def evidence(assessor: str = "amara") -> dict:
-    return {"run_id": RUN, "assessor": assessor, "kind": "evidence"}
+    return {"run_id": RUN, "assessor": assessor, "kind": "evidence", "process": "risk-assessment"}
 
 
 # the rules, one by one -----------------------------------------------------------------------

@@ -19,17 +19,37 @@ workspace_option = click.option(
     help="Workspace folder (default: $WORKBENCH_WORKSPACE, then the current folder).")
 
 
-def _workspace(path: Path | None):
+def open_workspace(path: Path | None):
     from workbench.workspace import find_workspace
 
     return find_workspace(path)
 
 
-def _echo_json(data) -> None:
+def echo_json(data) -> None:
     click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
 
 
+def process_commands() -> dict[str, click.Command]:
+    """The commands installed processes add (``Process.commands``), by name."""
+    from workbench.processes import processes
+
+    found = {}
+    for process in processes().values():
+        if process.commands:
+            command = process.load(process.commands)
+            found[command.name] = command
+    return found
+
+
 class _Group(click.Group):
+    """The ``workbench`` group: the core commands, and those of the installed processes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(process_commands()))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return super().get_command(ctx, name) or process_commands().get(name)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -91,7 +111,7 @@ def system() -> None:
 @click.option("--tier", required=True, help="One of the tiers in the configuration.")
 def system_add(workspace_path: Path | None, **fields) -> None:
     """Register one AI system."""
-    ws = _workspace(workspace_path)
+    ws = open_workspace(workspace_path)
     fields["id"] = fields.pop("system_id")
     added = ws.add_system({k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()})
     click.echo(f"registered {added.id}")
@@ -104,7 +124,7 @@ def system_import(workspace_path: Path | None, file: Path) -> None:
     """Register every system in a YAML or CSV FILE (all or none)."""
     from workbench.systems import read_systems_file
 
-    ws = _workspace(workspace_path)
+    ws = open_workspace(workspace_path)
     added = ws.add_systems(read_systems_file(file))
     click.echo(f"registered {len(added)} systems: {', '.join(s.id for s in added)}")
 
@@ -114,9 +134,9 @@ def system_import(workspace_path: Path | None, file: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def system_list(workspace_path: Path | None, as_json: bool) -> None:
     """List the registered AI systems."""
-    systems = _workspace(workspace_path).register.systems()
+    systems = open_workspace(workspace_path).register.systems()
     if as_json:
-        _echo_json([s.model_dump() for s in systems])
+        echo_json([s.model_dump() for s in systems])
         return
     for s in systems:
         click.echo(f"{s.id:<24} {s.tier:<8} {s.lifecycle_stage:<22} {s.name}")
@@ -128,12 +148,76 @@ def system_list(workspace_path: Path | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def system_show(workspace_path: Path | None, system_id: str, as_json: bool) -> None:
     """Show one AI system."""
-    found = _workspace(workspace_path).register.system(system_id).model_dump()
+    found = open_workspace(workspace_path).register.system(system_id).model_dump()
     if as_json:
-        _echo_json(found)
+        echo_json(found)
         return
     for key, value in found.items():
         click.echo(f"{key:<26} {', '.join(value) if isinstance(value, list) else value}")
+
+
+@main.group()
+def item() -> None:
+    """Register and list the items of AI systems that records can be about (datasets, suppliers, ...)."""
+
+
+@item.command("add")
+@workspace_option
+@click.option("--system", "system_id", required=True, help="Id of the AI system the item belongs to.")
+@click.option("--id", "item_id", required=True, help="Safe slug, unique within the system, e.g. bureau-data.")
+@click.option("--kind", required=True, help="What it is, e.g. dataset, model-version, supplier.")
+@click.option("--name", required=True)
+@click.option("--description", default="")
+def item_add(workspace_path: Path | None, system_id: str, item_id: str, **fields) -> None:
+    """Register one item of an AI system."""
+    from workbench.systems import Item
+    from workbench.validate import model_from
+
+    added = open_workspace(workspace_path).register.add_item(system_id, model_from(Item, {"id": item_id, **fields},
+                                                                                      what="item"))
+    click.echo(f"registered {added.kind} {added.id} of {system_id}")
+
+
+@item.command("list")
+@workspace_option
+@click.option("--system", "system_id", default=None, help="Only this system's items.")
+@click.option("--kind", default="", help="Only items of this kind.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def item_list(workspace_path: Path | None, system_id: str | None, kind: str, as_json: bool) -> None:
+    """List the registered items, by system."""
+    rows = [r for r in open_workspace(workspace_path).register.item_rows()
+            if (not system_id or r["system_id"] == system_id) and (not kind or r["kind"] == kind)]
+    if as_json:
+        echo_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['system_id']:<24} {r['id']:<24} {r['kind']:<16} {r['name']}")
+
+
+@main.group()
+def process() -> None:
+    """The installed AIMS processes."""
+
+
+@process.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def process_list(as_json: bool) -> None:
+    """List the installed processes and any plug-in refused for breaking the contract (exit 1 then)."""
+    from workbench.processes import processes, refused
+
+    found = [{"name": p.name, "title": p.title, "subject": p.subject, "item_kind": p.item_kind,
+              "package": p.package, "periodic": p.periodic, "clauses": list(p.clauses)} for p in processes().values()]
+    problems = [str(err) for err in refused()]
+    if as_json:
+        echo_json({"processes": found, "refused": problems})
+    else:
+        for p in found:
+            about = f"{p['subject']}" + (f" ({p['item_kind']})" if p["item_kind"] else "")
+            click.echo(f"{p['name']:<22} {about:<22} {p['title']}  [{p['package']}]")
+        for problem in problems:
+            click.secho(f"refused: {problem}", fg="red", err=True)
+    if problems:
+        sys.exit(1)
 
 
 @main.command("run")
@@ -145,13 +229,14 @@ def system_show(workspace_path: Path | None, system_id: str, as_json: bool) -> N
 @click.option("--assessor", default="", help="Person id of the assessor (default: the current user).")
 @click.option("--effective-date", default="", help="Date the assessment speaks for, YYYY-MM-DD (default: today).")
 @click.option("--timeout", type=int, default=None, help="Seconds a single cell may run.")
+@click.option("--item", "item_id", default="", help="Id of the item of the system (a dataset, a supplier) for a process about items.")
 def run_cmd(workspace_path: Path | None, process: str, system_id: str, answers: str, period: str,
-            assessor: str, effective_date: str, timeout: int | None) -> None:
+            assessor: str, effective_date: str, timeout: int | None, item_id: str) -> None:
     """Run PROCESS (risk-assessment, soa, internal-audit, ...) headless and archive its evidence."""
     from workbench.pipeline.run import run_process
 
-    evidence = run_process(_workspace(workspace_path), process, system_id, answers, period=period,
-                           assessor=assessor, effective_date=effective_date, timeout=timeout)
+    evidence = run_process(open_workspace(workspace_path), process, system_id, answers, period=period,
+                           assessor=assessor, effective_date=effective_date, timeout=timeout, item_id=item_id)
     click.echo(f"evidence {evidence.run_id}\n  {evidence.html}")
 
 
@@ -176,7 +261,7 @@ def review(workspace_path: Path | None, mode: str, system_id: str | None, period
     from workbench.scheduling.executor import LocalExecutor
     from workbench.scheduling.review import plan_review, run_review, write_summary
 
-    ws = _workspace(workspace_path)
+    ws = open_workspace(workspace_path)
     jobs, known = plan_review(ws, mode, system_id, period, force, timeout)
     summary = run_review(ws, jobs, known, LocalExecutor(workers), progress=not no_progress)
     for o in summary.outcomes:
@@ -198,9 +283,9 @@ def status(workspace_path: Path | None, as_json: bool) -> None:
     """Show when each system's next review is due."""
     from workbench.scheduling.cadence import review_states
 
-    states = review_states(_workspace(workspace_path))
+    states = review_states(open_workspace(workspace_path))
     if as_json:
-        _echo_json([s.as_dict() for s in states])
+        echo_json([s.as_dict() for s in states])
         return
     for s in states:
         click.echo(f"{s.status:<9} {s.system_id:<24} {s.process:<20} due {str(s.due_on or 'now'):<11} {s.reason}")
@@ -212,7 +297,7 @@ def index(workspace_path: Path | None) -> None:
     """Rebuild the portfolio index (evidence/index.html)."""
     from workbench.pipeline.portfolio import build_index
 
-    click.echo(build_index(_workspace(workspace_path)))
+    click.echo(build_index(open_workspace(workspace_path)))
 
 
 @main.group()
@@ -232,7 +317,7 @@ def event_add(workspace_path: Path | None, system_id: str, kind: str, occurred_o
 
     from workbench.exceptions import InputError
 
-    ws = _workspace(workspace_path)
+    ws = open_workspace(workspace_path)
     if kind not in ws.config.review.triggers:
         raise InputError.single("kind", kind, f"allowed: {', '.join(ws.config.review.triggers)}")
     try:
@@ -247,11 +332,12 @@ def event_add(workspace_path: Path | None, system_id: str, kind: str, occurred_o
 @workspace_option
 @click.argument("process")
 @click.option("--system", "system_id", default="", help="Id of the AI system (leave out for organisation-wide processes).")
-def notebook_cmd(workspace_path: Path | None, process: str, system_id: str) -> None:
-    """Create a notebook for PROCESS and one system in the workspace's drafts, ready to open."""
+@click.option("--item", "item_id", default="", help="Id of the item of the system (a dataset, a supplier) for a process about items.")
+def notebook_cmd(workspace_path: Path | None, process: str, system_id: str, item_id: str) -> None:
+    """Create a notebook for PROCESS and one subject in the workspace's drafts, ready to open."""
     from workbench.pipeline.run import prepare_notebook
 
-    path = prepare_notebook(_workspace(workspace_path), process, system_id)
+    path = prepare_notebook(open_workspace(workspace_path), process, system_id, item_id)
     click.echo(f"{path}\nopen it in JupyterLab and run all cells to get the form")
 
 
@@ -259,13 +345,13 @@ def notebook_cmd(workspace_path: Path | None, process: str, system_id: str) -> N
 @click.argument("process")
 def schema(process: str) -> None:
     """Print the JSON Schema of PROCESS's answers (or of 'configuration' or 'system')."""
-    from workbench.config import Configuration
+    from workbench.config import configuration_model
     from workbench.processes import get_process
     from workbench.systems import AISystem
 
-    models = {"configuration": Configuration, "system": AISystem}
+    models = {"configuration": configuration_model(), "system": AISystem}
     model = models[process] if process in models else get_process(process).answers
-    _echo_json(model.model_json_schema())
+    echo_json(model.model_json_schema())
 
 
 @main.group()
@@ -276,16 +362,19 @@ def evidence() -> None:
 @evidence.command("list")
 @workspace_option
 @click.option("--system", "system_id", default=None, help="Only this system.")
-@click.option("--process", default=None, help="Only this process.")
+@click.option("--process", "process_name", default=None, help="Only this process.")
+@click.option("--item", "item_id", default=None, help="Only records about this item.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def evidence_list(workspace_path: Path | None, system_id: str | None, process: str | None, as_json: bool) -> None:
+def evidence_list(workspace_path: Path | None, system_id: str | None, process_name: str | None,
+                  item_id: str | None, as_json: bool) -> None:
     """List evidence records, newest first."""
-    records = _workspace(workspace_path).register.evidence_list(system_id, process)
+    records = open_workspace(workspace_path).register.evidence_list(system_id, process_name, item_id)
     if as_json:
-        _echo_json(records)
+        echo_json(records)
         return
     for r in records:
-        click.echo(f"{r['run_id']:<32} {r['status']:<10} {r['system_id']:<20} {r['process']:<18} {r['period']}")
+        subject = r['system_id'] + (f"/{r['item_id']}" if r['item_id'] else '')
+        click.echo(f"{r['run_id']:<32} {r['status']:<10} {subject:<20} {r['process']:<18} {r['period']}")
 
 
 @evidence.command("show")
@@ -296,70 +385,16 @@ def evidence_show(workspace_path: Path | None, run_id: str, as_json: bool) -> No
     """Show one evidence record and where its files are."""
     from workbench.validate import require_run_id
 
-    ws = _workspace(workspace_path)
+    ws = open_workspace(workspace_path)
     record = ws.register.evidence(require_run_id(run_id))
     record["folder"] = str(ws.evidence_dir / record["path"])
     record["signoffs"] = ws.register.signoffs(run_id)
     if as_json:
-        _echo_json(record)
+        echo_json(record)
         return
     for key, value in record.items():
         if value is not None:
             click.echo(f"{key:<18} {value}")
-
-
-@main.group()
-def audit() -> None:
-    """Plan internal audits and list the audit programme."""
-
-
-@audit.command("plan")
-@workspace_option
-@click.option("--id", "audit_id", required=True, help="Safe slug, e.g. ia-2026-q4.")
-@click.option("--title", required=True)
-@click.option("--objectives", required=True)
-@click.option("--clause", "clauses", multiple=True, help="Clause in scope, e.g. 9.2 (repeat).")
-@click.option("--control", "controls", multiple=True, help="Control in scope, e.g. A.6.2.4 (repeat).")
-@click.option("--system", "systems", multiple=True, help="AI system in scope (repeat).")
-@click.option("--criteria", required=True, help="What conformity is judged against.")
-@click.option("--start", "start_date", required=True, help="YYYY-MM-DD.")
-@click.option("--end", "end_date", required=True, help="YYYY-MM-DD.")
-@click.option("--auditor", "auditors", multiple=True, required=True, help="Person id of an auditor (repeat).")
-@click.option("--by", "planned_by", default="", help="Person id planning it (default: the current user).")
-def audit_plan_cmd(workspace_path: Path | None, audit_id: str, planned_by: str, **fields) -> None:
-    """Add an audit to the programme; an auditor who owns a system in scope is refused."""
-    from workbench.processes.internal_audit.assessment import checklist, plan_audit
-
-    ws = _workspace(workspace_path)
-    plan = plan_audit(ws, {"id": audit_id, **{k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}},
-                      planned_by=planned_by)
-    click.echo(f"planned {plan.id}: {len(checklist(ws, plan))} checklist items")
-
-
-@audit.command("list")
-@workspace_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def audit_list(workspace_path: Path | None, as_json: bool) -> None:
-    """List the audit programme."""
-    rows = _workspace(workspace_path).register.rows("audits")
-    if as_json:
-        _echo_json(rows)
-        return
-    for a in sorted(rows, key=lambda r: r["start_date"]):
-        click.echo(f"{a['id']:<24} {a['start_date']} to {a['end_date']}  {', '.join(a['auditors']):<16} {a['title']}")
-
-
-@audit.command("checklist")
-@workspace_option
-@click.argument("audit_id")
-def audit_checklist(workspace_path: Path | None, audit_id: str) -> None:
-    """Print the checklist an audit's scope generates."""
-    from workbench.processes.internal_audit.assessment import audit_plan, checklist
-
-    ws = _workspace(workspace_path)
-    for item in checklist(ws, audit_plan(ws, audit_id)):
-        note = "" if item.applicable else "  (excluded by the SoA: not applicable allowed)"
-        click.echo(f"{item.id:<10} {item.kind:<8} {item.title}{note}")
 
 
 @main.group()
@@ -376,9 +411,9 @@ def action_list(workspace_path: Path | None, overdue: bool, show_all: bool, as_j
     """List corrective actions by due date; overdue ones are flagged."""
     from workbench.records.nonconformity import actions
 
-    found = [a for a in actions(_workspace(workspace_path), only_open=not show_all) if a["overdue"] or not overdue]
+    found = [a for a in actions(open_workspace(workspace_path), only_open=not show_all) if a["overdue"] or not overdue]
     if as_json:
-        _echo_json(found)
+        echo_json(found)
         return
     for a in found:
         flag = click.style("OVERDUE", fg="red", bold=True) if a["overdue"] else ""
@@ -402,7 +437,7 @@ def action_update(workspace_path: Path | None, nc_id: str, updated_by: str, **ch
     """Append an update to the corrective action of nonconformity NC_ID (history is kept)."""
     from workbench.records.nonconformity import update_action
 
-    row = update_action(_workspace(workspace_path), nc_id, updated_by=updated_by, **changes)
+    row = update_action(open_workspace(workspace_path), nc_id, updated_by=updated_by, **changes)
     click.echo(f"{nc_id} update {row['seq']}: {row['status']}, due {row['due_date']}")
 
 
@@ -413,7 +448,7 @@ def action_history_cmd(workspace_path: Path | None, nc_id: str) -> None:
     """Show every update of one corrective action, oldest first."""
     from workbench.records.nonconformity import action_history_rows
 
-    for r in action_history_rows(_workspace(workspace_path), nc_id):
+    for r in action_history_rows(open_workspace(workspace_path), nc_id):
         click.echo(f"{r['seq']:>3} {r['updated_at']:%Y-%m-%d %H:%M} {r['updated_by']:<10} {r['status']:<19} "
                    f"due {r['due_date']}  {r['note']}")
 
@@ -432,7 +467,7 @@ def _signoff_command(decision: str):
     def command(workspace_path: Path | None, run_id: str, comment: str, person: str) -> None:
         from workbench.records.signoff import sign_off
 
-        done = sign_off(_workspace(workspace_path), run_id, decision, comment, person=person)
+        done = sign_off(open_workspace(workspace_path), run_id, decision, comment, person=person)
         click.echo(f"{done.ledger_entry['decision']} {run_id} by {done.ledger_entry['person']}\n  {done.record}")
 
     return command
@@ -448,7 +483,7 @@ def verify_cmd(workspace_path: Path | None) -> None:
     """Re-hash every archived file, walk the ledger's hash chain; exit 1 naming each problem."""
     from workbench.pipeline.verify import verify
 
-    report = verify(_workspace(workspace_path))
+    report = verify(open_workspace(workspace_path))
     for finding in report.findings:
         click.echo(str(finding), err=True)
     if not report.ok:
@@ -467,7 +502,7 @@ def export_cmd(workspace_path: Path | None, table: str, csv_file: Path) -> None:
     """Export a register TABLE (systems, evidence, risks, signoffs) as CSV."""
     from workbench.records.export import export_csv
 
-    rows = export_csv(_workspace(workspace_path), table, csv_file)
+    rows = export_csv(open_workspace(workspace_path), table, csv_file)
     click.echo(f"{rows} rows of {table} written to {csv_file}")
 
 
@@ -484,11 +519,11 @@ def docs_list(workspace_path: Path | None, flagged: bool, as_json: bool) -> None
     """List the required items and the entries with their flags (missing, overdue, changed, ...)."""
     from workbench.records.documented_information import flags, status
 
-    ws = _workspace(workspace_path)
+    ws = open_workspace(workspace_path)
     if flagged:
         found = [f.as_dict() for f in flags(ws)]
         if as_json:
-            _echo_json(found)
+            echo_json(found)
         for f in [] if as_json else found:
             click.echo(f"{f['kind']:<11} {f['clause'] or '-':<7} {f['key']:<32} {f['message']}")
         if not as_json:
@@ -496,7 +531,7 @@ def docs_list(workspace_path: Path | None, flagged: bool, as_json: bool) -> None
         sys.exit(1 if found else 0)
     rows = status(ws)
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     for r in rows:
         mark = "FLAGGED" if r["flags"] else "ok"
@@ -511,7 +546,7 @@ def docs_required(workspace_path: Path | None) -> None:
     """List the documented information the standard requires (the keys a entry's --requirement takes)."""
     from workbench.records.documented_information import required_items
 
-    for item in required_items(_workspace(workspace_path).content):
+    for item in required_items(open_workspace(workspace_path).content):
         click.echo(f"{item.clause:<7} {item.key:<32} {item.title}")
 
 
@@ -530,7 +565,7 @@ def docs_add(workspace_path: Path | None, doc_id: str, doc_version: str, recorde
     """Add an entry, or a new version of one (same --id)."""
     from workbench.records.documented_information import add_document
 
-    row = add_document(_workspace(workspace_path), {"id": doc_id, "version": doc_version, **fields}, recorded_by)
+    row = add_document(open_workspace(workspace_path), {"id": doc_id, "version": doc_version, **fields}, recorded_by)
     click.echo(f"recorded {row['doc_id']} version {row['version']} (entry {row['seq']})")
 
 
@@ -542,7 +577,7 @@ def docs_import(workspace_path: Path | None, file: Path, recorded_by: str) -> No
     """Add every entry of a YAML or JSON FILE holding 'documents: [...]' (all are checked first)."""
     from workbench.records.documented_information import import_documents
 
-    rows = import_documents(_workspace(workspace_path), file, recorded_by)
+    rows = import_documents(open_workspace(workspace_path), file, recorded_by)
     click.echo(f"recorded {len(rows)} entries: {', '.join(r['doc_id'] for r in rows)}")
 
 
@@ -564,7 +599,7 @@ def competence_add(workspace_path: Path | None, person: str, role: str, required
     """Record a person's competence for a role."""
     from workbench.records.documented_information import add_competence
 
-    row = add_competence(_workspace(workspace_path), {"person": person, "role": role, "competence": required_competence,
+    row = add_competence(open_workspace(workspace_path), {"person": person, "role": role, "competence": required_competence,
                                                       "evidence": evidence, "expires": expires}, recorded_by)
     click.echo(f"recorded {row['id']}: {row['person']} as {row['role']}")
 
@@ -576,9 +611,9 @@ def competence_list(workspace_path: Path | None, as_json: bool) -> None:
     """List the competence records."""
     from workbench.records.documented_information import competence_records
 
-    rows = competence_records(_workspace(workspace_path))
+    rows = competence_records(open_workspace(workspace_path))
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     for r in rows:
         click.echo(f"{r['id']:<10} {r['person']:<10} {r['role']:<14} expires {str(r['expires'] or 'never'):<11} "

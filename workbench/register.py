@@ -1,5 +1,6 @@
-"""The register: AI systems, evidence records, risks and impact assessments, in SQLite by default
-(SQLAlchemy 2).
+"""The register: AI systems and their items, evidence records, sign-offs and the records that are
+not notebook processes, in SQLite by default (SQLAlchemy 2). Each process adds its own tables on
+:class:`Base` through its :class:`~workbench.processes.Process` declaration.
 
 Every table is one call away as a pandas DataFrame: ``Register.frame("risks")``.
 """
@@ -9,12 +10,12 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, create_engine, event, select
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, create_engine, event, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from workbench.exceptions import InputError, UnknownRecordError
-from workbench.systems import AISystem
+from workbench.systems import AISystem, Item
 
 
 class Base(DeclarativeBase):
@@ -35,12 +36,26 @@ class SystemRow(Base):
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ItemRow(Base):
+    """An item of an AI system that records can be about: a dataset, a model version, a supplier, ..."""
+
+    __tablename__ = "items"
+    system_id: Mapped[str] = mapped_column(ForeignKey("systems.id"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class EvidenceRow(Base):
     __tablename__ = "evidence"
     run_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     process: Mapped[str] = mapped_column(String(64), index=True)
     # an AI system's id, or 'organisation' for an organisation-wide run (checked before the run)
     system_id: Mapped[str] = mapped_column(String(64), index=True)
+    # the item of the system the run is about, or '' for a run about the system (or organisation) itself
+    item_id: Mapped[str] = mapped_column(String(64), index=True, default="", server_default="")
     period: Mapped[str] = mapped_column(String(20))
     effective_date: Mapped[date] = mapped_column(Date)
     assessor: Mapped[str] = mapped_column(String(64))
@@ -54,24 +69,9 @@ class EvidenceRow(Base):
     ledger_hash: Mapped[str | None] = mapped_column(String(64))
     workbench_version: Mapped[str] = mapped_column(String(20))
     error: Mapped[str | None] = mapped_column(Text)
+    # the process's one line about the record (Process.headline), for the portfolio and the side panel
+    headline: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-
-class RiskRow(Base):
-    __tablename__ = "risks"
-    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
-    risk_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    system_id: Mapped[str] = mapped_column(String(64), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    risk_source: Mapped[str] = mapped_column(String(20))
-    inherent_score: Mapped[int] = mapped_column(Integer)
-    inherent_band: Mapped[str] = mapped_column(String(40))
-    residual_score: Mapped[int] = mapped_column(Integer)
-    residual_band: Mapped[str] = mapped_column(String(40))
-    treatment: Mapped[str] = mapped_column(String(20))
-    owner: Mapped[str] = mapped_column(String(64))
-    due_date: Mapped[date] = mapped_column(Date)
-    above_appetite: Mapped[bool] = mapped_column(Boolean)
-    controls: Mapped[list] = mapped_column(JSON)
 
 
 class EventRow(Base):
@@ -84,34 +84,6 @@ class EventRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class SoAControlRow(Base):
-    __tablename__ = "soa_controls"
-    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
-    control_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    system_id: Mapped[str] = mapped_column(String(64))
-    source: Mapped[str] = mapped_column(String(20))
-    title: Mapped[str] = mapped_column(String(200))
-    included: Mapped[bool] = mapped_column(Boolean)
-    justification: Mapped[str] = mapped_column(Text)
-    status: Mapped[str | None] = mapped_column(String(30))
-    risks: Mapped[list] = mapped_column(JSON)
-    evidence: Mapped[list] = mapped_column(JSON)
-
-
-class AuditRow(Base):
-    __tablename__ = "audits"
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    objectives: Mapped[str] = mapped_column(Text)
-    clauses: Mapped[list] = mapped_column(JSON)
-    controls: Mapped[list] = mapped_column(JSON)
-    systems: Mapped[list] = mapped_column(JSON)
-    criteria: Mapped[str] = mapped_column(Text)
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date] = mapped_column(Date)
-    auditors: Mapped[list] = mapped_column(JSON)
-    planned_by: Mapped[str] = mapped_column(String(64))
-    planned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class NonconformityRow(Base):
@@ -158,18 +130,6 @@ class SignoffRow(Base):
     ledger_hash: Mapped[str] = mapped_column(String(64))
 
 
-class ImpactAssessmentRow(Base):
-    __tablename__ = "impact_assessments"
-    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
-    system_id: Mapped[str] = mapped_column(String(64), index=True)
-    level: Mapped[str] = mapped_column(String(4))
-    raw: Mapped[int] = mapped_column(Integer)
-    current: Mapped[int] = mapped_column(Integer)
-    max: Mapped[int] = mapped_column(Integer)
-    classification: Mapped[str] = mapped_column(String(20))
-    fria_required: Mapped[bool] = mapped_column(Boolean)
-    fairness_breaches: Mapped[int] = mapped_column(Integer)
-
 
 class DocumentRow(Base):
     """One version of an entry in the register of documented information (7.5); never edited."""
@@ -206,38 +166,31 @@ class CompetenceRow(Base):
     ledger_hash: Mapped[str] = mapped_column(String(64))
 
 
-class ReviewActionRow(Base):
-    """A decision of a management review (9.3.3), as an action with an owner and a due date."""
-
-    __tablename__ = "review_actions"
-    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
-    action_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    system_id: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(30))
-    decision: Mapped[str] = mapped_column(Text)
-    owner: Mapped[str] = mapped_column(String(64))
-    due_date: Mapped[date] = mapped_column(Date)
 
 
-class GapActionRow(Base):
-    """A planned action of a gap analysis's implementation plan."""
-
-    __tablename__ = "gap_actions"
-    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
-    action_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    system_id: Mapped[str] = mapped_column(String(64))
-    item: Mapped[str] = mapped_column(String(32))
-    action: Mapped[str] = mapped_column(Text)
-    owner: Mapped[str] = mapped_column(String(64))
-    start_date: Mapped[date] = mapped_column(Date)
-    due_date: Mapped[date] = mapped_column(Date)
+CORE_TABLES = {"systems": SystemRow, "items": ItemRow, "evidence": EvidenceRow, "events": EventRow,
+               "nonconformities": NonconformityRow, "action_updates": ActionUpdateRow, "signoffs": SignoffRow,
+               "documented_information": DocumentRow, "competence": CompetenceRow}
 
 
-TABLES = {"systems": SystemRow, "evidence": EvidenceRow, "risks": RiskRow, "events": EventRow,
-          "impact_assessments": ImpactAssessmentRow, "soa_controls": SoAControlRow, "audits": AuditRow,
-          "nonconformities": NonconformityRow, "action_updates": ActionUpdateRow, "signoffs": SignoffRow,
-          "documented_information": DocumentRow, "competence": CompetenceRow, "gap_actions": GapActionRow,
-          "review_actions": ReviewActionRow}
+def table(name: str) -> type[Base]:
+    """The register table called ``name``: a core table or one a process declares."""
+    from workbench.processes import process_tables
+
+    known = {**CORE_TABLES, **process_tables()}
+    if name not in known:
+        raise InputError.single("table", name, f"unknown table; allowed: {', '.join(known)}")
+    return known[name]
+
+
+def _upgrade(engine) -> None:
+    """Add the columns a register made by an earlier version lacks (``evidence.item_id``, ``headline``)."""
+    columns = {c["name"] for c in inspect(engine).get_columns("evidence")}
+    added = {"item_id": "VARCHAR(64)", "headline": "TEXT"}
+    with engine.begin() as connection:
+        for name, kind in added.items():
+            if name not in columns:
+                connection.execute(text(f"ALTER TABLE evidence ADD COLUMN {name} {kind} NOT NULL DEFAULT ''"))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -261,7 +214,9 @@ class Register:
         self.engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        table("evidence")  # imports every process's tables onto Base before they are created
         Base.metadata.create_all(self.engine)
+        _upgrade(self.engine)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -304,6 +259,46 @@ class Register:
             rows = session.scalars(select(SystemRow).order_by(SystemRow.id))
             return [AISystem.model_validate(_fields(r, AISystem.model_fields)) for r in rows]
 
+    # items of systems
+
+    def add_item(self, system_id: str, item: Item) -> Item:
+        """Register an item of system ``system_id``; an id the system already has is an error."""
+        self.system(system_id)
+        with Session(self.engine) as session:
+            if session.get(ItemRow, (system_id, item.id)) is not None:
+                raise InputError.single("id", item.id, f"is already an item of {system_id}; choose another id")
+            session.add(ItemRow(system_id=system_id, **item.model_dump(), registered_at=datetime.now(timezone.utc)))
+            session.commit()
+        return item
+
+    def item(self, system_id: str, item_id: str, kind: str = "") -> Item:
+        """Return item ``item_id`` of system ``system_id`` (of ``kind``, when given)."""
+        self.system(system_id)
+        with Session(self.engine) as session:
+            row = session.get(ItemRow, (system_id, item_id))
+            if row is None or (kind and row.kind != kind):
+                known = [i.id for i in self.items(system_id, kind)]
+                allowed = ", ".join(known) if known else f"none registered yet ('workbench item add --system {system_id}')"
+                what = f"a {kind} of" if kind else "an item of"
+                raise UnknownRecordError.single("item", item_id, f"is not {what} AI system {system_id}; registered: {allowed}")
+            return Item.model_validate(_fields(row, Item.model_fields))
+
+    def items(self, system_id: str | None = None, kind: str = "") -> list[Item]:
+        """Registered items, by system and id, optionally of one system and one kind."""
+        query = select(ItemRow).order_by(ItemRow.system_id, ItemRow.id)
+        if system_id:
+            query = query.where(ItemRow.system_id == system_id)
+        if kind:
+            query = query.where(ItemRow.kind == kind)
+        with Session(self.engine) as session:
+            return [Item.model_validate(_fields(r, Item.model_fields)) for r in session.scalars(query)]
+
+    def item_rows(self) -> list[dict]:
+        """Every registered item with its system id."""
+        with Session(self.engine) as session:
+            rows = session.scalars(select(ItemRow).order_by(ItemRow.system_id, ItemRow.id))
+            return [_fields(r, ItemRow.__table__.columns.keys()) for r in rows]
+
     # evidence
 
     def record_evidence(self, entry: dict, rows: dict[str, list[dict]] | None = None) -> None:
@@ -311,8 +306,8 @@ class Register:
         with Session(self.engine) as session:
             session.add(EvidenceRow(**entry))
             session.flush()
-            for table, items in (rows or {}).items():
-                model = TABLES[table]
+            for name, items in (rows or {}).items():
+                model = table(name)
                 session.add_all(model(run_id=entry["run_id"], system_id=entry["system_id"], **r) for r in items)
             session.commit()
 
@@ -350,13 +345,16 @@ class Register:
                 raise UnknownRecordError.single("evidence", run_id, "is not an evidence id; see 'workbench evidence list'")
             return _fields(row, EvidenceRow.__table__.columns.keys())
 
-    def evidence_list(self, system_id: str | None = None, process: str | None = None) -> list[dict]:
-        """Evidence records, newest first, optionally for one system or process."""
+    def evidence_list(self, system_id: str | None = None, process: str | None = None,
+                      item_id: str | None = None) -> list[dict]:
+        """Evidence records, newest first, optionally for one system, process or item (``""``: none)."""
         query = select(EvidenceRow).order_by(EvidenceRow.recorded_at.desc())
         if system_id:
             query = query.where(EvidenceRow.system_id == system_id)
         if process:
             query = query.where(EvidenceRow.process == process)
+        if item_id is not None:
+            query = query.where(EvidenceRow.item_id == item_id)
         with Session(self.engine) as session:
             return [_fields(r, EvidenceRow.__table__.columns.keys()) for r in session.scalars(query)]
 
@@ -380,38 +378,36 @@ class Register:
         with Session(self.engine) as session:
             return [_fields(r, EventRow.__table__.columns.keys()) for r in session.scalars(query)]
 
-    def latest_evidence(self, system_id: str, process: str) -> dict | None:
-        """The version a new run compares with and carries forward: the latest approved record,
-        else the latest record that did not fail (by effective date, then recording time)."""
-        records = [r for r in self.evidence_list(system_id, process) if r["status"] != "failed"]
+    def latest_evidence(self, system_id: str, process: str, item_id: str = "") -> dict | None:
+        """The version a new run of a subject compares with and carries forward: the latest approved
+        record, else the latest record that did not fail (by effective date, then recording time)."""
+        records = [r for r in self.evidence_list(system_id, process, item_id) if r["status"] != "failed"]
         approved = [r for r in records if r["status"] == "approved"]
         pool = approved or records
         return max(pool, key=lambda r: (r["effective_date"], r["recorded_at"]), default=None)
 
-    def add(self, table: str, rows: list[dict]) -> None:
+    def add(self, name: str, rows: list[dict]) -> None:
         """Insert rows into a table in one transaction; a taken key is an ``InputError``."""
         with Session(self.engine) as session:
-            session.add_all(TABLES[table](**r) for r in rows)
+            session.add_all(table(name)(**r) for r in rows)
             try:
                 session.commit()
             except IntegrityError as err:
-                raise InputError.single(table, [r for r in rows][:1], f"is already recorded ({err.orig})") from None
+                raise InputError.single(name, rows[:1], f"is already recorded ({err.orig})") from None
 
-    def rows(self, table: str, **where) -> list[dict]:
+    def rows(self, name: str, **where) -> list[dict]:
         """Rows of a table as dicts, optionally where columns equal the given values."""
-        model = TABLES[table]
+        model = table(name)
         query = select(model).filter_by(**where)
         with Session(self.engine) as session:
             return [_fields(r, model.__table__.columns.keys()) for r in session.scalars(query)]
 
-    def frame(self, table: str):
-        """Return a register table as a pandas DataFrame (any of ``TABLES``: ``systems``, ``evidence``,
-        ``risks``, ``impact_assessments``, ``signoffs``, ...)."""
+    def frame(self, name: str):
+        """Return a register table as a pandas DataFrame: a core table (``systems``, ``items``,
+        ``evidence``, ``signoffs``, ...) or a process's (``risks``, ``impact_assessments``, ...)."""
         import pandas as pd
 
-        if table not in TABLES:
-            raise InputError.single("table", table, f"unknown table; allowed: {', '.join(TABLES)}")
-        model = TABLES[table]
+        model = table(name)
         columns = model.__table__.columns.keys()
         with Session(self.engine) as session:
             rows = [_fields(r, columns) for r in session.scalars(select(model))]

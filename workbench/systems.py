@@ -1,4 +1,4 @@
-"""AI systems: the record kept for each system in the register, and import from YAML or CSV."""
+"""AI systems and their items: the records kept in the register, and import from YAML or CSV."""
 
 from __future__ import annotations
 
@@ -70,6 +70,20 @@ class AISystem(BaseModel):
         return value
 
     _owner_known = field_validator("owner")(known_person)
+
+
+class Item(BaseModel):
+    """An item of an AI system that records can be about: a dataset, a model version, a supplier, ...
+
+    Its id is unique within its system; ``kind`` says which processes take it.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: Slug
+    kind: Slug = Field(description="what the item is, e.g. dataset, model-version, supplier")
+    name: str = ShortText
+    description: str = Field(default="", max_length=5000)
 
 
 def read_systems_file(path: str | Path) -> list[dict]:

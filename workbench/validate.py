@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ValidationError, ValidationInfo
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo
 
 from workbench.exceptions import InputError, Problem
 
@@ -21,6 +21,12 @@ MAX_ANSWERS_BYTES = 5_000_000
 M = TypeVar("M", bound=BaseModel)
 # libyaml's loader where PyYAML was built with it: about ten times faster on the content pack
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Strict(BaseModel):
+    """A model that refuses unknown fields and strips whitespace around text: every model where data enters."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 def safe_load(text: str) -> Any:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from workbench.config import Configuration, default_configuration
+from workbench.config import Configuration, configuration_model, default_configuration
 from workbench.content import ContentPack, load_content
 from workbench.exceptions import InputError, WorkspaceError
 from workbench.register import Register
@@ -46,7 +46,7 @@ class Workspace:
         except yaml.YAMLError as err:
             raise WorkspaceError(f"{path} is not valid YAML: {err}") from None
         try:
-            return model_from(Configuration, data, what=str(path))
+            return model_from(configuration_model(), data, what=str(path))
         except InputError as err:
             raise WorkspaceError(str(err)) from None
 
@@ -86,7 +86,6 @@ class Workspace:
             "people": {p.id for p in self.config.people},
             "tiers": list(self.config.tiers),
             "content": self.content,
-            "criteria": self.config.risk_criteria,
             "workspace": self,
         }
 
@@ -119,7 +118,7 @@ def init_workspace(path: str | Path, organisation: str = "My organisation", conf
     if (root / CONFIG_FILE).exists():
         raise WorkspaceError(f"{root.resolve()} is already a workspace")
     data = config or default_configuration(organisation)
-    model_from(Configuration, data, what="configuration")
+    model_from(configuration_model(), data, what="configuration")
     root.mkdir(parents=True, exist_ok=True)
     for sub in ("evidence", "drafts"):
         (root / sub).mkdir(exist_ok=True)

@@ -48,12 +48,15 @@ def index_entry(workspace: Workspace, entry: dict) -> None:
         return
     files = entry.get("files", {})
     failed = entry["kind"] == "failed-run"
-    rows = None
+    rows, headline = None, ""
     if not failed:
         record = json.loads((workspace.evidence_dir / entry["path"] / RESULTS_FILE).read_text(encoding="utf-8"))
-        rows = get_process(entry["process"]).index(record["results"])
+        process = get_process(entry["process"])
+        rows = process.index(record["results"])
+        headline = process.headline(record["results"]) if process.headline else ""
     workspace.register.record_evidence({
         "run_id": entry["run_id"], "process": entry["process"], "system_id": entry["system_id"],
+        "item_id": entry.get("item_id", ""), "headline": headline,
         "period": entry["period"], "effective_date": date.fromisoformat(entry["effective_date"]),
         "assessor": entry["assessor"], "status": entry["status"],
         "recorded_at": datetime.fromisoformat(entry["recorded_at"]), "path": entry["path"],

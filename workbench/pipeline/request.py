@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from workbench.pipeline.archive import canonical_json
 from workbench.exceptions import InputError
 from workbench.processes import Process, get_process
-from workbench.systems import ORGANISATION, AISystem
+from workbench.systems import ORGANISATION, AISystem, Item
 from workbench.validate import load_data, model_from, require_slug
 from workbench.workspace import Workspace
 
@@ -33,6 +33,18 @@ class RunRequest:
     period: str
     assessor: str
     effective_date: date
+    item: Item | None = None
+
+    @property
+    def item_id(self) -> str:
+        """The id of the item the run is about, or ``""`` for a run about the system or organisation."""
+        return self.item.id if self.item else ""
+
+    @property
+    def subject_path(self) -> str:
+        """Where the subject's records live under ``evidence/``: its versions are siblings there."""
+        parts = [self.system.id, self.process.name] + ([self.item.id] if self.item else [])
+        return "/".join(parts)
 
     @property
     def answers_json(self) -> dict:
@@ -54,13 +66,16 @@ def quarter_of(day: date) -> str:
 
 
 def build_request(workspace: Workspace, process: str | Process, system_id: str, answers: Any,
-                  period: str = "", assessor: str = "", effective_date: str | date = "") -> RunRequest:
+                  period: str = "", assessor: str = "", effective_date: str | date = "",
+                  item_id: str = "") -> RunRequest:
     """Validate every parameter of a run; raise ``InputError`` naming the first bad field.
 
-    ``answers`` may be a dict, a JSON string, or a path to a YAML or JSON file.
+    ``answers`` may be a dict, a JSON string, or a path to a YAML or JSON file; ``item_id`` names
+    the item of the system a process about items is run for.
     """
     proc = process if isinstance(process, Process) else get_process(process)
     system = subject(workspace, proc, system_id)
+    item = subject_item(workspace, proc, system, item_id)
     data = load_data(answers)
     parsed = model_from(proc.answers, data, context=workspace.validation_context(), what="answers")
     day = _date("effective_date", effective_date) if effective_date else date.today()
@@ -74,7 +89,7 @@ def build_request(workspace: Workspace, process: str | Process, system_id: str, 
     if proc.role not in people[who].roles:
         allowed = ", ".join(p.id for p in workspace.config.people_with(proc.role)) or "nobody holds it yet"
         raise InputError.single("assessor", who, f"does not hold the {proc.role} role; people who do: {allowed}")
-    request = RunRequest(proc, system, parsed, period, who, day)
+    request = RunRequest(proc, system, parsed, period, who, day, item)
     if proc.check is not None:
         proc.check(workspace, request)
     return request
@@ -86,7 +101,7 @@ def subject(workspace: Workspace, process: Process, system_id: str) -> AISystem:
     An organisation-wide process takes ``system_id`` empty or ``organisation``; its subject is
     not registered as an AI system, so it never shows among the systems.
     """
-    if process.scope == "system":
+    if process.subject != "organisation":
         return workspace.register.system(require_slug("system", system_id))
     if system_id not in ("", ORGANISATION):
         raise InputError.single("system", system_id,
@@ -98,6 +113,20 @@ def subject(workspace: Workspace, process: Process, system_id: str) -> AISystem:
         purpose=config.organisation.scope or "the AI management system", lifecycle_stage="operation-monitoring",
         deployment_context=config.organisation.scope, affected_stakeholders=[], personal_data_categories=[],
         tier="")
+
+
+def subject_item(workspace: Workspace, process: Process, system: AISystem, item_id: str) -> Item | None:
+    """The item of ``system`` a run is about, for a process about items; ``None`` for any other process."""
+    if process.subject != "item":
+        if item_id:
+            raise InputError.single("item", item_id, f"{process.name} is about the {process.subject} itself; "
+                                    "leave the item out")
+        return None
+    if not item_id:
+        known = ", ".join(i.id for i in workspace.register.items(system.id, process.item_kind)) or "none registered yet"
+        raise InputError.single("item", item_id, f"{process.name} is about a {process.item_kind} of the system: "
+                                f"name one; registered for {system.id}: {known}")
+    return workspace.register.item(system.id, require_slug("item", item_id), process.item_kind)
 
 
 def _date(field: str, value: str | date) -> date:

@@ -20,7 +20,7 @@ from workbench.pipeline.archive import archive_locked, fault_point, locked, sha2
 from workbench.pipeline.compare import changes, compared_record
 from workbench.exceptions import RunError
 from workbench.pipeline.render import render_html
-from workbench.pipeline.request import RunRequest, build_request, subject
+from workbench.pipeline.request import RunRequest, build_request, subject, subject_item
 from workbench.pipeline.execute import ExecutionFailed, execute, extract_results, prepare
 from workbench.pipeline.portfolio import build_index
 from workbench.processes import get_process
@@ -58,7 +58,7 @@ def new_run_id(code: str, now: datetime) -> str:
 
 def run_process(workspace: Workspace, process: str, system_id: str, answers: Any, period: str = "",
                 assessor: str = "", effective_date: str = "", timeout: int | None = None,
-                refresh_index: bool = True) -> Evidence:
+                refresh_index: bool = True, item_id: str = "") -> Evidence:
     """Validate, run, render, archive and register one process run.
 
     Parameters
@@ -78,6 +78,8 @@ def run_process(workspace: Workspace, process: str, system_id: str, answers: Any
         Seconds a single cell may run.
     refresh_index : bool
         Rebuild the portfolio index afterwards (a batch review rebuilds it once at the end instead).
+    item_id : str
+        The item of the system (a dataset, a supplier) that a process about items is run for.
 
     Raises
     ------
@@ -86,7 +88,7 @@ def run_process(workspace: Workspace, process: str, system_id: str, answers: Any
     RunError
         The run failed; its partial notebook and error are archived as a failed-run record.
     """
-    request = build_request(workspace, process, system_id, answers, period, assessor, effective_date)
+    request = build_request(workspace, process, system_id, answers, period, assessor, effective_date, item_id)
     return execute_request(workspace, request, timeout=timeout, refresh_index=refresh_index)
 
 
@@ -98,7 +100,7 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
     staging = workspace.staging_dir / run_id
     staging.mkdir(parents=True)
     provenance = _provenance(workspace, request, run_id, now)
-    relative = f"{request.system.id}/{request.process.name}/{run_id}"
+    relative = f"{request.subject_path}/{run_id}"
     try:
         nb = execute(request.process.template, staging / NOTEBOOK_FILE,
                      _parameters(workspace, request, run_id), cwd=workspace.root, timeout=timeout)
@@ -137,7 +139,7 @@ def _stage_evidence(workspace: Workspace, request: RunRequest, provenance: dict,
     changes since the previous version), the HTML."""
     nb.metadata["workbench"] = provenance
     nb.metadata["papermill"]["output_path"] = f"evidence/{relative}/{NOTEBOOK_FILE}"
-    nb.metadata["title"] = f"{request.process.title}: {request.system.name}"
+    nb.metadata["title"] = f"{request.process.title}: {request.system.name}" + (f", {request.item.name}" if request.item else "")
     write_atomic(staging / NOTEBOOK_FILE, nbformat.writes(nb).encode())
     record = {**_facts(request, provenance["run_id"]), "answers": request.answers_json, "results": results}
     record.update(_comparison(workspace, request, record))
@@ -147,17 +149,19 @@ def _stage_evidence(workspace: Workspace, request: RunRequest, provenance: dict,
                                                    workspace.config.evidence_charts).encode())
 
 
-def prepare_notebook(workspace: Workspace, process: str, system_id: str) -> Path:
-    """Copy a process template into ``drafts/`` with the workspace and system filled in.
+def prepare_notebook(workspace: Workspace, process: str, system_id: str, item_id: str = "") -> Path:
+    """Copy a process template into ``drafts/`` with the workspace and subject filled in.
 
     The copy is where a person opens the form; an existing copy is kept, never overwritten.
     """
     proc = get_process(process)
     system = subject(workspace, proc, system_id)
-    target = workspace.drafts_dir / f"{proc.name}-{system.id}.ipynb"
+    item = subject_item(workspace, proc, system, item_id)
+    parameters = {"workspace": str(workspace.root), "system_id": system.id} | ({"item_id": item.id} if item else {})
+    target = workspace.drafts_dir / f"{'-'.join([proc.name, system.id] + ([item.id] if item else []))}.ipynb"
     if not target.exists():
         workspace.drafts_dir.mkdir(exist_ok=True)
-        prepare(proc.template, target, {"workspace": str(workspace.root), "system_id": system.id})
+        prepare(proc.template, target, parameters)
     return target
 
 
@@ -167,8 +171,8 @@ def read_record(workspace: Workspace, evidence: dict) -> dict:
 
 
 def _comparison(workspace: Workspace, request: RunRequest, record: dict) -> dict:
-    """The previous version of this system's process record and what changed since it."""
-    previous = workspace.register.latest_evidence(request.system.id, request.process.name)
+    """The previous version of this subject's record and what changed since it."""
+    previous = workspace.register.latest_evidence(request.system.id, request.process.name, request.item_id)
     if previous is None:
         return {}
     before = read_record(workspace, previous)
@@ -180,7 +184,7 @@ def _comparison(workspace: Workspace, request: RunRequest, record: dict) -> dict
 
 def _facts(request: RunRequest, run_id: str) -> dict:
     return {"run_id": run_id, "process": request.process.name, "system_id": request.system.id,
-            "period": request.period, "assessor": request.assessor,
+            **({"item_id": request.item_id} if request.item else {}), "period": request.period, "assessor": request.assessor,
             "effective_date": request.effective_date.isoformat()}
 
 
@@ -188,13 +192,14 @@ def _parameters(workspace: Workspace, request: RunRequest, run_id: str) -> dict:
     return {"workspace": str(workspace.root), "system_id": request.system.id,
             "answers": json.dumps(request.answers_json, ensure_ascii=False), "period": request.period,
             "assessor": request.assessor, "effective_date": request.effective_date.isoformat(),
-            "run_id": run_id}
+            "run_id": run_id} | ({"item_id": request.item_id} if request.item else {})
 
 
 def _provenance(workspace: Workspace, request: RunRequest, run_id: str, now: datetime) -> dict:
     config = workspace.config
     return {**_facts(request, run_id), "process_title": request.process.title,
             "clauses": list(request.process.clauses), "system_name": request.system.name,
+            **({"item_name": request.item.name, "item_kind": request.item.kind} if request.item else {}),
             "organisation": config.organisation.name, "assessor_name": config.person(request.assessor).name,
             "recorded_at": now.isoformat(timespec="seconds"), "status": "submitted, awaiting approval",
             "version": __version__, "answers_sha256": request.answers_sha256,
@@ -220,7 +225,7 @@ def _record_failure(workspace: Workspace, request: RunRequest, provenance: dict,
                     err: ExecutionFailed) -> None:
     error = f"{err.ename}: {err.evalue}"
     write_atomic(staging / "error.txt", (error + "\n").encode())
-    relative = f"{request.system.id}/{request.process.name}/{provenance['run_id']}"
+    relative = f"{request.subject_path}/{provenance['run_id']}"
     _archive(workspace, staging, relative, {
         "kind": "failed-run", **_facts(request, provenance["run_id"]), "status": "failed", "error": error,
         "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],

@@ -1,19 +1,27 @@
-"""The registry of AIMS processes, fed by the ``workbench.processes`` entry point group."""
+"""The process contract, and the registry of installed processes fed by the ``workbench.processes``
+entry point group.
+
+A process is a plug-in: one package (``workbench/processes/<name>/`` here, or a package of its
+own) that ships its answers model, assessment, report sections, form, template, register tables
+and settings, and declares them in one :class:`Process`. The core never imports a process by name.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel
 
-from workbench.exceptions import InputError
+from workbench.exceptions import InputError, WorkbenchError
 
 ENTRY_POINT_GROUP = "workbench.processes"
+SUBJECTS = ("organisation", "system", "item")
+TEMPLATE = "template.ipynb"
 
 
 @dataclass(frozen=True)
@@ -29,28 +37,46 @@ class Process:
     title : str
         Title shown on evidence.
     clauses : tuple of str
-        The ISO/IEC 42001 clauses the process serves.
+        The ISO/IEC 42001 clauses and Annex A controls the process serves.
     package : str
-        The process's package, which holds its template as ``template.ipynb``.
+        The process's package (``__package__``); it holds the template as ``template.ipynb``.
     answers : type of BaseModel
-        The model that validates answers.
+        The model that validates answers; the form is generated from it.
     assess : callable
         ``assess(answers, workspace) -> BaseModel`` computes every result.
     report : str
-        Module whose functions draw the evidence sections, e.g. ``workbench.processes.risk_assessment.report``.
+        Module whose functions draw the evidence sections, e.g. ``workbench.processes.soa.report``.
     form : str
         ``module:Class`` of the widget form, imported only in a kernel that shows it.
+    subject : {"system", "organisation", "item"}
+        What one record is about: an AI system, the organisation (the reserved id
+        ``organisation``), or an item of a system of kind ``item_kind`` (a dataset, a supplier).
+    item_kind : str
+        The kind of item a record is about, for ``subject="item"``.
+    role : str
+        The role the person running it must hold (``assessor``; ``auditor`` for an audit).
     index : callable
-        ``index(results) -> {table: [row, ...]}``: the register rows a run adds besides its
-        evidence record (for example one row per risk).
+        ``index(results) -> {table: [row, ...]}``: the rows a run adds to the process's ``tables``.
+    tables : tuple of type
+        The process's register tables: SQLAlchemy classes on :class:`workbench.register.Base`, each
+        with ``run_id`` and ``system_id`` columns.
+    settings : tuple of (str, type of BaseModel), optional
+        The process's section of ``workbench.yaml`` and the model (with defaults) that validates it.
+    commands : str
+        ``module:attribute`` of a click command or group added to the ``workbench`` CLI.
+    periodic : bool
+        Whether the periodic review re-runs it by default (``review.processes`` in the configuration).
     breaches : callable
         ``breaches(results) -> [message, ...]``: thresholds the results breach; a periodic review
         opens a nonconformity for each.
-    scope : str
-        ``system`` for a run about one registered AI system, ``organisation`` for an
-        organisation-wide run (its subject is the reserved id ``organisation``).
-    role : str
-        The role the person running it must hold (``assessor``; ``auditor`` for an audit).
+    acceptance : callable, optional
+        ``acceptance(workspace, results) -> (role, reason) or None``: a record only ``role`` may
+        approve, and why (residual risks above appetite).
+    headline : callable, optional
+        ``headline(results) -> str``: one line about a record, shown in the portfolio and side panel.
+    portfolio : callable, optional
+        ``portfolio(workspace, latest) -> [svg, ...]``: charts of the process's latest records
+        (``latest`` is their evidence rows) for the portfolio page.
     check : callable, optional
         ``check(workspace, request)`` checks answers against the register before anything runs
         (references, impartiality) and raises ``InputError``.
@@ -68,17 +94,25 @@ class Process:
     assess: Callable[[Any, Any], BaseModel]
     report: str
     form: str
-    index: Callable[[dict], dict[str, list[dict]]] = lambda _results: {}
-    breaches: Callable[[dict], list[str]] = lambda _results: []
-    scope: str = "system"
+    subject: Literal["organisation", "system", "item"] = "system"
+    item_kind: str = ""
     role: str = "assessor"
+    index: Callable[[dict], dict[str, list[dict]]] = lambda _results: {}
+    tables: tuple[type, ...] = ()
+    settings: tuple[str, type[BaseModel]] | None = None
+    commands: str = ""
+    periodic: bool = False
+    breaches: Callable[[dict], list[str]] = lambda _results: []
+    acceptance: Callable[[Any, dict], tuple[str, str] | None] | None = None
+    headline: Callable[[dict], str] | None = None
+    portfolio: Callable[[Any, list[dict]], list[str]] | None = None
     check: Callable[[Any, Any], None] | None = None
     archived: Callable[[Any, Any, dict], None] | None = None
 
     @property
     def template(self) -> Traversable:
         """The process's notebook template, found inside its own package."""
-        return files(self.package) / "template.ipynb"
+        return files(self.package) / TEMPLATE
 
     def load(self, dotted: str) -> Any:
         """Import ``module`` or ``module:attribute`` named by this process (lazily)."""
@@ -89,22 +123,111 @@ class Process:
         return getattr(loaded, attribute) if attribute else loaded
 
 
-@lru_cache(maxsize=1)
-def processes() -> dict[str, Process]:
-    """Every installed process by name."""
-    found = {}
-    for point in entry_points(group=ENTRY_POINT_GROUP):
+class PluginError(WorkbenchError):
+    """An installed process that breaks the contract; it is refused and the others keep working."""
+
+    def __init__(self, package: str, entry: str, reason: str):
+        self.package = package
+        self.entry = entry
+        self.reason = reason
+        super().__init__(f"process {entry!r} from package {package!r} is refused: {reason}")
+
+
+def _package(point: EntryPoint) -> str:
+    dist = getattr(point, "dist", None)
+    return dist.name if dist is not None else point.value.partition(":")[0]
+
+
+def _load(point: EntryPoint) -> Process:
+    """Load one entry point and check it honours the contract; raise ``PluginError`` naming its package."""
+    package = _package(point)
+    try:
         process = point.load()
+    except Exception as err:  # any import error of a third-party package: refuse it, keep the others
+        raise PluginError(package, point.name, f"cannot be imported ({type(err).__name__}: {err})") from None
+    if not isinstance(process, Process):
+        raise PluginError(package, point.name, f"{point.value} is a {type(process).__name__}, not a workbench Process")
+    if process.name != point.name:
+        raise PluginError(package, point.name, f"its entry point is named {point.name!r} but the process {process.name!r}")
+    if not (isinstance(process.answers, type) and issubclass(process.answers, BaseModel)):
+        raise PluginError(package, point.name, "answers is not a pydantic model class")
+    if process.subject not in SUBJECTS:
+        raise PluginError(package, point.name, f"subject {process.subject!r} is not one of {', '.join(SUBJECTS)}")
+    if process.subject == "item" and not process.item_kind:
+        raise PluginError(package, point.name, "a process about items names their item_kind")
+    if process.settings is not None and not (
+            isinstance(process.settings[1], type) and issubclass(process.settings[1], BaseModel)):
+        raise PluginError(package, point.name, "settings is not (section name, pydantic model class)")
+    try:
+        found = process.template.is_file()
+    except (ModuleNotFoundError, TypeError):
+        found = False
+    if not found:
+        raise PluginError(package, point.name, f"its template {TEMPLATE} is missing from package {process.package!r}")
+    return process
+
+
+CORE_SETTINGS = ("organisation", "people", "tiers", "review", "evidence_charts", "register_url")
+
+
+def _claims(process: Process) -> list[tuple[str, str]]:
+    """What a process takes that no other may: its name, run-id code, settings section, table names."""
+    claims = [("name", process.name), ("run-id code", process.code)]
+    if process.settings:
+        claims.append(("settings section", process.settings[0]))
+    return claims + [("table", t.__tablename__) for t in process.tables]
+
+
+@lru_cache(maxsize=1)
+def discover() -> tuple[dict[str, Process], tuple[PluginError, ...]]:
+    """Every installed process by name, and the plug-ins refused (each naming its package).
+
+    The workbench's own processes are loaded first, so a plug-in that reuses one of their names,
+    run-id codes, settings sections or table names is the one refused.
+    """
+    from workbench.register import CORE_TABLES
+
+    points = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: (_package(p) != "aims-workbench", p.name))
+    taken = {("settings section", key): "the core configuration" for key in CORE_SETTINGS}
+    taken.update({("table", name): "the core register" for name in CORE_TABLES})
+    found: dict[str, Process] = {}
+    refused: list[PluginError] = []
+    for point in points:
+        try:
+            process = _load(point)
+            clashes = [f"the {kind} {key!r} is taken by {taken[kind, key]}" for kind, key in _claims(process)
+                       if (kind, key) in taken]
+            if clashes:
+                raise PluginError(_package(point), point.name, "; ".join(clashes))
+        except PluginError as err:
+            refused.append(err)
+            continue
         found[process.name] = process
-    return dict(sorted(found.items()))
+        taken.update({claim: f"package {_package(point)!r}" for claim in _claims(process)})
+    return dict(sorted(found.items())), tuple(refused)
+
+
+def processes() -> dict[str, Process]:
+    """Every installed process that honours the contract, by name."""
+    return discover()[0]
+
+
+def refused() -> tuple[PluginError, ...]:
+    """The installed processes refused at discovery, each naming its package and why."""
+    return discover()[1]
 
 
 def get_process(name: str) -> Process:
     """Return the process called ``name``, or raise ``InputError`` listing the known ones."""
-    named = entry_points(group=ENTRY_POINT_GROUP, name=name)
-    if named and (process := next(iter(named)).load()).name == name:
-        return process  # loads one process, not all of them (a kernel needs only its own)
     known = processes()
-    if name not in known:
-        raise InputError.single("process", name, f"unknown process; allowed: {', '.join(known) or 'none installed'}")
-    return known[name]
+    if name in known:
+        return known[name]
+    for err in refused():
+        if err.entry == name:
+            raise InputError.single("process", name, str(err))
+    raise InputError.single("process", name, f"unknown process; allowed: {', '.join(known) or 'none installed'}")
+
+
+def process_tables() -> dict[str, type]:
+    """The register tables of every installed process, by table name."""
+    return {t.__tablename__: t for p in processes().values() for t in p.tables}

@@ -18,11 +18,11 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from workbench.pipeline.archive import append_entry, sha256_file
 from workbench.exceptions import InputError
-from workbench.validate import Slug, known_person, load_data, model_from
+from workbench.validate import Slug, Strict, known_person, load_data, model_from
 
 # Items the standard names, each with the clause that requires it (titles paraphrased).
 NAMED = (
@@ -82,11 +82,7 @@ def _clause_order(clause: str) -> tuple[int, ...]:
     return tuple(int(part) for part in clause.split("."))
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class DocumentEntry(_Strict):
+class DocumentEntry(Strict):
     """One entry of the register of documented information, as a person records it."""
 
     id: Slug = Field(description="a safe slug naming the document, e.g. ai-policy")
@@ -120,7 +116,7 @@ class DocumentEntry(_Strict):
         return self
 
 
-class CompetenceRecord(_Strict):
+class CompetenceRecord(Strict):
     """Evidence that a person is competent for an AIMS role."""
 
     person: str = Field(min_length=1, max_length=64, description="person id")

@@ -103,7 +103,8 @@ def check_rules(workspace: Workspace, evidence: dict, results: dict, signer: Per
 
     - segregation of duties: nobody approves or rejects their own assessment;
     - sign-off role: the signer holds the reviewer or approver role;
-    - risk acceptance: residual risks above appetite are approved only by the configured acceptance role;
+    - acceptance: a record its process says needs a role's acceptance (residual risks above appetite)
+      is approved only by someone holding that role;
     - one decision per run: an approved or rejected record is not signed again (a new run is).
     """
     if signer.id == evidence["assessor"]:
@@ -113,18 +114,25 @@ def check_rules(workspace: Workspace, evidence: dict, results: dict, signer: Per
         allowed = ", ".join(p.id for p in workspace.config.people if set(SIGNING_ROLES) & set(p.roles))
         raise InputError.single("person", signer.id, "sign-off role: only a reviewer or approver signs off "
                                 f"evidence; people who may: {allowed or 'nobody yet'}")
-    criteria = workspace.config.risk_criteria
-    above = results.get("above_appetite") or []
-    if decision == "approved" and above and criteria.acceptance_role not in signer.roles:
-        allowed = ", ".join(p.id for p in workspace.config.people_with(criteria.acceptance_role))
-        raise InputError.single("person", signer.id, f"risk acceptance: residual risks {', '.join(above)} are "
-                                f"above the appetite ({criteria.appetite}); only the {criteria.acceptance_role} "
-                                f"role accepts them; people who hold it: {allowed or 'nobody yet'}")
+    needed = acceptance(workspace, evidence["process"], results)
+    if decision == "approved" and needed and needed[0] not in signer.roles:
+        role, reason = needed
+        allowed = ", ".join(p.id for p in workspace.config.people_with(role))
+        raise InputError.single("person", signer.id, f"{reason}; only the {role} role accepts them; "
+                                f"people who hold it: {allowed or 'nobody yet'}")
     earlier = [e for e in entries if e.get("kind") == "signoff" and e.get("run_id") == evidence["run_id"]]
     if earlier:
         last = earlier[-1]
         raise InputError.single("run_id", evidence["run_id"], f"one decision per run: already {last['decision']} by "
                                 f"{last['person']} at {last['recorded_at']}; run the process again for a new decision")
+
+
+def acceptance(workspace: Workspace, process: str, results: dict) -> tuple[str, str] | None:
+    """The role a record needs for approval and why (``Process.acceptance``), or ``None``."""
+    from workbench.processes import get_process
+
+    hook = get_process(process).acceptance
+    return hook(workspace, results) if hook else None
 
 
 def _comment(comment: object) -> str:
@@ -171,5 +179,4 @@ def approval_html(workspace: Workspace, evidence: dict, results: dict, facts: di
         process_title=get_process(evidence["process"]).title, system_name=system.name,
         period=evidence["period"], assessor=evidence["assessor"], assessor_name=assessor,
         person_name=signer.name, files=evidence["files"],
-        above_appetite=results["results"].get("above_appetite") or [], appetite=config.risk_criteria.appetite,
-        acceptance_role=config.risk_criteria.acceptance_role)
+        acceptance=acceptance(workspace, evidence["process"], results["results"]))

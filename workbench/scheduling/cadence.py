@@ -1,7 +1,9 @@
-"""When each system's next review is due: an interval per tier, brought forward by events.
+"""When each subject's next review is due: an interval per tier, brought forward by events.
 
-A review of a (system, process) is *current* before its due date, *due* from the due date until
-the grace period ends, and *overdue* after that. A system never assessed is due at once.
+A subject is an AI system, or an item of one (a dataset, a supplier) for a process about items;
+an item is reviewed on its system's tier. A review of a (subject, process) is *current* before its
+due date, *due* from the due date until the grace period ends, and *overdue* after that. A
+subject never assessed is due at once.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from workbench.config import ReviewPolicy
 
 @dataclass(frozen=True)
 class ReviewState:
-    """Where one (system, process) stands against the review policy."""
+    """Where one (subject, process) stands against the review policy (``item_id`` empty: the system)."""
 
     system_id: str
     process: str
@@ -26,6 +28,7 @@ class ReviewState:
     due_on: date | None
     status: str
     reason: str
+    item_id: str = ""
 
     def as_dict(self) -> dict:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items()}
@@ -39,8 +42,8 @@ def add_months(day: date, months: int) -> date:
 
 
 def review_state(system, process: str, records: list[dict], events: list[dict], policy: ReviewPolicy,
-                 today: date) -> ReviewState:
-    """Compute the review state of one system for one process.
+                 today: date, item_id: str = "") -> ReviewState:
+    """Compute the review state of one subject (a system, or its item ``item_id``) for one process.
 
     Parameters
     ----------
@@ -49,7 +52,7 @@ def review_state(system, process: str, records: list[dict], events: list[dict], 
     process : str
         Process name.
     records : list of dict
-        The system's evidence records for this process (any order; failed runs included).
+        The subject's evidence records for this process (any order; failed runs included).
     events : list of dict
         The system's recorded events (``kind``, ``occurred_on``).
     policy : ReviewPolicy
@@ -62,7 +65,7 @@ def review_state(system, process: str, records: list[dict], events: list[dict], 
     last_status = latest_any["status"] if latest_any else None
     if not done:
         return ReviewState(system.id, process, system.tier, None, None, last_status, None, "due",
-                           "never assessed")
+                           "never assessed", item_id)
     last = max(done, key=lambda r: (r["effective_date"], r["recorded_at"], r["run_id"]))
     effective = last["effective_date"]
     due_on = add_months(effective, policy.interval_months[system.tier])
@@ -79,20 +82,32 @@ def review_state(system, process: str, records: list[dict], events: list[dict], 
     else:
         status = "overdue"
     return ReviewState(system.id, process, system.tier, last["run_id"], effective, last_status, due_on, status,
-                       reason)
+                       reason, item_id)
 
 
 def review_states(workspace, today: date | None = None, processes: list[str] | None = None) -> list[ReviewState]:
-    """The review state of every registered system for every reviewed process."""
+    """The review state of every registered subject for every reviewed process: each system for a
+    process about systems, each item of the process's kind for a process about items."""
+    from workbench.processes import get_process
+
     today = today or date.today()
     policy = workspace.config.review
     register = workspace.register
-    records: dict[tuple[str, str], list[dict]] = {}
+    records: dict[tuple[str, str, str], list[dict]] = {}
     for record in register.evidence_list():
-        records.setdefault((record["system_id"], record["process"]), []).append(record)
+        records.setdefault((record["system_id"], record["item_id"], record["process"]), []).append(record)
     events: dict[str, list[dict]] = {}
     for event in register.events():
         events.setdefault(event["system_id"], []).append(event)
-    return [review_state(system, process, records.get((system.id, process), []), events.get(system.id, []),
-                         policy, today)
-            for system in register.systems() for process in processes or policy.processes]
+    items: dict[tuple[str, str], list[str]] = {}
+    for item in register.item_rows():
+        items.setdefault((item["system_id"], item["kind"]), []).append(item["id"])
+    states = []
+    for system in register.systems():
+        for name in processes or policy.processes:
+            process = get_process(name)
+            subjects = items.get((system.id, process.item_kind), []) if process.subject == "item" else [""]
+            states.extend(review_state(system, name, records.get((system.id, item_id, name), []),
+                                       events.get(system.id, []), policy, today, item_id)
+                          for item_id in subjects)
+    return states

@@ -32,6 +32,7 @@ class ReviewJob:
     workspace: str
     process: str
     system_id: str
+    item_id: str
     answers: dict
     period: str
     assessor: str
@@ -42,12 +43,13 @@ class ReviewJob:
 
 @dataclass
 class Outcome:
-    """What happened to one (system, process) in a review."""
+    """What happened to one (subject, process) in a review."""
 
     system_id: str
     process: str
     period: str
     status: str  # archived | skipped | failed | needs-answers
+    item_id: str = ""
     run_id: str = ""
     evidence: str = ""
     carried_from: str = ""
@@ -109,20 +111,20 @@ def plan_review(workspace: Workspace, mode: str = "due", system_id: str | None =
     jobs, known = [], []
     for state in states:
         done = [r for r in evidence if r["system_id"] == state.system_id and r["process"] == state.process
-                and r["period"] == period and r["status"] != "failed"]
+                and r["item_id"] == state.item_id and r["period"] == period and r["status"] != "failed"]
         if done and not force:
-            known.append(Outcome(state.system_id, state.process, period, "skipped", run_id=done[0]["run_id"],
-                                 error=f"already reviewed for {period}; use --force to run again"))
+            known.append(Outcome(state.system_id, state.process, period, "skipped", state.item_id,
+                                 run_id=done[0]["run_id"], error=f"already reviewed for {period}; use --force to run again"))
             continue
-        previous = workspace.register.latest_evidence(state.system_id, state.process)
+        previous = workspace.register.latest_evidence(state.system_id, state.process, state.item_id)
         if previous is None:
-            known.append(Outcome(state.system_id, state.process, period, "needs-answers",
+            known.append(Outcome(state.system_id, state.process, period, "needs-answers", state.item_id,
                                  error="no earlier answers to carry forward: submit a first assessment"))
             continue
         from workbench.pipeline.run import read_record
 
         record = read_record(workspace, previous)
-        jobs.append(ReviewJob(str(workspace.root), state.process, state.system_id, record["answers"], period,
+        jobs.append(ReviewJob(str(workspace.root), state.process, state.system_id, state.item_id, record["answers"], period,
                               workspace.config.review.reviewer or previous["assessor"], today.isoformat(),
                               timeout, previous["run_id"]))
     return jobs, known
@@ -134,11 +136,11 @@ def run_job(job: ReviewJob) -> Outcome:
     from workbench.processes import get_process
 
     workspace = Workspace(job.workspace)
-    outcome = Outcome(job.system_id, job.process, job.period, "archived", carried_from=job.carried_from)
+    outcome = Outcome(job.system_id, job.process, job.period, "archived", job.item_id, carried_from=job.carried_from)
     try:
         evidence = run_process(workspace, job.process, job.system_id, job.answers, period=job.period,
                                assessor=job.assessor, effective_date=job.effective_date, timeout=job.timeout,
-                               refresh_index=False)
+                               refresh_index=False, item_id=job.item_id)
     except Exception as err:  # recorded in the summary; the other runs go on
         outcome.status, outcome.error = "failed", str(err) if isinstance(err, WorkbenchError) else repr(err)
         outcome.run_id = getattr(err, "run_id", "")
@@ -159,11 +161,12 @@ def run_review(workspace: Workspace, jobs: list[ReviewJob], known: list[Outcome]
         outcome.nonconformities = open_nonconformities(workspace, outcome)
         outcomes.append(outcome)
         if bar:
-            bar.set_postfix_str(f"{outcome.system_id}/{outcome.process}: {outcome.status}")
+            bar.set_postfix_str(f"{outcome.system_id}/{outcome.item_id + '/' if outcome.item_id else ''}"
+                                f"{outcome.process}: {outcome.status}")
             bar.update(1)
     if bar:
         bar.close()
-    outcomes.sort(key=lambda o: (o.system_id, o.process))
+    outcomes.sort(key=lambda o: (o.system_id, o.item_id, o.process))
     build_index(workspace, today)
     period = jobs[0].period if jobs else (known[0].period if known else quarter_of(today or date.today()))
     overdue = [s.as_dict() for s in review_states(workspace, today) if s.status == "overdue"]

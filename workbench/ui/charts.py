@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from workbench.config import RiskCriteria
 from workbench.ui.svg import GRID, MUTED, Canvas, Scale, esc, luminance, nice_ticks, text_width, wrap
 
 RED, GREEN, BLUE, SLATE = "#c62828", "#2e7d32", "#1f5f99", "#37474f"
@@ -25,7 +24,7 @@ class Chart:
     svg: str
 
 
-def risk_heatmap(assessed: list, criteria: RiskCriteria) -> Chart:
+def risk_heatmap(assessed: list, criteria) -> Chart:
     """Two 5 x 5 grids, inherent and residual: cells coloured by band, labelled with risk ids."""
     names = criteria.band_names()
     n = len(names)

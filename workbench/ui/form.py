@@ -250,7 +250,7 @@ class ProcessForm:
         self.drafts = DraftKeeper(workspace, self.process, self.status)
         role = get_process(self.process).role
         assessors = [(f"{p.name} ({p.id})", p.id) for p in workspace.config.people_with(role)]
-        if get_process(self.process).scope == "organisation":
+        if get_process(self.process).subject == "organisation":
             subjects = [(f"{workspace.config.organisation.name} (organisation-wide)", ORGANISATION)]
             system_id = ORGANISATION
         else:

@@ -46,8 +46,10 @@ class TemplateRun:
         self.form = form
 
     @property
-    def criteria(self):
-        return self.workspace.config.risk_criteria
+    def settings(self):
+        """The process's section of the configuration (its ``Process.settings``), if it has one."""
+        section = self.request.process.settings
+        return getattr(self.workspace.config, section[0]) if section else None
 
     def show(self, section: str) -> None:
         """Draw one evidence section; in form mode, draw nothing (the form is above)."""
@@ -67,10 +69,13 @@ class TemplateRun:
 
 
 def start(process: str, workspace: str = "", system_id: str = "", answers: Any = "", period: str = "",
-          assessor: str = "", effective_date: str = "", run_id: str = "") -> TemplateRun:
-    """Begin a template run; show the form when no answers are given."""
-    workspace, system_id, answers, period, assessor, effective_date, run_id = (
-        parameter(v) for v in (workspace, system_id, answers, period, assessor, effective_date, run_id))
+          assessor: str = "", effective_date: str = "", run_id: str = "", item_id: str = "") -> TemplateRun:
+    """Begin a template run; show the form when no answers are given.
+
+    ``item_id`` names the item of the system (a dataset, a supplier) for a process about items.
+    """
+    workspace, system_id, answers, period, assessor, effective_date, run_id, item_id = (
+        parameter(v) for v in (workspace, system_id, answers, period, assessor, effective_date, run_id, item_id))
     ws = find_workspace(workspace or None)
     if not answers:
         from workbench.processes import get_process
@@ -79,7 +84,7 @@ def start(process: str, workspace: str = "", system_id: str = "", answers: Any =
         form = proc.load(proc.form)(ws, system_id=system_id, period=period, assessor=assessor)
         form.show()
         return TemplateRun(ws, form=form)
-    request = build_request(ws, process, system_id, answers, period, assessor, effective_date)
+    request = build_request(ws, process, system_id, answers, period, assessor, effective_date, item_id)
     results = request.process.assess(request.answers, ws)
     if not run_id:
         # Run by a scheduler or by hand, not by the workbench: submit a clean run to the archive.

@@ -126,3 +126,19 @@ class Canvas:
                 f'viewBox="0 0 {self.width} {self.height}" role="img" aria-label="{esc(self.title)}" '
                 f'font-family="{FONT}"><title>{esc(self.title)}</title>'
                 f'<rect width="100%" height="100%" fill="white"/>{"".join(self.parts)}</svg>')
+
+
+def bars(title: str, labels: list[str], values: list[int], colours: list[str]) -> str:
+    """A small horizontal bar chart as inline SVG, its numbers in its title for screen readers."""
+    width, row, left = 420, 26, 150
+    peak = max(values + [1])
+    summary = ", ".join(f"{label}: {value}" for label, value in zip(labels, values))
+    canvas = Canvas(width, row * len(labels) + 36, f"{title}: {summary}")
+    canvas.text(0, 16, title, size=14, bold=True)
+    for i, (label, value, colour) in enumerate(zip(labels, values, colours)):
+        y = 28 + i * row
+        length = (width - left - 50) * value / peak
+        canvas.text(left - 8, y + 15, label, size=13, anchor="end")
+        canvas.rect(left, y, length, row - 8, colour)
+        canvas.text(left + length + 6, y + 15, value, size=13)
+    return canvas.svg()

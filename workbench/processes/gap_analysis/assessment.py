@@ -16,16 +16,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from workbench.records.citations import resolve
-from workbench.config import Readiness
+from workbench.processes.gap_analysis.settings import Readiness
 from workbench.content import ContentPack, load_content
-from workbench.processes import Process
-from workbench.validate import known_person, repeated_ids
+from workbench.validate import Strict, known_person, repeated_ids
+
+NAME = "gap-analysis"
 
 MAX_MATURITY = 5
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 def requirement_ids(content: ContentPack) -> list[str]:
@@ -43,7 +40,7 @@ def group_of(item: str, content: ContentPack) -> str:
     return item.split(".")[0]
 
 
-class Rating(_Strict):
+class Rating(Strict):
     """The current state of one requirement or control."""
 
     item: str = Field(description="a clause requirement (e.g. 6.1.2) or an Annex A control (e.g. A.6.2.4)")
@@ -52,7 +49,7 @@ class Rating(_Strict):
     evidence: list[str] = Field(default_factory=list, max_length=50, description="archived evidence ids")
 
 
-class PlannedAction(_Strict):
+class PlannedAction(Strict):
     """An action of the implementation plan that closes a gap."""
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$", description="short id, e.g. P1")
@@ -71,7 +68,7 @@ class PlannedAction(_Strict):
         return self
 
 
-class GapAnalysisAnswers(_Strict):
+class GapAnalysisAnswers(Strict):
     """Ratings of every requirement and control, and the plan that closes the gaps."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
@@ -242,7 +239,7 @@ def previous_analysis(workspace) -> dict | None:
     """The results.json of the latest archived gap analysis, or ``None``."""
     from workbench.processes.soa.assessment import latest_runs
 
-    runs = latest_runs(workspace, PROCESS.name)
+    runs = latest_runs(workspace, NAME)
     if not runs:
         return None
     return json.loads((workspace.evidence_dir / runs[0]["path"] / "results.json").read_text(encoding="utf-8"))
@@ -286,7 +283,7 @@ def assess(answers: GapAnalysisAnswers, workspace) -> GapAnalysisResults:
         plan=sorted(answers.actions, key=lambda a: (a.start_date, a.due_date, a.id)))
 
 
-def _index(results: dict) -> dict[str, list[dict]]:
+def register_rows(results: dict) -> dict[str, list[dict]]:
     """One register row per planned action."""
     return {"gap_actions": [
         {"action_id": a["id"], "item": a["item"], "action": a["action"], "owner": a["owner"],
@@ -300,24 +297,12 @@ def plan_frame(workspace):
 
     from workbench.processes.soa.assessment import latest_runs
 
-    runs = latest_runs(workspace, PROCESS.name)
+    runs = latest_runs(workspace, NAME)
     rows = workspace.register.rows("gap_actions", run_id=runs[0]["run_id"]) if runs else []
     columns = list(workspace.register.frame("gap_actions").columns)
     return pd.DataFrame(sorted(rows, key=lambda r: (r["due_date"], r["action_id"])), columns=columns)
 
 
-PROCESS = Process(
-    name="gap-analysis",
-    code="gap",
-    title="Gap analysis and implementation plan",
-    clauses=("4", "5", "6", "7", "8", "9", "10"),
-    package=__package__,
-    answers=GapAnalysisAnswers,
-    assess=assess,
-    report="workbench.processes.gap_analysis.report",
-    form="workbench.processes.gap_analysis.form:GapAnalysisForm",
-    scope="organisation",
-    role="aims_manager",
-    index=_index,
-    check=check,
-)
+def headline(results: dict) -> str:
+    """One line for the portfolio: overall readiness and the number of gaps."""
+    return f"readiness {results['overall']:.0%}; {len(results['gaps'])} gap(s) below maturity {results['target']}"

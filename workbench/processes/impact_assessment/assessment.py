@@ -9,10 +9,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from workbench.config import IMPACT_LEVELS, ImpactCriteria
+from workbench.processes.impact_assessment.settings import IMPACT_LEVELS, ImpactCriteria
 from workbench.content import ContentPack, Question, Questionnaire, load_content
 from workbench.processes.impact_assessment.fairness import FairnessResults, FairnessSpec, assess_fairness, load_predictions
-from workbench.processes import Process
 from workbench.processes.risk_assessment.assessment import Risk
 
 FAIRNESS_CONTROLS = ("A.5.4", "A.7.4")
@@ -305,7 +304,7 @@ def assess(answers: ImpactAssessmentAnswers, workspace) -> ImpactAssessmentResul
         proposed_risks=proposed_risks(fairness, workspace) if fairness else [])
 
 
-def _index(results: dict) -> dict[str, list[dict]]:
+def register_rows(results: dict) -> dict[str, list[dict]]:
     """One register row per impact assessment, so the portfolio can read impact levels."""
     score, classification = results["score"], results["classification"]
     breaches = sum(d["breach"] for a in (results["fairness"] or {}).get("attributes", []) for d in a["disparities"])
@@ -315,7 +314,7 @@ def _index(results: dict) -> dict[str, list[dict]]:
         "fairness_breaches": breaches}]}
 
 
-def _breaches(results: dict) -> list[str]:
+def breaches(results: dict) -> list[str]:
     """Each fairness disparity beyond its configured threshold."""
     fairness = results.get("fairness") or {"attributes": []}
     return [f"fairness breach: {d['title']} by {a['attribute']} is {d['value']:.3f}, "
@@ -323,16 +322,19 @@ def _breaches(results: dict) -> list[str]:
             for a in fairness["attributes"] for d in a["disparities"] if d["breach"]]
 
 
-PROCESS = Process(
-    name="impact-assessment",
-    code="ia",
-    title="AI system impact assessment",
-    clauses=("6.1.4", "8.4"),
-    package=__package__,
-    answers=ImpactAssessmentAnswers,
-    assess=assess,
-    report="workbench.processes.impact_assessment.report",
-    form="workbench.processes.impact_assessment.form:ImpactAssessmentForm",
-    index=_index,
-    breaches=_breaches,
-)
+def headline(results: dict) -> str:
+    """One line for the portfolio and the side panel: the impact level and fairness breaches."""
+    count = len(breaches(results))
+    return f"impact level {results['score']['level']}; " + (f"{count} fairness breach(es)" if count else "no fairness breach")
+
+
+def portfolio_charts(workspace, latest: list[dict]) -> list[str]:
+    """AI systems by impact level, from their latest impact assessments."""
+    from collections import Counter
+
+    from workbench.ui.svg import bars
+
+    runs = {r["run_id"] for r in latest}
+    levels = Counter(r["level"] for r in workspace.register.rows("impact_assessments") if r["run_id"] in runs)
+    return [bars("AI systems by impact level", list(IMPACT_LEVELS), [levels.get(k, 0) for k in IMPACT_LEVELS],
+                 ["#2e7d32", "#f9a825", "#ef6c00", "#c62828"])]

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from workbench.config import FairnessThresholds
+from workbench.processes.impact_assessment.settings import FairnessThresholds
 
 SUFFIXES = (".csv", ".parquet")
 COLUMN = r"^[^\x00-\x1f]{1,100}$"

@@ -13,10 +13,9 @@ from workbench.pipeline.archive import append_entry
 from workbench.records.citations import evidence_href, resolve
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.records.nonconformity import actions, open_nonconformity
-from workbench.processes import Process
 from workbench.processes.soa.assessment import require_soa
 from workbench.systems import ORGANISATION
-from workbench.validate import Slug, known_person, model_from, repeated_ids
+from workbench.validate import Slug, Strict, known_person, model_from, repeated_ids
 
 GRADES = ("conforming", "major nonconformity", "minor nonconformity", "observation",
           "opportunity for improvement", "not applicable")
@@ -26,11 +25,7 @@ RULE_OWN_EVIDENCE = "impartiality: an auditor may not audit evidence they produc
 RULE_ASSIGNED = "the audit is run by one of its planned auditors"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class AuditPlan(_Strict):
+class AuditPlan(Strict):
     """One audit in the programme: why, what, against what, when, and by whom."""
 
     id: Slug
@@ -162,7 +157,7 @@ def checklist(workspace, plan: AuditPlan) -> list[ChecklistItem]:
     return items
 
 
-class ItemResult(_Strict):
+class ItemResult(Strict):
     """The auditor's result for one checklist item."""
 
     item: str = Field(description="clause or control id from the checklist")
@@ -186,7 +181,7 @@ class ItemResult(_Strict):
     _action_owner_known = field_validator("action_owner")(known_person)
 
 
-class AuditAnswers(_Strict):
+class AuditAnswers(Strict):
     """What the auditor records: which audit, a result per checklist item, and a conclusion."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
@@ -290,7 +285,7 @@ def assess(answers: AuditAnswers, workspace) -> AuditResults:
                         earlier_actions=earlier, as_of=today)
 
 
-def _archived(workspace, evidence, results: dict) -> None:
+def archived(workspace, evidence, results: dict) -> None:
     """Open a nonconformity for every major or minor finding of an archived audit."""
     for finding in results["findings"]:
         result = finding["result"]
@@ -303,18 +298,7 @@ def _archived(workspace, evidence, results: dict) -> None:
                 source_ref=f"{results['audit']['id']} {result['item']}")
 
 
-PROCESS = Process(
-    name="internal-audit",
-    code="audit",
-    title="Internal audit",
-    clauses=("9.2", "10.2"),
-    package=__package__,
-    answers=AuditAnswers,
-    assess=assess,
-    report="workbench.processes.internal_audit.report",
-    form="workbench.processes.internal_audit.form:AuditForm",
-    scope="organisation",
-    role="auditor",
-    check=check,
-    archived=_archived,
-)
+def headline(results: dict) -> str:
+    """One line for the portfolio: findings by grade."""
+    graded = ", ".join(f"{count} {grade}" for grade, count in results["by_grade"].items() if count)
+    return f"{len(results['findings'])} finding(s)" + (f": {graded}" if graded else "")

@@ -21,9 +21,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from workbench.processes import Process
 from workbench.processes.soa.assessment import latest_runs
-from workbench.validate import known_person, repeated_ids
+from workbench.validate import Strict, known_person, repeated_ids
+
+NAME = "management-review"
 
 KINDS = ("improvement", "aims-change", "resources")
 ACTION_STATUSES = ("open", "in progress", "done", "dropped")
@@ -31,11 +32,7 @@ CLOSED = ("done", "dropped")
 OBJECTIVE_STATUSES = ("on track", "at risk", "off track", "achieved")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class ObjectiveProgress(_Strict):
+class ObjectiveProgress(Strict):
     """Progress on one AI objective (6.2)."""
 
     objective: str = Field(min_length=1, max_length=500)
@@ -43,7 +40,7 @@ class ObjectiveProgress(_Strict):
     note: str = Field(default="", max_length=5000)
 
 
-class PreviousAction(_Strict):
+class PreviousAction(Strict):
     """The status of an action decided by an earlier review, as this review finds it."""
 
     id: str = Field(description="the earlier action's id, e.g. MR-2026-1")
@@ -51,7 +48,7 @@ class PreviousAction(_Strict):
     note: str = Field(default="", max_length=5000)
 
 
-class Decision(_Strict):
+class Decision(Strict):
     """A decision of the review, carried out as an action."""
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$", description="unique id, e.g. MR-2027-1")
@@ -63,7 +60,7 @@ class Decision(_Strict):
     _owner = field_validator("owner")(known_person)
 
 
-class ManagementReviewAnswers(_Strict):
+class ManagementReviewAnswers(Strict):
     """What top management states and decides."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
@@ -145,7 +142,7 @@ def previous_actions(workspace, today: date, reported: dict[str, PreviousAction]
 
 
 def _review_records(workspace) -> list[dict]:
-    return [r for r in workspace.register.evidence_list(process=PROCESS.name) if r["status"] != "failed"]
+    return [r for r in workspace.register.evidence_list(process=NAME) if r["status"] != "failed"]
 
 
 def nonconformity_summary(workspace, today: date) -> dict:
@@ -236,25 +233,13 @@ def assess(answers: ManagementReviewAnswers, workspace) -> ManagementReviewResul
     return ManagementReviewResults(**inputs, decisions=answers.decisions)
 
 
-def _index(results: dict) -> dict[str, list[dict]]:
+def register_rows(results: dict) -> dict[str, list[dict]]:
     """One register row per decision."""
     return {"review_actions": [
         {"action_id": d["id"], "kind": d["kind"], "decision": d["decision"], "owner": d["owner"],
          "due_date": date.fromisoformat(d["due_date"])} for d in results["decisions"]]}
 
 
-PROCESS = Process(
-    name="management-review",
-    code="mr",
-    title="Management review",
-    clauses=("9.3",),
-    package=__package__,
-    answers=ManagementReviewAnswers,
-    assess=assess,
-    report="workbench.processes.management_review.report",
-    form="workbench.processes.management_review.form:ManagementReviewForm",
-    index=_index,
-    scope="organisation",
-    role="top_management",
-    check=check,
-)
+def headline(results: dict) -> str:
+    """One line for the portfolio: how many decisions the review took."""
+    return f"{len(results['decisions'])} decision(s)"

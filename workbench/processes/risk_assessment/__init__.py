@@ -1,5 +1,27 @@
-"""The AI risk assessment (ISO/IEC 42001 6.1.2, 6.1.3, 8.2, 8.3)"""
+"""The AI risk assessment (ISO/IEC 42001 6.1.2, 6.1.3, 8.2, 8.3): risks of one AI system, rated
+before and after treatment against the workspace's risk criteria."""
 
-from .assessment import PROCESS
+from workbench.processes import Process
+from workbench.processes.risk_assessment.assessment import (RiskAssessmentAnswers, acceptance, assess_in, headline,
+                                                            portfolio_charts, register_rows)
+from workbench.processes.risk_assessment.settings import RiskCriteria
+from workbench.processes.risk_assessment.tables import RiskRow
 
-__all__ = ["PROCESS"]
+PROCESS = Process(
+    name="risk-assessment",
+    code="ra",
+    title="AI risk assessment",
+    clauses=("6.1.2", "6.1.3", "8.2", "8.3"),
+    package=__name__,
+    answers=RiskAssessmentAnswers,
+    assess=assess_in,
+    report=f"{__name__}.report",
+    form=f"{__name__}.form:RiskAssessmentForm",
+    index=register_rows,
+    tables=(RiskRow,),
+    settings=("risk_criteria", RiskCriteria),
+    periodic=True,
+    acceptance=acceptance,
+    headline=headline,
+    portfolio=portfolio_charts,
+)

@@ -8,9 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from workbench.config import RiskCriteria, RiskLevel
+from workbench.processes.risk_assessment.settings import RiskCriteria, RiskLevel
 from workbench.content import ContentPack, load_content
-from workbench.processes import Process
 from workbench.validate import known_person, repeated_ids
 
 TREATMENTS = ("avoid", "mitigate", "share", "accept")
@@ -178,11 +177,11 @@ def assess(answers: RiskAssessmentAnswers, criteria: RiskCriteria) -> RiskAssess
 
 
 
-def _assess_in(answers: RiskAssessmentAnswers, workspace) -> RiskAssessmentResults:
+def assess_in(answers: RiskAssessmentAnswers, workspace) -> RiskAssessmentResults:
     return assess(answers, workspace.config.risk_criteria)
 
 
-def _index(results: dict) -> dict[str, list[dict]]:
+def register_rows(results: dict) -> dict[str, list[dict]]:
     """One register row per assessed risk."""
     rows = []
     for a in results["risks"]:
@@ -197,15 +196,30 @@ def _index(results: dict) -> dict[str, list[dict]]:
     return {"risks": rows}
 
 
-PROCESS = Process(
-    name="risk-assessment",
-    code="ra",
-    title="AI risk assessment",
-    clauses=("6.1.2", "6.1.3", "8.2", "8.3"),
-    package=__package__,
-    answers=RiskAssessmentAnswers,
-    assess=_assess_in,
-    report="workbench.processes.risk_assessment.report",
-    form="workbench.processes.risk_assessment.form:RiskAssessmentForm",
-    index=_index,
-)
+def headline(results: dict) -> str:
+    """One line for the portfolio and the side panel: how many risks, how many above appetite."""
+    above = results["above_appetite"]
+    return (f"{len(results['risks'])} risks; "
+            + (f"{len(above)} above appetite ({', '.join(above)})" if above else "none above appetite"))
+
+
+def acceptance(workspace, results: dict) -> tuple[str, str] | None:
+    """Residual risks above appetite are approved only by the configured acceptance role."""
+    above = results.get("above_appetite") or []
+    if not above:
+        return None
+    criteria = workspace.config.risk_criteria
+    return criteria.acceptance_role, (f"risk acceptance: residual risks {', '.join(above)} are above the "
+                                      f"appetite ({criteria.appetite})")
+
+
+def portfolio_charts(workspace, latest: list[dict]) -> list[str]:
+    """Residual risks by band across the latest risk assessments."""
+    from workbench.ui.svg import bars
+
+    criteria = workspace.config.risk_criteria
+    runs = {r["run_id"] for r in latest}
+    residual = Counter(r["residual_band"] for r in workspace.register.rows("risks") if r["run_id"] in runs)
+    names = criteria.band_names()
+    return [bars("Residual risks by band", names, [residual.get(b, 0) for b in names],
+                 [criteria.band(b).colour for b in names])]

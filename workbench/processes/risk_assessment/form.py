@@ -73,7 +73,7 @@ class RiskEditor:
             self.level.value = "".join(f'<p role="alert" style="color:#b00020">{esc(p.message)}</p>' for p in rest)
             return problems
         show_problems(self.fields, [])
-        criteria = context["criteria"]
+        criteria = context["workspace"].config.risk_criteria
         inherent = criteria.level(risk.inherent_likelihood, risk.inherent_impact)
         residual = criteria.level(risk.residual_likelihood, risk.residual_impact)
         warn = " (above appetite)" if criteria.above_appetite(residual.band) else ""

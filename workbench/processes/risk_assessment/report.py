@@ -7,7 +7,7 @@ from workbench.ui.display import band_badge, esc, show_figure, show_html, table
 
 
 def _badge(run, band: str) -> str:
-    return band_badge(band, run.criteria.band(band).colour)
+    return band_badge(band, run.settings.band(band).colour)
 
 
 def _level(run, level) -> str:
@@ -34,7 +34,7 @@ def scope(run) -> None:
 
 def method(run) -> None:
     """Scales, formula, bands and appetite, so the arithmetic can be checked."""
-    c = run.criteria
+    c = run.settings
     scales = table(("Level", "Likelihood", "Definition"),
                    [(s.level, s.label, s.definition) for s in c.likelihood], caption="Likelihood scale",
                    numeric=[0])
@@ -80,9 +80,9 @@ def heatmap(run) -> None:
     """Inherent versus residual risk on the likelihood-impact grid."""
     show_html("<h2>Inherent and residual risk</h2>"
               "<p class='note'>Each cell is coloured by its band and lists the risks rated there.</p>")
-    show_figure(risk_heatmap(run.results.risks, run.criteria), "Heatmaps of inherent and residual risk")
+    show_figure(risk_heatmap(run.results.risks, run.settings), "Heatmaps of inherent and residual risk")
     counts = [(_badge(run, band), run.results.inherent_by_band[band], run.results.residual_by_band[band])
-              for band in run.criteria.band_names()]
+              for band in run.settings.band_names()]
     show_html(table(("Band", "Inherent", "Residual"), counts, caption="Risks per band", numeric=[1, 2], raw=[0]))
 
 
@@ -91,13 +91,13 @@ def appetite(run) -> None:
     above = [a for a in run.results.risks if a.above_appetite]
     head = "<h2>Residual risk above appetite</h2>"
     if not above:
-        show_html(head + f'<p class="ok">No residual risk is above the appetite ({esc(run.criteria.appetite)}).</p>')
+        show_html(head + f'<p class="ok">No residual risk is above the appetite ({esc(run.settings.appetite)}).</p>')
         return
     rows = [(esc(a.risk.id), esc(a.risk.title), _level(run, a.residual), esc(a.risk.treatment),
              esc(_person(run, a.risk.owner)), f"<span class='text'>{esc(a.risk.rationale or 'none given')}</span>")
             for a in above]
     show_html(head + f'<p class="alert">{len(above)} residual risk(s) exceed the appetite '
-              f'({esc(run.criteria.appetite)}) and need acceptance by {esc(run.criteria.acceptance_role)}.</p>'
+              f'({esc(run.settings.appetite)}) and need acceptance by {esc(run.settings.acceptance_role)}.</p>'
               + table(("ID", "Risk", "Residual", "Treatment", "Owner", "Rationale"), rows, raw=range(6)))
 
 

@@ -13,19 +13,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from workbench.records.citations import resolve
 from workbench.content import ContentPack, load_content
 from workbench.exceptions import InputError
-from workbench.processes import Process
-from workbench.validate import known_person, repeated_ids
+from workbench.validate import Strict, known_person, repeated_ids
+
+NAME = "soa"
 
 STATUSES = ("not started", "planned", "partial", "implemented", "verified effective")
 ADDED_ID = re.compile(r"^(?!A\.)[A-Z][A-Z0-9]{0,9}(?:\.\d+){1,3}$")
 ADDED_RULE = "an organisation control id such as NW.1 or ORG.2.1 (Annex A ids start with 'A.')"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class AddedControl(_Strict):
+class AddedControl(Strict):
     """A control the organisation adds to Annex A."""
 
     id: str = Field(description=ADDED_RULE)
@@ -40,7 +37,7 @@ class AddedControl(_Strict):
         return value
 
 
-class Applicability(_Strict):
+class Applicability(Strict):
     """The decision on one control."""
 
     control: str = Field(description="Annex A control id or an added control's id")
@@ -65,7 +62,7 @@ class Applicability(_Strict):
     _owner_known = field_validator("owner")(known_person)
 
 
-class SoAAnswers(_Strict):
+class SoAAnswers(Strict):
     """The organisation's decision on every control."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
@@ -170,7 +167,7 @@ def assess(answers: SoAAnswers, workspace) -> SoAResults:
                       by_status={s: status.get(s, 0) for s in STATUSES}, risk_runs=risk_runs)
 
 
-def _index(results: dict) -> dict[str, list[dict]]:
+def register_rows(results: dict) -> dict[str, list[dict]]:
     """One register row per control."""
     return {"soa_controls": [
         {"control_id": c["id"], "source": c["source"], "title": c["title"], "included": c["included"],
@@ -187,7 +184,7 @@ def _control_order(control_id: str) -> tuple:
 
 def latest_soa(workspace) -> list[dict]:
     """The rows of the newest archived SoA in control order (empty when there is none yet)."""
-    runs = latest_runs(workspace, PROCESS.name)
+    runs = latest_runs(workspace, NAME)
     rows = workspace.register.rows("soa_controls", run_id=runs[0]["run_id"]) if runs else []
     return sorted(rows, key=lambda r: _control_order(r["control_id"]))
 
@@ -196,7 +193,7 @@ def latest_answers(workspace) -> dict:
     """The answers of the newest archived SoA, to start the next version from (empty if none)."""
     import json
 
-    runs = latest_runs(workspace, PROCESS.name)
+    runs = latest_runs(workspace, NAME)
     if not runs:
         return {}
     record = json.loads((workspace.evidence_dir / runs[0]["path"] / "results.json").read_text(encoding="utf-8"))
@@ -220,18 +217,6 @@ def require_soa(workspace, field: str, value: object) -> dict[str, dict]:
     return {r["control_id"]: r for r in rows}
 
 
-PROCESS = Process(
-    name="soa",
-    code="soa",
-    title="Statement of Applicability",
-    clauses=("6.1.3",),
-    package=__package__,
-    answers=SoAAnswers,
-    assess=assess,
-    report="workbench.processes.soa.report",
-    form="workbench.processes.soa.form:SoAForm",
-    index=_index,
-    scope="organisation",
-    role="aims_manager",
-    check=check,
-)
+def headline(results: dict) -> str:
+    """One line for the portfolio: controls included and excluded."""
+    return f"{results['included']} controls included, {results['excluded']} excluded"
