@@ -182,15 +182,16 @@ def open_nonconformities(workspace: Workspace, outcome: Outcome) -> list[str]:
     from workbench.records.nonconformity import open_nonconformity
 
     opened = []
+    what = outcome.process + (f" of {outcome.item_id}" if outcome.item_id else "")
     if outcome.status == "failed" and outcome.carried_from:
         opened.append(open_nonconformity(
             workspace, "periodic-review", outcome.system_id,
-            f"The periodic review run of {outcome.process} for {outcome.period} failed: {outcome.error}",
+            f"The periodic review run of {what} for {outcome.period} failed: {outcome.error}",
             outcome.carried_from, source_ref=outcome.run_id or outcome.period))
     for breach in outcome.breaches:
         opened.append(open_nonconformity(
             workspace, "periodic-review", outcome.system_id,
-            f"{outcome.process} for {outcome.period}: {breach}", outcome.run_id, source_ref=outcome.period))
+            f"{what} for {outcome.period}: {breach}", outcome.run_id, source_ref=outcome.period))
     return opened
 
 

@@ -1,8 +1,9 @@
 """The endpoints behind the launcher cards and the side panel, all under ``/aims-workbench/``.
 
-- ``GET processes``: the installed AIMS processes, with their scope (``system``, or organisation-wide).
-- ``GET systems``: every AI system with its review status and latest evidence.
-- ``POST notebooks`` with ``{"process", "system_id"}``: prepare a form notebook in the
+- ``GET processes``: the installed AIMS processes, with what a record is about (``subject``:
+  ``system``, ``item`` of a system of ``item_kind``, or ``organisation``).
+- ``GET systems``: every AI system with its items, review status and latest evidence.
+- ``POST notebooks`` with ``{"process", "system_id", "item_id"}``: prepare a form notebook in the
   workspace's drafts (papermill prepare-only) and return its path for JupyterLab to open.
 
 A bad request gets a 4xx status and ``{"message": ...}``, never a 500.
@@ -25,7 +26,6 @@ from workbench.scheduling.status import system_reviews
 from workbench.workspace import ENV_VAR, Workspace
 
 MAX_BODY_BYTES = 10_000
-SYSTEM_SCOPE = "system"  # a process about one AI system; an organisation-wide one has another scope
 
 
 class WorkbenchHandler(APIHandler):
@@ -81,19 +81,24 @@ class ProcessesHandler(WorkbenchHandler):
     @tornado.web.authenticated
     def get(self) -> None:
         self.finish(json.dumps([{"name": p.name, "code": p.code, "title": p.title, "clauses": list(p.clauses),
-                                 "scope": getattr(p, "scope", SYSTEM_SCOPE)} for p in processes().values()]))
+                                 "subject": p.subject, "item_kind": p.item_kind} for p in processes().values()]))
 
 
 class SystemsHandler(WorkbenchHandler):
     @tornado.web.authenticated
     def get(self) -> None:
         workspace = self.workspace()
+        items: dict[str, list[dict]] = {}
+        for item in workspace.register.item_rows():
+            items.setdefault(item["system_id"], []).append({k: item[k] for k in ("id", "kind", "name")})
         found = []
         for review in system_reviews(workspace):
             data = review.as_json()
+            data["items"] = items.get(review.system_id, [])
             if review.latest:
                 latest = review.latest
                 data["latest"] = {"run_id": latest["run_id"], "process": latest["process"],
+                                  "item_id": latest["item_id"], "headline": latest["headline"],
                                   "effective_date": latest["effective_date"].isoformat(),
                                   "status": latest["status"],
                                   "url": self.served_path(workspace.root / latest["html"])}
@@ -110,8 +115,11 @@ class NotebooksHandler(WorkbenchHandler):
             if not isinstance(data.get(key), str) or not data[key]:
                 raise InputError.single(key, data.get(key), "is required: a name such as 'risk-assessment'"
                                         if key == "process" else "is required: a registered system id")
+        item_id = data.get("item_id", "")
+        if not isinstance(item_id, str):
+            raise InputError.single("item_id", item_id, "must be the id of an item of the system, or left out")
         workspace = self.workspace()
-        path = prepare_notebook(workspace, data["process"], data["system_id"])
+        path = prepare_notebook(workspace, data["process"], data["system_id"], item_id)
         served = self.served_path(path)
         if served is None:
             raise tornado.web.HTTPError(

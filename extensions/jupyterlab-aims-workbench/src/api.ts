@@ -7,8 +7,16 @@ export interface IProcess {
   code: string;
   title: string;
   clauses: string[];
-  /** `system` for a process about one AI system; anything else is organisation-wide. */
-  scope: string;
+  /** What one record is about: an AI system, an item of one (of `item_kind`), or the organisation. */
+  subject: 'system' | 'item' | 'organisation';
+  item_kind: string;
+}
+
+/** An item of an AI system that records can be about: a dataset, a supplier, ... */
+export interface IItem {
+  id: string;
+  kind: string;
+  name: string;
 }
 
 /** The subject id of an organisation-wide run. */
@@ -18,6 +26,9 @@ export const ORGANISATION = 'organisation';
 export interface ILatestEvidence {
   run_id: string;
   process: string;
+  item_id: string;
+  /** The process's one line about the record. */
+  headline: string;
   effective_date: string;
   status: string;
   url: string | null;
@@ -33,6 +44,7 @@ export interface ISystem {
   reason: string;
   next_review: string | null;
   latest: ILatestEvidence | null;
+  items: IItem[];
 }
 
 /** Call the workbench server extension; throw an Error carrying the server's message. */

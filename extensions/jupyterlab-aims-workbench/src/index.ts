@@ -17,23 +17,29 @@ const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" wi
 
 export const aimsIcon = new LabIcon({ name: 'aims-workbench:icon', svgstr: ICON_SVG });
 
-/** The dialog body that asks which AI system a new notebook is for. */
-class SystemChooser extends Widget {
-  constructor(process: IProcess, systems: ISystem[]) {
+/** The subject a new notebook is for: an AI system, and an item of it for a process about items. */
+interface ISubject {
+  system_id: string;
+  item_id: string;
+}
+
+/** The dialog body that asks which AI system (or which item of one) a new notebook is for. */
+class SubjectChooser extends Widget {
+  constructor(label: string, options: { value: string; text: string }[]) {
     super();
     this.addClass('jp-AimsChooser');
-    const label = document.createElement('label');
-    label.htmlFor = 'jp-AimsChooser-system';
-    label.textContent = `AI system for the ${process.title.toLowerCase()}`;
+    const caption = document.createElement('label');
+    caption.htmlFor = 'jp-AimsChooser-system';
+    caption.textContent = label;
     this._select = document.createElement('select');
     this._select.id = 'jp-AimsChooser-system';
-    for (const system of systems) {
+    for (const { value, text } of options) {
       const option = document.createElement('option');
-      option.value = system.system_id;
-      option.textContent = `${system.name} (${system.system_id}): ${system.state}`;
+      option.value = value;
+      option.textContent = text;
       this._select.append(option);
     }
-    this.node.append(label, this._select);
+    this.node.append(caption, this._select);
   }
 
   getValue(): string {
@@ -63,22 +69,42 @@ function settled(sessionContext: ISessionContext, quiet = 750, limit = 60000): P
   });
 }
 
-/** Ask which AI system the notebook is for; organisation-wide processes need no answer. */
-async function chooseSubject(process: IProcess): Promise<string | null> {
-  if (process.scope !== 'system') {
-    return ORGANISATION;
+/** Ask which AI system (or item of one) the notebook is for; organisation-wide processes need no answer. */
+async function chooseSubject(process: IProcess): Promise<ISubject | null> {
+  if (process.subject === 'organisation') {
+    return { system_id: ORGANISATION, item_id: '' };
   }
   const systems = await requestAPI<ISystem[]>('systems');
-  if (!systems.length) {
-    await showErrorMessage('No AI systems', 'Register an AI system first: workbench system add');
+  const options =
+    process.subject === 'item'
+      ? systems.flatMap(system =>
+          system.items
+            .filter(item => item.kind === process.item_kind)
+            .map(item => ({ value: `${system.system_id}/${item.id}`, text: `${system.name}: ${item.name} (${item.id})` }))
+        )
+      : systems.map(system => ({ value: system.system_id, text: `${system.name} (${system.system_id}): ${system.state}` }));
+  if (!options.length) {
+    const missing =
+      process.subject === 'item'
+        ? `Register a ${process.item_kind} of an AI system first: workbench item add --kind ${process.item_kind}`
+        : 'Register an AI system first: workbench system add';
+    await showErrorMessage(process.subject === 'item' ? `No ${process.item_kind}` : 'No AI systems', missing);
     return null;
   }
+  const label =
+    process.subject === 'item'
+      ? `The ${process.item_kind} for the ${process.title.toLowerCase()}`
+      : `AI system for the ${process.title.toLowerCase()}`;
   const result = await showDialog({
     title: process.title,
-    body: new SystemChooser(process, systems),
+    body: new SubjectChooser(label, options),
     buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Create notebook' })]
   });
-  return result.button.accept && result.value ? result.value : null;
+  if (!result.button.accept || !result.value) {
+    return null;
+  }
+  const [system_id, item_id = ''] = result.value.split('/');
+  return { system_id, item_id };
 }
 
 async function create(app: JupyterFrontEnd, process: IProcess, panel: SystemsPanel): Promise<void> {
@@ -88,7 +114,7 @@ async function create(app: JupyterFrontEnd, process: IProcess, panel: SystemsPan
   }
   const created = await requestAPI<{ path: string }>('notebooks', {
     method: 'POST',
-    body: JSON.stringify({ process: process.name, system_id: subject })
+    body: JSON.stringify({ process: process.name, ...subject })
   });
   const widget = await app.commands.execute('docmanager:open', { path: created.path, factory: 'Notebook' });
   void panel.refresh();

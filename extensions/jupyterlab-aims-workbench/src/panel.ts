@@ -75,6 +75,12 @@ export class SystemsPanel extends Widget {
           link.textContent = `Latest evidence: ${latest.process}, ${latest.effective_date}`;
           link.setAttribute('aria-label', `Open the latest evidence of ${system.name}: ${latest.run_id}`);
           item.append(link);
+          if (latest.headline) {
+            const headline = document.createElement('div');
+            headline.className = 'jp-AimsPanel-detail';
+            headline.textContent = latest.headline;
+            item.append(headline);
+          }
         } else {
           const none = document.createElement('div');
           none.className = 'jp-AimsPanel-detail';
