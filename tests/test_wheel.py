@@ -17,10 +17,10 @@ pytestmark = pytest.mark.wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = {
-    "workbench/_notebooks/risk_assessment.ipynb": ROOT / "notebooks" / "risk_assessment.ipynb",
-    "workbench/_notebooks/impact_assessment.ipynb": ROOT / "notebooks" / "impact_assessment.ipynb",
-    "workbench/_notebooks/gap_analysis.ipynb": ROOT / "notebooks" / "gap_analysis.ipynb",
-    "workbench/_notebooks/management_review.ipynb": ROOT / "notebooks" / "management_review.ipynb",
+    **{f"workbench/processes/{name}/template.ipynb": ROOT / "workbench" / "processes" / name / "template.ipynb"
+       for name in ("risk_assessment", "impact_assessment", "soa", "internal_audit", "gap_analysis", "management_review")},
+    "workbench/_notebooks/periodic_review.ipynb": ROOT / "notebooks" / "periodic_review.ipynb",
+    "workbench/_templates/portfolio/index.html.j2": ROOT / "templates" / "portfolio" / "index.html.j2",
     "workbench/_templates/evidence/index.html.j2": ROOT / "templates" / "evidence" / "index.html.j2",
     "workbench/_templates/evidence/conf.json": ROOT / "templates" / "evidence" / "conf.json",
     "workbench/_templates/evidence/static/evidence.css": ROOT / "templates" / "evidence" / "static" / "evidence.css",
@@ -68,7 +68,7 @@ def test_wheel_ships_templates_and_content(wheel):
             assert inside in names, inside
             assert archive.read(inside) == source.read_bytes(), f"{inside} differs from {source}"
         # the shipped template is a valid notebook with its parameters cell, committed without outputs
-        nb = nbformat.reads(archive.read("workbench/_notebooks/risk_assessment.ipynb").decode(), as_version=4)
+        nb = nbformat.reads(archive.read("workbench/processes/risk_assessment/template.ipynb").decode(), as_version=4)
         assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells)
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
@@ -85,7 +85,8 @@ def test_installed_wheel_runs_the_demo(wheel, tmp_path):
     # the installed package, not the checkout, is what the venv imports, and it finds its own templates
     probe = run([python, "-c", "import json, workbench, workbench.resources as r; print(json.dumps("
                  "[workbench.__file__, str(r.notebooks_dir()), str(r.templates_dir())]))"], cwd=tmp_path, env=env)
-    package, notebooks, templates = (Path(p) for p in json.loads(probe.stdout))
+    package, notebooks, templates = (Path(p).parent if p.endswith("__init__.py") else Path(p)
+                                     for p in json.loads(probe.stdout))
     site = venv / "lib"
     for path in (package, notebooks, templates):
         assert path.is_relative_to(site) and not path.is_relative_to(ROOT), path
@@ -112,12 +113,12 @@ def test_installed_wheel_runs_the_demo(wheel, tmp_path):
             assert "data:image/svg+xml;base64," in text
         # the run used the template inside the installed package
         nb = nbformat.read(str(path.parent / "notebook.ipynb"), as_version=4)
-        template = path.parts[-3].replace("-", "_") + ".ipynb"
-        assert Path(nb.metadata["papermill"]["input_path"]) == notebooks / template
+        template = package / "processes" / path.parts[-3].replace("-", "_") / "template.ipynb"
+        assert Path(nb.metadata["papermill"]["input_path"]) == template
         assert nb.metadata["workbench"]["run_id"] == path.parent.name
-    for process, template in (("soa", "statement_of_applicability.ipynb"), ("internal-audit", "internal_audit.ipynb"),
-                              ("gap-analysis", "gap_analysis.ipynb"), ("management-review", "management_review.ipynb")):
+    for process in ("soa", "internal-audit", "gap-analysis", "management-review"):
         path = next(demo.glob(f"evidence/organisation/{process}/*/notebook.ipynb"))
-        assert Path(nbformat.read(str(path), as_version=4).metadata["papermill"]["input_path"]) == notebooks / template
+        template = package / "processes" / process.replace("-", "_") / "template.ipynb"
+        assert Path(nbformat.read(str(path), as_version=4).metadata["papermill"]["input_path"]) == template
     sums = run(["sha256sum", "-c", "SHA256SUMS"], cwd=demo / "evidence", env=env)
     assert sums.stdout.count(": OK") == 30  # 3 systems x 2 processes, 4 organisation-wide runs; 3 files each
