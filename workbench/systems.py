@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 
 from workbench.exceptions import InputError, Problem
-from workbench.validate import MAX_ANSWERS_BYTES, Slug, known_person, problems_from, repeated_ids, safe_load
+from workbench.validate import MAX_ANSWERS_BYTES, Slug, Strict, known_person, problems_from, repeated_ids, safe_load
 
 LIFECYCLE_STAGES = ("inception", "design-development", "verification-validation", "deployment",
                     "operation-monitoring", "re-evaluation", "retirement")
@@ -21,13 +21,11 @@ ORGANISATION = "organisation"  # reserved subject id of organisation-wide runs (
 ShortText = Field(min_length=1, max_length=200)
 
 
-class AISystem(BaseModel):
+class AISystem(Strict):
     """An AI system in the register.
 
     ``tier`` is checked against the workspace's tiers when a ``tiers`` validation context is given.
     """
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: Slug
     name: str = ShortText
@@ -72,13 +70,11 @@ class AISystem(BaseModel):
     _owner_known = field_validator("owner")(known_person)
 
 
-class Item(BaseModel):
+class Item(Strict):
     """An item of an AI system that records can be about: a dataset, a model version, a supplier, ...
 
     Its id is unique within its system; ``kind`` says which processes take it.
     """
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: Slug
     kind: Slug = Field(description="what the item is, e.g. dataset, model-version, supplier")

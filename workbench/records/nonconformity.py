@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from workbench.pipeline.archive import append_entry
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.systems import ORGANISATION
-from workbench.validate import known_person, model_from
+from workbench.validate import Strict, known_person, model_from
 
 STATUSES = ("open", "in progress", "done", "verified effective")
 OPEN_STATUSES = STATUSES[:3]
@@ -22,10 +22,8 @@ OVERDUE_STATUSES = STATUSES[:2]
 ACTION_FIELDS = ("root_cause", "correction", "corrective_action", "owner", "due_date", "effectiveness_check")
 
 
-class ActionState(BaseModel):
+class ActionState(Strict):
     """The state of a corrective action after an update: every field, not only the changed ones."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     status: str = Field(json_schema_extra={"enum": list(STATUSES)})
     root_cause: str = Field(default="", max_length=5000)

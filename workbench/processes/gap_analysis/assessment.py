@@ -71,8 +71,7 @@ class PlannedAction(Strict):
 class GapAnalysisAnswers(Strict):
     """Ratings of every requirement and control, and the plan that closes the gaps."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
-                              json_schema_extra={"title": "Gap analysis answers"})
+    model_config = ConfigDict(json_schema_extra={"title": "Gap analysis answers"})
 
     scope: str = Field(min_length=1, max_length=5000, description="what the analysis covers")
     ratings: list[Rating] = Field(min_length=1, max_length=200)

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from workbench.processes.impact_assessment.settings import IMPACT_LEVELS, ImpactCriteria
+from workbench.validate import Strict
 from workbench.content import ContentPack, Question, Questionnaire, load_content
 from workbench.processes.impact_assessment.fairness import FairnessResults, FairnessSpec, assess_fairness, load_predictions
 from workbench.processes.risk_assessment.assessment import Risk
@@ -23,11 +24,10 @@ def _content(info: ValidationInfo) -> ContentPack:
     return (info.context or {}).get("content") or load_content()
 
 
-class ImpactAssessmentAnswers(BaseModel):
+class ImpactAssessmentAnswers(Strict):
     """What an assessor records: an answer per question (by id) and, optionally, a predictions dataset."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
-                              json_schema_extra={"title": "AI system impact assessment answers"})
+    model_config = ConfigDict(json_schema_extra={"title": "AI system impact assessment answers"})
 
     responses: dict[str, Response] = Field(
         description="question id -> option id (single choice), list of option ids (multiple choice) or text",

@@ -8,9 +8,10 @@ import math
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from workbench.processes.impact_assessment.settings import FairnessThresholds
+from workbench.validate import Strict
 
 SUFFIXES = (".csv", ".parquet")
 COLUMN = r"^[^\x00-\x1f]{1,100}$"
@@ -21,10 +22,8 @@ METRIC_TITLES = {
 }
 
 
-class FairnessSpec(BaseModel):
+class FairnessSpec(Strict):
     """Where the predictions are and which columns hold what."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     predictions: str = Field(min_length=1, max_length=500,
                              description="CSV or Parquet file, relative to the workspace folder")

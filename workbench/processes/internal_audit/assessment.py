@@ -184,8 +184,7 @@ class ItemResult(Strict):
 class AuditAnswers(Strict):
     """What the auditor records: which audit, a result per checklist item, and a conclusion."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
-                              json_schema_extra={"title": "Internal audit answers"})
+    model_config = ConfigDict(json_schema_extra={"title": "Internal audit answers"})
 
     audit_id: Slug
     items: list[ItemResult] = Field(min_length=1, max_length=500)

@@ -63,8 +63,7 @@ class Decision(Strict):
 class ManagementReviewAnswers(Strict):
     """What top management states and decides."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
-                              json_schema_extra={"title": "Management review answers"})
+    model_config = ConfigDict(json_schema_extra={"title": "Management review answers"})
 
     context_changes: str = Field(min_length=1, max_length=10_000,
                                  description="changes in external and internal issues and in interested parties' needs")

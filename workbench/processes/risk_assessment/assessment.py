@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from workbench.processes.risk_assessment.settings import RiskCriteria, RiskLevel
 from workbench.content import ContentPack, load_content
-from workbench.validate import known_person, repeated_ids
+from workbench.validate import Strict, known_person, repeated_ids
 
 TREATMENTS = ("avoid", "mitigate", "share", "accept")
 OTHER_SOURCE = "other"
@@ -37,10 +37,8 @@ def _content(info: ValidationInfo) -> ContentPack:
     return (info.context or {}).get("content") or load_content()
 
 
-class Risk(BaseModel):
+class Risk(Strict):
     """One identified AI risk, rated before and after treatment."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$", description="short id, e.g. R1")
     title: str = Field(min_length=1, max_length=200)
@@ -108,11 +106,10 @@ class Risk(BaseModel):
         return self
 
 
-class RiskAssessmentAnswers(BaseModel):
+class RiskAssessmentAnswers(Strict):
     """What an assessor records for one AI system: the scope and the risks."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
-                              json_schema_extra={"title": "AI risk assessment answers"})
+    model_config = ConfigDict(json_schema_extra={"title": "AI risk assessment answers"})
 
     scope: str = Field(min_length=1, max_length=10_000, description="what this assessment covers")
     risks: list[Risk] = Field(min_length=1, max_length=500)

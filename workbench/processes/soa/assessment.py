@@ -65,8 +65,7 @@ class Applicability(Strict):
 class SoAAnswers(Strict):
     """The organisation's decision on every control."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
-                              json_schema_extra={"title": "Statement of Applicability answers"})
+    model_config = ConfigDict(json_schema_extra={"title": "Statement of Applicability answers"})
 
     added_controls: list[AddedControl] = Field(default_factory=list, max_length=200)
     controls: list[Applicability] = Field(min_length=1, max_length=400)
