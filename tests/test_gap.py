@@ -131,7 +131,7 @@ def test_workspace_without_a_readiness_section_loads_the_defaults(workspace):
     path.write_text(yaml.safe_dump(data))
     config = Workspace(workspace.root).config
     assert [m.level for m in config.readiness.maturity] == [0, 1, 2, 3, 4, 5]
-    assert config.readiness.target == 3 and config.readiness.weight("6") == 1.0
+    assert config.readiness == Readiness() and config.readiness.weight("6") == 1.5  # the defaults init writes
 
 
 @pytest.mark.parametrize("bad, message", [

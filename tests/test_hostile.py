@@ -61,13 +61,14 @@ def test_export_csv_neutralises_every_formula(workspace, tmp_path):
 
 
 def test_export_every_table_and_refuse_unknown_ones(workspace, tmp_path):
-    from workbench.register import TABLES
+    from workbench.processes import process_tables
+    from workbench.register import CORE_TABLES
 
-    for table in TABLES:
+    for table in [*CORE_TABLES, *process_tables()]:
         assert export_csv(workspace, table, tmp_path / f"{table}.csv") >= 0
         assert (tmp_path / f"{table}.csv").read_text().splitlines()[0]
     result = invoke("export", "../register", "--csv", tmp_path / "x.csv", "-w", workspace.root)
-    assert result.exit_code == 2 and "table: unknown table; allowed: systems, evidence, risks," in result.output
+    assert result.exit_code == 2 and "table: unknown table; allowed: systems, items, evidence," in result.output
     assert "(got '../register')" in result.output
     assert not (tmp_path / "x.csv").exists()
 
