@@ -67,7 +67,7 @@ def test_bad_dataset_is_shown_next_to_the_predictions_field(form):
     fill(form, ANSWERS["cv-screening"])
     form.fairness["label"].widget.value = "hired"
     assert form.validate() == 1
-    assert "column &#x27;hired&#x27; is missing" in form.fairness["predictions"].problem
+    assert "column &#39;hired&#39; is missing" in form.fairness["predictions"].problem
     assert form.submit() is None
     assert "Not submitted" in form.outcome.value
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from workbench.ui.svg import GRID, MUTED, Canvas, Scale, esc, luminance, nice_ticks, text_width, wrap
+from markupsafe import Markup, escape
+
+from workbench.ui.svg import GRID, MUTED, Canvas, Scale, luminance, nice_ticks, text_width, wrap
 
 RED, GREEN, BLUE, SLATE = "#c62828", "#2e7d32", "#1f5f99", "#37474f"
 LAYOUT = {"font": {"size": 12}, "paper_bgcolor": "white", "plot_bgcolor": "white"}
@@ -21,7 +23,7 @@ class Chart:
     """One chart: ``figure`` is the plotly figure as JSON-ready data, ``svg`` the same chart as an image."""
 
     figure: dict
-    svg: str
+    svg: Markup
 
 
 def risk_heatmap(assessed: list, criteria) -> Chart:
@@ -175,7 +177,8 @@ def plan_timeline(actions: list) -> Chart:
         "data": [{"type": "bar", "base": [a.start_date.isoformat() for a in actions],
                   "x": [((a.due_date + timedelta(days=1)) - a.start_date).days * day_ms for a in actions],
                   "y": labels, "orientation": "h", "marker": {"color": GREEN},
-                  "customdata": [[esc(a.action), esc(a.owner), a.due_date.isoformat()] for a in actions],
+                  "customdata": [[str(escape(a.action)), str(escape(a.owner)), a.due_date.isoformat()]
+                                 for a in actions],
                   "hovertemplate": "%{y}: %{customdata[0]}<br>owner %{customdata[1]}, due %{customdata[2]}"
                                    "<extra></extra>"}],
         "layout": {"title": {"text": "Implementation plan"}, "height": height,

@@ -1,6 +1,7 @@
 """Kernel-side display helpers: escaped HTML tables, and charts as plotly figures and SVG pictures.
 
-Every piece of text a person typed goes through :func:`esc` before it reaches HTML.
+HTML is :class:`~markupsafe.Markup`: text is escaped wherever it meets markup (``Markup.format``,
+``+``, :func:`table` cells) unless it is itself ``Markup``, so a person's typed text is never markup.
 """
 
 from __future__ import annotations
@@ -9,40 +10,42 @@ import hashlib
 import json
 from typing import Iterable
 
-from workbench.ui.svg import esc, luminance  # noqa: F401 - esc: every kernel-side module escapes with this one
+from markupsafe import Markup, escape
+
+from workbench.ui.svg import esc, luminance
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 SVG_MIMETYPE = "image/svg+xml"
 
 
-def show_html(markup: str) -> None:
-    """Display trusted markup (built from escaped parts)."""
+def show_html(markup: Markup) -> None:
+    """Display HTML; anything that is not :class:`~markupsafe.Markup` is shown as text."""
     from IPython.display import display
 
-    display({"text/html": markup}, raw=True)
+    display({"text/html": str(escape(markup))}, raw=True)
 
 
 def table(columns: Iterable[str], rows: Iterable[Iterable[object]], caption: str = "",
-          numeric: Iterable[int] = (), raw: Iterable[int] = ()) -> str:
-    """An accessible HTML table; cells are escaped unless their column index is in ``raw``."""
-    numeric, raw = set(numeric), set(raw)
-    head = "".join(f'<th scope="col"{_num(i, numeric)}>{esc(c)}</th>' for i, c in enumerate(columns))
-    body = "".join(
-        "<tr>" + "".join(f"<td{_num(i, numeric)}>{cell if i in raw else esc(cell)}</td>"
-                         for i, cell in enumerate(row)) + "</tr>"
-        for row in rows)
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+          numeric: Iterable[int] = ()) -> Markup:
+    """An accessible HTML table; every cell is escaped unless it is :class:`~markupsafe.Markup`
+    (``None`` is an empty cell)."""
+    numeric = set(numeric)
+    head = Markup().join(Markup('<th scope="col"{}>{}</th>').format(_num(i, numeric), column)
+                         for i, column in enumerate(columns))
+    body = Markup().join(Markup("<tr>{}</tr>").format(Markup().join(
+        Markup("<td{}>{}</td>").format(_num(i, numeric), esc(cell)) for i, cell in enumerate(row))) for row in rows)
+    cap = Markup("<caption>{}</caption>").format(caption) if caption else ""
+    return Markup("<table>{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(cap, head, body)
 
 
-def _num(i: int, numeric: set[int]) -> str:
-    return ' class="num"' if i in numeric else ""
+def _num(i: int, numeric: set[int]) -> Markup:
+    return Markup(' class="num"') if i in numeric else Markup()
 
 
-def band_badge(name: str, colour: str) -> str:
+def band_badge(name: str, colour: str) -> Markup:
     """A coloured label for a risk band, readable in colour and in text."""
-    dark = luminance(colour) > 0.5
-    return f'<span class="band{" band-dark" if dark else ""}" style="background:{esc(colour)}">{esc(name)}</span>'
+    dark = " band-dark" if luminance(colour) > 0.5 else ""
+    return Markup('<span class="band{}" style="background:{}">{}</span>').format(dark, colour, name)
 
 
 def show_figure(chart, title: str) -> None:
@@ -54,14 +57,15 @@ def show_figure(chart, title: str) -> None:
     layout = _script_json(chart.figure["layout"])
     div_id = "chart-" + hashlib.sha256(f"{title}{data}{layout}".encode()).hexdigest()[:16]
     height = chart.figure["layout"].get("height", 450)
-    div = (f'<div id="{div_id}" class="plotly-graph-div" style="height:{height}px; width:100%;"></div>'
-           f'<script type="text/javascript">if (document.getElementById("{div_id}")) {{Plotly.newPlot("{div_id}", '
-           f'{data}, {layout}, {{"displaylogo": false, "responsive": true}})}};</script>')
-    display({PLOTLY_MIMETYPE: chart.figure, SVG_MIMETYPE: chart.svg,
-             "text/html": f'<figure aria-label="{esc(title)}">{div}</figure>'}, raw=True)
+    div = Markup('<div id="{id}" class="plotly-graph-div" style="height:{height}px; width:100%;"></div>'
+                 '<script type="text/javascript">if (document.getElementById("{id}")) {{Plotly.newPlot("{id}", '
+                 '{data}, {layout}, {{"displaylogo": false, "responsive": true}})}};</script>').format(
+        id=div_id, height=height, data=data, layout=layout)
+    display({PLOTLY_MIMETYPE: chart.figure, SVG_MIMETYPE: str(chart.svg),
+             "text/html": str(Markup('<figure aria-label="{}">{}</figure>').format(title, div))}, raw=True)
 
 
-def _script_json(value) -> str:
+def _script_json(value) -> Markup:
     """JSON that is safe inside a script element: no ``<``, ``>`` or ``&`` that HTML could read."""
-    return (json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return Markup(json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+                  .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -11,6 +11,8 @@ import ast
 import json
 from typing import Any
 
+from markupsafe import Markup
+
 from workbench.pipeline.request import RunRequest, build_request
 from workbench.pipeline.execute import RESULTS_MIMETYPE
 from workbench.workspace import Workspace, find_workspace
@@ -112,7 +114,7 @@ def periodic_review(workspace: str = "", mode: str = "due", system_id: str = "",
     summary = run_review(ws, jobs, known, LocalExecutor(int(workers)), progress=False)
     from workbench.ui.display import show_html, table
 
-    show_html(f"<h2>Periodic review {summary.period}</h2>" + table(
+    show_html(Markup("<h2>Periodic review {}</h2>").format(summary.period) + table(
         ("System", "Process", "Outcome", "Run", "Detail"),
         [(o.system_id, o.process, o.status, o.run_id, o.evidence or o.error) for o in summary.outcomes])
         + table(("System", "Process", "Due"), [(i["system_id"], i["process"], i["due_on"]) for i in summary.overdue],

@@ -6,8 +6,8 @@ The panel only collects the decision; :func:`workbench.records.signoff.sign_off`
 from __future__ import annotations
 
 import ipywidgets as w
+from markupsafe import Markup
 
-from workbench.ui.display import esc
 from workbench.exceptions import InputError
 from workbench.ui.form import WIDE, relative_link
 from workbench.pipeline.request import current_user
@@ -52,12 +52,12 @@ class SignoffForm:
             done = sign_off(self.workspace, self.record.value or "", decision, self.comment.value,
                             person=self.person.value.strip())
         except InputError as err:
-            self.outcome.value = f'<p role="alert" style="color:#b00020">Not signed: {esc(err)}</p>'
+            self.outcome.value = Markup('<p role="alert" style="color:#b00020">Not signed: {}</p>').format(err)
             return None
         entry = done.ledger_entry
-        self.outcome.value = (f'<p style="color:#1b5e20"><strong>{esc(entry["decision"].capitalize())}</strong> '
-                              f'<code>{esc(entry["run_id"])}</code> as {esc(entry["person"])}. '
-                              f"Approval record: {relative_link(done.record)}</p>")
+        self.outcome.value = Markup('<p style="color:#1b5e20"><strong>{}</strong> <code>{}</code> as {}. '
+                                    "Approval record: {}</p>").format(
+            entry["decision"].capitalize(), entry["run_id"], entry["person"], Markup(relative_link(done.record)))
         self.record.options = [o for o in self.record.options if o[1] != entry["run_id"]]
         self.comment.value = ""
         return done

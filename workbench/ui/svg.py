@@ -2,21 +2,19 @@
 
 The charts of a run are drawn as SVG in the template's kernel, next to their interactive plotly
 figures, so evidence shows them as images that need no script and no browser to make. The same
-data always gives the same bytes.
+data always gives the same bytes. Elements are :class:`~markupsafe.Markup` built with
+``Markup.format``, which escapes every value for XML text and attributes, quotes included.
 """
 
 from __future__ import annotations
 
 import math
-from html import escape
+
+from markupsafe import Markup
+from markupsafe import escape_silent as esc  # noqa: F401 - the portfolio page and the forms still use it
 
 FONT = "Helvetica, Arial, sans-serif"
 INK, MUTED, GRID = "#1f2328", "#4a5560", "#e3e7eb"
-
-
-def esc(value: object) -> str:
-    """Escape any value for HTML and SVG text or attributes, quotes included."""
-    return escape("" if value is None else str(value), quote=True)
 
 
 def num(value: float) -> str:
@@ -93,26 +91,26 @@ class Canvas:
 
     def __init__(self, width: int, height: int, title: str):
         self.width, self.height, self.title = width, height, title
-        self.parts: list[str] = []
+        self.parts: list[Markup] = []
 
     def rect(self, x: float, y: float, width: float, height: float, fill: str, stroke: str = "") -> None:
-        outline = f' stroke="{esc(stroke)}"' if stroke else ""
-        self.parts.append(f'<rect x="{num(x)}" y="{num(y)}" width="{num(max(width, 0))}" '
-                          f'height="{num(max(height, 0))}" fill="{esc(fill)}"{outline}/>')
+        outline = Markup(' stroke="{}"').format(stroke) if stroke else ""
+        self.parts.append(Markup('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"{}/>').format(
+            num(x), num(y), num(max(width, 0)), num(max(height, 0)), fill, outline))
 
     def line(self, x1: float, y1: float, x2: float, y2: float, stroke: str = INK, width: float = 1,
              dashed: bool = False) -> None:
-        dash = ' stroke-dasharray="6 4"' if dashed else ""
-        self.parts.append(f'<line x1="{num(x1)}" y1="{num(y1)}" x2="{num(x2)}" y2="{num(y2)}" '
-                          f'stroke="{esc(stroke)}" stroke-width="{num(width)}"{dash}/>')
+        dash = Markup(' stroke-dasharray="6 4"') if dashed else ""
+        self.parts.append(Markup('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}"{}/>').format(
+            num(x1), num(y1), num(x2), num(y2), stroke, num(width), dash))
 
     def text(self, x: float, y: float, value: object, size: float = 12, anchor: str = "start",
              fill: str = INK, bold: bool = False, rotate: bool = False) -> None:
         """Text with its baseline at ``y``; ``rotate`` turns it to read upwards."""
-        weight = ' font-weight="600"' if bold else ""
-        turn = f' transform="rotate(-90 {num(x)} {num(y)})"' if rotate else ""
-        self.parts.append(f'<text x="{num(x)}" y="{num(y)}" font-size="{num(size)}" text-anchor="{anchor}" '
-                          f'fill="{esc(fill)}"{weight}{turn}>{esc(value)}</text>')
+        weight = Markup(' font-weight="600"') if bold else ""
+        turn = Markup(' transform="rotate(-90 {} {})"').format(num(x), num(y)) if rotate else ""
+        self.parts.append(Markup('<text x="{}" y="{}" font-size="{}" text-anchor="{}" fill="{}"{}{}>{}</text>').format(
+            num(x), num(y), num(size), anchor, fill, weight, turn, value))
 
     def lines(self, x: float, y: float, lines: list[str], size: float = 12, anchor: str = "middle",
               fill: str = INK) -> None:
@@ -121,14 +119,14 @@ class Canvas:
         for i, line in enumerate(lines):
             self.text(x, top + i * size * 1.2, line, size=size, anchor=anchor, fill=fill)
 
-    def svg(self) -> str:
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" height="{self.height}" '
-                f'viewBox="0 0 {self.width} {self.height}" role="img" aria-label="{esc(self.title)}" '
-                f'font-family="{FONT}"><title>{esc(self.title)}</title>'
-                f'<rect width="100%" height="100%" fill="white"/>{"".join(self.parts)}</svg>')
+    def svg(self) -> Markup:
+        return Markup('<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+                      'viewBox="0 0 {width} {height}" role="img" aria-label="{title}" font-family="{font}">'
+                      '<title>{title}</title><rect width="100%" height="100%" fill="white"/>{parts}</svg>').format(
+            width=self.width, height=self.height, title=self.title, font=FONT, parts=Markup().join(self.parts))
 
 
-def bars(title: str, labels: list[str], values: list[int], colours: list[str]) -> str:
+def bars(title: str, labels: list[str], values: list[int], colours: list[str]) -> Markup:
     """A small horizontal bar chart as inline SVG, its numbers in its title for screen readers."""
     width, row, left = 420, 26, 150
     peak = max(values + [1])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from workbench.ui.charts import plan_timeline, readiness_bars
 from workbench.records.citations import evidence_href
-from workbench.ui.display import esc, show_figure, show_html, table
+from workbench.ui.display import show_figure, show_html, table
 
 
 def _pct(value: float | None) -> str:
@@ -19,12 +21,11 @@ def _person(run, person_id: str) -> str:
 def scope(run) -> None:
     """What the analysis covers, and the headline readiness."""
     r = run.results
-    show_html("<h2>Scope and readiness</h2>"
-              f'<p class="text">{esc(run.request.answers.scope)}</p>'
-              f"<p>Overall readiness <strong>{_pct(r.overall)}</strong>: clause requirements "
-              f"{_pct(r.clause_readiness)}, Annex A controls {_pct(r.control_readiness)}. "
-              f"{len(r.gaps)} item(s) are below the target maturity {r.target}; "
-              f"{len(r.plan)} planned action(s).</p>")
+    show_html(Markup('<h2>Scope and readiness</h2><p class="text">{}</p>'
+                     "<p>Overall readiness <strong>{}</strong>: clause requirements {}, Annex A controls {}. "
+                     "{} item(s) are below the target maturity {}; {} planned action(s).</p>").format(
+        run.request.answers.scope, _pct(r.overall), _pct(r.clause_readiness), _pct(r.control_readiness),
+        len(r.gaps), r.target, len(r.plan)))
 
 
 def method(run) -> None:
@@ -34,12 +35,12 @@ def method(run) -> None:
                   caption="Maturity scale", numeric=[0])
     weights = table(("Clause or area", "Weight"), [(f"{g.group} {g.title}", f"{g.weight:g}") for g in run.results.groups],
                     caption="Weights", numeric=[1])
-    show_html("<h2>Method</h2>"
-              "<p>Each leaf requirement of clauses 4 to 10 and each Annex A control is rated 0 to 5. "
-              "Readiness of a clause or area = mean maturity of its items / 5. Overall readiness = "
-              "(Σ weight × mean maturity) / Σ weight / 5, over the clauses and areas. An item rated below the "
-              f"target maturity <strong>{policy.target}</strong> is a gap; gaps are ranked clause requirements "
-              "first, then by gap size, then in the standard's order.</p>" + scale + weights)
+    show_html(Markup("<h2>Method</h2>"
+                     "<p>Each leaf requirement of clauses 4 to 10 and each Annex A control is rated 0 to 5. "
+                     "Readiness of a clause or area = mean maturity of its items / 5. Overall readiness = "
+                     "(Σ weight × mean maturity) / Σ weight / 5, over the clauses and areas. An item rated below "
+                     "the target maturity <strong>{}</strong> is a gap; gaps are ranked clause requirements first, "
+                     "then by gap size, then in the standard's order.</p>").format(policy.target) + scale + weights)
 
 
 def readiness(run) -> None:
@@ -47,61 +48,63 @@ def readiness(run) -> None:
     groups = run.results.groups
     clauses = [g for g in groups if g.kind == "clause"]
     areas = [g for g in groups if g.kind == "area"]
-    show_html("<h2>Readiness by clause and by control area</h2>")
+    show_html(Markup("<h2>Readiness by clause and by control area</h2>"))
     target = run.results.target
     show_figure(readiness_bars(clauses, "Readiness by clause", target), "Bar chart of readiness by clause")
     show_figure(readiness_bars(areas, "Readiness by Annex A control area", target),
                 "Bar chart of readiness by Annex A area")
     rows = [(g.group, g.title, g.items, f"{g.mean_maturity:.2f}", f"{g.weight:g}", _pct(g.readiness),
-             f'<span class="calc">{esc(g.calculation)}</span>') for g in groups]
-    rows = [tuple(esc(c) for c in row[:6]) + (row[6],) for row in rows]
+             Markup('<span class="calc">{}</span>').format(g.calculation)) for g in groups]
     show_html(table(("Group", "Title", "Items", "Mean maturity", "Weight", "Readiness", "Calculation"), rows,
-                    caption="Readiness per clause and area", numeric=[2, 3, 4, 5], raw=range(7))
-              + f'<p>Overall: <span class="calc">{esc(run.results.overall_calculation)}</span></p>')
+                    caption="Readiness per clause and area", numeric=[2, 3, 4, 5])
+              + Markup('<p>Overall: <span class="calc">{}</span></p>').format(run.results.overall_calculation))
 
 
 def gaps(run) -> None:
     """The ranked gaps; those where the standard requires documented information are flagged."""
     r = run.results
     if not r.gaps:
-        show_html(f'<h2>Gaps</h2><p class="ok">Every item is at or above the target maturity {r.target}.</p>')
+        show_html(Markup('<h2>Gaps</h2><p class="ok">Every item is at or above the target maturity {}.</p>')
+                  .format(r.target))
         return
     rows = []
     for g in r.gaps:
-        di = "<strong>documented information required</strong>" if g.documented_information else ""
-        flagged = "".join(f"<br><span class='alert'>register: {esc(f)}</span>" for f in g.register_flags)
-        links = ", ".join(f'<a href="{esc(evidence_href(e["path"]))}">{esc(e["run_id"])}</a>'
-                          for e in r.evidence.get(g.item, []))
-        rows.append((str(g.rank), esc(g.item), esc(g.title), f"{g.maturity} → {g.target}", str(g.gap),
-                     di + flagged, f"<span class='text'>{esc(g.notes)}</span>" + (f"<br>{links}" if links else ""),
-                     esc(", ".join(g.actions) or "none planned")))
-    di = sum(g.documented_information for g in r.gaps)
-    show_html("<h2>Gaps, ranked</h2>"
-              f"<p>{len(r.gaps)} gap(s): {sum(g.kind == 'clause' for g in r.gaps)} clause requirement(s) and "
-              f"{sum(g.kind == 'control' for g in r.gaps)} control(s); {di} where the standard requires "
-              "documented information.</p>"
-              + table(("Rank", "Item", "Title", "Maturity → target", "Gap", "Documented information", "Notes",
-                       "Planned actions"), rows, caption="Gaps: clause requirements first, then by size", raw=range(8)))
+        required = Markup("<strong>documented information required</strong>" if g.documented_information else "")
+        flagged = Markup().join(Markup("<br><span class='alert'>register: {}</span>").format(f)
+                                for f in g.register_flags)
+        links = Markup(", ").join(Markup('<a href="{}">{}</a>').format(evidence_href(e["path"]), e["run_id"])
+                                  for e in r.evidence.get(g.item, []))
+        notes = Markup("<span class='text'>{}</span>").format(g.notes) + (Markup("<br>") + links if links else "")
+        rows.append((g.rank, g.item, g.title, f"{g.maturity} → {g.target}", g.gap, required + flagged, notes,
+                     ", ".join(g.actions) or "none planned"))
+    summary = Markup("<h2>Gaps, ranked</h2><p>{} gap(s): {} clause requirement(s) and {} control(s); {} where the "
+                     "standard requires documented information.</p>").format(
+        len(r.gaps), sum(g.kind == "clause" for g in r.gaps), sum(g.kind == "control" for g in r.gaps),
+        sum(g.documented_information for g in r.gaps))
+    show_html(summary + table(("Rank", "Item", "Title", "Maturity → target", "Gap", "Documented information",
+                               "Notes", "Planned actions"), rows,
+                              caption="Gaps: clause requirements first, then by size"))
 
 
 def documented_information(run) -> None:
     """The flags of the register of documented information when the analysis ran."""
     flags = run.results.di_flags
-    head = "<h2>Register of documented information</h2>"
+    head = Markup("<h2>Register of documented information</h2>")
     if not flags:
-        show_html(head + '<p class="ok">Every required item is in the register and no review is overdue.</p>')
+        show_html(head + Markup('<p class="ok">Every required item is in the register and no review is overdue.</p>'))
         return
     rows = [(f["kind"], f["clause"] or "", f["key"], f["title"], f["message"]) for f in flags]
-    show_html(head + f'<p class="alert">{len(flags)} flag(s) in the register of documented information.</p>'
-              + table(("Flag", "Clause", "Item", "Title", "Detail"), rows, caption="Flagged documented information"))
+    alert = Markup('<p class="alert">{} flag(s) in the register of documented information.</p>').format(len(flags))
+    show_html(head + alert + table(("Flag", "Clause", "Item", "Title", "Detail"), rows,
+                                   caption="Flagged documented information"))
 
 
 def plan(run) -> None:
     """The implementation plan as a timeline and a table."""
     actions = run.results.plan
-    head = "<h2>Implementation plan</h2>"
+    head = Markup("<h2>Implementation plan</h2>")
     if not actions:
-        show_html(head + "<p>No action is planned yet.</p>")
+        show_html(head + Markup("<p>No action is planned yet.</p>"))
         return
     show_html(head)
     show_figure(plan_timeline(actions), "Timeline of the implementation plan")
@@ -113,13 +116,13 @@ def plan(run) -> None:
 def progress(run) -> None:
     """Readiness against the previous gap analysis."""
     r = run.results
-    head = "<h2>Progress since the previous gap analysis</h2>"
+    head = Markup("<h2>Progress since the previous gap analysis</h2>")
     if r.previous_run is None:
-        show_html(head + "<p>This is the first gap analysis: there is nothing to compare with yet.</p>")
+        show_html(head + Markup("<p>This is the first gap analysis: there is nothing to compare with yet.</p>"))
         return
     rows = [(p.group, _pct(p.before), _pct(p.after),
              "n/a" if p.change is None else f"{p.change * 100:+.1f} points") for p in r.progress]
-    show_html(head + f"<p>Compared with <code>{esc(r.previous_run)}</code>.</p>"
+    show_html(head + Markup("<p>Compared with <code>{}</code>.</p>").format(r.previous_run)
               + table(("Group", "Before", "Now", "Change"), rows, caption="Readiness progress", numeric=[1, 2, 3]))
 
 
@@ -128,5 +131,5 @@ def ratings(run) -> None:
     answers = run.request.answers
     levels = {m.level: m.label for m in run.workspace.config.readiness.maturity}
     rows = [(r.item, f"{r.maturity} {levels[r.maturity]}", r.notes, ", ".join(r.evidence)) for r in answers.ratings]
-    show_html("<h2>All ratings</h2>" + table(("Item", "Maturity", "Notes", "Evidence"), rows,
-                                            caption=f"{len(rows)} requirements and controls"))
+    show_html(Markup("<h2>All ratings</h2>") + table(("Item", "Maturity", "Notes", "Evidence"), rows,
+                                                    caption=f"{len(rows)} requirements and controls"))

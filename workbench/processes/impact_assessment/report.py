@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from workbench.ui.charts import disparity_chart
-from workbench.ui.display import band_badge, esc, show_figure, show_html, table
+from workbench.ui.display import band_badge, show_figure, show_html, table
 from workbench.processes.impact_assessment.fairness import METRIC_TITLES
 
 LEVEL_COLOURS = {"I": "#2e7d32", "II": "#f9a825", "III": "#ef6c00", "IV": "#c62828"}
@@ -21,8 +23,7 @@ def scope(run) -> None:
     rows = [("Purpose", system.purpose), ("Lifecycle stage", system.lifecycle_stage),
             ("Deployment context", system.deployment_context),
             ("Affected stakeholders", ", ".join(system.affected_stakeholders)), ("Tier", system.tier)]
-    show_html("<h2>Scope</h2>"
-              f'<p class="text">{esc(responses.get("scope-covered", ""))}</p>'
+    show_html(Markup('<h2>Scope</h2><p class="text">{}</p>').format(responses.get("scope-covered", ""))
               + table(("About the system", "Value"), rows, caption=f"AI system {system.name}"))
 
 
@@ -30,23 +31,24 @@ def level(run) -> None:
     """The impact level, its worked calculation and the method behind it."""
     s, c = run.results.score, _criteria(run)
     bounds = [(band_badge(lvl, LEVEL_COLOURS[lvl]), f"{bound:g}") for lvl, bound in s.bounds.items()]
-    steps = "".join(f"<li>{esc(step)}</li>" for step in s.calculation)
+    steps = Markup().join(Markup("<li>{}</li>").format(step) for step in s.calculation)
     show_html(
-        "<h2>Impact level</h2>"
-        f'<p class="level">Level {band_badge(s.level, LEVEL_COLOURS[s.level])}: {esc(s.reason)}.</p>'
+        Markup('<h2>Impact level</h2><p class="level">Level {}: {}.</p>').format(
+            band_badge(s.level, LEVEL_COLOURS[s.level]), s.reason)
         + table(("Score", "Value"),
                 [("Raw impact score", f"{s.raw} of {s.raw_max}"),
                  ("Mitigation score", f"{s.mitigation} of {s.mitigation_max}"),
                  ("Mitigation needed for the deduction", f"{s.mitigation_needed:g}"),
                  ("Deduction applied", f"yes, {s.deduction:g}" if s.deduction_applied else "no"),
                  ("Current score", s.current)], caption="Scores", numeric=[1])
-        + f"<h3>Worked calculation</h3><ol class='calc'>{steps}</ol>"
-        + "<p class='note'>Method: impact questions add up to the raw score; mitigation questions to the mitigation "
-          f"score. When mitigation reaches {c.mitigation_threshold:g} of its maximum, the current score is the raw "
-          f"score less {c.deduction:g}, rounded half up. The level is the first whose upper bound (a fraction "
-          f"{', '.join(f'{x:g}' for x in c.cutoffs)} of the raw maximum) the current score does not exceed. A "
-          "question hidden by its condition counts toward neither the score nor the maximum.</p>"
-        + table(("Level", "Highest current score"), bounds, caption="Level bounds", numeric=[1], raw=[0]))
+        + Markup("<h3>Worked calculation</h3><ol class='calc'>{}</ol>").format(steps)
+        + Markup("<p class='note'>Method: impact questions add up to the raw score; mitigation questions to the "
+                 "mitigation score. When mitigation reaches {:g} of its maximum, the current score is the raw score "
+                 "less {:g}, rounded half up. The level is the first whose upper bound (a fraction {} of the raw "
+                 "maximum) the current score does not exceed. A question hidden by its condition counts toward "
+                 "neither the score nor the maximum.</p>").format(
+            c.mitigation_threshold, c.deduction, ", ".join(f"{x:g}" for x in c.cutoffs))
+        + table(("Level", "Highest current score"), bounds, caption="Level bounds", numeric=[1]))
 
 
 def breakdown(run) -> None:
@@ -56,7 +58,7 @@ def breakdown(run) -> None:
     sc = run.results.score
     rows.append(("", "Total", sum(r[2] for r in rows), sum(r[3] for r in rows), sc.raw, sc.raw_max, sc.mitigation,
                  sc.mitigation_max))
-    show_html("<h2>Score by section</h2>" + table(
+    show_html(Markup("<h2>Score by section</h2>") + table(
         ("42005 element", "Section", "Scored questions shown", "Answered", "Impact score", "Impact maximum",
          "Mitigation score", "Mitigation maximum"), rows, caption="Score breakdown", numeric=range(2, 8)))
 
@@ -64,38 +66,39 @@ def breakdown(run) -> None:
 def measures(run) -> None:
     """The measures the configuration requires at this level."""
     s = run.results.score
-    items = "".join(f"<li>{esc(m)}</li>" for m in run.results.required_measures)
-    show_html(f"<h2>Required measures at level {esc(s.level)}</h2><ul class='measures'>{items}</ul>")
+    items = Markup().join(Markup("<li>{}</li>").format(m) for m in run.results.required_measures)
+    show_html(Markup("<h2>Required measures at level {}</h2><ul class='measures'>{}</ul>").format(s.level, items))
 
 
 def classification(run) -> None:
     """The EU AI Act category the answers imply, and whether Art. 27 applies."""
     c = run.results.classification
-    rows = [("Category", band_badge(c.title, CATEGORY_COLOURS[c.category])), ("Reason", esc(c.reason)),
-            ("Prohibited practices named", esc("; ".join(c.prohibited) or "none")),
-            ("Annex III point", esc(c.annex_iii or "none")),
-            ("Transparency situations (Art. 50)", esc("; ".join(c.transparency) or "none")),
-            ("Deployer", esc(c.deployer or "private organisation")),
-            ("Fundamental rights impact assessment (Art. 27)", esc(("required: " if c.fria_required else "not required: ")
-                                                                   + c.fria_reason))]
-    show_html("<h2>Regulatory classification (EU AI Act)</h2>"
-              + table(("Item", "Result"), rows, caption="Classification implied by the answers", raw=[1])
-              + "<p class='note'>A reading of the answers, not legal advice.</p>")
+    rows = [("Category", band_badge(c.title, CATEGORY_COLOURS[c.category])), ("Reason", c.reason),
+            ("Prohibited practices named", "; ".join(c.prohibited) or "none"),
+            ("Annex III point", c.annex_iii or "none"),
+            ("Transparency situations (Art. 50)", "; ".join(c.transparency) or "none"),
+            ("Deployer", c.deployer or "private organisation"),
+            ("Fundamental rights impact assessment (Art. 27)",
+             ("required: " if c.fria_required else "not required: ") + c.fria_reason)]
+    show_html(Markup("<h2>Regulatory classification (EU AI Act)</h2>")
+              + table(("Item", "Result"), rows, caption="Classification implied by the answers")
+              + Markup("<p class='note'>A reading of the answers, not legal advice.</p>"))
 
 
 def fairness(run) -> None:
     """Per-group metrics, disparities against thresholds, and a chart per disparity metric."""
     f = run.results.fairness
-    head = "<h2>Measured fairness</h2>"
+    head = Markup("<h2>Measured fairness</h2>")
     if f is None:
-        show_html(head + "<p class='alert'>No predictions dataset was given; fairness was not measured.</p>")
+        show_html(head + Markup("<p class='alert'>No predictions dataset was given; fairness was not measured.</p>"))
         return
-    parts = [head, f"<p>Dataset <code>{esc(f.dataset)}</code>, {f.rows} rows, SHA-256 <code>{esc(f.sha256)}</code>; "
-                   f"true label <code>{esc(f.label)}</code>, predicted label <code>{esc(f.prediction)}</code>"
-                   + (f", score <code>{esc(f.score)}</code>" if f.score else "") + ". Computed with fairlearn.</p>"]
+    score = Markup(", score <code>{}</code>").format(f.score) if f.score else ""
+    parts = [head, Markup("<p>Dataset <code>{}</code>, {} rows, SHA-256 <code>{}</code>; true label <code>{}</code>, "
+                          "predicted label <code>{}</code>{}. Computed with fairlearn.</p>").format(
+        f.dataset, f.rows, f.sha256, f.label, f.prediction, score)]
     breaches = f.breaches
-    parts.append(f'<p class="alert">{len(breaches)} disparity value(s) breach their threshold.</p>' if breaches
-                 else '<p class="ok">No disparity breaches its threshold.</p>')
+    parts.append(Markup('<p class="alert">{} disparity value(s) breach their threshold.</p>').format(len(breaches))
+                 if breaches else Markup('<p class="ok">No disparity breaches its threshold.</p>'))
     for a in f.attributes:
         columns = ["Group", "Count", "Selection rate", "True positive rate", "False positive rate", "Accuracy"]
         rows = [[g.group, g.count, f"{g.selection_rate:.3f}", f"{g.true_positive_rate:.3f}",
@@ -106,9 +109,9 @@ def fairness(run) -> None:
         parts.append(table(columns, rows, caption=f"Metrics by group of {a.attribute}", numeric=range(1, 7)))
         parts.append(table(("Disparity", "Value", "Threshold", "Result"),
                            [(d.title, f"{d.value:.3f}", f"{'≥' if d.bound == 'min' else '≤'} {d.threshold:g}",
-                             "<strong class='breach'>breach</strong>" if d.breach else "within")
-                            for d in a.disparities], caption=f"Disparities by {a.attribute}", numeric=[1], raw=[3]))
-    show_html("".join(parts))
+                             Markup("<strong class='breach'>breach</strong>") if d.breach else "within")
+                            for d in a.disparities], caption=f"Disparities by {a.attribute}", numeric=[1]))
+    show_html(Markup().join(parts))
     for metric, title in METRIC_TITLES.items():
         show_figure(disparity_chart(f, metric), f"{title} by sensitive attribute against its threshold")
 
@@ -116,13 +119,13 @@ def fairness(run) -> None:
 def risks(run) -> None:
     """Each fairness breach proposed as a risk for the system's risk assessment."""
     proposed = run.results.proposed_risks
-    head = "<h2>Risks proposed for the risk assessment</h2>"
+    head = Markup("<h2>Risks proposed for the risk assessment</h2>")
     if not proposed:
-        show_html(head + "<p class='ok'>No fairness breach, so no risk is proposed.</p>")
+        show_html(head + Markup("<p class='ok'>No fairness breach, so no risk is proposed.</p>"))
         return
     rows = [(r.id, r.title, r.description, ", ".join(r.affected_parties), ", ".join(r.planned_controls), r.owner)
             for r in proposed]
-    show_html(head + "<p>Add these to the system's AI risk assessment, rate and treat them there.</p>"
+    show_html(head + Markup("<p>Add these to the system's AI risk assessment, rate and treat them there.</p>")
               + table(("ID", "Risk", "Description", "Affected parties", "Controls (Annex A)", "Proposed owner"),
                       rows, caption=f"{len(rows)} proposed risk(s)"))
 
@@ -130,11 +133,11 @@ def risks(run) -> None:
 def answers(run) -> None:
     """Every question with the answer given, its score and maximum."""
     questionnaire = run.workspace.content.questionnaire
-    parts = ["<h2>Answers</h2>"]
+    parts = [Markup("<h2>Answers</h2>")]
     for section in questionnaire.sections:
         rows = [(q.id, q.text, q.kind, "; ".join(q.answer_text) if q.visible else "(hidden by its condition)",
                  q.score if q.kind != "info" else "", q.maximum if q.kind != "info" else "")
                 for q in run.results.questions if q.section == section.id]
         parts.append(table(("ID", "Question", "Kind", "Answer", "Score", "Maximum"), rows,
                            caption=f"{section.element} {section.title}", numeric=[4, 5]))
-    show_html("".join(parts))
+    show_html(Markup().join(parts))

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from workbench.ui.charts import risk_heatmap
-from workbench.ui.display import band_badge, esc, show_figure, show_html, table
+from workbench.ui.display import band_badge, show_figure, show_html, table
 
 
-def _badge(run, band: str) -> str:
+def _badge(run, band: str) -> Markup:
     return band_badge(band, run.settings.band(band).colour)
 
 
-def _level(run, level) -> str:
-    return f'{_badge(run, level.band)} <span class="calc">{esc(level.calculation)}</span>'
+def _level(run, level) -> Markup:
+    return Markup('{} <span class="calc">{}</span>').format(_badge(run, level.band), level.calculation)
 
 
 def _person(run, person_id: str) -> str:
@@ -27,8 +29,7 @@ def scope(run) -> None:
             ("Affected stakeholders", ", ".join(system.affected_stakeholders)),
             ("Personal data categories", ", ".join(system.personal_data_categories) or "none"),
             ("Tier", system.tier), ("System owner", _person(run, system.owner))]
-    show_html("<h2>Scope</h2>"
-              f'<p class="text">{esc(run.request.answers.scope)}</p>'
+    show_html(Markup('<h2>Scope</h2><p class="text">{}</p>').format(run.request.answers.scope)
               + table(("About the system", "Value"), rows, caption=f"AI system {system.name}"))
 
 
@@ -42,16 +43,16 @@ def method(run) -> None:
                     [(s.level, s.label, s.definition) for s in c.impact], caption="Impact scale", numeric=[0])
     bands = table(("Band", "Scores", "Acceptable as residual risk"),
                   [(_badge(run, b.name), f"{b.min} to {b.max}", "no" if c.above_appetite(b.name) else "yes")
-                   for b in c.bands], caption="Risk bands", raw=[0])
-    matrix = ""
+                   for b in c.bands], caption="Risk bands")
+    matrix = Markup()
     if c.method == "matrix":
         matrix = table(["Likelihood \\ Impact"] + [str(i) for i in range(1, 6)],
                        [[str(l)] + [_badge(run, c.matrix[l - 1][i - 1]) for i in range(1, 6)] for l in range(1, 6)],
-                       caption="Risk matrix", raw=range(1, 6))
-    show_html("<h2>Scoring method</h2>"
-              f"<p>{esc(c.formula())} Risk appetite: residual risks up to and including the band "
-              f"<strong>{esc(c.appetite)}</strong> are acceptable; a residual risk above it may be accepted only "
-              f"by the role <strong>{esc(c.acceptance_role)}</strong>.</p>" + scales + bands + matrix)
+                       caption="Risk matrix")
+    show_html(Markup("<h2>Scoring method</h2><p>{} Risk appetite: residual risks up to and including the band "
+                     "<strong>{}</strong> are acceptable; a residual risk above it may be accepted only by the role "
+                     "<strong>{}</strong>.</p>").format(c.formula(), c.appetite, c.acceptance_role)
+              + scales + bands + matrix)
 
 
 def register(run) -> None:
@@ -62,43 +63,44 @@ def register(run) -> None:
         r = a.risk
         source = r.risk_source if r.risk_source == "other" else f"{r.risk_source} {content.risk_source(r.risk_source).title}"
         rows.append((
-            esc(r.id),
-            f"<strong>{esc(r.title)}</strong><div class='text'>{esc(r.description)}</div>",
-            esc(source) + ("<br>" + esc(", ".join(r.objectives)) if r.objectives else ""),
-            esc(", ".join(r.affected_parties)),
+            r.id,
+            Markup("<strong>{}</strong><div class='text'>{}</div>").format(r.title, r.description),
+            Markup("{}<br>{}").format(source, ", ".join(r.objectives)) if r.objectives else source,
+            ", ".join(r.affected_parties),
             _level(run, a.inherent),
-            esc(", ".join(r.existing_controls) or "none"),
-            esc(r.treatment),
+            ", ".join(r.existing_controls) or "none",
+            r.treatment,
             _level(run, a.residual),
         ))
-    show_html("<h2>Risk register</h2>" + table(
+    show_html(Markup("<h2>Risk register</h2>") + table(
         ("ID", "Risk", "Source and objectives", "Affected parties", "Inherent", "Existing controls",
-         "Treatment", "Residual"), rows, caption=f"{len(rows)} risks", raw=range(8)))
+         "Treatment", "Residual"), rows, caption=f"{len(rows)} risks"))
 
 
 def heatmap(run) -> None:
     """Inherent versus residual risk on the likelihood-impact grid."""
-    show_html("<h2>Inherent and residual risk</h2>"
-              "<p class='note'>Each cell is coloured by its band and lists the risks rated there.</p>")
+    show_html(Markup("<h2>Inherent and residual risk</h2>"
+                     "<p class='note'>Each cell is coloured by its band and lists the risks rated there.</p>"))
     show_figure(risk_heatmap(run.results.risks, run.settings), "Heatmaps of inherent and residual risk")
     counts = [(_badge(run, band), run.results.inherent_by_band[band], run.results.residual_by_band[band])
               for band in run.settings.band_names()]
-    show_html(table(("Band", "Inherent", "Residual"), counts, caption="Risks per band", numeric=[1, 2], raw=[0]))
+    show_html(table(("Band", "Inherent", "Residual"), counts, caption="Risks per band", numeric=[1, 2]))
 
 
 def appetite(run) -> None:
     """Residual risks above appetite, which need acceptance by the named role."""
     above = [a for a in run.results.risks if a.above_appetite]
-    head = "<h2>Residual risk above appetite</h2>"
+    head = Markup("<h2>Residual risk above appetite</h2>")
     if not above:
-        show_html(head + f'<p class="ok">No residual risk is above the appetite ({esc(run.settings.appetite)}).</p>')
+        show_html(head + Markup('<p class="ok">No residual risk is above the appetite ({}).</p>').format(
+            run.settings.appetite))
         return
-    rows = [(esc(a.risk.id), esc(a.risk.title), _level(run, a.residual), esc(a.risk.treatment),
-             esc(_person(run, a.risk.owner)), f"<span class='text'>{esc(a.risk.rationale or 'none given')}</span>")
+    rows = [(a.risk.id, a.risk.title, _level(run, a.residual), a.risk.treatment, _person(run, a.risk.owner),
+             Markup("<span class='text'>{}</span>").format(a.risk.rationale or "none given"))
             for a in above]
-    show_html(head + f'<p class="alert">{len(above)} residual risk(s) exceed the appetite '
-              f'({esc(run.settings.appetite)}) and need acceptance by {esc(run.settings.acceptance_role)}.</p>'
-              + table(("ID", "Risk", "Residual", "Treatment", "Owner", "Rationale"), rows, raw=range(6)))
+    show_html(head + Markup('<p class="alert">{} residual risk(s) exceed the appetite ({}) and need acceptance by '
+                            '{}.</p>').format(len(above), run.settings.appetite, run.settings.acceptance_role)
+              + table(("ID", "Risk", "Residual", "Treatment", "Owner", "Rationale"), rows))
 
 
 def treatment(run) -> None:
@@ -106,7 +108,7 @@ def treatment(run) -> None:
     rows = sorted(((a.risk.due_date.isoformat(), a.risk.id, a.risk.title, a.risk.treatment,
                     ", ".join(a.risk.planned_controls) or "none", _person(run, a.risk.owner), a.risk.rationale)
                    for a in run.results.risks))
-    show_html("<h2>Treatment plan</h2>" + table(
+    show_html(Markup("<h2>Treatment plan</h2>") + table(
         ("Due", "ID", "Risk", "Treatment", "Planned controls", "Owner", "Rationale"),
         [(d, i, t, tr, c, o, r) for d, i, t, tr, c, o, r in rows], caption="By due date"))
 
@@ -118,6 +120,6 @@ def controls(run) -> None:
     for control_id, risk_ids in run.results.controls.items():
         control = content.control(control_id)
         rows.append((control_id, control.title, control.intent, ", ".join(risk_ids)))
-    show_html("<h2>Annex A controls referenced</h2>" + table(
+    show_html(Markup("<h2>Annex A controls referenced</h2>") + table(
         ("Control", "Title", "Intent (paraphrased)", "Cited by risks"), rows,
         caption=f"{len(rows)} of {len(content.controls)} Annex A controls"))
