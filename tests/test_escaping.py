@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
-from workbench.config import Configuration, default_configuration
+from workbench.processes.risk_assessment.settings import RiskCriteria
 from workbench.processes.risk_assessment.assessment import Risk, RiskAssessmentAnswers, assess
 from workbench.ui.charts import risk_heatmap
 from workbench.ui.display import band_badge, show_figure, show_html, table
@@ -83,7 +83,7 @@ def test_a_hostile_chart_title_stays_inside_the_figure_label(monkeypatch):
 
 
 def _heatmap_with(risk_id: str):
-    criteria = Configuration.model_validate(default_configuration("Org")).risk_criteria
+    criteria = RiskCriteria()
     risk = Risk.model_construct(id=risk_id, title="t", description="d", source="RS-1", objectives=[], owner="o",
                                 affected_parties=["p"], inherent_likelihood=4, inherent_impact=5,
                                 treatment="mitigate", residual_likelihood=2, residual_impact=4)
