@@ -160,7 +160,7 @@ def _load(point: EntryPoint) -> Process:
         raise PluginError(package, point.name, "settings is not (section name, pydantic model class)")
     try:
         found = process.template.is_file()
-    except (ModuleNotFoundError, TypeError):
+    except Exception:  # no such package, or a module that is not a package: no template either way
         found = False
     if not found:
         raise PluginError(package, point.name, f"its template {TEMPLATE} is missing from package {process.package!r}")
