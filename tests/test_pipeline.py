@@ -19,7 +19,7 @@ from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.exceptions import RunError
 from workbench.pipeline.run import HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE, run_process
 from workbench.pipeline.request import build_request
-from workbench.processes import Process, get_process
+from workbench.processes import Process
 from workbench.processes.risk_assessment.assessment import assess
 from workbench.systems import AISystem
 from workbench.workspace import init_workspace
