@@ -41,7 +41,8 @@ async def test_processes_lists_the_installed_processes(jp_fetch, served):
     assert code == 200
     risk = next(p for p in found if p["name"] == "risk-assessment")
     assert risk["title"] == "AI risk assessment" and risk["code"] == "ra" and "6.1.2" in risk["clauses"]
-    assert risk["scope"] == "system"  # the launcher asks which AI system
+    assert risk["subject"] == "system" and risk["item_kind"] == ""  # the launcher asks which AI system
+    assert next(p for p in found if p["name"] == "soa")["subject"] == "organisation"  # and for the SoA, nothing
 
 
 async def test_systems_without_evidence_are_due(jp_fetch, served):
@@ -63,6 +64,7 @@ async def test_systems_of_the_demo_link_their_latest_evidence(jp_fetch, jp_root_
         assert latest["process"] in ("risk-assessment", "impact-assessment") and latest["status"] == "submitted"
         assert latest["url"] == f"evidence/{system['system_id']}/{latest['process']}/{latest['run_id']}/evidence.html"
         assert (jp_root_dir / latest["url"]).is_file()
+        assert latest["item_id"] == "" and latest["headline"] and system["items"] == []
 
 
 async def test_create_notebook_prepares_the_template_in_drafts(jp_fetch, served):
@@ -84,6 +86,9 @@ async def test_create_notebook_prepares_the_template_in_drafts(jp_fetch, served)
     ('{"process": "tea-ceremony", "system_id": "cv-screening"}', 400, "allowed: "),
     ('{"process": "risk-assessment", "system_id": "no-such-system"}', 404, "registered: credit-scoring"),
     ('{"process": "risk-assessment", "system_id": "../../etc/passwd"}', 400, "../../etc/passwd"),
+    ('{"process": "risk-assessment", "system_id": "cv-screening", "item_id": "x"}', 400,
+     "item: risk-assessment is about the system itself"),
+    ('{"process": "risk-assessment", "system_id": "cv-screening", "item_id": ["x"]}', 400, "item_id: must be"),
     ("{" + '"x": "' + "a" * 20_000 + '"}', 413, "larger than"),
 ])
 async def test_bad_requests_get_a_4xx_and_a_message(jp_fetch, served, body, status, words):
