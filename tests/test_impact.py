@@ -9,7 +9,8 @@ import yaml
 
 from workbench.config import configuration_model, default_configuration
 from workbench.processes.impact_assessment.settings import ImpactCriteria
-from workbench.content import Questionnaire, load_content
+from workbench.content import load_content
+from workbench.processes.impact_assessment.questionnaire import Questionnaire, load_questionnaire, questionnaire_of
 from workbench.exceptions import InputError, WorkspaceError
 from workbench.processes.impact_assessment.assessment import (ImpactAssessmentAnswers, classify, impact_score, question_results, section_scores)
 from workbench.demo.impact_data import ANSWERS
@@ -115,8 +116,8 @@ def test_demo_levels_worked_by_hand():
     # mitigation: dpia no 0, representative no 0, sample 1, contest 0, fairness 0, notice 0, monitoring partly 1 = 2
     pack = load_content()
     answers = model_from(ImpactAssessmentAnswers, ANSWERS["cv-screening"], {"content": pack})
-    results = question_results(pack.questionnaire, answers.responses)
-    s = impact_score(section_scores(pack.questionnaire, results), ImpactCriteria())
+    results = question_results(load_questionnaire(), answers.responses)
+    s = impact_score(section_scores(load_questionnaire(), results), ImpactCriteria())
     assert (s.raw, s.raw_max, s.mitigation, s.mitigation_max, s.current, s.level) == (29, 44, 2, 18, 29, "III")
 
 
@@ -124,9 +125,8 @@ def test_demo_levels_worked_by_hand():
 
 
 def classification(**responses):
-    pack = load_content()
     base = {"eu-annex-iii": "none", "eu-deployer": "private"}
-    return classify(pack.questionnaire, question_results(pack.questionnaire, {**base, **responses}))
+    return classify(load_questionnaire(), question_results(load_questionnaire(), {**base, **responses}))
 
 
 @pytest.mark.parametrize("responses, category, annex, fria", [
@@ -233,7 +233,7 @@ def test_workspace_questionnaire_override(workspace, impact_answers):
     from workbench.workspace import Workspace
 
     ws = Workspace(workspace.root)
-    assert [q.id for q in ws.content.questionnaire.questions][:3] == ["q1", "q2", "q3"]
+    assert [q.id for q in questionnaire_of(ws).questions][:3] == ["q1", "q2", "q3"]
     request = build_request(ws, "impact-assessment", "cv-screening", {"responses": {"q1": "high", "q3": "no"}},
                             assessor="tomas")
     assert request.answers.responses == {"q1": "high", "q3": "no"}
@@ -251,12 +251,12 @@ def test_invalid_questionnaire_names_the_file_and_question(tmp_path, edit, messa
     edit(bad)
     (tmp_path / "impact_questionnaire.yaml").write_text(yaml.safe_dump({"questionnaire": bad}))
     with pytest.raises(WorkspaceError) as err:
-        load_content(tmp_path)
+        load_questionnaire(tmp_path)
     assert "impact_questionnaire.yaml" in str(err.value) and message in str(err.value)
 
 
 def test_shipped_questionnaire_covers_the_42005_elements():
-    q = load_content().questionnaire
+    q = load_questionnaire()
     assert [s.element for s in q.sections] == ["6.2", "6.3.1-6.3.2", "6.3.3-6.3.5", "6.3.4", "6.4", "6.5", "6.6",
                                                 "6.7", "6.8", "6.9"]
     assert any(question.condition for question in q.questions)
@@ -273,4 +273,4 @@ def test_schema_lists_the_question_ids_for_editors():
     result = CliRunner().invoke(main, ["schema", "impact-assessment"])
     assert result.exit_code == 0
     responses = json.loads(result.stdout)["properties"]["responses"]
-    assert responses["propertyNames"]["enum"] == [q.id for q in load_content().questionnaire.questions]
+    assert responses["propertyNames"]["enum"] == [q.id for q in load_questionnaire().questions]

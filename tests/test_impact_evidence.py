@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from test_evidence_html import URL_ATTRIBUTES, captioned, load, section, table_rows
 
 from workbench.cli import main
+from workbench.processes.impact_assessment.questionnaire import questionnaire_of
 from workbench.demo import SYSTEMS, demo_configuration
 from workbench.demo.impact_data import ANSWERS, write_predictions
 from workbench.pipeline.run import run_process
@@ -61,7 +62,7 @@ def test_results_json_holds_every_number(demo_root):
         (19, 44, 17, 18, 16, "II")
     assert s["deduction_applied"] and s["bounds"] == {"I": 11.0, "II": 22.0, "III": 33.0, "IV": 44.0}
     assert sum(x["impact_score"] for x in r["sections"]) == 19
-    assert len(r["questions"]) == len(Workspace(demo_root).content.questionnaire.questions)
+    assert len(r["questions"]) == len(questionnaire_of(Workspace(demo_root)).questions)
     groups = r["fairness"]["attributes"][0]["groups"]
     assert [g["group"] for g in groups] == ["female", "male"] and sum(g["count"] for g in groups) == 2400
     assert r["required_measures"] == Workspace(demo_root).config.impact_criteria.measures["II"]

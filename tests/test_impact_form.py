@@ -7,6 +7,7 @@ import pytest
 
 from workbench.demo.impact_data import ANSWERS, write_predictions
 from workbench.processes.impact_assessment.form import ImpactAssessmentForm
+from workbench.processes.impact_assessment.questionnaire import questionnaire_of
 
 
 def fill(form: ImpactAssessmentForm, answers: dict) -> None:
@@ -24,7 +25,7 @@ def form(workspace) -> ImpactAssessmentForm:
 
 
 def test_form_has_a_field_per_question_with_required_marks(form, workspace):
-    questionnaire = workspace.content.questionnaire
+    questionnaire = questionnaire_of(workspace)
     assert list(form.questions) == [q.id for q in questionnaire.questions]
     assert form.questions["eu-annex-iii"].widget.description.endswith(" *")
     assert not form.questions["eu-transparency"].widget.description.endswith(" *")

@@ -25,7 +25,8 @@ SHIPPED = {
     "workbench/_templates/evidence/conf.json": ROOT / "templates" / "evidence" / "conf.json",
     "workbench/_templates/evidence/static/evidence.css": ROOT / "templates" / "evidence" / "static" / "evidence.css",
     "workbench/content/annex_a.yaml": ROOT / "workbench" / "content" / "annex_a.yaml",
-    "workbench/content/impact_questionnaire.yaml": ROOT / "workbench" / "content" / "impact_questionnaire.yaml",
+    "workbench/processes/impact_assessment/questionnaire.yaml":
+        ROOT / "workbench" / "processes" / "impact_assessment" / "questionnaire.yaml",
 }
 
 

@@ -11,17 +11,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from workbench.processes.impact_assessment.settings import IMPACT_LEVELS, ImpactCriteria
 from workbench.validate import Strict
-from workbench.content import ContentPack, Question, Questionnaire, load_content
+from workbench.processes.impact_assessment.questionnaire import (Question, Questionnaire, load_questionnaire,
+                                                             questionnaire_of)
 from workbench.processes.impact_assessment.fairness import FairnessResults, FairnessSpec, assess_fairness, load_predictions
 from workbench.processes.risk_assessment.assessment import Risk
 
 FAIRNESS_CONTROLS = ("A.5.4", "A.7.4")
 Response = str | list[str]
-_QUESTION_IDS = {"propertyNames": {"enum": [q.id for q in load_content().questionnaire.questions]}}
+_QUESTION_IDS = {"propertyNames": {"enum": [q.id for q in load_questionnaire().questions]}}
 
 
-def _content(info: ValidationInfo) -> ContentPack:
-    return (info.context or {}).get("content") or load_content()
+def _questionnaire(info: ValidationInfo) -> Questionnaire:
+    """The questionnaire answers are checked against: the workspace's, else the shipped one."""
+    workspace = (info.context or {}).get("workspace")
+    return questionnaire_of(workspace) if workspace is not None else load_questionnaire()
 
 
 class ImpactAssessmentAnswers(Strict):
@@ -37,7 +40,7 @@ class ImpactAssessmentAnswers(Strict):
     @field_validator("responses")
     @classmethod
     def _known_answers(cls, value: dict[str, Response], info: ValidationInfo) -> dict[str, Response]:
-        questionnaire = _content(info).questionnaire
+        questionnaire = _questionnaire(info)
         ids = [q.id for q in questionnaire.questions]
         for question_id, answer in value.items():
             if question_id not in ids:
@@ -292,7 +295,7 @@ def proposed_risks(fairness: FairnessResults, workspace) -> list[Risk]:
 
 def assess(answers: ImpactAssessmentAnswers, workspace) -> ImpactAssessmentResults:
     """Score the answers, classify the use, measure fairness and propose risks for each breach."""
-    questionnaire = workspace.content.questionnaire
+    questionnaire = questionnaire_of(workspace)
     criteria = workspace.config.impact_criteria
     questions = question_results(questionnaire, answers.responses)
     sections = section_scores(questionnaire, questions)

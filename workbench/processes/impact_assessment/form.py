@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from workbench.ui.display import esc
 from workbench.processes.impact_assessment.fairness import FairnessSpec, load_predictions
+from workbench.processes.impact_assessment.questionnaire import questionnaire_of
 from workbench.ui.form import Field, ProcessForm, choice, many, show_problems, tags, text
 from workbench.processes.impact_assessment.assessment import check_answer, impact_score, question_results, section_scores, visible
 from workbench.validate import problems_from
@@ -33,7 +34,7 @@ class ImpactAssessmentForm(ProcessForm):
     body_title = "Questionnaire"
 
     def build(self) -> list[w.Widget]:
-        self.questionnaire = self.workspace.content.questionnaire
+        self.questionnaire = questionnaire_of(self.workspace)
         self.questions: dict[str, Field] = {}
         children = []
         for section in self.questionnaire.sections:

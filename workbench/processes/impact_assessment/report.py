@@ -7,6 +7,7 @@ from markupsafe import Markup
 from workbench.ui.charts import disparity_chart
 from workbench.ui.display import band_badge, show_figure, show_html, table
 from workbench.processes.impact_assessment.fairness import METRIC_TITLES
+from workbench.processes.impact_assessment.questionnaire import questionnaire_of
 
 LEVEL_COLOURS = {"I": "#2e7d32", "II": "#f9a825", "III": "#ef6c00", "IV": "#c62828"}
 CATEGORY_COLOURS = {"prohibited": "#b71c1c", "high-risk": "#ef6c00", "transparency": "#f9a825", "minimal": "#2e7d32"}
@@ -132,7 +133,7 @@ def risks(run) -> None:
 
 def answers(run) -> None:
     """Every question with the answer given, its score and maximum."""
-    questionnaire = run.workspace.content.questionnaire
+    questionnaire = questionnaire_of(run.workspace)
     parts = [Markup("<h2>Answers</h2>")]
     for section in questionnaire.sections:
         rows = [(q.id, q.text, q.kind, "; ".join(q.answer_text) if q.visible else "(hidden by its condition)",
