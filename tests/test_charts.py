@@ -8,7 +8,10 @@ from datetime import date
 import plotly.graph_objects as go
 import pytest
 
-from workbench.ui.charts import disparity_chart, plan_timeline, readiness_bars, risk_heatmap, stacked_columns
+from workbench.processes.gap_analysis.charts import plan_timeline, readiness_bars
+from workbench.processes.impact_assessment.charts import disparity_chart
+from workbench.processes.risk_assessment.charts import risk_heatmap
+from workbench.ui.charts import stacked_columns
 from workbench.config import configuration_model, default_configuration
 from workbench.content import load_content
 from workbench.processes.impact_assessment.fairness import AttributeFairness, Disparity, FairnessResults

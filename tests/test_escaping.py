@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from workbench.processes.risk_assessment.settings import RiskCriteria
 from workbench.processes.risk_assessment.assessment import Risk, RiskAssessmentAnswers, assess
-from workbench.ui.charts import risk_heatmap
+from workbench.processes.risk_assessment.charts import risk_heatmap
 from workbench.ui.display import band_badge, show_figure, show_html, table
 from workbench.ui.svg import Canvas
 

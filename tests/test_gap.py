@@ -145,7 +145,7 @@ def test_bad_readiness_configuration(bad, message):
 
 
 def test_charts_draw_the_target_and_the_plan_from_start_to_due():
-    from workbench.ui.charts import plan_timeline, readiness_bars
+    from workbench.processes.gap_analysis.charts import plan_timeline, readiness_bars
 
     groups, _, _ = readiness({"4.1": 2, "5.1": 4}, CONTENT, Readiness())
     bars = readiness_bars(groups, "Readiness by clause", 3).figure

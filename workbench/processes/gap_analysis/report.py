@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from workbench.ui.charts import plan_timeline, readiness_bars
+from workbench.processes.gap_analysis.charts import plan_timeline, readiness_bars
 from workbench.records.citations import evidence_href
 from workbench.ui.display import show_figure, show_html, table
 

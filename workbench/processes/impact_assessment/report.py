@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from workbench.ui.charts import disparity_chart
+from workbench.processes.impact_assessment.charts import disparity_chart
 from workbench.ui.display import band_badge, show_figure, show_html, table
 from workbench.processes.impact_assessment.fairness import METRIC_TITLES
 from workbench.processes.impact_assessment.questionnaire import questionnaire_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from workbench.ui.charts import risk_heatmap
+from workbench.processes.risk_assessment.charts import risk_heatmap
 from workbench.ui.display import band_badge, show_figure, show_html, table
 
 
