@@ -20,7 +20,8 @@ from pathlib import Path
 import workbench
 from workbench.demo import SYSTEMS, demo_configuration, run_demo
 from workbench.pipeline.portfolio import build_index
-from workbench.register import EvidenceRow, RiskRow, SystemRow
+from workbench.processes.risk_assessment.tables import RiskRow
+from workbench.register import EvidenceRow, SystemRow
 from workbench.workspace import init_workspace
 
 from benchmarks_md import write_section
