@@ -280,7 +280,7 @@ def review(workspace_path: Path | None, mode: str, system_id: str | None, period
 @workspace_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status(workspace_path: Path | None, as_json: bool) -> None:
-    """Show when each system's next review is due."""
+    """Show when each system's (and each item's) next review is due."""
     from workbench.scheduling.cadence import review_states
 
     states = review_states(open_workspace(workspace_path))
@@ -288,7 +288,8 @@ def status(workspace_path: Path | None, as_json: bool) -> None:
         echo_json([s.as_dict() for s in states])
         return
     for s in states:
-        click.echo(f"{s.status:<9} {s.system_id:<24} {s.process:<20} due {str(s.due_on or 'now'):<11} {s.reason}")
+        subject = s.system_id + (f"/{s.item_id}" if s.item_id else "")
+        click.echo(f"{s.status:<9} {subject:<24} {s.process:<20} due {str(s.due_on or 'now'):<11} {s.reason}")
 
 
 @main.command()
