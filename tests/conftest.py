@@ -34,11 +34,11 @@ def answers() -> dict:
 def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo workspace, built once per test session with real papermill runs.
 
-    Its evidence keeps interactive plotly charts, which many tests read; the default static charts
-    are tested on runs of their own (tests/test_static_charts.py) and in the wheel's demo.
+    Its evidence has the default static charts, as ``workbench demo`` makes it; interactive charts
+    are tested on runs of their own (tests/test_interactive_charts.py).
     """
     root = tmp_path_factory.mktemp("demo") / "demo-workspace"
-    run_demo(root, progress=lambda _msg: None, charts="interactive")
+    run_demo(root, progress=lambda _msg: None)
     return root
 
 

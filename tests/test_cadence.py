@@ -1,13 +1,15 @@
-"""Due computation around every boundary, without kernels."""
+"""Due computation around every boundary, and which record a review carries forward, without kernels."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 
 import pytest
 
-from workbench.scheduling.cadence import add_months, review_state
 from workbench.config import ReviewPolicy
+from workbench.scheduling.cadence import add_months, review_state
+from workbench.scheduling.review import plan_review
 from workbench.systems import AISystem
 
 POLICY = ReviewPolicy(interval_months={"high": 3, "medium": 6, "low": 12}, grace_days=14)
@@ -80,5 +82,29 @@ def test_events_before_the_assessment_or_of_other_kinds_do_not_count():
     assert s.due_on == date(2027, 1, 15) and s.status == "current"
 
 
-def test_an_approved_record_is_the_one_carried_forward(workspace):
-    assert workspace.register.latest_evidence("credit-scoring", "risk-assessment") is None
+def archive(workspace, run_id: str, effective: date, status: str, answers: dict) -> None:
+    """Index an evidence record and write the results.json a review reads its answers from."""
+    path = f"credit-scoring/risk-assessment/{run_id}"
+    (workspace.evidence_dir / path).mkdir(parents=True)
+    (workspace.evidence_dir / path / "results.json").write_text(json.dumps({"answers": answers}))
+    workspace.register.record_evidence({
+        "run_id": run_id, "process": "risk-assessment", "system_id": "credit-scoring", "period": "2026-Q2",
+        "effective_date": effective, "assessor": "amara", "status": status, "path": path,
+        "recorded_at": datetime(effective.year, effective.month, effective.day, 9, tzinfo=timezone.utc),
+        "answers_sha256": "0" * 64, "workbench_version": "0", "error": None})
+
+
+def test_an_approved_record_is_carried_forward_over_a_newer_submitted_one(workspace):
+    archive(workspace, "ra-approved", date(2026, 6, 1), "submitted", {"scope": "approved"})
+    archive(workspace, "ra-submitted", date(2026, 7, 1), "submitted", {"scope": "submitted"})
+    archive(workspace, "ra-failed", date(2026, 8, 1), "failed", {"scope": "failed"})
+    register = workspace.register
+    assert register.latest_evidence("credit-scoring", "risk-assessment")["run_id"] == "ra-submitted"
+
+    register.record_signoff({"signoff_id": "so-1", "run_id": "ra-approved", "decision": "approved", "person": "david",
+                             "roles": ["approver"], "comment": "ok", "path": "x", "record_sha256": "0" * 64,
+                             "ledger_hash": "0" * 64, "signed_at": datetime(2026, 6, 2, tzinfo=timezone.utc)})
+    assert register.latest_evidence("credit-scoring", "risk-assessment")["run_id"] == "ra-approved"
+    jobs, _ = plan_review(workspace, "due", system_id="credit-scoring", today=date(2026, 11, 27))
+    [job] = [j for j in jobs if j.process == "risk-assessment"]
+    assert (job.carried_from, job.answers) == ("ra-approved", {"scope": "approved"})

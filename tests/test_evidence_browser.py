@@ -1,18 +1,20 @@
-"""The evidence HTML in a real browser: offline, quiet, charts drawn, typed text inert.
+"""The evidence HTML, with the default static charts, in a real browser: offline, quiet, charts drawn,
+typed text inert.
 
 Debian's Chromium driven by Playwright; every request other than the file itself is recorded
-and aborted.
+and aborted. Interactive charts in the browser: test_interactive_charts.py.
 """
 
 from __future__ import annotations
 
 import copy
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from browser_checks import CHROMIUM_ARGS, assert_quiet, open_offline
+from evidence_checks import pictures
 from playwright_loop import jp_asyncio_loop, jp_server_cleanup  # noqa: F401 - autouse overrides
+from test_evidence_html import HEATMAP, load
 
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.pipeline.run import run_process
@@ -25,31 +27,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 DEMO_SYSTEMS = [s["id"] for s in SYSTEMS]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)> {{ 7*7 }} **bold** =HYPERLINK("http://x")'
 MORE = ('[click](javascript:alert(2)) <svg onload=alert(3)></svg> <iframe src="http://192.0.2.1/"></iframe> '
         '</script><script>alert(4)</script> {% for x in range(3) %}x{% endfor %} @SUM(A1) <a href=//192.0.2.1>a</a>')
-HEATMAP_IMAGES = ".plotly-graph-div .heatmaplayer g.hm image"
-
-
-@dataclass
-class Visit:
-    """What happened while a page was open."""
-
-    url: str
-    requests: list[str] = field(default_factory=list)
-    aborted: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
 def hostile_html(tmp_path_factory) -> Path:
     """Evidence of a real run whose free text tries to run script."""
-    ws = init_workspace(tmp_path_factory.mktemp("hostile-browser") / "ws",
-                        config={**demo_configuration(), "evidence_charts": "interactive"})  # more surface
+    ws = init_workspace(tmp_path_factory.mktemp("hostile-browser") / "ws", config=demo_configuration())
     ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
     answers = copy.deepcopy(ANSWERS["credit-scoring"])
     answers["scope"] = "Scope " + HOSTILE
@@ -86,37 +72,13 @@ def browser(chromium, demo_root, hostile_html):
 
 @pytest.fixture
 def open_page(browser):
-    """Open a local file in a fresh context that lets only file:// through; yields (page, visit)."""
+    """Open a local file in a fresh context that lets only file:// through (see ``open_offline``)."""
     contexts = []
 
-    def _open(path: Path, charts: bool = True):
+    def _open(path: Path, **wait):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         contexts.append(context)
-        page = context.new_page()
-        visit = Visit(path.resolve().as_uri())
-        page.on("request", lambda request: visit.requests.append(request.url))
-        page.on("console", lambda msg: visit.console_errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda err: visit.page_errors.append(str(err)))
-
-        def on_dialog(dialog):
-            visit.dialogs.append(f"{dialog.type}: {dialog.message}")
-            dialog.dismiss()
-
-        page.on("dialog", on_dialog)
-
-        def route(route):
-            if route.request.url.startswith("file://"):
-                route.continue_()
-            else:
-                visit.aborted.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", route)
-        page.goto(visit.url, wait_until="load")
-        if charts:
-            page.wait_for_function(f"document.querySelectorAll({json.dumps(HEATMAP_IMAGES)}).length >= 2",
-                                   timeout=30_000)
-        return page, visit
+        return open_offline(context, path, **wait)
 
     yield _open
     for context in contexts:
@@ -129,44 +91,24 @@ def demo_file(demo_root: Path, system_id: str) -> Path:
     return found[0]
 
 
-def assert_quiet(visit: Visit) -> None:
-    assert [u for u in visit.requests if not u.startswith("file://")] == []
-    assert visit.aborted == []
-    assert visit.requests == [visit.url], visit.requests  # the file itself, nothing else
-    assert visit.console_errors == []
-    assert visit.page_errors == []
-    assert visit.dialogs == []
-
-
 def test_three_demo_files(demo_root):
     assert len(sorted(demo_root.glob("evidence/*/risk-assessment/*/evidence.html"))) == 3
 
 
 @pytest.mark.parametrize("system_id", DEMO_SYSTEMS)
-def test_demo_evidence_opens_offline_and_draws_both_heatmaps(demo_root, open_page, system_id):
+def test_demo_evidence_opens_offline_and_draws_the_heatmap_picture(demo_root, open_page, system_id):
     path = demo_file(demo_root, system_id)
     page, visit = open_page(path)
     assert_quiet(visit)
 
-    assert page.locator(".plotly-graph-div").count() == 1
-    assert page.locator(".plotly-graph-div .heatmaplayer").count() == 2
-    images = page.locator(HEATMAP_IMAGES)
-    assert images.count() == 2
-    for i in range(2):
-        image = images.nth(i)
-        assert (image.get_attribute("href") or image.get_attribute("xlink:href") or "").startswith("data:image/png")
-        box = image.bounding_box()
-        assert box is not None and box["width"] > 100 and box["height"] > 100
-    titles = page.locator(".plotly-graph-div .annotation-text").all_text_contents()
-    assert titles == ["Inherent risk", "Residual risk"]
-
-    # each grid's cell labels are exactly the system's risk ids, once each
-    results = json.loads((path.parent / "results.json").read_text(encoding="utf-8"))["results"]
-    ids = sorted(a["risk"]["id"] for a in results["risks"])
-    layers = page.locator(".plotly-graph-div .heatmaplayer")
-    for i in range(2):
-        labels = layers.nth(i).locator("text").all_text_contents()
-        assert sorted(r for label in labels for r in label.split(", ") if r) == ids
+    # the one image is the heatmap picture, decoded at the size it was drawn and shown large enough to read
+    assert page.evaluate("document.images.length") == 1
+    image = page.get_by_role("img", name=HEATMAP, exact=True)
+    picture = pictures(load(path).soup)[HEATMAP]
+    assert image.evaluate("i => [i.naturalWidth, i.naturalHeight]") == [int(picture.get("width")),
+                                                                          int(picture.get("height"))]
+    box = image.bounding_box()
+    assert box is not None and box["width"] > 600 and box["height"] > 250
 
     # the cover and sections are there as text a reader sees
     assert page.locator("header.cover h1").inner_text().startswith("AI risk assessment: ")
@@ -183,14 +125,14 @@ def test_demo_evidence_opens_offline_and_draws_both_heatmaps(demo_root, open_pag
 def test_hostile_text_stays_inert_in_the_browser(open_page, hostile_html):
     page, visit = open_page(hostile_html)
     assert_quiet(visit)  # no alert(), no request for 'x', no CSP violation
-    assert page.evaluate("document.images.length") == 0
+    assert page.evaluate("[...document.images].map(i => i.alt)") == [HEATMAP]  # no image typed in
     assert page.evaluate("[...document.querySelectorAll('*')].filter(e => [...e.attributes]"
                          ".some(a => a.name.startsWith('on'))).length") == 0
     scope = page.locator("p.text").first.inner_text()
     assert scope == "Scope " + HOSTILE
     assert page.get_by_text("Title " + HOSTILE, exact=True).count() == 2  # the register and the treatment plan
     body = page.locator("main").inner_text()
-    assert body.count("{{ 7*7 }}") >= 7 and "**bold**" in body and '=HYPERLINK("http://x")' in body
+    assert body.count("{{ 7*7 }}") == 8 and body.count("**bold**") == 8 and '=HYPERLINK("http://x")' in body
 
 
 def test_the_harness_sees_requests_dialogs_and_errors(open_page, tmp_path):
@@ -199,7 +141,7 @@ def test_the_harness_sees_requests_dialogs_and_errors(open_page, tmp_path):
     bad.write_text('<!doctype html><html><body><img src="http://192.0.2.1/x.png">'
                    '<link rel="stylesheet" href="https://cdn.example.invalid/x.css">'
                    '<script>alert("hi"); console.error("oops"); undefinedFunction();</script></body></html>')
-    _, visit = open_page(bad, charts=False)
+    _, visit = open_page(bad, ready=None)
     assert sorted(visit.aborted) == ["http://192.0.2.1/x.png", "https://cdn.example.invalid/x.css"]
     assert set(visit.aborted) <= set(visit.requests)
     assert visit.dialogs == ["alert: hi"]
@@ -216,7 +158,7 @@ def test_more_payloads_in_every_field_stay_inert(open_page, hostile_html):
 
 
 def test_the_approval_record_is_inert_in_the_browser(open_page, hostile_approval):
-    page, visit = open_page(hostile_approval, charts=False)
+    page, visit = open_page(hostile_approval)
     assert_quiet(visit)
     assert page.evaluate("document.scripts.length + document.images.length + frames.length") == 0
     assert page.locator("blockquote").inner_text() == HOSTILE + "\n" + MORE

@@ -1,4 +1,5 @@
-"""The evidence HTML as a reviewer gets it: no code, offline, strict CSP, cover, method, chart, escaped text."""
+"""The evidence HTML as a reviewer gets it, with the default static charts: no code, no script, offline,
+strict CSP, cover, method, the heatmap picture, escaped text. Interactive charts: test_interactive_charts.py."""
 
 from __future__ import annotations
 
@@ -12,22 +13,18 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from evidence_checks import SVG, URL_ATTRIBUTES, heatmap_cells, offline, pictures
 
 from workbench import __version__
 from workbench.pipeline.archive import ledger_entries
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.pipeline.run import run_process
-from workbench.pipeline.render import csp_hash, plotly_js
 from workbench.workspace import Workspace
 
 pytestmark = pytest.mark.kernel
 
 DEMO_SYSTEMS = [s["id"] for s in SYSTEMS]
-SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.S | re.I)
-PLOTLY_BANNER = re.compile(r"^/\*\*\s*\*\s*plotly\.js v\d", re.S)
-PLACEHOLDER = "<script>/* plotly.js inlined here */</script>"
-URL_ATTRIBUTES = ("src", "href", "action", "formaction", "srcset", "poster", "data", "xlink:href", "background",
-                  "manifest", "ping", "cite", "longdesc", "usemap", "codebase", "archive")
+HEATMAP = "Heatmaps of inherent and residual risk"
 
 HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)> {{ 7*7 }} **bold** =HYPERLINK("http://x")'
 
@@ -36,19 +33,13 @@ HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)> {{ 7*7 }} **bo
 class Page:
     path: Path
     html: str  # the file as written
-    rest: str  # the file with the one inlined plotly.js replaced by a placeholder
-    soup: BeautifulSoup  # parsed from ``rest``
+    soup: BeautifulSoup
 
 
 @lru_cache(maxsize=None)
 def load(path: Path) -> Page:
     html = path.read_text(encoding="utf-8")
-    library = [m for m in SCRIPT.finditer(html) if PLOTLY_BANNER.match(m.group(1).strip())]
-    assert len(library) == 1, f"{path}: plotly.js must be inlined exactly once, found {len(library)}"
-    m = library[0]
-    assert m.group(1) == plotly_js(), "the inlined script is not the installed plotly.min.js, whole"
-    rest = html[:m.start()] + PLACEHOLDER + html[m.end():]
-    return Page(path, html, rest, BeautifulSoup(rest, "html.parser"))
+    return Page(path, html, BeautifulSoup(html, "html.parser"))
 
 
 def demo_html(demo_root: Path, system_id: str) -> Path:
@@ -105,36 +96,30 @@ def test_no_code_in_the_evidence(demo_pages, system_id):
         assert area.find_parent("div", class_="jp-MarkdownCell") is not None
         assert area.select_one(".jp-RenderedMarkdown") is not None
     for source in ("from workbench", "import ", "run.show(", "run.record(", 'system_id = "', "answers = "):
-        assert source not in page.rest, source
+        assert source not in page.html, source
     # the notebook-only usage note is not part of the evidence
-    assert "How to use this notebook" not in page.rest
+    assert "How to use this notebook" not in page.html
     # no output is an error or a stream (a traceback or a print would show here)
     assert soup.select(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']") == []
-    assert "Traceback" not in page.rest
+    assert "Traceback" not in page.html
 
 
 @pytest.mark.parametrize("system_id", DEMO_SYSTEMS)
 def test_nothing_is_loaded_from_anywhere(demo_pages, system_id):
     page = demo_pages[system_id]
-    soup = page.soup
-    assert soup.find_all("script", src=True) == []
-    assert soup.find_all("link") == []
-    assert soup.find_all(["iframe", "object", "embed", "base", "img", "video", "audio", "source", "form"]) == []
-    for tag in soup.find_all(True):
+    soup = offline(page.path)  # small, no script, no link; its only image the chart's inert SVG picture
+    assert list(pictures(soup)) == [HEATMAP]
+    for tag in soup.find_all(True):  # a first version links nowhere, not even to an earlier one
         for name in URL_ATTRIBUTES:
             value = tag.get(name)
             if value is not None:
                 assert str(value).startswith(("#", "data:")), f"<{tag.name} {name}={value!r}>"
-    lowered = page.rest.lower()
+    lowered = page.html.lower()
     for needle in ("require.js", "mathjax", "cdn.", "http://", "https://", "//unpkg", "@import", "websocket",
                    "fetch(", "xmlhttprequest"):
         assert needle not in lowered, needle
-    for url in re.findall(r"url\(([^)]*)\)", page.rest):
+    for url in re.findall(r"url\(([^)]*)\)", page.html):
         assert url.strip("'\" ").startswith(("data:", "#")), url
-    # the only scripts: plotly.js (placeholder here) and one Plotly.newPlot call per chart
-    scripts = [s.get_text() for s in soup.find_all("script")]
-    assert scripts[0] == PLACEHOLDER[len("<script>"):-len("</script>")]
-    assert len(scripts) == 2 and "Plotly.newPlot(" in scripts[1]
 
 
 @pytest.mark.parametrize("system_id", DEMO_SYSTEMS)
@@ -147,17 +132,11 @@ def test_strict_content_security_policy(demo_pages, system_id):
         if directive.strip():
             name, *values = directive.split()
             policy[name] = values
-    assert policy["default-src"] == ["'none'"]
-    assert policy["connect-src"] == ["'none'"]
-    for name, values in policy.items():
-        for value in values:
-            assert value in ("'none'", "data:") or (name, value) == ("style-src", "'unsafe-inline'") \
-                or (name == "script-src" and re.fullmatch(r"'sha256-[A-Za-z0-9+/]{43}='", value)), (name, value)
-    # scripts run by hash only: exactly plotly.js and the figure's own script, nothing inline by default
-    scripts = SCRIPT.findall(demo_pages[system_id].html)
-    assert len(scripts) == 2 and plotly_js() in scripts
-    assert sorted(policy["script-src"]) == sorted(csp_hash(s) for s in scripts)
-    assert policy.get("base-uri") == ["'none'"] and policy.get("form-action") == ["'none'"]
+    # no script runs at all: the charts are images, and images come only from the file itself
+    assert policy == {"default-src": ["'none'"], "script-src": ["'none'"], "style-src": ["'unsafe-inline'"],
+                      "img-src": ["data:"], "font-src": ["data:"], "connect-src": ["'none'"],
+                      "base-uri": ["'none'"], "form-action": ["'none'"]}
+    assert "<script" not in demo_pages[system_id].html.lower()
     # a CSP meta tag governs only what comes after it: it must precede every script and style
     head = soup.head
     order = [t.name for t in head.find_all(["meta", "script", "style", "link"])]
@@ -223,23 +202,17 @@ def test_method_shows_scales_and_bands(demo_root, demo_pages, system_id):
 @pytest.mark.parametrize("system_id", DEMO_SYSTEMS)
 def test_heatmap_section_draws_both_grids(demo_pages, system_id):
     page = demo_pages[system_id]
-    cell = section(page.soup, "Inherent and residual risk")
-    divs = cell.select("div.plotly-graph-div")
-    assert len(divs) == 1
-    div_id = divs[0]["id"]
-    script = next(s.get_text() for s in cell.find_all("script") if "Plotly.newPlot(" in s.get_text())
-    start = script.index(json.dumps(div_id), script.index("Plotly.newPlot(")) + len(json.dumps(div_id))
-    traces, _ = json.JSONDecoder().raw_decode(script, script.index("[", start))
-    assert [t["type"] for t in traces] == ["heatmap", "heatmap"]
+    picture = pictures(section(page.soup, "Inherent and residual risk"))[HEATMAP]
+    titles = [t.text for t in picture.iter(f"{SVG}text") if t.get("font-weight") == "600"]
+    assert titles == ["Inherent risk", "Residual risk"]
 
+    # each risk id is in the cell of its likelihood and impact, in each grid, and nowhere else
     results = json.loads((page.path.parent / "results.json").read_text(encoding="utf-8"))["results"]
-    for trace, kind in zip(traces, ("inherent", "residual")):
+    for grid, kind in zip(heatmap_cells(picture), ("inherent", "residual")):
+        expected: dict[tuple[int, int], list[str]] = {}
         for a in results["risks"]:
-            level = a[kind]
-            ids = trace["text"][level["likelihood"] - 1][level["impact"] - 1].split(", ")
-            assert a["risk"]["id"] in ids, (kind, a["risk"]["id"])
-        listed = [i for row in trace["text"] for cell_text in row for i in cell_text.split(", ") if i]
-        assert sorted(listed) == sorted(a["risk"]["id"] for a in results["risks"])
+            expected.setdefault((a[kind]["likelihood"], a[kind]["impact"]), []).append(a["risk"]["id"])
+        assert {cell: sorted(ids) for cell, ids in grid.items()} == expected, kind
 
 
 # text a person typed --------------------------------------------------------------------------
@@ -251,8 +224,7 @@ def hostile_page(tmp_path_factory) -> Page:
     from workbench.systems import AISystem
     from workbench.workspace import init_workspace
 
-    ws = init_workspace(tmp_path_factory.mktemp("hostile") / "ws",
-                        config={**demo_configuration(), "evidence_charts": "interactive"})  # more surface
+    ws = init_workspace(tmp_path_factory.mktemp("hostile") / "ws", config=demo_configuration())
     ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
     evidence = run_process(ws, "risk-assessment", "credit-scoring", hostile_answers(), assessor="amara")
     return load(evidence.html)
@@ -272,18 +244,17 @@ def hostile_answers() -> dict:
 
 def test_hostile_text_is_shown_as_text(hostile_page):
     page, soup = hostile_page, hostile_page.soup
-    rest = page.rest
-    assert "<script>alert" not in rest and "<img" not in rest.lower()
-    assert "<strong>bold</strong>" not in rest and "<b>bold</b>" not in rest
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rest
-    assert "&lt;img src=x onerror=alert(1)&gt;" in rest
-    assert rest.count("{{ 7*7 }}") >= 7 and rest.count("**bold**") >= 7
-    # nothing the hostile text could have become: no image, no handler, no link, no extra script
-    assert soup.find_all("img") == []
+    html = page.html
+    assert "<script" not in html and html.count("<img") == 1  # the heatmap's picture
+    assert "<strong>bold</strong>" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    # scope, description, party, R1's rationale; the title and R3's rationale twice each
+    assert html.count("{{ 7*7 }}") == 8 and html.count("**bold**") == 8
+    # nothing the hostile text could have become: no image, no handler, no link, no script
+    assert list(pictures(offline(page.path))) == [HEATMAP]
     assert [(t.name, a) for t in soup.find_all(True) for a in t.attrs if a.lower().startswith("on")] == []
     assert soup.find_all("a", href=re.compile("^(?!#)")) == []
-    scripts = [s.get_text() for s in soup.find_all("script")]
-    assert len(scripts) == 2 and not any("alert" in s for s in scripts)
 
     # each field reads back exactly as typed, not rendered (no markdown, no template, no 49)
     scope = section(soup, "Scope")

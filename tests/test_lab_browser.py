@@ -20,15 +20,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_checks import CHROMIUM_ARGS, IMAGES_DRAWN
 from playwright_loop import jp_asyncio_loop, jp_server_cleanup  # noqa: F401 - autouse overrides
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-HEATMAP_IMAGES = ".plotly-graph-div .heatmaplayer g.hm image"
 IDLE = ("(() => { const bar = document.querySelector('#jp-main-statusbar');"
         " return !!bar && /[|] Idle$/m.test(bar.innerText); })()")
 SYSTEM = "cv-screening"
@@ -224,7 +222,8 @@ def test_launcher_form_submit_panel_and_offline_evidence(lab, browser):
 
     viewer.route("**/*", route)
     viewer.goto(href, wait_until="load", referer=url + "/lab")  # as the click sends it: /files/ checks it
-    viewer.wait_for_function(f"document.querySelectorAll({json.dumps(HEATMAP_IMAGES)}).length >= 2", timeout=30_000)
+    viewer.wait_for_function(f"() => {IMAGES_DRAWN}", timeout=30_000)
+    assert viewer.evaluate("[...document.images].map(i => i.alt)") == ["Heatmaps of inherent and residual risk"]
     assert requests == [href] and aborted == []
     # typed markup stays text: in the register, the treatment plan and the changes since the demo's version
     assert viewer.get_by_text(TITLE, exact=True).count() == 3
@@ -239,7 +238,8 @@ def test_evidence_html_has_no_serious_accessibility_violations(demo_root, browse
     page = browser.new_page()
     for path in sorted(demo_root.glob("evidence/*/risk-assessment/*/evidence.html")):
         page.goto(path.as_uri(), wait_until="load")
-        page.wait_for_function(f"document.querySelectorAll({json.dumps(HEATMAP_IMAGES)}).length >= 2", timeout=30_000)
+        page.wait_for_function(f"() => {IMAGES_DRAWN}", timeout=30_000)
+        assert page.evaluate("document.images.length") == 1  # the heatmap picture, with its alt text
         assert page.locator("html").get_attribute("lang")
         assert page.locator("main").count() == 1
         assert serious(Axe().run(page)) == [], path

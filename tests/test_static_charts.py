@@ -7,13 +7,13 @@ import base64
 import re
 
 import pytest
+from browser_checks import CHROMIUM_ARGS
+from evidence_checks import STATIC_EVIDENCE_BYTES
 
 from workbench.pipeline import run as pipeline
 from workbench.demo import ANSWERS
 
 pytestmark = pytest.mark.kernel
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def evidence(workspace):
 
 def test_static_evidence_is_small_and_scriptless(evidence):
     html = evidence.html.read_text(encoding="utf-8")
-    assert len(html.encode()) < 1_500_000
+    assert len(html.encode()) < STATIC_EVIDENCE_BYTES
     assert "<script" not in html and "script-src 'none'" in html
     [source] = re.findall(r'<img alt="Heatmaps of inherent and residual risk" src="data:image/svg\+xml;base64,([^"]+)"',
                           html)
@@ -48,7 +48,7 @@ def test_static_evidence_draws_offline_in_chromium(evidence, chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page()
         requests = []
         page.on("request", lambda r: requests.append(r.url))
