@@ -44,13 +44,14 @@ class Process:
     package : str
         The process's package (``__package__``); it holds the template as ``template.ipynb``.
     answers : type of BaseModel
-        The model that validates answers; the form is generated from it.
+        The model that validates answers.
     assess : callable
         ``assess(answers, workspace) -> BaseModel`` computes every result.
     report : str
         Module whose functions draw the evidence sections, e.g. ``workbench.processes.soa.report``.
-    form : str
-        ``module:Class`` of the widget form, imported only in a kernel that shows it.
+    form : str, optional
+        ``module:Class`` of the widget form, imported only in a kernel that shows it; without one the
+        form is generated from ``answers`` (:class:`workbench.ui.answers_form.AnswersForm`).
     subject : {"system", "organisation", "item"}
         What one record is about: an AI system, the organisation (the reserved id
         ``organisation``), or an item of a system of kind ``item_kind`` (a dataset, a supplier).
@@ -97,7 +98,7 @@ class Process:
     answers: type[BaseModel]
     assess: Callable[[Any, Any], BaseModel]
     report: str
-    form: str
+    form: str = ""
     subject: Literal["organisation", "system", "item"] = "system"
     item_kind: str = ""
     role: str = "assessor"
