@@ -41,7 +41,7 @@ async def test_processes_lists_the_installed_processes(jp_fetch, served):
     assert code == 200
     risk = next(p for p in found if p["name"] == "risk-assessment")
     assert risk["title"] == "AI risk assessment" and risk["code"] == "ra" and "6.1.2" in risk["clauses"]
-    assert risk["scope"] == "system"  # the launcher asks which AI system
+    assert risk["subject"] == "system"  # the launcher asks which AI system
 
 
 async def test_systems_without_evidence_are_due(jp_fetch, served):
