@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from workbench.validate import Strict
 
 CRITERIA = {
     "data_protection": "Data protection: personal data handled lawfully and kept confidential",
@@ -19,10 +21,8 @@ ACCEPTABLE = 3  # a criterion rated below this is a concern
 Rating = Literal[1, 2, 3, 4, 5]
 
 
-class SupplierAnswers(BaseModel):
-    """What the assessor found about one supplier of the AI system."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class SupplierAnswers(Strict):
+    """What the assessor found about one supplier of the AI system (unknown fields refused)."""
 
     supplies: Literal["data", "model", "platform", "service"] = Field(description="what kind of thing it delivers")
     scope: str = Field(min_length=1, max_length=2000, description="what it delivers to this AI system")
