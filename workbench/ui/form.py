@@ -227,36 +227,43 @@ def submit_outcome(evidence=None, error: Exception | None = None) -> str:
 
 
 class ProcessForm:
-    """The frame every process form shares: who, which system, when; the process's own body;
-    drafts saved as the person types; and Submit through the same pipeline as the CLI.
+    """The frame every process form shares: who, which system (and which item of it), when; the
+    process's own body; drafts saved as the person types; and Submit through the same pipeline as the CLI.
 
     A subclass sets ``process`` and ``body_title`` and implements :meth:`build`,
-    :meth:`answers`, :meth:`load`, :meth:`clear`, :meth:`validate_body` and :meth:`place`.
+    :meth:`answers`, :meth:`load`, :meth:`clear`, :meth:`validate_body` and :meth:`place`. A form
+    that serves any process takes its name as ``process`` instead.
     """
 
     process = ""
     body_title = "Answers"
 
-    def __init__(self, workspace, system_id: str = "", period: str = "", assessor: str = ""):
+    def __init__(self, workspace, system_id: str = "", period: str = "", assessor: str = "", item_id: str = "",
+                 process: str = ""):
         from workbench.pipeline.request import current_user
 
         from workbench.processes import get_process
         from workbench.systems import ORGANISATION
 
+        self.process = process or self.process
         self.workspace = workspace
         self.context = workspace.validation_context()
         self.systems = {s.id: s for s in workspace.register.systems()}
         self.status = w.HTML()
         self.drafts = DraftKeeper(workspace, self.process, self.status)
-        role = get_process(self.process).role
+        proc = get_process(self.process)
+        role, self.item_kind = proc.role, proc.item_kind
         assessors = [(f"{p.name} ({p.id})", p.id) for p in workspace.config.people_with(role)]
-        if get_process(self.process).subject == "organisation":
+        if proc.subject == "organisation":
             subjects = [(f"{workspace.config.organisation.name} (organisation-wide)", ORGANISATION)]
             system_id = ORGANISATION
         else:
             subjects = [(f"{s.name} ({s.id})", s.id) for s in self.systems.values()]
+        items = [choice("item", self.item_kind.replace("-", " ").capitalize(), [], required=True)
+                 ] if proc.subject == "item" else []
         self.header: dict[str, Field] = {f.key: f for f in (
             choice("system", "AI system" if role == "assessor" else "Subject", subjects, required=True),
+            *items,
             choice("assessor", role.replace("_", " ").capitalize(), assessors, required=True),
             text("period", "Period (e.g. 2026-Q4)", value=period),
             day("effective_date", "Effective date"),
@@ -279,11 +286,13 @@ class ProcessForm:
         who = assessor or current_user()
         if who in [v for _, v in assessors]:
             self.header["assessor"].value = who
+        reactions = {"system": self._system_changed, "item": self._subject_changed}
         for key, field in self.header.items():
-            field.widget.observe(self._system_changed if key == "system" else (lambda _c: self.changed()),
-                                 names="value")
+            field.widget.observe(reactions.get(key, lambda _c: self.changed()), names="value")
         if system_id in [value for _, value in subjects]:
             self.header["system"].value = system_id
+        if items and item_id in [value for _, value in self.header["item"].widget.options]:
+            self.header["item"].value = item_id
 
     # hooks for the process
 
@@ -327,16 +336,41 @@ class ProcessForm:
     def system(self):
         return self.systems.get(self.system_id)
 
+    @property
+    def item_id(self) -> str:
+        """The item of the system the record is about (empty for a process about the system itself)."""
+        return (self.header["item"].value or "") if "item" in self.header else ""
+
+    @property
+    def draft_key(self) -> str:
+        """Whose draft this is: the system, or ``system/item`` (empty until the item is chosen)."""
+        if "item" not in self.header:
+            return self.system_id
+        return f"{self.system_id}/{self.item_id}" if self.system_id and self.item_id else ""
+
     def state(self) -> dict:
         """Everything the draft keeps: header fields and answers."""
         return {"assessor": self.header["assessor"].value, "period": self.header["period"].value,
                 "effective_date": self.header["effective_date"].value, **self.answers()}
 
     def _system_changed(self, _change=None) -> None:
+        if "item" in self.header:
+            items = self.workspace.register.items(self.system_id, self.item_kind) if self.system_id else []
+            self.drafts.paused = True  # the item resets with its options: load the subject once, below
+            try:
+                self.header["item"].widget.options = [("(choose)", None)] + [(f"{i.name} ({i.id})", i.id)
+                                                                             for i in items]
+            finally:
+                self.drafts.paused = False
+        self._subject_changed()
+
+    def _subject_changed(self, _change=None) -> None:
+        if self.drafts.paused:
+            return
         self.drafts.paused = True
         try:
             self.clear()
-            draft = self.drafts.load(self.system_id) or {}
+            draft = self.drafts.load(self.draft_key) or {}
             for key in ("assessor", "period", "effective_date"):
                 if draft.get(key):
                     self.header[key].value = draft[key]
@@ -356,7 +390,7 @@ class ProcessForm:
             if field.text == REQUIRED and field.filled:
                 field.show("")
         self.summarise()
-        self.drafts.save(self.system_id, self.state())
+        self.drafts.save(self.draft_key, self.state())
 
     def summarise(self) -> None:
         """Refresh the line above Submit."""
@@ -371,7 +405,9 @@ class ProcessForm:
     def validate(self) -> int:
         """Validate every field; return how many problems are shown."""
         count = self.validate_body()
-        for key in ("system", "assessor"):
+        for key in ("system", "item", "assessor"):
+            if key not in self.header:
+                continue
             missing = not self.header[key].value
             self.header[key].show(REQUIRED if missing else "")
             count += missing
@@ -393,7 +429,7 @@ class ProcessForm:
             request = build_request(self.workspace, self.process, self.system_id, self.answers(),
                                     period=self.header["period"].value,
                                     assessor=self.header["assessor"].value or "",
-                                    effective_date=self.header["effective_date"].value or "")
+                                    effective_date=self.header["effective_date"].value or "", item_id=self.item_id)
         except InputError as err:
             for p in self.place(err.problems):
                 if p.field in self.header:
