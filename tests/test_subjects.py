@@ -230,3 +230,23 @@ def test_evidence_rows_carry_the_process_headline(copy_of_demo):
     assert rows["organisation", "gap-analysis"].startswith("readiness 48%; 37 gap(s)")
     index = (copy_of_demo.evidence_dir / "index.html").read_text()
     assert "4 risks; 1 above appetite (R3)" in index and "38 controls included, 1 excluded" in index
+
+
+def test_a_plug_in_whose_commands_break_leaves_the_cli_working(install, monkeypatch):
+    import sys
+    import types
+
+    risk = get_process("risk-assessment")
+    module = types.ModuleType("noisy_plugin")
+    module.PROCESS = Process(**{**risk.__dict__, "name": "noisy", "code": "noisy", "tables": (), "settings": None,
+                                "package": risk.package, "commands": "noisy_plugin_missing.cli:noisy"})
+    module.SHADOW = Process(**{**risk.__dict__, "name": "shadow", "code": "shadow", "tables": (), "settings": None,
+                               "package": risk.package, "commands": "workbench.cli:verify_cmd"})
+    monkeypatch.setitem(sys.modules, "noisy_plugin", module)
+    install(_point("noisy", "noisy_plugin:PROCESS"), _point("shadow", "noisy_plugin:SHADOW"))
+    assert not registry.refused()
+    helped = cli("--help")
+    assert helped.exit_code == 0 and "verify" in helped.output and "audit" in helped.output
+    assert "the commands of process 'noisy' (noisy_plugin_missing.cli:noisy) cannot be imported" in helped.output
+    assert "the commands of process 'shadow' (workbench.cli:verify_cmd) is named 'verify'" in helped.output
+    assert cli("audit", "--help").exit_code == 0

@@ -30,14 +30,30 @@ def echo_json(data) -> None:
 
 
 def process_commands() -> dict[str, click.Command]:
-    """The commands installed processes add (``Process.commands``), by name."""
+    """The commands installed processes add (``Process.commands``), by name.
+
+    A process whose commands cannot be loaded, are not a click command or take a core command's name
+    is left out with a warning naming its package; the other commands keep working.
+    """
     from workbench.processes import processes
 
     found = {}
     for process in processes().values():
-        if process.commands:
+        if not process.commands:
+            continue
+        try:
             command = process.load(process.commands)
-            found[command.name] = command
+        except Exception as err:  # a third-party plug-in's import error must not break the CLI
+            command, problem = None, f"cannot be imported ({type(err).__name__}: {err})"
+        else:
+            problem = "" if isinstance(command, click.Command) else "is not a click command"
+        if command is not None and not problem and (command.name in main.commands or command.name in found):
+            problem = f"is named {command.name!r}, which another command has"
+        if problem:
+            click.secho(f"warning: the commands of process {process.name!r} ({process.commands}) {problem}; "
+                        "left out", fg="yellow", err=True)
+            continue
+        found[command.name] = command
     return found
 
 
