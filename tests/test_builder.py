@@ -125,26 +125,26 @@ def test_each_kind_of_field_gets_its_input(plan):
     assert kinds == {"title": w.Text, "story": w.Textarea, "budget": w.BoundedIntText, "level": w.Dropdown,
                      "kind": w.Dropdown, "start": w.DatePicker, "urgent": w.Checkbox, "controls": w.SelectMultiple,
                      "parties": w.TagsInput, "owner": w.Dropdown}
-    assert (plan["budget"].widget.min, plan["budget"].widget.max) == (0, 1000)
-    assert [v for _, v in plan["level"].widget.options] == [None, 1, 2, 3, 4, 5]
-    assert [v for _, v in plan["kind"].widget.options] == [None, "pilot", "rollout"]
-    assert ("Amara Okafor (amara)", "amara") in plan["owner"].widget.options
-    assert plan["title"].widget.tooltip == "what the plan is called"
+    assert (plan.fields["budget"].widget.min, plan.fields["budget"].widget.max) == (0, 1000)
+    assert [v for _, v in plan.fields["level"].widget.options] == [None, 1, 2, 3, 4, 5]
+    assert [v for _, v in plan.fields["kind"].widget.options] == [None, "pilot", "rollout"]
+    assert ("Amara Okafor (amara)", "amara") in plan.fields["owner"].widget.options
+    assert plan.fields["title"].widget.tooltip == "what the plan is called"
 
 
 def test_labels_say_what_is_required_and_sit_above_their_inputs(plan):
-    assert plan["title"].widget.description == "Title *"
-    assert plan["story"].widget.description == "Story"
-    assert plan["owner"].widget.description == "Plan owner *"
-    assert plan["title"].widget.layout.flex_flow == "column"
+    assert plan.fields["title"].widget.description == "Title *"
+    assert plan.fields["story"].widget.description == "Story"
+    assert plan.fields["owner"].widget.description == "Plan owner *"
+    assert "aims-stacked" in plan.fields["title"].widget._dom_classes
     # the tags widget draws no label: a visible one above it, and the input named by its placeholder
-    label, tags = plan["parties"].box.children[:2]
+    label, tags = plan.fields["parties"].box.children[:2]
     assert "Parties *" in label.value and tags.placeholder.startswith("Parties *: type and press Enter")
     assert "e.g. staff, customers" in tags.placeholder
 
 
 def test_a_long_multiple_choice_has_a_search_that_keeps_what_is_chosen(plan):
-    controls = plan["controls"]
+    controls = plan.fields["controls"]
     search = controls.box.children[0]
     assert search.description == "Search: Controls"
     controls.widget.value = ("A.2",)
@@ -157,50 +157,50 @@ def test_a_long_multiple_choice_has_a_search_that_keeps_what_is_chosen(plan):
 
 
 def test_a_field_of_the_answers_validates_as_it_changes(plan):
-    plan["title"].widget.value = "x" * 201
-    assert plan["title"].text == "must be at most 200 characters"
-    assert 'role="alert"' in plan["title"].problem
-    assert plan["story"].text == ""  # only the edited field speaks
-    plan["title"].widget.value = "Move to the cloud"
-    assert plan["title"].problem == ""
+    plan.fields["title"].widget.value = "x" * 201
+    assert plan.fields["title"].text == "must be at most 200 characters"
+    assert 'role="alert"' in plan.fields["title"].problem
+    assert plan.fields["story"].text == ""  # only the edited field speaks
+    plan.fields["title"].widget.value = "Move to the cloud"
+    assert plan.fields["title"].problem == ""
     assert plan.form.changes == ["title", "title"]
 
 
 def test_validate_puts_every_problem_next_to_its_input(plan):
     assert plan.validate(plan.form.context) > 0
-    assert plan["title"].text == "is required" and plan["parties"].text == "is required"
-    assert plan["budget"].text == "" and plan["story"].text == ""
-    assert plan["steps"].editors[0]["action"].text == "is required"
-    assert plan["checks"].editors["C1"]["note"].text == ""
+    assert plan.fields["title"].text == "is required" and plan.fields["parties"].text == "is required"
+    assert plan.fields["budget"].text == "" and plan.fields["story"].text == ""
+    assert plan.fields["steps"].editors[0].fields["action"].text == "is required"
+    assert plan.fields["checks"].editors["C1"].fields["note"].text == ""
 
 
 def test_problems_found_later_reach_their_input_by_path(plan):
-    plan["checks"].editors["C2"]["done"].value = True  # the first item of the answers' checks
+    plan.fields["checks"].editors["C2"].fields["done"].value = True  # the first item of the answers' checks
     plan.place([Problem("steps[0].due", "x", "too late"), Problem("checks[0].note", "x", "too long"),
                 Problem("(answers)", {}, "the plan as a whole is wrong")])
-    assert plan["steps"].editors[0]["due"].text == "too late"
-    assert plan["checks"].editors["C2"]["note"].text == "too long"
+    assert plan.fields["steps"].editors[0].fields["due"].text == "too late"
+    assert plan.fields["checks"].editors["C2"].fields["note"].text == "too long"
     assert "the plan as a whole is wrong" in plan.note.value and plan.count() == 3
 
 
 def test_items_are_added_with_ids_validated_alone_and_titled(plan):
-    steps = plan["steps"]
-    assert [e["id"].value for e in steps.editors] == ["S1"]  # a list that may not be empty starts with one
+    steps = plan.fields["steps"]
+    assert [e.fields["id"].value for e in steps.editors] == ["S1"]  # a list that may not be empty starts with one
     steps.add_button.click()
     step = steps.editors[1]
-    assert step["id"].value == "S2" and steps.container.selected_index == 1
-    assert step["action"].text == "is required"
-    step["action"].value = "Copy the data"
+    assert step.fields["id"].value == "S2" and steps.container.selected_index == 1
+    assert step.fields["action"].text == "is required"
+    step.fields["action"].value = "Copy the data"
     assert steps.container.get_title(1) == "Copy the data"
-    step["start"].value, step["due"].value = "2027-01-10", "2027-01-01"
-    assert step["due"].text == "" and "due is before start" in step.note.value  # no field owns it
-    step["due"].value = "2027-01-31"
+    step.fields["start"].value, step.fields["due"].value = "2027-01-10", "2027-01-01"
+    assert step.fields["due"].text == "" and "due is before start" in step.note.value  # no field owns it
+    step.fields["due"].value = "2027-01-31"
     assert step.note.value == "<p>S2 runs 21 days</p>"
     assert plan.value["steps"][1] == {"id": "S2", "action": "Copy the data", "start": "2027-01-10", "due": "2027-01-31"}
 
 
 def test_removing_an_item_asks_first(plan):
-    steps = plan["steps"]
+    steps = plan.fields["steps"]
     steps.add({"action": "Second"})
     removal = steps.editors[1].removal
     removal.remove.click()
@@ -210,35 +210,35 @@ def test_removing_an_item_asks_first(plan):
     assert list(removal.box.children) == [removal.remove] and len(steps.editors) == 2
     removal.remove.click()
     removal.confirm.click()
-    assert [e["action"].value for e in steps.editors] == [""]
+    assert [e.fields["action"].value for e in steps.editors] == [""]
     assert plan.value["steps"] == [{"id": "S1"}]
 
 
 def test_rows_hold_one_item_per_known_thing_in_sections(plan):
-    checks = plan["checks"]
+    checks = plan.fields["checks"]
     sections = checks.sections.children[0]
     assert isinstance(sections, w.Accordion) and [sections.get_title(i) for i in range(2)] == ["Operations", "Security"]
     first = checks.editors["C1"]
-    assert first["done"].widget.description == "C1 Backups: Done"  # the first label names the thing
-    assert first["note"].box.layout.display == "none"  # applies only when done
+    assert first.fields["done"].widget.description == "C1 Backups: Done"  # the first label names the thing
+    assert first.fields["note"].box.layout.display == "none"  # applies only when done
     assert plan.value["checks"] == []  # a list that may be empty takes only the items filled in
-    first["done"].value = True
-    assert first["note"].box.layout.display == ""
-    first["note"].value = "nightly"
+    first.fields["done"].value = True
+    assert first.fields["note"].box.layout.display == ""
+    first.fields["note"].value = "nightly"
     assert plan.value["checks"] == [{"item": "C1", "done": True, "note": "nightly"}]
-    first["done"].value = False
+    first.fields["done"].value = False
     assert plan.value["checks"] == [{"item": "C1", "done": False}]  # a field that does not apply is left out
     assert checks.summary() == "1 of 2 check(s) answered"
 
 
 def test_an_optional_nested_model_counts_once_changed(plan):
-    dataset = plan["dataset"]
+    dataset = plan.fields["dataset"]
     assert "<h4>Dataset</h4>" in dataset.box.children[0].value
-    assert dataset["label"].value == "label" and "dataset" not in plan.value
-    dataset["path"].value = "data/x.csv"
+    assert dataset.fields["label"].value == "label" and "dataset" not in plan.value
+    dataset.fields["path"].value = "data/x.csv"
     assert plan.value["dataset"] == {"path": "data/x.csv", "label": "label"}
     dataset.place([Problem("", "data/x.csv", "the file is missing")])
-    assert dataset["path"].text == "the file is missing"  # the group's overflow field
+    assert dataset.fields["path"].text == "the file is missing"  # the group's overflow field
 
 
 def test_load_and_clear_round_trip(plan):
@@ -276,7 +276,7 @@ def test_form_opens_with_the_latest_approved_answers_and_a_draft_wins(workspace,
             in form.origin.value)
     risks = form.part("risks")
     assert form.part("scope").value == answers["scope"]
-    assert [e["id"].value for e in risks.editors] == [r["id"] for r in answers["risks"]]
+    assert [e.fields["id"].value for e in risks.editors] == [r["id"] for r in answers["risks"]]
     assert form.validate() == 0
 
     last = risks.editors[-1]

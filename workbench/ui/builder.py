@@ -346,9 +346,6 @@ class Editor(Part):
                           + [self.note])
         self.apply_when()
 
-    def __getitem__(self, name: str) -> Part:
-        return self.fields[name]
-
     def values(self) -> dict:
         """Every field's value as it stands, applicable or not."""
         return {name: part.value for name, part in self.fields.items() if isinstance(part, Field)}

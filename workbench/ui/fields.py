@@ -16,6 +16,23 @@ from workbench.exceptions import Problem
 
 REQUIRED = "is required"
 WIDE = w.Layout(width="95%")
+
+
+# in a form (class aims-form), an input of class aims-stacked has its label above it, free to wrap
+STYLE = """<style>
+.aims-form .aims-stacked { flex-direction: column; align-items: stretch; height: auto; }
+.aims-form .aims-stacked > select { flex: 0 0 auto; }
+.aims-form .aims-stacked > select:not([multiple]) { height: var(--jp-widgets-inline-height); }
+.aims-form .widget-label { width: auto !important; max-width: 100%; text-align: left; white-space: normal;
+  overflow: visible; height: auto; line-height: 1.4; margin: 4px 0 2px 0; }
+</style>"""
+
+
+def stack(widget: w.DOMWidget) -> None:
+    """Put the widget's label above its input."""
+    widget.style = {"description_width": "initial"}
+    widget.layout = w.Layout(width="95%")
+    widget.add_class("aims-stacked")
 SEARCHED = 7  # a multiple choice this long gets a search box
 
 
@@ -100,9 +117,8 @@ class Field(Part):
         widget.description_allow_html = False
         if isinstance(widget, w.Checkbox):
             widget.indent = False
-        else:  # the label above the input, where it has room to wrap (the form's style lets it)
-            widget.style = {"description_width": "initial"}
-            widget.layout = w.Layout(width="95%", flex_flow="column", align_items="stretch")
+        else:
+            stack(widget)
         self.text = ""
         self.message = w.HTML(value="", layout=w.Layout(margin="0 0 6px 0"))
         self.box = w.VBox([*above, widget, self.message])
@@ -182,9 +198,9 @@ def number(key: str, label: str, required: bool = False, low: float | None = Non
     return Field(key, widget, label, required)
 
 
-def check(key: str, label: str, value: bool = False) -> Field:
+def check(key: str, label: str) -> Field:
     """A checkbox."""
-    return Field(key, w.Checkbox(value=value), label)
+    return Field(key, w.Checkbox(value=False), label)
 
 
 def choice(key: str, label: str, options: list[tuple[str, Any]], required: bool = False) -> Field:
@@ -198,9 +214,8 @@ def many(key: str, label: str, options: list[tuple[str, Any]], required: bool = 
     search box that narrows it to the options whose text holds what is typed."""
     options = list(options)
     widget = w.SelectMultiple(options=options, value=(), rows=min(6, len(options)) or 1)
-    search = w.Text(value="", placeholder="type part of an id or title",
-                    description=f"Search: {label}", style={"description_width": "initial"},
-                    layout=w.Layout(width="95%", flex_flow="column", align_items="stretch"))
+    search = w.Text(value="", placeholder="type part of an id or title", description=f"Search: {label}")
+    stack(search)
     field = Field(key, widget, label, required, convert=list, restore=lambda v: tuple(v or ()),
                   above=[search] if len(options) >= SEARCHED else [])
 

@@ -18,14 +18,7 @@ from markupsafe import escape
 from workbench.exceptions import InputError, RunError
 from workbench.ui.builder import Editor, Items, Rows, Spec
 from workbench.ui.drafts import load_draft, save_draft
-from workbench.ui.fields import REQUIRED, Field, Part, choice, day, text
-
-# labels above their inputs, wrapping instead of being cut off
-STYLE = """<style>
-.aims-form .widget-label { width: auto !important; max-width: 100%; text-align: left; white-space: normal;
-  overflow: visible; height: auto; line-height: 1.4; margin: 4px 0 2px 0; }
-</style>"""
-
+from workbench.ui.fields import REQUIRED, STYLE, Field, Part, choice, day, text
 
 def relative_link(target: Path) -> str:
     """A link to ``target`` relative to the kernel's folder, which JupyterLab opens in a new tab."""
