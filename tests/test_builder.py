@@ -4,7 +4,6 @@ validated inputs out; then a real form opening from the latest record or from a 
 from __future__ import annotations
 
 import copy
-from contextlib import contextmanager
 from datetime import date
 from typing import Literal
 
@@ -17,6 +16,7 @@ from workbench.pipeline.run import run_process
 from workbench.processes.risk_assessment.form import RiskAssessmentForm
 from workbench.records.signoff import sign_off
 from workbench.ui.builder import Editor, Items, Row, Rows, Spec, people
+from workbench.ui.form import ProcessForm
 
 CONTROLS = [f"A.{n}" for n in range(1, 10)]
 
@@ -102,13 +102,7 @@ class Host:
     def choices(self, options):
         return options(self)
 
-    @contextmanager
-    def quiet(self):
-        paused, self.drafts.paused = self.drafts.paused, True
-        try:
-            yield
-        finally:
-            self.drafts.paused = paused
+    quiet = ProcessForm.quiet
 
 
 @pytest.fixture

@@ -245,7 +245,7 @@ def max_length(info: FieldInfo) -> int | None:
     return next((rule.max_length for rule in info.metadata if isinstance(rule, annotated_types.MaxLen)), None)
 
 
-def build_part(form, path: str, name: str, info: FieldInfo, row: Row | None = None, prefix: str = "") -> Part:
+def build_part(form, path: str, name: str, info: FieldInfo, row: Row | None = None) -> Part:
     """The part that shows answers field ``name`` of the model at ``path``, as the form's
     ``custom`` entry for ``path.name`` says, else as its annotation and constraints say."""
     where = f"{path}.{name}" if path else name
@@ -253,44 +253,46 @@ def build_part(form, path: str, name: str, info: FieldInfo, row: Row | None = No
     if isinstance(spec, type):
         return spec(form)
     kind, optional = shape(info.annotation)
-    label = prefix + (spec.label or words(name))
-    required = info.is_required()
-    if is_model(kind):
-        return Editor(form, kind, where, label=label, optional=optional, overflow=spec.overflow)
     listed = get_args(kind)[0] if get_origin(kind) is list else None
+    if is_model(kind):
+        return Editor(form, kind, where, label=spec.label or words(name), optional=optional, overflow=spec.overflow)
+    if is_model(listed) and isinstance(spec, Rows):
+        return RowList(form, where, listed, spec, info.is_required())
     if is_model(listed):
-        if isinstance(spec, Rows):
-            return RowList(form, where, listed, spec, required)
-        return ItemList(form, where, listed, spec if isinstance(spec, Items) else Items(add=f"Add {name}"), required)
+        return ItemList(form, where, listed, spec if isinstance(spec, Items) else Items(add=f"Add {name}"),
+                        info.is_required())
     if row is not None and name in row.options:
         options = row.options[name]
-    elif spec.options is not None:
-        options = form.choices(spec.options)
     else:
-        options = known_values(info, kind)
-    if listed is not None:
-        made = (many(name, label, options, required) if options
-                else tags(name, label, required, spec.suggest(form) if spec.suggest else ()))
-    elif options:
-        made = choice(name, label, options, required)
-    elif kind is bool:
-        made = check(name, label)
-    elif kind is date:
-        made = day(name, label, required)
-    elif kind in (int, float):
-        low, high = bounds(info)
-        if kind is int and low is not None and high is not None and high - low < FEW:
-            made = choice(name, label, [(str(n), n) for n in range(low, high + 1)], required)
-        else:
-            made = number(name, label, required, low, high, whole=kind is int)
-    elif kind is str:
-        made = text(name, label, required, area=(max_length(info) or 0) > LONG_TEXT)
-    else:
-        raise TypeError(f"no input for {where} ({info.annotation}); give the form a part for it in 'custom'")
+        options = form.choices(spec.options) if spec.options else known_values(info, kind)
+    made = labelled(name, spec.label or words(name), info, kind, options,
+                    spec.suggest(form) if spec.suggest else ())
     made.widget.tooltip = info.description or None
     if spec.value is not None:
         made.value = made.initial = spec.value
     return made
+
+
+def labelled(name: str, label: str, info: FieldInfo, kind: Any, options: list[tuple[str, Any]],
+             suggestions: list[str]) -> Field:
+    """The input for a value of type ``kind``: a choice when there are options, else by type."""
+    required = info.is_required()
+    if get_origin(kind) is list:
+        return many(name, label, options, required) if options else tags(name, label, required, suggestions)
+    if options:
+        return choice(name, label, options, required)
+    if kind is bool:
+        return check(name, label)
+    if kind is date:
+        return day(name, label, required)
+    if kind in (int, float):
+        low, high = bounds(info)
+        if kind is int and low is not None and high is not None and high - low < FEW:
+            return choice(name, label, [(str(n), n) for n in range(low, high + 1)], required)
+        return number(name, label, required, low, high, whole=kind is int)
+    if kind is str:
+        return text(name, label, required, area=(max_length(info) or 0) > LONG_TEXT)
+    raise TypeError(f"no input for {name} ({info.annotation}); give the form a part for it in 'custom'")
 
 
 class Editor(Part):
@@ -328,13 +330,10 @@ class Editor(Part):
         self.optional, self.overflow, self.make_note, self.on_edit = optional, overflow, note, on_edit
         self.fields: dict[str, Part] = {}
         self.when: dict[str, Callable[[dict], bool]] = {}
-        prefix = f"{row.key} {row.title}: " if row else ""
         for name, info in model.model_fields.items():
             if name == key:
                 continue
-            part = build_part(form, path, name, info, row, prefix)
-            prefix = ""
-            self.fields[name] = part
+            self.fields[name] = part = build_part(form, path, name, info, row)
             spec = form.custom.get(f"{path}.{name}" if path else name)
             if isinstance(spec, Spec) and spec.when:
                 self.when[name] = spec.when
@@ -344,6 +343,8 @@ class Editor(Part):
         self.note = w.HTML()
         self.box = w.VBox(([heading(label)] if label and path else []) + [p.box for p in self.fields.values()]
                           + [self.note])
+        if row:
+            self.rename(row)
         self.apply_when()
 
     def values(self) -> dict:
@@ -391,12 +392,11 @@ class Editor(Part):
         return [f for part in self.fields.values() for f in part.inputs()]
 
     def rename(self, row: Row) -> None:
-        """Make this the item of ``row`` (the key it belongs to was edited)."""
+        """Make this the item of ``row``, which the first label names."""
         self.row = row
         first = next(iter(self.fields.values()), None)
         if isinstance(first, Field):
-            spec = self.form.custom.get(f"{self.path}.{first.key}", Spec())
-            first.relabel(f"{row.key} {row.title}: {spec.label or words(first.key)}")
+            first.relabel(f"{row.key} {row.title}: {first.label}")
 
     def apply_when(self) -> None:
         """Show the fields that apply, hide the others."""

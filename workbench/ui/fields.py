@@ -110,6 +110,7 @@ class Field(Part):
                  above: list[w.Widget] = ()):
         self.key = key
         self.widget = widget
+        self.label = label
         self.required = required
         self._convert = convert or (lambda v: v)
         self._restore = restore or (lambda v: v)
@@ -162,6 +163,7 @@ class Field(Part):
         return self.message.value
 
     def relabel(self, label: str) -> None:
+        """Show ``label`` instead of the one the field was made with."""
         self.widget.description = starred(label, self.required)
 
     def load(self, value: Any) -> None:
