@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from workbench.exceptions import Problem
 from workbench.pipeline.run import run_process
+from workbench.processes import processes
 from workbench.processes.risk_assessment.form import RiskAssessmentForm
 from workbench.records.signoff import sign_off
 from workbench.ui.builder import Editor, Items, Row, Rows, Spec, people
@@ -247,12 +248,31 @@ def test_load_and_clear_round_trip(plan):
     assert plan.value == {"budget": 0, "urgent": False, "steps": [{"id": "S1"}], "checks": []}
 
 
+def test_options_from_the_workspace_make_a_choice_even_before_there_are_any(workspace):
+    class Cites(BaseModel):
+        evidence: list[str] = Field(default_factory=list)
+        reviewer: str = ""
+
+    none = Editor(Host(workspace, {"evidence": Spec(options=lambda form: []),
+                                   "reviewer": Spec(options=lambda form: [])}), Cites)
+    assert isinstance(none.fields["evidence"].widget, w.SelectMultiple)
+    assert isinstance(none.fields["reviewer"].widget, w.Dropdown)
+
+
 def test_a_field_without_an_input_is_named(workspace):
     class Odd(BaseModel):
         weights: dict[str, float]
 
     with pytest.raises(TypeError, match=r"no input for weights \(dict\[str, float\]\)"):
         Editor(Host(workspace, {}), Odd)
+
+
+@pytest.mark.parametrize("name", sorted(processes()))
+def test_every_process_form_is_built_from_its_answers_model(workspace, name):
+    process = processes()[name]
+    form = process.load(process.form)(workspace, system_id="credit-scoring")
+    assert list(form.body.fields) == list(process.answers.model_fields)
+    assert "No earlier record" in form.origin.value
 
 
 # a real form: it opens with the latest record, unless a draft is waiting ------------------------

@@ -231,14 +231,14 @@ def bounds(info: FieldInfo) -> tuple[Any, Any]:
     return low, high
 
 
-def known_values(info: FieldInfo, kind: Any) -> list[tuple[str, Any]]:
-    """Options the model itself names: a Literal's values, or a JSON schema ``enum``."""
+def known_values(info: FieldInfo, kind: Any) -> list[tuple[str, Any]] | None:
+    """Options the model itself names: a Literal's values, or a JSON schema ``enum`` (None: it names none)."""
     item = get_args(kind)[0] if get_origin(kind) is list else kind
     if get_origin(item) is Literal:
         return [(str(v), v) for v in get_args(item)]
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    enum = (extra.get("items") or {}).get("enum") or extra.get("enum") or []
-    return [(str(v), v) for v in enum]
+    enum = (extra.get("items") or {}).get("enum") or extra.get("enum")
+    return [(str(v), v) for v in enum] if enum else None
 
 
 def max_length(info: FieldInfo) -> int | None:
@@ -273,13 +273,13 @@ def build_part(form, path: str, name: str, info: FieldInfo, row: Row | None = No
     return made
 
 
-def labelled(name: str, label: str, info: FieldInfo, kind: Any, options: list[tuple[str, Any]],
+def labelled(name: str, label: str, info: FieldInfo, kind: Any, options: list[tuple[str, Any]] | None,
              suggestions: list[str]) -> Field:
-    """The input for a value of type ``kind``: a choice when there are options, else by type."""
+    """The input for a value of type ``kind``: a choice when it has options (even none yet), else by type."""
     required = info.is_required()
     if get_origin(kind) is list:
-        return many(name, label, options, required) if options else tags(name, label, required, suggestions)
-    if options:
+        return many(name, label, options, required) if options is not None else tags(name, label, required, suggestions)
+    if options is not None:
         return choice(name, label, options, required)
     if kind is bool:
         return check(name, label)
