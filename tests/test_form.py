@@ -131,6 +131,9 @@ def test_submit_runs_the_pipeline_and_links_the_evidence(workspace, answers):
     assert 'href="' in form.outcome.value and "evidence.html" in form.outcome.value
     results = json.loads((workspace.evidence_dir / records[0]["path"] / "results.json").read_text())
     assert [r["risk"]["id"] for r in results["results"]["risks"]] == ["R1", "R2"]
+    assert not draft_path(workspace, "risk-assessment", "credit-scoring").exists()
+    again = RiskAssessmentForm(workspace, system_id="credit-scoring")
+    assert f"Started from <code>{records[0]['run_id']}</code> (submitted" in again.origin.value
 
 
 def test_required_messages_clear_as_the_fields_fill(workspace):

@@ -467,7 +467,7 @@ class Removal:
 
     def ask(self, question: str) -> None:
         """Show the question with Confirm and Cancel; an empty question shows the Remove button again."""
-        self.question.value = f"<span>{escape(question)}</span>"
+        self.question.value = f'<span role="alert">{escape(question)}</span>' if question else ""
         self.box.children = [self.question, self.confirm, self.cancel] if question else [self.remove]
 
 

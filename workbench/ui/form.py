@@ -17,7 +17,7 @@ from markupsafe import escape
 
 from workbench.exceptions import InputError, RunError
 from workbench.ui.builder import Editor, Items, Rows, Spec
-from workbench.ui.drafts import load_draft, save_draft
+from workbench.ui.drafts import discard_draft, load_draft, save_draft
 from workbench.ui.fields import REQUIRED, STYLE, Field, Part, choice, day, text
 
 def relative_link(target: Path) -> str:
@@ -43,6 +43,11 @@ class DraftKeeper:
             return
         saved = save_draft(self.workspace, self.process, key, data)
         self.status.value = f"<small>Draft saved {saved.astimezone():%H:%M:%S} in the workspace.</small>"
+
+    def discard(self, key: str) -> None:
+        """Drop the draft once its answers are archived: the record holds them now."""
+        discard_draft(self.workspace, self.process, key)
+        self.status.value = "<small>Archived: the draft is discarded; the form opens with the record next time.</small>"
 
     def load(self, key: str) -> dict | None:
         found = load_draft(self.workspace, self.process, key) if key else None
@@ -297,4 +302,5 @@ class ProcessForm:
             self.progress.layout.visibility = "hidden"
         self.progress.value, self.progress.description = 3, "Archived"
         self.outcome.value = submit_outcome(evidence)
+        self.drafts.discard(self.system_id)
         return evidence
