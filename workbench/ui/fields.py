@@ -16,6 +16,7 @@ from workbench.exceptions import Problem
 
 REQUIRED = "is required"
 WIDE = w.Layout(width="95%")
+SEARCHED = 7  # a multiple choice this long gets a search box
 
 
 # in a form (class aims-form), an input of class aims-stacked has its label above it, free to wrap
@@ -33,7 +34,6 @@ def stack(widget: w.DOMWidget) -> None:
     widget.style = {"description_width": "initial"}
     widget.layout = w.Layout(width="95%")
     widget.add_class("aims-stacked")
-SEARCHED = 7  # a multiple choice this long gets a search box
 
 
 def alert(message: str) -> str:
@@ -100,14 +100,10 @@ class Field(Part):
         Whether the field must be filled.
     convert, restore : callable, optional
         Turn the widget's value into the answers value and back (default: as is).
-    above : list of widgets
-        What goes between the label and the input (a search box), or a label the widget
-        does not draw itself.
     """
 
     def __init__(self, key: str, widget: w.ValueWidget, label: str, required: bool = False,
-                 convert: Callable[[Any], Any] | None = None, restore: Callable[[Any], Any] | None = None,
-                 above: list[w.Widget] = ()):
+                 convert: Callable[[Any], Any] | None = None, restore: Callable[[Any], Any] | None = None):
         self.key = key
         self.widget = widget
         self.label = label
@@ -122,7 +118,7 @@ class Field(Part):
             stack(widget)
         self.text = ""
         self.message = w.HTML(value="", layout=w.Layout(margin="0 0 6px 0"))
-        self.box = w.VBox([*above, widget, self.message])
+        self.box = w.VBox([widget, self.message])
         self.initial = self.value
         self.settling = False
         self._listeners: list[Callable[[], None]] = []
@@ -213,25 +209,32 @@ def choice(key: str, label: str, options: list[tuple[str, Any]], required: bool 
 
 def many(key: str, label: str, options: list[tuple[str, Any]], required: bool = False) -> Field:
     """A multiple choice of known IDs (control IDs, objectives, evidence); a long list gets a
-    search box that narrows it to the options whose text holds what is typed."""
+    search box above it."""
     options = list(options)
     widget = w.SelectMultiple(options=options, value=(), rows=min(6, len(options)) or 1)
-    search = w.Text(value="", placeholder="type part of an id or title", description=f"Search: {label}")
+    field = Field(key, widget, label, required, convert=list, restore=lambda v: tuple(v or ()))
+    if len(options) >= SEARCHED:
+        field.box.children = (search_box(field, options), *field.box.children)
+    return field
+
+
+def search_box(field: Field, options: list[tuple[str, Any]]) -> w.Text:
+    """A box that narrows a multiple choice to the options whose text holds what is typed,
+    keeping the chosen ones."""
+    search = w.Text(value="", placeholder="type part of an id or title", description=f"Search: {field.label}")
     stack(search)
-    field = Field(key, widget, label, required, convert=list, restore=lambda v: tuple(v or ()),
-                  above=[search] if len(options) >= SEARCHED else [])
 
     def narrow(change) -> None:
-        needle, chosen = change["new"].strip().lower(), widget.value
+        needle, chosen = change["new"].strip().lower(), field.widget.value
         field.settling = True  # the chosen values leave and come back: not a change
         try:
-            widget.options = [o for o in options if needle in o[0].lower() or o[1] in chosen]
-            widget.value = chosen
+            field.widget.options = [o for o in options if needle in o[0].lower() or o[1] in chosen]
+            field.widget.value = chosen
         finally:
             field.settling = False
 
     search.observe(narrow, names="value")
-    return field
+    return search
 
 
 def tags(key: str, label: str, required: bool = False, suggestions: list[str] = ()) -> Field:
@@ -240,8 +243,9 @@ def tags(key: str, label: str, required: bool = False, suggestions: list[str] = 
     shown = starred(label, required)
     hint = "type and press Enter after each" + (", e.g. " + ", ".join(suggestions[:3]) if suggestions else "")
     widget.placeholder = f"{shown}: {hint}"  # the input's accessible name: the tags widget draws no label
-    heading = w.HTML(f'<div class="widget-label">{escape(shown)}</div>')
-    return Field(key, widget, label, required, convert=list, restore=lambda v: list(v or []), above=[heading])
+    field = Field(key, widget, label, required, convert=list, restore=lambda v: list(v or []))
+    field.box.children = (w.HTML(f'<div class="widget-label">{escape(shown)}</div>'), *field.box.children)
+    return field
 
 
 def day(key: str, label: str, required: bool = False) -> Field:
