@@ -15,6 +15,7 @@ from workbench.exceptions import Problem
 from workbench.pipeline.run import run_process
 from workbench.processes import processes
 from workbench.processes.risk_assessment.form import RiskAssessmentForm
+from workbench.processes.soa.form import SoAForm
 from workbench.records.signoff import sign_off
 from workbench.ui.builder import Editor, Items, Row, Rows, Spec, people
 from workbench.ui.form import ProcessForm
@@ -273,6 +274,26 @@ def test_every_process_form_is_built_from_its_answers_model(workspace, name):
     form = process.load(process.form)(workspace, system_id="credit-scoring")
     assert list(form.body.fields) == list(process.answers.model_fields)
     assert "No earlier record" in form.origin.value
+
+
+def test_a_decision_follows_the_added_control_it_is_for(workspace):
+    form = SoAForm(workspace, assessor="priya")
+    added, decisions = form.part("added_controls"), form.part("controls")
+    control = added.add()
+    assert len(decisions.editors) == 38  # no row until the control has an id
+    control.fields["id"].value = "NW.1"
+    decision = decisions.editors[control]
+    assert decision.row.key == "NW.1" and decision.fields["included"].widget.description == (
+        "NW.1 organisation control: Included")
+    decision.fields["justification"].value = "Our own rule."
+    control.fields["id"].value = "NW.2"
+    control.fields["title"].value = "Model cards"
+    assert decisions.editors[control] is decision and decision.fields["justification"].value == "Our own rule."
+    assert decision.fields["included"].widget.description == "NW.2 Model cards: Included"
+    assert form.answers()["controls"][-1]["control"] == "NW.2"
+    control.removal.remove.click()
+    control.removal.confirm.click()
+    assert control not in decisions.editors and len(form.answers()["controls"]) == 38
 
 
 # a real form: it opens with the latest record, unless a draft is waiting ------------------------
