@@ -12,9 +12,14 @@ def planned_audits(form) -> list[tuple[str, str]]:
     return [(f"{a['title']} ({a['id']})", a["id"]) for a in form.workspace.register.rows("audits")]
 
 
+def grades(item) -> list[tuple[str, str]]:
+    """A control the SoA excludes takes 'not applicable' but no nonconformity; any other item the other way round."""
+    barred = ("not applicable",) if item.applicable else NONCONFORMITIES
+    return [(g, g) for g in GRADES if g not in barred]
+
+
 def checklist_rows(form) -> list[Row]:
-    """The chosen audit's checklist: a control the SoA excludes takes 'not applicable' but no
-    nonconformity, an applicable item the other way round; the finding names a system in scope."""
+    """The chosen audit's checklist, each finding about one of the systems in its scope."""
     audit_id = form.part("audit_id").value
     if not audit_id:
         return []
@@ -26,9 +31,7 @@ def checklist_rows(form) -> list[Row]:
         return []
     systems = [(s, s) for s in plan.systems]
     return [Row(i.id, i.title if i.applicable else f"{i.title} (excluded by the SoA)", ident=(audit_id, i.id),
-                options={"system": systems, "result": [(g, g) for g in GRADES if (
-                    g != "not applicable" if i.applicable else g not in NONCONFORMITIES)]})
-            for i in items]
+                options={"result": grades(i), "system": systems}) for i in items]
 
 
 class AuditForm(ProcessForm):
