@@ -57,3 +57,11 @@ def chromium() -> str:
     if not path:
         pytest.skip("Debian's chromium is not installed (./dev test installs it when run as root)")
     return path
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The workbench's wheel, built once per test session (for the tests marked ``wheel``)."""
+    from subprocesses import build_wheel
+
+    return build_wheel(tmp_path_factory.mktemp("dist"))

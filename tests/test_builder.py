@@ -125,7 +125,7 @@ def test_each_kind_of_field_gets_its_input(plan):
     assert [v for _, v in plan.fields["level"].widget.options] == [None, 1, 2, 3, 4, 5]
     assert [v for _, v in plan.fields["kind"].widget.options] == [None, "pilot", "rollout"]
     assert ("Amara Okafor (amara)", "amara") in plan.fields["owner"].widget.options
-    assert plan.fields["title"].widget.tooltip == "what the plan is called"
+    assert "what the plan is called" in plan.fields["title"].box.children[1].value  # the description, under the input
 
 
 def test_labels_say_what_is_required_and_sit_above_their_inputs(plan):
@@ -260,12 +260,17 @@ def test_options_from_the_workspace_make_a_choice_even_before_there_are_any(work
     assert isinstance(none.fields["reviewer"].widget, w.Dropdown)
 
 
-def test_a_field_without_an_input_is_named(workspace):
-    class Odd(BaseModel):
+def test_a_value_of_any_other_type_is_written_as_yaml(workspace):
+    class Weights(BaseModel):
         weights: dict[str, float]
 
-    with pytest.raises(TypeError, match=r"no input for weights \(dict\[str, float\]\)"):
-        Editor(Host(workspace, {}), Odd)
+    editor = Editor(Host(workspace, {}), Weights)
+    weights = editor.fields["weights"]
+    assert weights.widget.description == "Weights (YAML) *"
+    weights.widget.value = "fairness: 0.5\nquality: 0.5"
+    assert editor.value == {"weights": {"fairness": 0.5, "quality": 0.5}}
+    weights.widget.value = "fairness: [unclosed"  # not YAML: the model says what it wanted
+    assert weights.text == "Input should be a valid dictionary"
 
 
 @pytest.mark.parametrize("name", sorted(processes()))

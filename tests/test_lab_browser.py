@@ -11,17 +11,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from browser_checks import CHROMIUM_ARGS, IMAGES_DRAWN
 from playwright_loop import jp_asyncio_loop, jp_server_cleanup  # noqa: F401 - autouse overrides
+from subprocesses import free_port, wait_for_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
@@ -31,28 +28,6 @@ IDLE = ("(() => { const bar = document.querySelector('#jp-main-statusbar');"
         " return !!bar && /[|] Idle$/m.test(bar.innerText); })()")
 SYSTEM = "cv-screening"
 TITLE = "Ranker downgrades career breaks <b>not bold</b>"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120, probe: str = "/api/status") -> None:
-    """Wait until ``url + probe`` answers (any HTTP status counts: the server is up)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"{proc.args[2:4]} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url + probe, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"{proc.args[2:4]} did not answer within {timeout}s:\n{log.read_text()[-3000:]}")
 
 
 def serious(results) -> list[str]:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -13,9 +10,10 @@ import nbformat
 import pytest
 from evidence_checks import offline, pictures
 
+from subprocesses import ROOT, fresh_venv, run
+
 pytestmark = pytest.mark.wheel
 
-ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = {
     **{f"workbench/processes/{name}/template.ipynb": ROOT / "workbench" / "processes" / name / "template.ipynb"
        for name in ("risk_assessment", "impact_assessment", "soa", "internal_audit", "gap_analysis", "management_review")},
@@ -28,38 +26,6 @@ SHIPPED = {
     "workbench/processes/impact_assessment/questionnaire.yaml":
         ROOT / "workbench" / "processes" / "impact_assessment" / "questionnaire.yaml",
 }
-
-
-def run(cmd: list, cwd: Path, env: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
-    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    assert proc.returncode == 0, f"{cmd} exited {proc.returncode}\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-    return proc
-
-
-def clean_env(tmp_path: Path, venv: Path | None = None) -> dict:
-    """The environment without anything pointing at the checkout or its venv; a private Jupyter data dir."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "JUPYTER_PATH", "JUPYTER_DATA_DIR",
-                        "JUPYTER_CONFIG_DIR", "WORKBENCH_WORKSPACE", "WORKBENCH_REGISTER_URL")}
-    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
-                                  if not p.startswith(str(ROOT)))
-    if venv is not None:
-        env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
-        env["VIRTUAL_ENV"] = str(venv)
-    # a user-level kernel spec must not send the demo's kernel to another interpreter
-    env["JUPYTER_DATA_DIR"] = str(tmp_path / "jupyter-data")
-    env["JUPYTER_CONFIG_DIR"] = str(tmp_path / "jupyter-config")
-    return env
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    run([sys.executable, "-m", "build", "--wheel", "--outdir", out, ROOT], cwd=out,
-        env=clean_env(out))
-    wheels = sorted(out.glob("aims_workbench-*-py3-none-any.whl"))
-    assert len(wheels) == 1, sorted(out.iterdir())
-    return wheels[0]
 
 
 def test_wheel_ships_templates_and_content(wheel):
@@ -78,10 +44,8 @@ def test_wheel_ships_templates_and_content(wheel):
 
 
 def test_installed_wheel_runs_the_demo(wheel, tmp_path):
-    venv = tmp_path / "venv"
-    run([sys.executable, "-m", "venv", venv], cwd=tmp_path, env=clean_env(tmp_path))
-    python, env = venv / "bin" / "python", clean_env(tmp_path, venv)
-    run([python, "-m", "pip", "install", "--quiet", wheel], cwd=tmp_path, env=env)
+    venv, env = fresh_venv(tmp_path, wheel)
+    python = venv / "bin" / "python"
 
     # the installed package, not the checkout, is what the venv imports, and it finds its own templates
     probe = run([python, "-c", "import json, workbench, workbench.resources as r; print(json.dumps("

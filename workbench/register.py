@@ -173,11 +173,16 @@ CORE_TABLES = {"systems": SystemRow, "items": ItemRow, "evidence": EvidenceRow, 
                "documented_information": DocumentRow, "competence": CompetenceRow}
 
 
-def table(name: str) -> type[Base]:
-    """The register table called ``name``: a core table or one a process declares."""
+def known_tables() -> dict[str, type[Base]]:
+    """The core tables and those of every installed process, by name."""
     from workbench.processes import process_tables
 
-    known = {**CORE_TABLES, **process_tables()}
+    return {**CORE_TABLES, **process_tables()}
+
+
+def table(name: str) -> type[Base]:
+    """The register table called ``name``: a core table or one a process declares."""
+    known = known_tables()
     if name not in known:
         raise InputError.single("table", name, f"unknown table; allowed: {', '.join(known)}")
     return known[name]
@@ -214,8 +219,8 @@ class Register:
         self.engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        table("evidence")  # imports every process's tables onto Base before they are created
-        Base.metadata.create_all(self.engine)
+        # the core's tables and those of the processes discovery accepted: never a refused plug-in's
+        Base.metadata.create_all(self.engine, tables=[t.__table__ for t in known_tables().values()])
         _upgrade(self.engine)
 
     def close(self) -> None:
@@ -308,7 +313,10 @@ class Register:
             session.flush()
             for name, items in (rows or {}).items():
                 model = table(name)
-                session.add_all(model(run_id=entry["run_id"], system_id=entry["system_id"], **r) for r in items)
+                subject = {"run_id": entry["run_id"], "system_id": entry["system_id"]}
+                if "item_id" in model.__table__.columns:  # a process about items keeps the item in its rows
+                    subject["item_id"] = entry["item_id"]
+                session.add_all(model(**subject, **r) for r in items)
             session.commit()
 
     def record_signoff(self, row: dict) -> None:

@@ -68,7 +68,8 @@ def require_slug(field: str, value: object) -> str:
         raise InputError.single(field, value, str(err)) from None
 
 
-RUN_ID_PATTERN = r"^[a-z]{1,8}-\d{8}T\d{6}Z-[0-9a-f]{6}$"
+RUN_ID_CODE = "[a-z]{1,8}"  # a process's code, which starts each of its run ids
+RUN_ID_PATTERN = rf"^{RUN_ID_CODE}-\d{{8}}T\d{{6}}Z-[0-9a-f]{{6}}$"
 RUN_ID_RULE = "a run id such as 'ra-20261127T174501Z-3f9a1c' (see 'workbench evidence list')"
 
 

@@ -8,6 +8,7 @@ and settings, and declares them in one :class:`Process`. The core never imports 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import EntryPoint, entry_points
@@ -18,10 +19,12 @@ from typing import Any, Callable, Literal
 from pydantic import BaseModel
 
 from workbench.exceptions import InputError, WorkbenchError
+from workbench.validate import RUN_ID_CODE, SLUG_PATTERN
 
 ENTRY_POINT_GROUP = "workbench.processes"
 SUBJECTS = ("organisation", "system", "item")
 TEMPLATE = "template.ipynb"
+SETTINGS_SECTION = "[a-z][a-z0-9_]{0,39}"
 
 
 @dataclass(frozen=True)
@@ -41,13 +44,14 @@ class Process:
     package : str
         The process's package (``__package__``); it holds the template as ``template.ipynb``.
     answers : type of BaseModel
-        The model that validates answers; the form is generated from it.
+        The model that validates answers.
     assess : callable
         ``assess(answers, workspace) -> BaseModel`` computes every result.
     report : str
         Module whose functions draw the evidence sections, e.g. ``workbench.processes.soa.report``.
-    form : str
-        ``module:Class`` of the widget form, imported only in a kernel that shows it.
+    form : str, optional
+        ``module:Class`` of the widget form, imported only in a kernel that shows it; without one the
+        form is built from ``answers`` alone (:class:`workbench.ui.form.ProcessForm`).
     subject : {"system", "organisation", "item"}
         What one record is about: an AI system, the organisation (the reserved id
         ``organisation``), or an item of a system of kind ``item_kind`` (a dataset, a supplier).
@@ -58,8 +62,9 @@ class Process:
     index : callable
         ``index(results) -> {table: [row, ...]}``: the rows a run adds to the process's ``tables``.
     tables : tuple of type
-        The process's register tables: SQLAlchemy classes on :class:`workbench.register.Base`, each
-        with ``run_id`` and ``system_id`` columns.
+        The process's register tables: SQLAlchemy classes on :class:`workbench.register.Base`. Those
+        ``index`` fills have ``run_id`` and ``system_id`` columns (and ``item_id``, for a process
+        about items), which the register fills in.
     settings : tuple of (str, type of BaseModel), optional
         The process's section of ``workbench.yaml`` and the model (with defaults) that validates it.
     commands : str
@@ -93,7 +98,7 @@ class Process:
     answers: type[BaseModel]
     assess: Callable[[Any, Any], BaseModel]
     report: str
-    form: str
+    form: str = ""
     subject: Literal["organisation", "system", "item"] = "system"
     item_kind: str = ""
     role: str = "assessor"
@@ -149,15 +154,22 @@ def _load(point: EntryPoint) -> Process:
         raise PluginError(package, point.name, f"{point.value} is a {type(process).__name__}, not a workbench Process")
     if process.name != point.name:
         raise PluginError(package, point.name, f"its entry point is named {point.name!r} but the process {process.name!r}")
+    # the name and the code end up in folder names and run ids; a settings section is a configuration key
+    if not re.fullmatch(SLUG_PATTERN, process.name):
+        raise PluginError(package, point.name, f"its name {process.name!r} is not a safe slug such as 'risk-assessment'")
+    if not re.fullmatch(RUN_ID_CODE, str(process.code)):
+        raise PluginError(package, point.name, f"its run-id code {process.code!r} is not 1 to 8 lowercase letters")
     if not (isinstance(process.answers, type) and issubclass(process.answers, BaseModel)):
         raise PluginError(package, point.name, "answers is not a pydantic model class")
     if process.subject not in SUBJECTS:
         raise PluginError(package, point.name, f"subject {process.subject!r} is not one of {', '.join(SUBJECTS)}")
-    if process.subject == "item" and not process.item_kind:
-        raise PluginError(package, point.name, "a process about items names their item_kind")
+    if process.subject == "item" and not re.fullmatch(SLUG_PATTERN, str(process.item_kind)):
+        raise PluginError(package, point.name, "a process about items names their item_kind, a slug such as 'supplier'")
     if process.settings is not None and not (
-            isinstance(process.settings[1], type) and issubclass(process.settings[1], BaseModel)):
-        raise PluginError(package, point.name, "settings is not (section name, pydantic model class)")
+            re.fullmatch(SETTINGS_SECTION, str(process.settings[0]))
+            and isinstance(process.settings[1], type) and issubclass(process.settings[1], BaseModel)):
+        raise PluginError(package, point.name, "settings is not (section name in lowercase snake case, "
+                                               "pydantic model class)")
     try:
         found = process.template.is_file()
     except Exception:  # no such package, or a module that is not a package: no template either way
@@ -165,9 +177,6 @@ def _load(point: EntryPoint) -> Process:
     if not found:
         raise PluginError(package, point.name, f"its template {TEMPLATE} is missing from package {process.package!r}")
     return process
-
-
-CORE_SETTINGS = ("organisation", "people", "tiers", "review", "evidence_charts", "register_url")
 
 
 def _claims(process: Process) -> list[tuple[str, str]]:
@@ -185,10 +194,12 @@ def discover() -> tuple[dict[str, Process], tuple[PluginError, ...]]:
     The workbench's own processes are loaded first, so a plug-in that reuses one of their names,
     run-id codes, settings sections or table names is the one refused.
     """
+    from workbench.config import Configuration
     from workbench.register import CORE_TABLES
 
+    core_settings = set(Configuration.model_fields) | {name for name in dir(Configuration) if not name.startswith("_")}
     points = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: (_package(p) != "aims-workbench", p.name))
-    taken = {("settings section", key): "the core configuration" for key in CORE_SETTINGS}
+    taken = {("settings section", key): "the core configuration" for key in core_settings}
     taken.update({("table", name): "the core register" for name in CORE_TABLES})
     found: dict[str, Process] = {}
     refused: list[PluginError] = []

@@ -3,7 +3,7 @@ that validates as the person types, and a list of models becomes items to add an
 one item per known thing (a control, a requirement).
 
 The model says what a field holds: a short or long text, a number in a range, one of a few
-values, a date, several known IDs, free tags, a nested model. A process's form says only what
+values, a date, several known IDs, free tags, a nested model; anything else is written as YAML. A process's form says only what
 the model cannot (:class:`Spec`, :class:`Items`, :class:`Rows`): labels, options that come from
 the workspace, and the parts that are its own.
 """
@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from workbench.exceptions import Problem
-from workbench.ui.fields import Field, Part, alert, check, choice, day, many, number, tags, text
+from workbench.ui.fields import Field, Part, alert, check, choice, day, many, number, tags, text, yaml_text
 from workbench.validate import problems_from
 
 LONG_TEXT = 500  # a text that may be longer than this gets a text area
@@ -267,7 +267,8 @@ def build_part(form, path: str, name: str, info: FieldInfo, row: Row | None = No
         options = form.choices(spec.options) if spec.options else known_values(info, kind)
     made = labelled(name, spec.label or words(name), info, kind, options,
                     spec.suggest(form) if spec.suggest else ())
-    made.widget.tooltip = info.description or None
+    if info.description:
+        made.describe(info.description)
     if spec.value is not None:
         made.value = made.initial = spec.value
     return made
@@ -292,7 +293,7 @@ def labelled(name: str, label: str, info: FieldInfo, kind: Any, options: list[tu
         return number(name, label, required, low, high, whole=kind is int)
     if kind is str:
         return text(name, label, required, area=(max_length(info) or 0) > LONG_TEXT)
-    raise TypeError(f"no input for {name} ({info.annotation}); give the form a part for it in 'custom'")
+    return yaml_text(name, label, required)
 
 
 class Editor(Part):

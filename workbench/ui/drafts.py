@@ -14,10 +14,13 @@ from workbench.workspace import Workspace
 
 
 def draft_path(workspace: Workspace, process: str, key: str):
-    """Where the draft of ``process`` for ``key`` (usually the system id) lives."""
+    """Where the draft of ``process`` for ``key`` lives: a system id, or ``system/item`` for an item of it."""
     require_slug("process", process)
-    require_slug("system", key)
-    return workspace.drafts_dir / process / f"{key}.json"
+    system, _, item = key.partition("/")
+    require_slug("system", system)
+    if item:
+        require_slug("item", item)
+    return workspace.drafts_dir / process / (f"{system}/{item}.json" if item else f"{system}.json")
 
 
 def save_draft(workspace: Workspace, process: str, key: str, data: dict) -> datetime:

@@ -10,9 +10,11 @@ from datetime import date
 from typing import Any, Callable
 
 import ipywidgets as w
+import yaml
 from markupsafe import escape
 
 from workbench.exceptions import Problem
+from workbench.validate import safe_load
 
 REQUIRED = "is required"
 WIDE = w.Layout(width="95%")
@@ -158,6 +160,12 @@ class Field(Part):
     def problem(self) -> str:
         return self.message.value
 
+    def describe(self, hint: str) -> None:
+        """Show ``hint`` (what the field means) right below the input."""
+        children = list(self.box.children)
+        children.insert(children.index(self.widget) + 1, w.HTML(f"<small>{escape(hint)}</small>"))
+        self.box.children = children
+
     def relabel(self, label: str) -> None:
         """Show ``label`` instead of the one the field was made with."""
         self.widget.description = starred(label, self.required)
@@ -246,6 +254,18 @@ def tags(key: str, label: str, required: bool = False, suggestions: list[str] = 
     field = Field(key, widget, label, required, convert=list, restore=lambda v: list(v or []))
     field.box.children = (w.HTML(f'<div class="widget-label">{escape(shown)}</div>'), *field.box.children)
     return field
+
+
+def yaml_text(key: str, label: str, required: bool = False) -> Field:
+    """Any other value, written as YAML (a mapping, a list of records)."""
+    def parsed(value: str) -> Any:
+        try:
+            return safe_load(value) if value.strip() else None
+        except yaml.YAMLError:
+            return value  # the answers model names what is wrong with it
+
+    return Field(key, w.Textarea(placeholder="YAML", rows=4), f"{label} (YAML)", required, convert=parsed,
+                 restore=lambda v: "" if v is None else yaml.safe_dump(v, sort_keys=False))
 
 
 def day(key: str, label: str, required: bool = False) -> Field:

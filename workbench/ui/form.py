@@ -83,9 +83,9 @@ def submit_outcome(evidence=None, error: Exception | None = None) -> str:
 
 
 class ProcessForm:
-    """The frame every process form shares: who, which subject, when; the answers, built from the
-    process's answers model; drafts saved as the person types; and Submit through the same
-    pipeline as the CLI.
+    """The frame every process form shares: who, which subject (a system, an item of it, or the
+    organisation), when; the answers, built from the process's answers model; drafts saved as the
+    person types; and Submit through the same pipeline as the CLI.
 
     A form opens with the subject's draft if there is one, else with the answers of its latest
     record (the approved one, else the newest that did not fail), and says which it started from.
@@ -93,27 +93,33 @@ class ProcessForm:
     A subclass sets ``process``, ``body_title`` and ``custom``: for an answers field, by its
     dotted path (``risks.owner``), a :class:`~workbench.ui.builder.Spec`,
     :class:`~workbench.ui.builder.Items` or :class:`~workbench.ui.builder.Rows`, or a
-    :class:`~workbench.ui.fields.Part` subclass that shows the field its own way.
+    :class:`~workbench.ui.fields.Part` subclass that shows the field its own way. A process
+    without a form of its own gets this class itself, built from its answers model alone.
 
     Parameters
     ----------
     workspace : Workspace
         Where drafts are saved and evidence is archived.
-    system_id, period, assessor : str
+    system_id, period, assessor, item_id : str
         Values to start with (from the template's parameters).
+    process : str
+        The process, for a form that serves any (default: the class's ``process``).
     """
 
     process = ""
     body_title = "Answers"
     custom: dict[str, Spec | Items | Rows | type[Part]] = {}
 
-    def __init__(self, workspace, system_id: str = "", period: str = "", assessor: str = ""):
+    def __init__(self, workspace, system_id: str = "", period: str = "", assessor: str = "", item_id: str = "",
+                 process: str = ""):
         from workbench.pipeline.request import current_user
 
         from workbench.processes import get_process
         from workbench.systems import ORGANISATION
 
+        self.process = process or self.process
         process = get_process(self.process)
+        self.item_kind = process.item_kind
         self.workspace = workspace
         self.context = workspace.validation_context()
         self.systems = {s.id: s for s in workspace.register.systems()}
@@ -127,8 +133,11 @@ class ProcessForm:
             system_id = ORGANISATION
         else:
             subjects = [(f"{s.name} ({s.id})", s.id) for s in self.systems.values()]
+        items = [choice("item", self.item_kind.replace("-", " ").capitalize(), [], required=True)
+                 ] if process.subject == "item" else []
         self.header: dict[str, Field] = {f.key: f for f in (
             choice("system", "AI system" if role == "assessor" else "Subject", subjects, required=True),
+            *items,
             choice("assessor", role.replace("_", " ").capitalize(), assessors, required=True),
             text("period", "Period (e.g. 2026-Q4)", value=period),
             day("effective_date", "Effective date"),
@@ -156,10 +165,13 @@ class ProcessForm:
         who = assessor or current_user()
         if who in [v for _, v in assessors]:
             self.header["assessor"].value = who
+        reactions = {"system": self._system_changed, "item": self._subject_changed}
         for key, field in self.header.items():
-            field.on_change(self._system_changed if key == "system" else self.changed)
+            field.on_change(reactions.get(key, self.changed))
         if system_id in [value for _, value in subjects]:
             self.header["system"].value = system_id
+        if items and item_id in [value for _, value in self.header["item"].widget.options]:
+            self.header["item"].value = item_id
 
     def carried(self, answers: dict) -> dict:
         """What of the latest record's answers a new version starts from (default: all of them)."""
@@ -178,6 +190,18 @@ class ProcessForm:
     @property
     def system(self):
         return self.systems.get(self.system_id)
+
+    @property
+    def item_id(self) -> str:
+        """The item of the system the record is about (empty for a process about the system itself)."""
+        return (self.header["item"].value or "") if "item" in self.header else ""
+
+    @property
+    def draft_key(self) -> str:
+        """Whose draft this is: the system, or ``system/item`` (empty until the item is chosen)."""
+        if "item" not in self.header:
+            return self.system_id
+        return f"{self.system_id}/{self.item_id}" if self.system_id and self.item_id else ""
 
     def part(self, name: str) -> Part:
         """What shows answers field ``name``."""
@@ -213,16 +237,28 @@ class ProcessForm:
 
     def latest(self) -> dict | None:
         """The subject's latest record of this process: the approved one, else the newest that did not fail."""
-        return self.workspace.register.latest_evidence(self.system_id, self.process) if self.system_id else None
+        if not self.draft_key:
+            return None
+        return self.workspace.register.latest_evidence(self.system_id, self.process, self.item_id)
 
     def _system_changed(self) -> None:
+        if "item" in self.header:
+            items = self.workspace.register.items(self.system_id, self.item_kind) if self.system_id else []
+            with self.quiet():  # the item resets with its options: open the subject once, below
+                self.header["item"].widget.options = [("(choose)", None)] + [(f"{i.name} ({i.id})", i.id)
+                                                                             for i in items]
+        self._subject_changed()
+
+    def _subject_changed(self) -> None:
         from workbench.pipeline.run import read_record
 
+        if self.drafts.paused:
+            return
         with self.quiet():
             self.body.clear()
-            draft = self.drafts.load(self.system_id)
+            draft = self.drafts.load(self.draft_key)
             latest = self.latest()
-            self.origin.value = started_from(latest, draft is not None)
+            self.origin.value = started_from(latest, draft is not None) if self.draft_key else ""
             if draft is not None:
                 for key in ("assessor", "period", "effective_date"):
                     if draft.get(key):
@@ -242,7 +278,7 @@ class ProcessForm:
             if field.text == REQUIRED and field.filled:
                 field.show("")
         self.summarise()
-        self.drafts.save(self.system_id, self.state())
+        self.drafts.save(self.draft_key, self.state())
 
     def summarise(self) -> None:
         """Refresh the line above Submit: how many items, and how many messages."""
@@ -258,7 +294,9 @@ class ProcessForm:
     def validate(self) -> int:
         """Validate every field; return how many problems are shown."""
         count = self.body.validate(self.context)
-        for key in ("system", "assessor"):
+        for key in ("system", "item", "assessor"):
+            if key not in self.header:
+                continue
             missing = not self.header[key].value
             self.header[key].show(REQUIRED if missing else "")
             count += missing
@@ -280,7 +318,7 @@ class ProcessForm:
             request = build_request(self.workspace, self.process, self.system_id, self.answers(),
                                     period=self.header["period"].value,
                                     assessor=self.header["assessor"].value or "",
-                                    effective_date=self.header["effective_date"].value or "")
+                                    effective_date=self.header["effective_date"].value or "", item_id=self.item_id)
         except InputError as err:
             for p in err.problems:
                 if p.field in self.header:
@@ -302,5 +340,16 @@ class ProcessForm:
             self.progress.layout.visibility = "hidden"
         self.progress.value, self.progress.description = 3, "Archived"
         self.outcome.value = submit_outcome(evidence)
-        self.drafts.discard(self.system_id)
+        self.drafts.discard(self.draft_key)
         return evidence
+
+
+def process_form(workspace, process: str, system_id: str = "", item_id: str = "", period: str = "",
+                 assessor: str = "") -> ProcessForm:
+    """The widget form of ``process``: its own (``Process.form``), else one built from its answers model."""
+    from workbench.processes import get_process
+
+    proc = get_process(process)
+    form_class = proc.load(proc.form) if proc.form else ProcessForm
+    return form_class(workspace, system_id=system_id, period=period, assessor=assessor, item_id=item_id,
+                      process=proc.name)

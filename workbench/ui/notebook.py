@@ -80,10 +80,9 @@ def start(process: str, workspace: str = "", system_id: str = "", answers: Any =
         parameter(v) for v in (workspace, system_id, answers, period, assessor, effective_date, run_id, item_id))
     ws = find_workspace(workspace or None)
     if not answers:
-        from workbench.processes import get_process
+        from workbench.ui.form import process_form
 
-        proc = get_process(process)
-        form = proc.load(proc.form)(ws, system_id=system_id, period=period, assessor=assessor)
+        form = process_form(ws, process, system_id=system_id, item_id=item_id, period=period, assessor=assessor)
         form.show()
         return TemplateRun(ws, form=form)
     request = build_request(ws, process, system_id, answers, period, assessor, effective_date, item_id)
