@@ -90,9 +90,12 @@ def test_follow_up_audit_shows_earlier_actions_and_escapes_text(copy_of_demo):
 
 def test_soa_form_submits_from_python(copy_of_demo):
     form = SoAForm(copy_of_demo, assessor="priya")
-    assert form.system_id == "organisation" and len(form.editors) == 39
-    editor = form.editors["A.8.3"]
-    editor.included.value = False
+    assert form.system_id == "organisation" and len(form.part("controls").editors) == 39
+    assert "Started from <code>soa-" in form.origin.value
+    editor = form.part("controls").editors["A.8.3"]
+    assert editor.fields["included"].value
+    editor.fields["included"].value = False
+    assert editor.fields["status"].box.layout.display == "none"
     editor.fields["justification"].value = ""
     assert "excluded without a justification" in editor.fields["justification"].problem
     assert form.submit() is None and "Not submitted" in form.outcome.value
@@ -106,16 +109,19 @@ def test_soa_form_submits_from_python(copy_of_demo):
 
 def test_audit_form_builds_the_checklist_and_refuses_na_for_included(copy_of_demo):
     form = AuditForm(copy_of_demo, assessor="sofia")
-    form.audit.value = "ia-risk-2026"
-    ids = [e.item.id for e in form.items]
-    assert ids == ["6.1.2", "6.1.3", "9.2.1", "9.2.2", "A.5.4", "A.6.2.4", "A.6.2.6", "A.10.4"]
-    choices = {e.item.id: [v for _, v in e.fields["result"].widget.options] for e in form.items}
+    form.part("audit_id").value = "ia-risk-2026"
+    items = list(form.part("items").editors.values())
+    assert [e.row.key for e in items] == ["6.1.2", "6.1.3", "9.2.1", "9.2.2", "A.5.4", "A.6.2.4", "A.6.2.6", "A.10.4"]
+    choices = {e.row.key: [v for _, v in e.fields["result"].widget.options] for e in items}
     assert "not applicable" not in choices["A.5.4"] and "not applicable" in choices["A.10.4"]
     assert "major nonconformity" not in choices["A.10.4"]
-    for editor in form.items:
-        editor.fields["result"].value = "conforming" if editor.item.applicable else "not applicable"
-    form.items[1].fields["result"].value = "minor nonconformity"
-    assert "needs notes, action_owner, action_due" in form.items[1].fields["notes"].problem
-    form.items[1].fields["result"].value = "conforming"
-    form.items[0].fields["evidence"].value = [form.evidence_options[0][1]]
+    assert items[-1].fields["result"].widget.description == "A.10.4 Customer expectations (excluded by the SoA): Result *"
+    finding = items[1]
+    for key in ("notes", "action_owner", "action_due"):
+        finding.fields[key].clear()
+    finding.fields["result"].value = "minor nonconformity"
+    assert "needs notes, action_owner, action_due" in finding.fields["notes"].problem
+    for editor in items:
+        editor.fields["result"].value = "not applicable" if editor.row.key == "A.10.4" else "conforming"
+    items[0].fields["evidence"].value = [items[0].fields["evidence"].widget.options[0][1]]
     assert form.validate() == 0

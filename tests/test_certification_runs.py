@@ -73,14 +73,20 @@ def test_demo_management_review_evidence(demo_root):
 
 def test_second_gap_analysis_from_the_form_shows_progress_and_escapes_text(copy_of_demo):
     form = GapAnalysisForm(copy_of_demo, assessor="priya")
-    assert form.system_id == "organisation" and len(form.editors) == 70
-    assert len(form.clause_accordion.children) == 7 and len(form.area_accordion.children) == 9
+    ratings = form.part("ratings")
+    assert form.system_id == "organisation" and len(ratings.editors) == 70
+    clauses, areas = ratings.sections.children[0].children
+    assert len(clauses.children) == 7 and len(areas.children) == 9
     previous = json.loads(only(copy_of_demo.root, "evidence/organisation/gap-analysis/*/results.json").read_text())
-    form.load(previous["answers"])
-    form.editors["9.3.3"].fields["maturity"].value = 3
-    form.editors["7.2"].fields["notes"].value = HOSTILE
-    form.editors["7.2"].fields["maturity"].value = 3
-    action = form.add_action()
+    assert f"Started from <code>{previous['run_id']}</code>" in form.origin.value
+    started = form.answers()
+    assert [(r["item"], r["maturity"]) for r in started["ratings"]] == [
+        (r["item"], r["maturity"]) for r in previous["answers"]["ratings"]]
+    assert [a["id"] for a in started["actions"]] == [a["id"] for a in previous["answers"]["actions"]]
+    ratings.editors["9.3.3"].fields["maturity"].value = 3
+    ratings.editors["7.2"].fields["notes"].value = HOSTILE
+    ratings.editors["7.2"].fields["maturity"].value = 3
+    action = form.part("actions").add()
     action.fields["item"].value = "A.8.3"
     action.fields["action"].value = HOSTILE
     action.fields["owner"].value = "lena"
@@ -107,14 +113,17 @@ def test_review_form_reports_on_earlier_actions_and_refuses_a_non_manager(copy_o
     assert refused.header["assessor"].value is None  # priya does not hold top_management
     assert [v for _, v in refused.header["assessor"].widget.options] == [None, "david"]
     form = ManagementReviewForm(copy_of_demo, assessor="david")
-    assert list(form.earlier) == ["MR-1", "MR-2", "MR-3"]
-    form.statements["context_changes"].value = HOSTILE
-    form.statements["conclusion"].value = "Suitable and adequate."
-    form.earlier["MR-3"].value = "done"
-    objective = form.add_objective()
+    earlier = form.part("previous_actions").editors
+    assert list(earlier) == ["MR-1", "MR-2", "MR-3"]
+    assert "Started from <code>mr-" in form.origin.value
+    assert form.part("objectives").editors and form.answers()["previous_actions"] == []
+    form.part("context_changes").value = HOSTILE
+    form.part("conclusion").value = "Suitable and adequate."
+    earlier["MR-3"].fields["status"].value = "done"
+    objective = form.part("objectives").add()
     objective.fields["objective"].value = "Stage 1 audit in 2027-Q2"
     objective.fields["status"].value = "on track"
-    decision = form.add_decision()
+    [decision] = form.part("decisions").editors  # the earlier review's decisions are not carried over
     assert decision.fields["id"].value == "MR-4"
     decision.fields["kind"].value = "resources"
     decision.fields["decision"].value = "Budget for the certification body."

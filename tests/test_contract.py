@@ -23,7 +23,7 @@ from workbench.config import configuration_model, default_configuration
 from workbench.processes import ENTRY_POINT_GROUP, discover, get_process, processes, refused
 from workbench.register import Base, table
 from workbench.systems import Item
-from workbench.ui.answers_form import AnswersForm, process_form
+from workbench.ui.form import ProcessForm, process_form
 from workbench.ui.notebook import start
 from workbench.exceptions import InputError
 from workbench.workspace import init_workspace
@@ -128,7 +128,7 @@ def test_form_builds(installed, subject, name):
     item_id = "cloudml" if process.subject == "item" else ""
     form = process_form(subject, name, system_id="credit-scoring", item_id=item_id)
     assert form.process == name and form.widget.children
-    assert isinstance(form, process.load(process.form) if process.form else AnswersForm)
+    assert isinstance(form, process.load(process.form) if process.form else ProcessForm)
     if process.subject == "item":
         options = [value for _label, value in form.header["item"].widget.options]
         assert options == [None, "bureau-data", "cloudml"] and form.draft_key == "credit-scoring/cloudml"
@@ -149,7 +149,7 @@ def test_settings_have_defaults(installed, name):
 
 def test_generated_form_submits_answers_about_the_chosen_supplier(installed, subject):
     form = process_form(subject, EXAMPLE_NAME, system_id="credit-scoring", item_id="bureau-data", assessor="amara")
-    fields = form.editor.fields
+    fields = form.body.fields
     assert form.validate() > 0 and fields["scope"].problem  # nothing typed yet
     fields["supplies"].value, fields["scope"].value = "data", "Credit bureau records for <b>scoring</b>"
     for criterion in ("data_protection", "quality", "transparency", "security", "continuity"):

@@ -13,9 +13,9 @@ from workbench.processes.impact_assessment.questionnaire import questionnaire_of
 def fill(form: ImpactAssessmentForm, answers: dict) -> None:
     """Answer question by question, as a person would."""
     for key, value in answers["responses"].items():
-        form.questions[key].widget.value = tuple(value) if isinstance(value, list) else value
+        form.part("responses").questions[key].widget.value = tuple(value) if isinstance(value, list) else value
     for key, value in (answers.get("fairness") or {}).items():
-        form.fairness[key].widget.value = value
+        form.part("fairness").fields[key].widget.value = value
 
 
 @pytest.fixture
@@ -26,36 +26,40 @@ def form(workspace) -> ImpactAssessmentForm:
 
 def test_form_has_a_field_per_question_with_required_marks(form, workspace):
     questionnaire = questionnaire_of(workspace)
-    assert list(form.questions) == [q.id for q in questionnaire.questions]
-    assert form.questions["eu-annex-iii"].widget.description.endswith(" *")
-    assert not form.questions["eu-transparency"].widget.description.endswith(" *")
-    assert isinstance(form.questions["parties-affected"].widget, w.SelectMultiple)
-    assert isinstance(form.questions["system-autonomy"].widget, w.Dropdown)
-    assert isinstance(form.questions["impacts-benefits"].widget, w.Textarea)
+    questions = form.part("responses").questions
+    assert list(questions) == [q.id for q in questionnaire.questions]
+    assert questions["eu-annex-iii"].widget.description.endswith(" *")
+    assert not questions["eu-transparency"].widget.description.endswith(" *")
+    assert isinstance(questions["parties-affected"].widget, w.SelectMultiple)
+    assert isinstance(questions["system-autonomy"].widget, w.Dropdown)
+    assert isinstance(questions["impacts-benefits"].widget, w.Textarea)
 
 
 def test_conditional_question_appears_only_when_its_condition_holds(form):
-    dpia = form.questions["data-dpia"]
+    questions = form.part("responses").questions
+    dpia = questions["data-dpia"]
     assert dpia.box.layout.display == "none"
-    form.questions["data-personal"].widget.value = "special"
+    questions["data-personal"].widget.value = "special"
     assert dpia.box.layout.display == ""
     dpia.widget.value = "yes"
     assert form.answers()["responses"]["data-dpia"] == "yes"
-    form.questions["data-personal"].widget.value = "none"
+    questions["data-personal"].widget.value = "none"
     assert dpia.box.layout.display == "none"
     assert "data-dpia" not in form.answers()["responses"]
 
 
 def test_level_preview_follows_the_answers(form):
     fill(form, ANSWERS["cv-screening"])
-    assert "Impact level so far: <strong>III</strong>" in form.level.value
-    assert "raw impact score = 29 of a maximum 44" in form.level.value
+    level = form.part("responses").level.value
+    assert "Impact level so far: <strong>III</strong>" in level
+    assert "raw impact score = 29 of a maximum 44" in level
 
 
 def test_required_questions_are_marked_on_validate(form):
+    questions = form.part("responses").questions
     assert form.validate() > 0
-    assert form.questions["eu-annex-iii"].problem and "is required" in form.questions["eu-annex-iii"].problem
-    assert form.questions["data-dpia"].problem == ""  # hidden: not required
+    assert questions["eu-annex-iii"].problem and "is required" in questions["eu-annex-iii"].problem
+    assert questions["data-dpia"].problem == ""  # hidden: not required
 
 
 def test_complete_answers_validate_and_match_the_answers_file(form):
@@ -66,9 +70,10 @@ def test_complete_answers_validate_and_match_the_answers_file(form):
 
 def test_bad_dataset_is_shown_next_to_the_predictions_field(form):
     fill(form, ANSWERS["cv-screening"])
-    form.fairness["label"].widget.value = "hired"
+    fairness = form.part("fairness").fields
+    fairness["label"].widget.value = "hired"
     assert form.validate() == 1
-    assert "column &#39;hired&#39; is missing" in form.fairness["predictions"].problem
+    assert "column &#39;hired&#39; is missing" in fairness["predictions"].problem
     assert form.submit() is None
     assert "Not submitted" in form.outcome.value
 
@@ -77,7 +82,7 @@ def test_draft_is_saved_and_restored(form, workspace):
     fill(form, ANSWERS["cv-screening"])
     again = ImpactAssessmentForm(workspace, system_id="cv-screening", assessor="tomas")
     assert again.answers() == ANSWERS["cv-screening"]
-    assert again.questions["data-dpia"].box.layout.display == ""
+    assert again.part("responses").questions["data-dpia"].box.layout.display == ""
 
 
 @pytest.mark.kernel

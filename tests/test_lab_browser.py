@@ -125,36 +125,46 @@ def test_launcher_form_submit_panel_and_offline_evidence(lab, browser):
     assert system.evaluate("s => s.options[s.selectedIndex].text").endswith(f"({SYSTEM})")
     form = page.locator(".jp-OutputArea-output .widget-vbox").first
 
+    # it opens with the demo's risks of the system, and says which record they come from
+    expect(form.get_by_text("Started from")).to_contain_text("(submitted, effective")
+    demo_risks = len(json.loads(sorted(root.glob(f"evidence/{SYSTEM}/risk-assessment/*/results.json"))[0]
+                                .read_text())["answers"]["risks"])
+    form.get_by_role("button", name="Add risk").click()
+    form.get_by_role("alert").filter(has_text="is required").nth(2).wait_for(timeout=30_000)
+
     # every field is labelled for a screen reader: axe on the form, and the accessible names
     violations = serious(Axe().run(page, context=".jp-OutputArea-output .widget-vbox"))
     assert violations == []
-    for name in ("Assessor *", "Period (e.g. 2026-Q4)", "Scope of the assessment *", "Title *",
-                 "Description *", "Risk source (Annex C) *", "Inherent likelihood *", "Risk owner *", "Due date *"):
+    for name in ("Assessor *", "Period (e.g. 2026-Q4)", "Scope of the assessment *"):
         assert form.get_by_label(name, exact=True).count() == 1, name
+    for name in ("Title *", "Description *", "Risk source (Annex C) *", "Inherent likelihood *", "Risk owner *",
+                 "Due date *"):
+        assert form.get_by_label(name, exact=True).count() == demo_risks + 1, name  # one per risk
     assert form.get_by_role("alert").filter(has_text="is required").count() >= 3  # messages next to fields
 
-    # fill it in as a person would
+    # fill in the new risk as a person would
     pick(form.get_by_label("Assessor *", exact=True), "(tomas)")
     form.get_by_label("Period (e.g. 2026-Q4)", exact=True).fill("2026-Q4")
     form.get_by_label("Scope of the assessment *", exact=True).fill("The CV ranker used for first-round screening.")
-    form.get_by_label("Title *", exact=True).fill(TITLE)
-    form.get_by_label("Description *", exact=True).fill("Gaps in employment lower the rank of otherwise equal CVs.")
-    form.get_by_label("Risk source (Annex C) *", exact=True).select_option(index=1)
-    parties = form.locator(".jupyter-widget-tagsinput input, .widget-tagsinput input").first
+    form.get_by_label("Title *", exact=True).last.fill(TITLE)
+    form.get_by_label("Description *", exact=True).last.fill("Gaps in employment lower the rank of otherwise equal CVs.")
+    form.get_by_label("Risk source (Annex C) *", exact=True).last.select_option(index=1)
+    parties = form.get_by_role("combobox", name="Affected parties *")  # named, though the widget draws no label
     parties.fill("applicants")
     parties.press("Enter")
     for name, level in (("Inherent likelihood *", 3), ("Inherent impact *", 4),
                         ("Residual likelihood *", 2), ("Residual impact *", 3)):
-        form.get_by_label(name, exact=True).select_option(index=level)
-    form.get_by_label("Treatment *", exact=True).select_option(label="accept")
-    pick(form.get_by_label("Risk owner *", exact=True), "(amara)")
-    form.get_by_label("Due date *", exact=True).fill("2027-03-31")
-    form.get_by_label("Rationale", exact=True).fill("Residual level is within appetite after the review.")
+        form.get_by_label(name, exact=True).last.select_option(index=level)
+    form.get_by_label("Treatment *", exact=True).last.select_option(label="accept")
+    pick(form.get_by_label("Risk owner *", exact=True).last, "(amara)")
+    form.get_by_label("Due date *", exact=True).last.fill("2027-03-31")
+    form.get_by_label("Rationale", exact=True).last.fill("Residual level is within appetite after the review.")
     expect(form.get_by_role("alert")).to_have_count(0, timeout=30_000)  # every message cleared as fields fill
     page.wait_for_function(IDLE, timeout=60_000)
     expect(form.get_by_text("Draft saved")).to_have_count(1)
     draft = json.loads((root / "drafts" / "risk-assessment" / f"{SYSTEM}.json").read_text())
-    assert draft["data"]["risks"][0]["title"] == TITLE and draft["data"]["risks"][0]["due_date"] == "2027-03-31"
+    assert len(draft["data"]["risks"]) == demo_risks + 1
+    assert draft["data"]["risks"][-1]["title"] == TITLE and draft["data"]["risks"][-1]["due_date"] == "2027-03-31"
     shot(page, "lab-form.png")
 
     # Submit: progress, then a link to the evidence
@@ -164,7 +174,8 @@ def test_launcher_form_submit_panel_and_offline_evidence(lab, browser):
     assert len(after - before) == 1
     evidence = (after - before).pop()
     record = json.loads((evidence.parent / "results.json").read_text())
-    assert record["answers"]["risks"][0]["title"] == TITLE and record["assessor"] == "tomas"
+    assert record["answers"]["risks"][-1]["title"] == TITLE and record["assessor"] == "tomas"
+    assert len(record["answers"]["risks"]) == demo_risks + 1
     run_id = evidence.parent.name
     assert form.locator("a", has_text="evidence.html").count() == 1
     assert run_id in form.inner_text()

@@ -51,7 +51,7 @@ class Process:
         Module whose functions draw the evidence sections, e.g. ``workbench.processes.soa.report``.
     form : str, optional
         ``module:Class`` of the widget form, imported only in a kernel that shows it; without one the
-        form is generated from ``answers`` (:class:`workbench.ui.answers_form.AnswersForm`).
+        form is built from ``answers`` alone (:class:`workbench.ui.form.ProcessForm`).
     subject : {"system", "organisation", "item"}
         What one record is about: an AI system, the organisation (the reserved id
         ``organisation``), or an item of a system of kind ``item_kind`` (a dataset, a supplier).

@@ -80,7 +80,7 @@ def start(process: str, workspace: str = "", system_id: str = "", answers: Any =
         parameter(v) for v in (workspace, system_id, answers, period, assessor, effective_date, run_id, item_id))
     ws = find_workspace(workspace or None)
     if not answers:
-        from workbench.ui.answers_form import process_form
+        from workbench.ui.form import process_form
 
         form = process_form(ws, process, system_id=system_id, item_id=item_id, period=period, assessor=assessor)
         form.show()

@@ -9,7 +9,8 @@ import ipywidgets as w
 from markupsafe import Markup
 
 from workbench.exceptions import InputError
-from workbench.ui.form import WIDE, relative_link
+from workbench.ui.fields import WIDE
+from workbench.ui.form import relative_link
 from workbench.pipeline.request import current_user
 from workbench.records.signoff import sign_off
 

@@ -188,17 +188,6 @@ def latest_soa(workspace) -> list[dict]:
     return sorted(rows, key=lambda r: _control_order(r["control_id"]))
 
 
-def latest_answers(workspace) -> dict:
-    """The answers of the newest archived SoA, to start the next version from (empty if none)."""
-    import json
-
-    runs = latest_runs(workspace, NAME)
-    if not runs:
-        return {}
-    record = json.loads((workspace.evidence_dir / runs[0]["path"] / "results.json").read_text(encoding="utf-8"))
-    return record["answers"]
-
-
 def soa_frame(workspace):
     """The newest Statement of Applicability as a pandas DataFrame, one row per control."""
     import pandas as pd
