@@ -11,8 +11,9 @@ import json
 from typing import Iterable
 
 from markupsafe import Markup, escape
+from markupsafe import escape_silent as esc  # None becomes "", as an empty cell
 
-from workbench.ui.svg import esc, luminance
+from workbench.ui.svg import luminance
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 SVG_MIMETYPE = "image/svg+xml"

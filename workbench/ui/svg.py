@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 
 from markupsafe import Markup
-from markupsafe import escape_silent as esc  # noqa: F401 - the portfolio page and the forms still use it
 
 FONT = "Helvetica, Arial, sans-serif"
 INK, MUTED, GRID = "#1f2328", "#4a5560", "#e3e7eb"
