@@ -143,9 +143,8 @@ def _package(point: EntryPoint) -> str:
     return dist.name if dist is not None else point.value.partition(":")[0]
 
 
-def _load(point: EntryPoint) -> Process:
-    """Load one entry point and check it honours the contract; raise ``PluginError`` naming its package."""
-    package = _package(point)
+def _load(point: EntryPoint, package: str) -> Process:
+    """Load one entry point of ``package`` and check it honours the contract; raise ``PluginError`` naming it."""
     try:
         process = point.load()
     except Exception as err:  # any import error of a third-party package: refuse it, keep the others
@@ -198,23 +197,25 @@ def discover() -> tuple[dict[str, Process], tuple[PluginError, ...]]:
     from workbench.register import CORE_TABLES
 
     core_settings = set(Configuration.model_fields) | {name for name in dir(Configuration) if not name.startswith("_")}
-    points = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: (_package(p) != "aims-workbench", p.name))
+    # a distribution's name is parsed from its metadata: once per entry point, not per use
+    points = sorted(((point, _package(point)) for point in entry_points(group=ENTRY_POINT_GROUP)),
+                    key=lambda found: (found[1] != "aims-workbench", found[0].name))
     taken = {("settings section", key): "the core configuration" for key in core_settings}
     taken.update({("table", name): "the core register" for name in CORE_TABLES})
     found: dict[str, Process] = {}
     refused: list[PluginError] = []
-    for point in points:
+    for point, package in points:
         try:
-            process = _load(point)
+            process = _load(point, package)
             clashes = [f"the {kind} {key!r} is taken by {taken[kind, key]}" for kind, key in _claims(process)
                        if (kind, key) in taken]
             if clashes:
-                raise PluginError(_package(point), point.name, "; ".join(clashes))
+                raise PluginError(package, point.name, "; ".join(clashes))
         except PluginError as err:
             refused.append(err)
             continue
         found[process.name] = process
-        taken.update({claim: f"package {_package(point)!r}" for claim in _claims(process)})
+        taken.update({claim: f"package {package!r}" for claim in _claims(process)})
     return dict(sorted(found.items())), tuple(refused)
 
 

@@ -18,7 +18,11 @@ from workbench.processes.risk_assessment.assessment import Risk
 
 FAIRNESS_CONTROLS = ("A.5.4", "A.7.4")
 Response = str | list[str]
-_QUESTION_IDS = {"propertyNames": {"enum": [q.id for q in load_questionnaire().questions]}}
+
+
+def _question_ids(schema: dict) -> None:
+    """The schema's keys are the questionnaire's ids (read when a schema is asked for, not on import)."""
+    schema["propertyNames"] = {"enum": [q.id for q in load_questionnaire().questions]}
 
 
 def _questionnaire(info: ValidationInfo) -> Questionnaire:
@@ -34,7 +38,7 @@ class ImpactAssessmentAnswers(Strict):
 
     responses: dict[str, Response] = Field(
         description="question id -> option id (single choice), list of option ids (multiple choice) or text",
-        json_schema_extra=_QUESTION_IDS)
+        json_schema_extra=_question_ids)
     fairness: FairnessSpec | None = Field(default=None, description="the predictions dataset to measure")
 
     @field_validator("responses")
