@@ -59,6 +59,9 @@ def synthetic_portfolio(root: Path, count: int):
                                     effective_date=date(2026, 9, 1) - timedelta(days=i % 200), assessor="tomas",
                                     status="submitted", recorded_at=now, path=f"{system_id}/risk-assessment/{run_id}",
                                     answers_sha256="0" * 64, workbench_version=workbench.__version__))
+        session.flush()  # the evidence rows exist before the risk rows that reference them
+        for i in range(count):
+            system_id, run_id = f"{SYSTEMS[i % len(SYSTEMS)]['id']}-{i:05d}", f"ra-bench-{i:05d}"
             for r, band in enumerate(("Low", "Medium", "High", "Medium")):
                 session.add(RiskRow(run_id=run_id, risk_id=f"R{r + 1}", system_id=system_id, title="t",
                                     risk_source="C.3.4", inherent_score=12, inherent_band="High", residual_score=6,
