@@ -6,6 +6,7 @@ answers -> validate -> run (papermill) -> render (nbconvert) -> archive -> regis
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -157,17 +158,40 @@ def _stage_evidence(workspace: Workspace, request: RunRequest, provenance: dict,
 def prepare_notebook(workspace: Workspace, process: str, system_id: str, item_id: str = "") -> Path:
     """Copy a process template into ``drafts/`` with the workspace and subject filled in.
 
-    The copy is where a person opens the form; an existing copy is kept, never overwritten.
+    The copy is where a person opens the form, and the launcher runs it: an existing copy is kept
+    only while its code is the template's (what the person types is kept in ``drafts/<process>/``),
+    and ``drafts/`` must be a folder of the workspace, not a link out of it.
     """
     proc = get_process(process)
     system = subject(workspace, proc, system_id)
     item = subject_item(workspace, proc, system, item_id)
     parameters = {"workspace": str(workspace.root), "system_id": system.id} | ({"item_id": item.id} if item else {})
-    target = workspace.drafts_dir / f"{'-'.join([proc.name, system.id] + ([item.id] if item else []))}.ipynb"
-    if not target.exists():
-        workspace.drafts_dir.mkdir(exist_ok=True)
-        prepare(proc.template, target, parameters)
+    drafts = workspace.drafts_dir
+    target = drafts / f"{'-'.join([proc.name, system.id] + ([item.id] if item else []))}.ipynb"
+    for path in (drafts, target):
+        if path.is_symlink():
+            raise InputError.single("drafts", str(path), f"is a link to {path.resolve()}; drafts must be plain "
+                                    "files in a folder of the workspace")
+    drafts.mkdir(exist_ok=True)
+    fresh = drafts / f".{target.name}.tmp-{os.getpid()}"
+    try:
+        prepare(proc.template, fresh, parameters)
+        if not target.exists():
+            os.replace(fresh, target)
+        elif _code(target) != _code(fresh):
+            raise InputError.single("drafts", str(target), f"holds code that is not the {proc.name} template's; "
+                                    "move it away and open the form again for a fresh copy")
+    finally:
+        fresh.unlink(missing_ok=True)
     return target
+
+
+def _code(path: Path) -> list[str] | None:
+    """The sources of a notebook's code cells, or ``None`` if it is no notebook."""
+    try:
+        return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    except (ValueError, KeyError, OSError):
+        return None
 
 
 def read_record(workspace: Workspace, evidence: dict) -> dict:
