@@ -160,3 +160,31 @@ def test_a_symlinked_drafts_folder_is_refused_before_writing(workspace, tmp_path
     with pytest.raises(InputError, match="drafts: is a link to"):
         prepare_notebook(workspace, "risk-assessment", "credit-scoring")
     assert list(outside.iterdir()) == []
+
+
+def _cmdline(process) -> list[str]:
+    import psutil
+
+    try:
+        return process.cmdline()
+    except psutil.NoSuchProcess:
+        return []
+
+
+def test_killing_review_stops_its_workers_and_their_kernels(copy_of_demo):
+    import time
+
+    import psutil
+
+    review = subprocess.Popen([sys.executable, "-c", "from workbench.cli import main; main()", "review", "--all",
+                               "--workers", "2", "--period", "2030-Q1", "--no-progress", "-w", str(copy_of_demo.root)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parent, workers = psutil.Process(review.pid), []
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and sum("ipykernel" in " ".join(_cmdline(p)) for p in workers) < 2:
+        time.sleep(0.2)  # until both workers are running a kernel
+        workers = parent.children(recursive=True)
+    review.kill()
+    review.wait()
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    assert alive == [], [_cmdline(p) for p in alive]
