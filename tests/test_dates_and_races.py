@@ -16,6 +16,7 @@ from workbench.exceptions import InputError
 from workbench.pipeline.archive import ledger_entries
 from workbench.pipeline.portfolio import build_index
 from workbench.pipeline.request import build_request
+from workbench.pipeline.verify import verify
 from workbench.pipeline.run import read_record, run_process
 from workbench.records.nonconformity import open_nonconformity
 from workbench.scheduling.cadence import review_states
@@ -141,8 +142,13 @@ def test_two_simultaneous_reviews_of_one_period_archive_one(workspace, answers):
     assert sorted(o.status for o in outcomes) == ["archived", "skipped"], outcomes
     kept = [r for r in workspace.register.evidence_list("credit-scoring", "risk-assessment", "")
             if r["period"] == "2030-Q1"]
-    assert len(kept) == 1
-    assert len(workspace.staging_dir.exists() and list(workspace.staging_dir.iterdir()) or []) == 0
+    assert len(kept) == 1 and kept[0]["review_round"] == 1
+    assert list(workspace.staging_dir.iterdir()) == []
+    assert verify(workspace).ok
+    forced = plan_review(workspace, system_id="credit-scoring", period="2030-Q1", force=True)[0]
+    again = run_job(next(j for j in forced if j.process == "risk-assessment"))
+    assert again.status == "archived"
+    assert workspace.register.evidence(again.run_id)["review_round"] == 2
 
 
 def _run_again(args, results) -> None:
@@ -158,6 +164,7 @@ def test_two_concurrent_runs_never_name_the_same_previous_version(workspace, ans
     previous = [read_record(workspace, r).get("previous", {}).get("run_id") for r in records]
     assert len([p for p in previous if p]) == 2
     assert len(set(previous)) == 3, previous
+    assert verify(workspace).ok
 
 
 def test_a_second_record_of_one_review_round_is_refused_by_the_register(workspace):
