@@ -193,3 +193,12 @@ def test_a_register_made_before_the_unique_constraints_is_upgraded(workspace):
         indexes = {row[1] for row in db.execute("select * from sqlite_master where type = 'index'")}
     assert {"uq_evidence_review", "uq_nonconformities_finding"} <= indexes
     assert open_nonconformity(again, "internal-audit", "credit-scoring", "finding", run_id, opened_by="tomas") == "nc-0002"
+
+
+def test_verify_names_a_nonconformity_id_the_ledger_holds_twice(workspace):
+    from workbench.pipeline.archive import append_entry
+
+    for writer in ("first", "second"):  # what concurrent writers of an earlier version left
+        append_entry(workspace.evidence_dir, {"kind": "nonconformity", "id": "nc-0007", "description": writer})
+    findings = [str(f) for f in verify(workspace).findings if f.kind == "duplicate"]
+    assert findings == ["duplicate: nonconformity nc-0007: recorded by ledger entries 1 and 2"]
