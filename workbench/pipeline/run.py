@@ -173,7 +173,7 @@ def prepare_notebook(workspace: Workspace, process: str, system_id: str, item_id
             raise InputError.single("drafts", str(path), f"is a link to {path.resolve()}; drafts must be plain "
                                     "files in a folder of the workspace")
     drafts.mkdir(exist_ok=True)
-    fresh = drafts / f".{target.name}.tmp-{os.getpid()}"
+    fresh = drafts / f".{target.stem}.tmp-{os.getpid()}.ipynb"
     try:
         prepare(proc.template, fresh, parameters)
         if not target.exists():
