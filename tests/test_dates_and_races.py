@@ -57,12 +57,10 @@ def test_a_stored_date_in_year_9999_crashes_no_command(workspace):
     states = [s for s in review_states(workspace) if s.system_id == "credit-scoring" and s.process == "risk-assessment"]
     assert states[0].due_on == date.max and states[0].status == "current"
     build_index(workspace)
-    runner = CliRunner()
-    for args in (["status"], ["status", "--json"], ["system", "list"], ["index"]):
-        done = runner.invoke(main, [args[0], "--workspace", str(workspace.root), *args[1:]] if args[0] != "system"
-                             else ["system", "list", "--workspace", str(workspace.root)])
-        assert done.exit_code == 0, done.output
-        assert "out of range" not in done.output
+    for args in (["status"], ["status", "--json"], ["system", "list"], ["index"], ["review", "--no-progress"]):
+        done = CliRunner().invoke(main, [*args, "--workspace", str(workspace.root)])
+        assert isinstance(done.exception, (SystemExit, type(None))), done.exception  # review: 1, others need answers
+        assert done.exit_code in (0, 1) and "out of range" not in done.output
 
 
 def _open_three(root: str, run_id: str, writer: int, errors) -> None:
