@@ -131,6 +131,7 @@ def _in_parallel(target, jobs) -> list:
     return found
 
 
+@pytest.mark.kernel
 def test_two_simultaneous_reviews_of_one_period_archive_one(workspace, answers):
     run_process(workspace, "risk-assessment", "credit-scoring", answers, period="2026-Q1",
                 assessor="tomas", effective_date="2026-01-15", refresh_index=False)
@@ -155,6 +156,7 @@ def _run_again(args, results) -> None:
                             refresh_index=False).run_id)
 
 
+@pytest.mark.kernel
 def test_two_concurrent_runs_never_name_the_same_previous_version(workspace, answers):
     run_process(workspace, "risk-assessment", "credit-scoring", answers, assessor="tomas", refresh_index=False)
     _in_parallel(_run_again, [(str(workspace.root), answers)] * 2)

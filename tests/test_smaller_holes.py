@@ -8,16 +8,17 @@ import resource
 import signal
 import subprocess
 import sys
-from pathlib import Path
+import time
 
 import nbformat
+import psutil
 import pytest
 from click.testing import CliRunner
 
 from workbench.cli import main
 from workbench.exceptions import InputError, WorkspaceError
 from workbench.pipeline.archive import ledger_entries
-from workbench.pipeline.run import run_process
+from workbench.pipeline.run import prepare_notebook, run_process
 from workbench.workspace import Workspace
 
 SYSTEM = """- id: {id}
@@ -29,6 +30,7 @@ SYSTEM = """- id: {id}
   affected_stakeholders: [card holders]
   tier: high
 """
+CLI = "from workbench.cli import main; main()"
 LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
 
@@ -102,7 +104,7 @@ def _full_disk() -> None:
 
 
 def test_a_full_disk_is_a_clear_error_not_a_traceback(workspace):
-    done = subprocess.run([sys.executable, "-c", "from workbench.cli import main; main()", "index", "-w", str(workspace.root)],
+    done = subprocess.run([sys.executable, "-c", CLI, "index", "-w", str(workspace.root)],
                           preexec_fn=_full_disk, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
@@ -111,21 +113,16 @@ def test_a_full_disk_is_a_clear_error_not_a_traceback(workspace):
 
 KILLED_RUN = """
 import os, signal, sys
-from workbench.pipeline import execute
-from workbench.pipeline.run import run_process
-from workbench.workspace import Workspace
-from workbench.demo import ANSWERS
-
-def killed(*args, **kwargs):
-    os.kill(os.getpid(), signal.SIGKILL)
-
-execute.execute = killed
 import workbench.pipeline.run as run
-run.execute = killed
-run_process(Workspace(sys.argv[1]), "risk-assessment", "credit-scoring", ANSWERS["credit-scoring"], assessor="tomas")
+from workbench.demo import ANSWERS
+from workbench.workspace import Workspace
+
+run.execute = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL)  # killed while the kernel runs
+run.run_process(Workspace(sys.argv[1]), "risk-assessment", "credit-scoring", ANSWERS["credit-scoring"], assessor="tomas")
 """
 
 
+@pytest.mark.kernel
 def test_a_killed_run_leaves_no_staging_folder_behind(workspace, answers):
     done = subprocess.run([sys.executable, "-c", KILLED_RUN, str(workspace.root)], capture_output=True, timeout=120)
     assert done.returncode == -signal.SIGKILL
@@ -135,8 +132,6 @@ def test_a_killed_run_leaves_no_staging_folder_behind(workspace, answers):
 
 
 def test_a_planted_draft_is_refused_and_a_persons_draft_kept(workspace):
-    from workbench.pipeline.run import prepare_notebook
-
     draft = prepare_notebook(workspace, "risk-assessment", "credit-scoring")
     nb = nbformat.read(draft, as_version=4)
     nb.cells.append(nbformat.v4.new_markdown_cell("my notes"))
@@ -151,8 +146,6 @@ def test_a_planted_draft_is_refused_and_a_persons_draft_kept(workspace):
 
 
 def test_a_symlinked_drafts_folder_is_refused_before_writing(workspace, tmp_path):
-    from workbench.pipeline.run import prepare_notebook
-
     outside = tmp_path / "outside"
     outside.mkdir()
     workspace.drafts_dir.rmdir()
@@ -163,20 +156,15 @@ def test_a_symlinked_drafts_folder_is_refused_before_writing(workspace, tmp_path
 
 
 def _cmdline(process) -> list[str]:
-    import psutil
-
     try:
         return process.cmdline()
     except psutil.NoSuchProcess:
         return []
 
 
+@pytest.mark.kernel
 def test_killing_review_stops_its_workers_and_their_kernels(copy_of_demo):
-    import time
-
-    import psutil
-
-    review = subprocess.Popen([sys.executable, "-c", "from workbench.cli import main; main()", "review", "--all",
+    review = subprocess.Popen([sys.executable, "-c", CLI, "review", "--all",
                                "--workers", "2", "--period", "2030-Q1", "--no-progress", "-w", str(copy_of_demo.root)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     parent, workers = psutil.Process(review.pid), []
