@@ -117,7 +117,8 @@ def test_system_import_with_a_bad_row_exits_2_and_registers_nothing(workspace, t
     row = {"id": "doc-reader", "name": "Reader", "owner": "amara", "purpose": "Reads.",
            "lifecycle_stage": "deployment", "deployment_context": "Office.", "affected_stakeholders": ["clerks"],
            "tier": "low"}
-    path.write_text(yaml.safe_dump([row, {**row, "id": "doc-writer", "tier": "extreme"}]), encoding="utf-8")
+    other = {**row, "id": "doc-writer", "tier": "extreme", "affected_stakeholders": ["clerks"]}  # no shared list: no alias
+    path.write_text(yaml.safe_dump([row, other]), encoding="utf-8")
     result = invoke("system", "import", "-w", workspace.root, path)
     assert result.exit_code == 2
     assert "systems[1].tier: unknown tier" in result.stderr

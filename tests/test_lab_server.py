@@ -117,3 +117,40 @@ async def test_a_workspace_outside_the_server_root_cannot_open_notebooks(jp_fetc
 async def test_endpoints_need_authentication(jp_fetch, jp_serverapp, served):
     response = await jp_fetch("aims-workbench", "systems", headers={"Authorization": ""}, raise_error=False)
     assert response.code == 403
+
+
+async def test_a_deeply_nested_body_is_a_400_not_a_500(jp_fetch, served):
+    code, found = await call(jp_fetch, "notebooks", "POST", "[" * 4000 + "]" * 4000)
+    assert code == 400 and "nested too deeply" in found["message"]
+
+
+async def test_a_symlinked_drafts_folder_is_refused_before_anything_is_written(jp_fetch, served, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (served / "drafts").rmdir()
+    (served / "drafts").symlink_to(outside)
+    code, found = await call(jp_fetch, "notebooks", "POST", '{"process": "risk-assessment", "system_id": "cv-screening"}')
+    assert code == 400 and "drafts: is a link to" in found["message"]
+    assert list(outside.iterdir()) == []
+
+
+async def test_a_planted_draft_is_refused_not_opened(jp_fetch, served):
+    planted = served / "drafts" / "risk-assessment-cv-screening.ipynb"
+    planted.parent.mkdir(exist_ok=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("open('pwned', 'w')")]), planted)
+    code, found = await call(jp_fetch, "notebooks", "POST", '{"process": "risk-assessment", "system_id": "cv-screening"}')
+    assert code == 400 and "not the risk-assessment template's" in found["message"]
+    assert "pwned" in planted.read_text(encoding="utf-8")  # left for a person to look at, never run
+
+
+async def test_a_stored_date_in_year_9999_is_no_500(jp_fetch, served):
+    from datetime import date, datetime, timezone
+
+    from workbench.workspace import Workspace
+
+    Workspace(served).register.record_evidence({
+        "run_id": "ra-20261101T000000Z-aaaaaa", "process": "risk-assessment", "system_id": "credit-scoring",
+        "period": "2026-Q4", "effective_date": date(9999, 12, 31), "assessor": "tomas", "status": "submitted",
+        "recorded_at": datetime.now(timezone.utc), "path": "p", "answers_sha256": "0" * 64, "workbench_version": "0"})
+    code, found = await call(jp_fetch, "systems")
+    assert code == 200 and found[0]["system_id"] == "credit-scoring"

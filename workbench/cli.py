@@ -72,6 +72,10 @@ class _Group(click.Group):
         except WorkbenchError as err:
             click.secho(f"error: {err}", fg="red", err=True)
             sys.exit(err.exit_code)
+        except OSError as err:  # a full disk, a file size limit, a read-only folder: what the writer left is rolled back
+            click.secho(f"error: {err.filename or 'a file'}: {err.strerror or err}; "
+                        "free space or fix permissions and run it again", fg="red", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=_Group)

@@ -36,6 +36,8 @@ class ReviewPolicy(Strict):
         default_factory=lambda: {"high": 3, "medium": 6, "low": 12},
         description="months between reviews, per tier")
     grace_days: int = Field(default=14, ge=0, le=365, description="days after the due date before a review is overdue")
+    future_days: int = Field(default=3, ge=0, le=31,
+                             description="days after today an effective date may lie (a later one would silence reviews)")
     processes: list[Slug] = Field(default_factory=lambda: periodic_processes(), min_length=1,
                                   description="the processes a periodic review runs for each system "
                                               "(default: those that declare themselves periodic)")

@@ -65,6 +65,10 @@ class UnknownRecordError(InputError):
     """A reference to a record (system, evidence, person, control) that does not exist."""
 
 
+class AlreadyRecordedError(InputError):
+    """Another writer recorded the same thing first (a review of the same subject and period); nothing was archived."""
+
+
 class WorkspaceError(WorkbenchError):
     """The workspace is missing, not a workspace, or its configuration is broken."""
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, create_engine, event, inspect, select, text
+from sqlalchemy import (JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, create_engine, event, inspect,
+                        select, text)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -71,7 +72,11 @@ class EvidenceRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     # the process's one line about the record (Process.headline), for the portfolio and the side panel
     headline: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # a periodic review's round for its subject and period (1, or more when forced); empty for other runs
+    review_round: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
+    __table_args__ = (Index("uq_evidence_review", "system_id", "item_id", "process", "period", "review_round",
+                            unique=True),)
 
 
 class EventRow(Base):
@@ -97,6 +102,10 @@ class NonconformityRow(Base):
     evidence_ref: Mapped[str] = mapped_column(String(200))
     opened_by: Mapped[str] = mapped_column(String(64))
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # nonconformity.finding_key: the same finding is one nonconformity (empty in registers made before it)
+    finding_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    __table_args__ = (Index("uq_nonconformities_finding", "finding_key", unique=True),)
 
 
 class ActionUpdateRow(Base):
@@ -188,14 +197,26 @@ def table(name: str) -> type[Base]:
     return known[name]
 
 
+_ADDED_COLUMNS = {"evidence": {"item_id": "VARCHAR(64) NOT NULL DEFAULT ''", "headline": "TEXT NOT NULL DEFAULT ''",
+                                "review_round": "INTEGER"},
+                   "nonconformities": {"finding_key": "VARCHAR(64)"}}
+
+
 def _upgrade(engine) -> None:
-    """Add the columns a register made by an earlier version lacks (``evidence.item_id``, ``headline``)."""
-    columns = {c["name"] for c in inspect(engine).get_columns("evidence")}
-    added = {"item_id": "VARCHAR(64)", "headline": "TEXT"}
+    """Add the columns and unique indexes a register made by an earlier version lacks.
+
+    The new columns are empty in existing rows, so the unique indexes over them always build.
+    """
     with engine.begin() as connection:
-        for name, kind in added.items():
-            if name not in columns:
-                connection.execute(text(f"ALTER TABLE evidence ADD COLUMN {name} {kind} NOT NULL DEFAULT ''"))
+        for name, added in _ADDED_COLUMNS.items():
+            columns = {c["name"] for c in inspect(connection).get_columns(name)}
+            for column, kind in added.items():
+                if column not in columns:
+                    connection.execute(text(f"ALTER TABLE {name} ADD COLUMN {column} {kind}"))
+        for model in (EvidenceRow, NonconformityRow):
+            for index in model.__table__.indexes:
+                if index.unique:
+                    index.create(connection, checkfirst=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from workbench.exceptions import InputError, Problem
 
@@ -23,15 +23,63 @@ M = TypeVar("M", bound=BaseModel)
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# C0 controls other than tab and line breaks, DEL and C1: NUL ends strings in C, BEL and ESC drive terminals
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def no_control_characters(value: Any) -> Any:
+    """Refuse text (in a value, a list or a mapping) holding control characters other than tab and line breaks."""
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        if found:
+            raise ValueError(f"must not contain control characters (found U+{ord(found.group()):04X}); "
+                             "allowed: text, tabs and line breaks")
+    elif isinstance(value, (list, tuple, set)):
+        for item in value:
+            no_control_characters(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            no_control_characters(key)
+            no_control_characters(item)
+    return value
+
+
 class Strict(BaseModel):
-    """A model that refuses unknown fields and strips whitespace around text: every model where data enters."""
+    """A model that refuses unknown fields and control characters, and strips whitespace around text:
+    every model where data enters."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    _plain_text = field_validator("*")(no_control_characters)
+
+
+class _StrictLoader(_SAFE_LOADER):
+    """Safe YAML without aliases and without repeated keys.
+
+    Nested aliases expand exponentially (a few hundred bytes take gigabytes), and a repeated key
+    would silently keep only its last value; no file the workbench reads needs either.
+    """
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(None, None, "aliases (*name) are not allowed", node.start_mark)
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node, deep=False):
+        keys = set()
+        for key_node, _ in node.value:
+            key = (key_node.tag, key_node.value) if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+            if key in keys:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key_node.value!r}",
+                                                        key_node.start_mark)
+            keys.add(key)
+        return super().construct_mapping(node, deep)
+
 
 def safe_load(text: str) -> Any:
-    """Parse trusted YAML (configuration, content, system files) with the fastest safe loader."""
-    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    """Parse YAML (configuration, content, system files) with the fastest safe loader, refusing
+    aliases and repeated keys."""
+    return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader
 
 
 def check_slug(value: str) -> str:
@@ -182,21 +230,11 @@ def load_data(source: str | Path | dict, field: str = "answers") -> dict:
     return data
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """YAML without anchors and aliases: answers never need them, and nested aliases expand exponentially."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in answers", event.start_mark)
-        return super().compose_node(parent, index)
-
-
 def _parse(content: str, field: str, shown: str, as_json: bool) -> Any:
     try:
         if as_json:
             return json.loads(content)
-        return yaml.load(content, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+        return safe_load(content)
     except RecursionError:
         raise InputError.single(field, shown, "is nested too deeply to be answers") from None
     except (json.JSONDecodeError, yaml.YAMLError) as err:

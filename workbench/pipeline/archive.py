@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import signal
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +43,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as err:  # a full disk: say which file could not be written
+        tmp.unlink(missing_ok=True)
+        raise OSError(err.errno, err.strerror, str(path)) from err
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -68,6 +72,56 @@ def locked(evidence_dir: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+@contextmanager
+def staged(staging_dir: Path, name: str) -> Iterator[Path]:
+    """A staging folder for one writer outside the archive's lock, removed when the writer is done.
+
+    The writer holds a lock on ``<name>.lock`` while it lives, so :func:`sweep_staging` removes
+    only what a killed writer left.
+    """
+    staging_dir.mkdir(parents=True, exist_ok=True)
+    claim = staging_dir / f"{name}.lock"
+    with open(claim, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        folder = staging_dir / name
+        folder.mkdir()
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+            claim.unlink(missing_ok=True)
+
+
+def sweep_staging(staging_dir: Path) -> list[str]:
+    """Remove the staging folders of killed writers; the caller holds :func:`locked`.
+
+    A folder whose ``.lock`` no live writer holds is left over, and so is one without a ``.lock``
+    (a writer under the archive's lock needs none: none is alive while the caller holds it).
+
+    Returns
+    -------
+    list of str
+        The names of the folders removed.
+    """
+    removed = []
+    for folder in sorted(staging_dir.iterdir()) if staging_dir.is_dir() else []:
+        if not folder.is_dir():
+            continue
+        claim = staging_dir / f"{folder.name}.lock"
+        if claim.exists():
+            with open(claim, "a") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # its writer is alive
+                shutil.rmtree(folder, ignore_errors=True)
+                claim.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder.name)
+    return removed
+
+
 def fault_point(name: str) -> None:
     """Fault injection for the crash tests: SIGKILL this process here if ``WORKBENCH_FAULT`` names this point."""
     if os.environ.get(FAULT_VAR) == name:
@@ -90,8 +144,13 @@ def entry_hash(entry: dict) -> str:
 def append_entry(evidence_dir: Path, entry: dict) -> dict:
     """Append a ledger entry that archives no files; ``seq``, ``prev`` and ``hash`` are added under the lock."""
     with locked(evidence_dir):
-        recover_locked(evidence_dir)
-        return _chain(evidence_dir, entry)
+        return append_locked(evidence_dir, entry)
+
+
+def append_locked(evidence_dir: Path, entry: dict) -> dict:
+    """:func:`append_entry` for a caller that holds :func:`locked` and decides more under it."""
+    recover_locked(evidence_dir)
+    return _chain(evidence_dir, entry)
 
 
 def last_entry(evidence_dir: Path) -> dict | None:
@@ -246,6 +305,9 @@ def _append(path: Path, line: bytes) -> None:
             handle.write(line)
             handle.flush()
             os.fsync(handle.fileno())
+        except OSError as err:  # a full disk: say which file could not be written
+            handle.truncate(size)
+            raise OSError(err.errno, err.strerror, str(path)) from err
         except BaseException:
             handle.truncate(size)
             raise

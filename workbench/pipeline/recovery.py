@@ -2,8 +2,9 @@
 
 The ledger is the record; the register is rebuilt from it where they disagree. Every writer does,
 under the archive's lock and before it writes: finish or roll back an interrupted archive
-(:func:`archive.recover_locked`), then index each ledger entry the register lacks (an entry whose
-process died between the ledger line and the register commit).
+(:func:`archive.recover_locked`), remove the staging folders of killed writers, then index each
+ledger entry the register lacks (an entry whose process died between the ledger line and the
+register commit).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ def recover(workspace: Workspace) -> list[dict]:
 
 
 def recover_locked(workspace: Workspace) -> list[dict]:
-    """Finish interrupted archives and index every ledger entry the register lacks; the caller holds the lock."""
+    """Finish interrupted archives, remove killed writers' staging folders and index every ledger entry
+    the register lacks; the caller holds the lock."""
     archive.recover_locked(workspace.evidence_dir)
+    archive.sweep_staging(workspace.staging_dir)
     runs, signoffs = workspace.register.indexed()
     missing = [e for e in archive.ledger_entries(workspace.evidence_dir)
                if (e.get("kind") == "signoff" and e.get("signoff_id") not in signoffs)
@@ -63,4 +66,4 @@ def index_entry(workspace: Workspace, entry: dict) -> None:
         "html_sha256": files.get(HTML_FILE), "notebook_sha256": files.get(NOTEBOOK_FILE),
         "results_sha256": files.get(RESULTS_FILE), "answers_sha256": entry["answers_sha256"],
         "ledger_hash": entry["hash"], "workbench_version": entry["workbench_version"],
-        "error": entry.get("error")}, rows)
+        "error": entry.get("error"), "review_round": entry.get("review_round")}, rows)

@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -79,6 +79,11 @@ def build_request(workspace: Workspace, process: str | Process, system_id: str, 
     data = load_data(answers)
     parsed = model_from(proc.answers, data, context=workspace.validation_context(), what="answers")
     day = _date("effective_date", effective_date) if effective_date else date.today()
+    latest = date.today() + timedelta(days=workspace.config.review.future_days)
+    if day > latest:
+        raise InputError.single("effective_date", day.isoformat(),
+                                f"must be at most {workspace.config.review.future_days} days after today "
+                                f"(review.future_days): {latest.isoformat()} or earlier")
     period = period or quarter_of(day)
     if not isinstance(period, str) or not PERIOD.fullmatch(period):
         raise InputError.single("period", period, f"must be {PERIOD_RULE}")

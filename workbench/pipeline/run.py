@@ -6,19 +6,19 @@ answers -> validate -> run (papermill) -> render (nbconvert) -> archive -> regis
 from __future__ import annotations
 
 import json
+import os
 import secrets
-import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import nbformat
 
 from workbench import __version__
-from workbench.pipeline.archive import archive_locked, fault_point, locked, sha256_file, write_atomic
+from workbench.pipeline.archive import archive_locked, fault_point, locked, sha256_file, staged, write_atomic
 from workbench.pipeline.compare import changes, compared_record
-from workbench.exceptions import RunError
+from workbench.exceptions import AlreadyRecordedError, InputError, RunError
 from workbench.pipeline.render import render_html
 from workbench.pipeline.request import RunRequest, build_request, subject, subject_item
 from workbench.pipeline.execute import ExecutionFailed, execute, extract_results, prepare
@@ -28,6 +28,7 @@ from workbench.pipeline.recovery import index_entry, recover_locked
 from workbench.workspace import Workspace
 
 HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE = "evidence.html", "notebook.ipynb", "results.json"
+Review = Literal["", "once", "forced"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def new_run_id(code: str, now: datetime) -> str:
 
 def run_process(workspace: Workspace, process: str, system_id: str, answers: Any, period: str = "",
                 assessor: str = "", effective_date: str = "", timeout: int | None = None,
-                refresh_index: bool = True, item_id: str = "") -> Evidence:
+                refresh_index: bool = True, item_id: str = "", review: Review = "") -> Evidence:
     """Validate, run, render, archive and register one process run.
 
     Parameters
@@ -80,52 +81,55 @@ def run_process(workspace: Workspace, process: str, system_id: str, answers: Any
         Rebuild the portfolio index afterwards (a batch review rebuilds it once at the end instead).
     item_id : str
         The item of the system (a dataset, a supplier) that a process about items is run for.
+    review : {"", "once", "forced"}
+        A periodic review's run: ``once`` is refused if the subject already has a record for the
+        period, ``forced`` is another round; empty for any other run.
 
     Raises
     ------
     InputError
         Bad input; nothing was run or written.
+    AlreadyRecordedError
+        A ``once`` review found the period already recorded (by a concurrent review); nothing was archived.
     RunError
         The run failed; its partial notebook and error are archived as a failed-run record.
     """
     request = build_request(workspace, process, system_id, answers, period, assessor, effective_date, item_id)
-    return execute_request(workspace, request, timeout=timeout, refresh_index=refresh_index)
+    return execute_request(workspace, request, timeout=timeout, refresh_index=refresh_index, review=review)
 
 
 def execute_request(workspace: Workspace, request: RunRequest, timeout: int | None = None,
-                    refresh_index: bool = True) -> Evidence:
-    """Run an already validated request through the rest of the pipeline."""
+                    refresh_index: bool = True, review: Review = "") -> Evidence:
+    """Run an already validated request through the rest of the pipeline (``review``: see :func:`run_process`)."""
+    if timeout is not None and (not isinstance(timeout, int) or timeout < 1):
+        raise InputError.single("timeout", timeout, "must be at least 1 second, or left out for no limit")
     now = datetime.now(timezone.utc)
     run_id = new_run_id(request.process.code, now)
-    staging = workspace.staging_dir / run_id
-    staging.mkdir(parents=True)
     provenance = _provenance(workspace, request, run_id, now)
     relative = f"{request.subject_path}/{run_id}"
-    try:
-        nb = execute(request.process.template, staging / NOTEBOOK_FILE,
-                     _parameters(workspace, request, run_id), cwd=workspace.root, timeout=timeout)
-        results = extract_results(nb)
-        _stage_evidence(workspace, request, provenance, relative, nb, results, staging)
-    except (ExecutionFailed, OSError) as err:  # OSError: the disk filled up or a file limit was hit
-        failure = err if isinstance(err, ExecutionFailed) else ExecutionFailed(type(err).__name__, str(err))
+    with staged(workspace.staging_dir, run_id) as staging:  # archived: renamed away; else removed
         try:
+            nb = execute(request.process.template, staging / NOTEBOOK_FILE,
+                         _parameters(workspace, request, run_id), cwd=workspace.root, timeout=timeout)
+            results = extract_results(nb)
+            previous = _stage_evidence(workspace, request, provenance, relative, nb, results, staging)
+        except (ExecutionFailed, OSError) as err:  # OSError: the disk filled up or a file limit was hit
+            failure = err if isinstance(err, ExecutionFailed) else ExecutionFailed(type(err).__name__, str(err))
             _record_failure(workspace, request, provenance, staging, failure)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        raise RunError(run_id, str(workspace.evidence_dir / relative / NOTEBOOK_FILE), failure.ename,
-                       failure.evalue) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            raise RunError(run_id, str(workspace.evidence_dir / relative / NOTEBOOK_FILE), failure.ename,
+                           failure.evalue) from None
 
-    try:
+        def decide() -> dict:
+            """Under the lock: the review round, and the previous version if another run archived one meanwhile."""
+            facts = _review_round(workspace, request, review)
+            if _previous_version(workspace, request) != previous:
+                _stage_evidence(workspace, request, provenance, relative, nb, results, staging)
+            return facts
+
         entry = _archive(workspace, staging, relative, {
             "kind": "evidence", **_facts(request, run_id), "status": "submitted",
             "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
-            "workbench_version": __version__})
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)  # archived: renamed away; refused: rolled back here
+            "workbench_version": __version__}, decide)
     evidence = Evidence(run_id, workspace.evidence_dir / relative, entry)
     if request.process.archived is not None:
         request.process.archived(workspace, evidence, results)
@@ -134,9 +138,10 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
     return evidence
 
 
-def _stage_evidence(workspace: Workspace, request: RunRequest, provenance: dict, relative: str, nb, results: dict, staging: Path) -> None:
+def _stage_evidence(workspace: Workspace, request: RunRequest, provenance: dict, relative: str, nb, results: dict,
+                    staging: Path) -> str | None:
     """Write the run's three files into ``staging``: the notebook with provenance, results.json (with the
-    changes since the previous version), the HTML."""
+    changes since the previous version), the HTML; return the previous version's run id."""
     nb.metadata["workbench"] = provenance
     nb.metadata["papermill"]["output_path"] = f"evidence/{relative}/{NOTEBOOK_FILE}"
     nb.metadata["title"] = f"{request.process.title}: {request.system.name}" + (f", {request.item.name}" if request.item else "")
@@ -147,27 +152,70 @@ def _stage_evidence(workspace: Workspace, request: RunRequest, provenance: dict,
     hashes = {name: sha256_file(staging / name) for name in (NOTEBOOK_FILE, RESULTS_FILE)}
     write_atomic(staging / HTML_FILE, render_html(nb, hashes, record.get("previous"), record.get("changes"),
                                                    workspace.config.evidence_charts).encode())
+    return record["previous"]["run_id"] if "previous" in record else None
 
 
 def prepare_notebook(workspace: Workspace, process: str, system_id: str, item_id: str = "") -> Path:
     """Copy a process template into ``drafts/`` with the workspace and subject filled in.
 
-    The copy is where a person opens the form; an existing copy is kept, never overwritten.
+    The copy is where a person opens the form, and the launcher runs it: an existing copy is kept
+    only while its code is the template's (what the person types is kept in ``drafts/<process>/``),
+    and ``drafts/`` must be a folder of the workspace, not a link out of it.
     """
     proc = get_process(process)
     system = subject(workspace, proc, system_id)
     item = subject_item(workspace, proc, system, item_id)
     parameters = {"workspace": str(workspace.root), "system_id": system.id} | ({"item_id": item.id} if item else {})
-    target = workspace.drafts_dir / f"{'-'.join([proc.name, system.id] + ([item.id] if item else []))}.ipynb"
-    if not target.exists():
-        workspace.drafts_dir.mkdir(exist_ok=True)
-        prepare(proc.template, target, parameters)
+    drafts = workspace.drafts_dir
+    target = drafts / f"{'-'.join([proc.name, system.id] + ([item.id] if item else []))}.ipynb"
+    for path in (drafts, target):
+        if path.is_symlink():
+            raise InputError.single("drafts", str(path), f"is a link to {path.resolve()}; drafts must be plain "
+                                    "files in a folder of the workspace")
+    drafts.mkdir(exist_ok=True)
+    fresh = drafts / f".{target.stem}.tmp-{os.getpid()}.ipynb"
+    try:
+        prepare(proc.template, fresh, parameters)
+        if not target.exists():
+            os.replace(fresh, target)
+        elif _code(target) != _code(fresh):
+            raise InputError.single("drafts", str(target), f"holds code that is not the {proc.name} template's; "
+                                    "move it away and open the form again for a fresh copy")
+    finally:
+        fresh.unlink(missing_ok=True)
     return target
+
+
+def _code(path: Path) -> list[str] | None:
+    """The sources of a notebook's code cells, or ``None`` if it is no notebook."""
+    try:
+        return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    except (ValueError, KeyError, OSError):
+        return None
 
 
 def read_record(workspace: Workspace, evidence: dict) -> dict:
     """The results.json of an archived evidence record."""
     return json.loads((workspace.evidence_dir / evidence["path"] / RESULTS_FILE).read_text(encoding="utf-8"))
+
+
+def _previous_version(workspace: Workspace, request: RunRequest) -> str | None:
+    previous = workspace.register.latest_evidence(request.system.id, request.process.name, request.item_id)
+    return previous["run_id"] if previous else None
+
+
+def _review_round(workspace: Workspace, request: RunRequest, review: Review) -> dict:
+    """The facts a periodic review's run adds: its round for the subject and period (the register's
+    unique index holds one record per round)."""
+    if not review:
+        return {}
+    kept = [r for r in workspace.register.evidence_list(request.system.id, request.process.name, request.item_id)
+            if r["period"] == request.period and r["status"] != "failed"]
+    if kept and review != "forced":
+        raise AlreadyRecordedError.single("period", request.period,
+                                          f"{request.subject_path} is already reviewed for it by {kept[0]['run_id']}; "
+                                          "use --force to run again")
+    return {"review_round": max((r["review_round"] or 0 for r in kept), default=0) + 1}
 
 
 def _comparison(workspace: Workspace, request: RunRequest, record: dict) -> dict:
@@ -206,15 +254,18 @@ def _provenance(workspace: Workspace, request: RunRequest, run_id: str, now: dat
             "template": f"{request.process.package}/template.ipynb"}
 
 
-def _archive(workspace: Workspace, staging: Path, relative: str, facts: dict) -> dict:
+def _archive(workspace: Workspace, staging: Path, relative: str, facts: dict, decide=None) -> dict:
     """Archive a staged folder and index its ledger entry, under the archive's lock.
 
     Recovery runs first, so a run killed earlier is finished or rolled back before this one
-    takes the next sequence number; the register row is written under the same lock, so a
-    concurrent recovery never indexes an entry twice.
+    takes the next sequence number; then ``decide()`` returns the facts that depend on what is
+    already archived. The register row is written under the same lock, so a concurrent recovery
+    never indexes an entry twice.
     """
     with locked(workspace.evidence_dir):
         recover_locked(workspace)
+        if decide is not None:
+            facts = {**facts, **decide()}
         entry = archive_locked(workspace.evidence_dir, staging, relative, facts)
         fault_point("archive-before-register")
         index_entry(workspace, entry)

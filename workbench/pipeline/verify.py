@@ -23,7 +23,7 @@ WORKERS = min(8, os.cpu_count() or 1)
 class Finding:
     """One thing wrong with the archive."""
 
-    kind: str  # changed, missing, extra, out-of-order, tampered-entry, unreadable-entry, manifest
+    kind: str  # changed, missing, extra, out-of-order, tampered-entry, unreadable-entry, manifest, duplicate
     item: str
     detail: str
 
@@ -59,6 +59,7 @@ def verify_archive(evidence_dir: Path) -> Report:
     """
     report = Report()
     entries = _walk_chain(evidence_dir / LEDGER_FILE, report)
+    _name_duplicates(entries, report)
     expected: dict[str, str] = {}
     for entry in entries:
         for name, digest in (entry.get("files") or {}).items():
@@ -110,6 +111,19 @@ def _walk_chain(ledger: Path, report: Report) -> list[dict]:
         prev = entry.get("hash")
         entries.append(entry)
     return entries
+
+
+def _name_duplicates(entries: list[dict], report: Report) -> None:
+    """Name each nonconformity id that more than one ledger entry records (writers of an earlier
+    version chose ids outside the lock)."""
+    seqs: dict[str, list] = {}
+    for entry in entries:
+        if entry.get("kind") == "nonconformity":
+            seqs.setdefault(str(entry.get("id")), []).append(entry.get("seq"))
+    for nc_id, found in seqs.items():
+        if len(found) > 1:
+            report.findings.append(Finding("duplicate", f"nonconformity {nc_id}", "recorded by ledger entries "
+                                           + ", ".join(map(str, found[:-1])) + f" and {found[-1]}"))
 
 
 def _hash_or_none(path: Path) -> str | None:

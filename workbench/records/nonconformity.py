@@ -7,11 +7,12 @@ Any process opens one through :func:`open_nonconformity` (an audit finding, a pe
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, timezone
 
 from pydantic import Field, field_validator
 
-from workbench.pipeline.archive import append_entry
+from workbench.pipeline.archive import append_entry, append_locked, canonical_json, ledger_entries, locked
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.systems import ORGANISATION
 from workbench.validate import Strict, known_person, model_from
@@ -52,11 +53,20 @@ def _person(workspace, field: str, person_id: str) -> str:
     return person_id
 
 
+def finding_key(source: str, system_id: str, source_ref: str, description: str) -> str:
+    """What makes two nonconformities the same finding: SHA-256 of where it was found and what it says."""
+    return hashlib.sha256(canonical_json({"source": source, "system_id": system_id, "source_ref": source_ref,
+                                          "description": description.strip()})).hexdigest()
+
+
 def open_nonconformity(workspace, source: str, system_id: str, description: str, evidence_ref: str,
                        grade: str = "minor nonconformity", owner: str = "", due_date: date | str | None = None,
                        opened_by: str = "", source_ref: str = "", root_cause: str = "", correction: str = "",
                        corrective_action: str = "") -> str:
     """Record a nonconformity with its corrective action, status ``open``; return its id.
+
+    The same finding (source, system, source reference and description) is recorded once: opening
+    it again returns the first one's id. The id and that check are decided under the archive's lock.
 
     Parameters
     ----------
@@ -102,21 +112,28 @@ def open_nonconformity(workspace, source: str, system_id: str, description: str,
                                      "root_cause": root_cause, "correction": correction,
                                      "corrective_action": corrective_action,
                                      "note": "opened"}, workspace.validation_context(), what="action")
-    now = datetime.now(timezone.utc)
-    nc_id = _next_id(workspace)
-    record = {"id": nc_id, "source": source, "source_ref": source_ref, "system_id": system_id, "grade": grade,
-              "description": description.strip(), "evidence_ref": evidence_ref, "opened_by": opened_by,
-              "opened_at": now}
-    entry = append_entry(workspace.evidence_dir, {
-        "kind": "nonconformity", **{k: v for k, v in record.items() if k != "opened_at"},
-        "recorded_at": now.isoformat(timespec="seconds")})
-    workspace.register.add("nonconformities", [record])
-    _append_update(workspace, nc_id, 1, state, opened_by, now, entry["hash"])
+    key = finding_key(source, system_id, source_ref, description)
+    with locked(workspace.evidence_dir):
+        known = workspace.register.rows("nonconformities", finding_key=key)
+        if known:
+            return known[0]["id"]
+        now = datetime.now(timezone.utc)
+        nc_id = _next_id(workspace)
+        record = {"id": nc_id, "source": source, "source_ref": source_ref, "system_id": system_id, "grade": grade,
+                  "description": description.strip(), "evidence_ref": evidence_ref, "opened_by": opened_by,
+                  "opened_at": now}
+        entry = append_locked(workspace.evidence_dir, {
+            "kind": "nonconformity", **{k: v for k, v in record.items() if k != "opened_at"},
+            "recorded_at": now.isoformat(timespec="seconds")})
+        workspace.register.add("nonconformities", [{**record, "finding_key": key}])
+        _append_update(workspace, nc_id, 1, state, opened_by, now, entry["hash"])
     return nc_id
 
 
 def _next_id(workspace) -> str:
+    """The next free id; the ledger counts too (a writer killed before its register row took its id)."""
     taken = {r["id"] for r in workspace.register.rows("nonconformities")}
+    taken |= {e["id"] for e in ledger_entries(workspace.evidence_dir) if e.get("kind") == "nonconformity"}
     n = len(taken) + 1
     while f"nc-{n:04d}" in taken:
         n += 1

@@ -35,9 +35,12 @@ class ReviewState:
 
 
 def add_months(day: date, months: int) -> date:
-    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)
+    and to the last representable day (a stored date near year 9999 crashes no command)."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
+    if year > date.max.year:
+        return date.max
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -77,7 +80,7 @@ def review_state(system, process: str, records: list[dict], events: list[dict], 
             due_on, reason = first["occurred_on"], f"{first['kind']} on {first['occurred_on'].isoformat()}"
     if today < due_on:
         status = "current"
-    elif today <= due_on + timedelta(days=policy.grace_days):
+    elif today <= due_on + min(timedelta(days=policy.grace_days), date.max - due_on):
         status = "due"
     else:
         status = "overdue"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from workbench.pipeline.archive import write_atomic
 from workbench.scheduling.cadence import review_states
-from workbench.exceptions import InputError, WorkbenchError
+from workbench.exceptions import AlreadyRecordedError, InputError, WorkbenchError
 from workbench.scheduling.executor import Executor, LocalExecutor
 from workbench.pipeline.portfolio import build_index
 from workbench.pipeline.request import PERIOD, PERIOD_RULE, quarter_of
@@ -39,6 +39,7 @@ class ReviewJob:
     effective_date: str
     timeout: int | None
     carried_from: str
+    force: bool = False
 
 
 @dataclass
@@ -126,7 +127,7 @@ def plan_review(workspace: Workspace, mode: str = "due", system_id: str | None =
         record = read_record(workspace, previous)
         jobs.append(ReviewJob(str(workspace.root), state.process, state.system_id, state.item_id, record["answers"], period,
                               workspace.config.review.reviewer or previous["assessor"], today.isoformat(),
-                              timeout, previous["run_id"]))
+                              timeout, previous["run_id"], force))
     return jobs, known
 
 
@@ -140,7 +141,10 @@ def run_job(job: ReviewJob) -> Outcome:
     try:
         evidence = run_process(workspace, job.process, job.system_id, job.answers, period=job.period,
                                assessor=job.assessor, effective_date=job.effective_date, timeout=job.timeout,
-                               refresh_index=False, item_id=job.item_id)
+                               refresh_index=False, item_id=job.item_id, review="forced" if job.force else "once")
+    except AlreadyRecordedError as err:  # a concurrent review of the same period archived first
+        outcome.status, outcome.error = "skipped", str(err)
+        return outcome
     except Exception as err:  # recorded in the summary; the other runs go on
         outcome.status, outcome.error = "failed", str(err) if isinstance(err, WorkbenchError) else repr(err)
         outcome.run_id = getattr(err, "run_id", "")

@@ -53,6 +53,8 @@ class WorkbenchHandler(APIHandler):
             data = json.loads(self.request.body or b"{}")
         except ValueError as err:
             raise tornado.web.HTTPError(400, f"the request body is not JSON: {err}") from None
+        except RecursionError:
+            raise tornado.web.HTTPError(400, "the request body is nested too deeply: send a flat JSON object") from None
         if not isinstance(data, dict):
             raise tornado.web.HTTPError(400, "the request body must be a JSON object")
         return data
