@@ -269,3 +269,17 @@ def test_require_slug_names_the_field_and_value():
         require_slug("system", "../x")
     assert str(err.value).startswith("system: must be a safe slug")
     assert str(err.value).endswith("(got '../x')")
+
+
+@pytest.mark.parametrize("given, message", [
+    (["a", "b", "x"], "unknown: x"),
+    (["a", "b", "a"], "repeated: a"),
+    (["a"], "missing: b"),
+    (["x", "a", "a"], "unknown: x"),  # the first rule broken is the one named
+])
+def test_a_list_of_ids_is_complete_or_named(given, message):
+    from workbench.validate import check_complete
+
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        check_complete(given, ["a", "b"], unknown="unknown: {}", repeated="repeated: {}", missing="missing: {}")
+    check_complete(["b", "a"], ["a", "b"], unknown="{}", repeated="{}", missing="{}")

@@ -108,6 +108,17 @@ def known_person(value: str, info: ValidationInfo) -> str:
     return value
 
 
+def check_complete(given: list, expected: list, unknown: str, repeated: str, missing: str) -> None:
+    """Refuse a list of ids that names one not ``expected``, names one twice, or leaves one out.
+
+    Each message is a format string whose ``{}`` receives the offending ids, comma-separated.
+    """
+    for message, ids in ((unknown, [i for i in given if i not in expected]), (repeated, repeated_ids(given)),
+                         (missing, [i for i in expected if i not in given])):
+        if ids:
+            raise ValueError(message.format(", ".join(ids)))
+
+
 def require_slug(field: str, value: object) -> str:
     """Check an identifier given outside a model (a CLI option, a path parameter)."""
     try:

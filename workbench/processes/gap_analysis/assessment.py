@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from workbench.records.citations import resolve
 from workbench.processes.gap_analysis.settings import Readiness
 from workbench.content import ContentPack, load_content
-from workbench.validate import Strict, known_person, repeated_ids
+from workbench.validate import Strict, check_complete, known_person, repeated_ids
 
 NAME = "gap-analysis"
 
@@ -81,17 +81,11 @@ class GapAnalysisAnswers(Strict):
     def _complete(self, info: ValidationInfo) -> "GapAnalysisAnswers":
         content: ContentPack = (info.context or {}).get("content") or load_content()
         expected = requirement_ids(content) + content.control_ids()
-        given = [r.item for r in self.ratings]
-        unknown = [i for i in given if i not in expected]
-        if unknown:
-            raise ValueError(f"ratings name unknown items {', '.join(unknown)}; allowed: the leaf requirements "
-                             f"of clauses 4 to 10 ({expected[0]} to 10.2) and the Annex A controls")
-        repeated = repeated_ids(given)
-        if repeated:
-            raise ValueError(f"ratings rate an item more than once: {', '.join(repeated)}")
-        missing = [i for i in expected if i not in given]
-        if missing:
-            raise ValueError(f"a gap analysis rates every requirement and control; missing: {', '.join(missing)}")
+        check_complete([r.item for r in self.ratings], expected,
+                       unknown="ratings name unknown items {}; allowed: the leaf requirements of clauses 4 to 10 "
+                               f"({expected[0]} to 10.2) and the Annex A controls",
+                       repeated="ratings rate an item more than once: {}",
+                       missing="a gap analysis rates every requirement and control; missing: {}")
         ids = [a.id for a in self.actions]
         dupes = repeated_ids(ids)
         if dupes:

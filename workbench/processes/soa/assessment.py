@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from workbench.records.citations import resolve
 from workbench.content import ContentPack, load_content
 from workbench.exceptions import InputError
-from workbench.validate import Strict, known_person, repeated_ids
+from workbench.validate import Strict, check_complete, known_person, repeated_ids
 
 NAME = "soa"
 
@@ -79,17 +79,11 @@ class SoAAnswers(Strict):
         if clash:
             raise ValueError(f"added control ids must be new and unique; repeated: {', '.join(clash)}")
         expected = annex + added
-        given = [a.control for a in self.controls]
-        unknown = [c for c in given if c not in expected]
-        if unknown:
-            raise ValueError(f"controls name unknown ids {', '.join(unknown)}; allowed: the Annex A ids "
-                             f"{annex[0]} to {annex[-1]} and the added controls' ids")
-        repeated = repeated_ids(given)
-        if repeated:
-            raise ValueError(f"controls list a control more than once: {', '.join(repeated)}")
-        missing = [c for c in expected if c not in given]
-        if missing:
-            raise ValueError(f"the SoA must decide on every control; missing: {', '.join(missing)}")
+        check_complete([a.control for a in self.controls], expected,
+                       unknown=f"controls name unknown ids {{}}; allowed: the Annex A ids {annex[0]} to {annex[-1]} "
+                               "and the added controls' ids",
+                       repeated="controls list a control more than once: {}",
+                       missing="the SoA must decide on every control; missing: {}")
         return self
 
 
