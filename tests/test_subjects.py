@@ -92,7 +92,8 @@ def test_a_register_without_the_item_and_headline_columns_is_upgraded(tmp_path, 
     [record] = register.evidence_list()
     assert record["run_id"] == "ra-1" and record["item_id"] == "" and record["headline"] == ""
     assert register.latest_evidence("credit-scoring", "risk-assessment")["run_id"] == "ra-1"
-    Register(f"sqlite:///{path}").close()  # a second open finds nothing left to add
+    again = Register(f"sqlite:///{path}")  # a second open finds nothing left to add, and keeps the row
+    assert again.evidence_list() == [record]
 
 
 # the configuration: one section per process

@@ -47,10 +47,10 @@ def latest_records(workspace: Workspace) -> dict[tuple[str, str, str], dict]:
     return latest
 
 
-def portfolio_rows(workspace: Workspace, open_actions: list[dict], today: date | None = None) -> list[dict]:
+def portfolio_rows(workspace: Workspace, latest: dict, open_actions: list[dict],
+                   today: date | None = None) -> list[dict]:
     """One entry per AI system: the system, its open nonconformities (from ``open_actions``), and one
-    row per (subject, process), its items' rows after the system's own."""
-    latest = latest_records(workspace)
+    row per (subject, process) with its ``latest`` record, its items' rows after the system's own."""
     items = {(i["system_id"], i["id"]): i for i in workspace.register.item_rows()}
     open_ncs = Counter(a["system_id"] for a in open_actions)
     overdue_ncs = Counter(a["system_id"] for a in open_actions if a["overdue"])
@@ -65,9 +65,8 @@ def portfolio_rows(workspace: Workspace, open_actions: list[dict], today: date |
             for system in workspace.register.systems()]
 
 
-def portfolio_charts(workspace: Workspace, systems: list[dict]) -> list[Markup]:
-    """Each process's charts of its latest records, then the reviews by status."""
-    latest = latest_records(workspace)
+def portfolio_charts(workspace: Workspace, latest: dict, systems: list[dict]) -> list[Markup]:
+    """Each process's charts of its ``latest`` records, then the reviews by status."""
     charts = []
     for name, process in processes().items():
         if process.portfolio:
@@ -84,13 +83,14 @@ def build_index(workspace: Workspace, today: date | None = None) -> str:
     from workbench.records.nonconformity import actions
 
     open_actions = actions(workspace, today)
-    systems = portfolio_rows(workspace, open_actions, today)
+    latest = latest_records(workspace)
+    systems = portfolio_rows(workspace, latest, open_actions, today)
     organisation = [{**record, "record_status": RECORD_STATUS.get(record["status"], record["status"])}
-                    for (system_id, _item, _p), record in sorted(latest_records(workspace).items())
+                    for (system_id, _item, _p), record in sorted(latest.items())
                     if system_id == "organisation"]
     html = _template().render(
         organisation_name=workspace.config.organisation.name, organisation=organisation,
-        systems=systems, charts=portfolio_charts(workspace, systems), documents=flags(workspace, today),
+        systems=systems, charts=portfolio_charts(workspace, latest, systems), documents=flags(workspace, today),
         organisation_ncs=sum(1 for a in open_actions if a["system_id"] == "organisation"),
         generated=datetime.now(timezone.utc).isoformat(timespec="seconds"), version=__version__)
     path = workspace.evidence_dir / INDEX_FILE
