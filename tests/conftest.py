@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from keys import KEYS, KEYS_DIR
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration, run_demo
 from workbench.systems import AISystem
 from workbench.workspace import Workspace, init_workspace
@@ -19,7 +20,7 @@ ROOT = HERE.parent
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
     """A fresh workspace with the demo people and the three demo systems, no evidence yet."""
-    ws = init_workspace(tmp_path / "ws", config=demo_configuration())
+    ws = init_workspace(tmp_path / "ws", config=demo_configuration(KEYS))
     ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
     return ws
 
@@ -38,7 +39,7 @@ def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     are tested on runs of their own (tests/test_interactive_charts.py).
     """
     root = tmp_path_factory.mktemp("demo") / "demo-workspace"
-    run_demo(root, progress=lambda _msg: None)
+    run_demo(root, progress=lambda _msg: None, keys=KEYS_DIR)
     return root
 
 

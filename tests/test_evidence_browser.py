@@ -16,6 +16,7 @@ from evidence_checks import pictures
 from playwright_loop import jp_asyncio_loop, jp_server_cleanup  # noqa: F401 - autouse overrides
 from test_evidence_html import HEATMAP, load
 
+from keys import KEYS
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.pipeline.run import run_process
 from workbench.systems import AISystem
@@ -35,7 +36,7 @@ MORE = ('[click](javascript:alert(2)) <svg onload=alert(3)></svg> <iframe src="h
 @pytest.fixture(scope="module")
 def hostile_html(tmp_path_factory) -> Path:
     """Evidence of a real run whose free text tries to run script."""
-    ws = init_workspace(tmp_path_factory.mktemp("hostile-browser") / "ws", config=demo_configuration())
+    ws = init_workspace(tmp_path_factory.mktemp("hostile-browser") / "ws", config=demo_configuration(KEYS))
     ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
     answers = copy.deepcopy(ANSWERS["credit-scoring"])
     answers["scope"] = "Scope " + HOSTILE

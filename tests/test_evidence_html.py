@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from evidence_checks import SVG, URL_ATTRIBUTES, heatmap_cells, offline, pictures
 
+from keys import KEYS
 from workbench import __version__
 from workbench.pipeline.archive import ledger_entries
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
@@ -224,7 +225,7 @@ def hostile_page(tmp_path_factory) -> Page:
     from workbench.systems import AISystem
     from workbench.workspace import init_workspace
 
-    ws = init_workspace(tmp_path_factory.mktemp("hostile") / "ws", config=demo_configuration())
+    ws = init_workspace(tmp_path_factory.mktemp("hostile") / "ws", config=demo_configuration(KEYS))
     ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
     evidence = run_process(ws, "risk-assessment", "credit-scoring", hostile_answers(), assessor="amara")
     return load(evidence.html)

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from evidence_checks import SVG, offline, pictures
 from test_evidence_html import captioned, load, section, table_rows
 
+from keys import KEYS
 from workbench.cli import main
 from workbench.processes.impact_assessment.questionnaire import questionnaire_of
 from workbench.demo import SYSTEMS, demo_configuration
@@ -141,7 +142,7 @@ def test_credit_scoring_needs_a_fundamental_rights_impact_assessment(demo_root):
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory) -> Workspace:
-    ws = init_workspace(tmp_path_factory.mktemp("impact") / "ws", config=demo_configuration())
+    ws = init_workspace(tmp_path_factory.mktemp("impact") / "ws", config=demo_configuration(KEYS))
     ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
     for system_id in ANSWERS:
         write_predictions(ws.root, system_id)

@@ -16,6 +16,7 @@ from evidence_checks import URL_ATTRIBUTES
 from playwright_loop import jp_asyncio_loop, jp_server_cleanup  # noqa: F401 - autouse overrides
 from test_evidence_html import HOSTILE, hostile_answers, section
 
+from keys import KEYS
 from workbench.demo import SYSTEMS, demo_configuration
 from workbench.demo.impact_data import ANSWERS as IMPACT_ANSWERS, write_predictions
 from workbench.pipeline.render import csp_hash, plotly_js
@@ -52,7 +53,7 @@ def load(path: Path) -> Interactive:
 def interactive(tmp_path_factory):
     """A workspace that keeps interactive charts, with the cv-screening dataset."""
     ws = init_workspace(tmp_path_factory.mktemp("interactive") / "ws",
-                        config={**demo_configuration(), "evidence_charts": "interactive"})
+                        config={**demo_configuration(KEYS), "evidence_charts": "interactive"})
     ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
     write_predictions(ws.root, "cv-screening")
     return ws

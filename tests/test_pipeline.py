@@ -13,6 +13,7 @@ import nbformat
 import pytest
 from nbformat import v4
 
+from keys import KEYS
 from workbench import __version__
 from workbench.pipeline.archive import GENESIS, LEDGER_FILE, MANIFEST_FILE, canonical_json, entry_hash, ledger_entries
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
@@ -37,7 +38,7 @@ def sha256(path: Path) -> str:
 @pytest.fixture(scope="module")
 def archived(tmp_path_factory):
     """One workspace with two real runs of the credit-scoring risk assessment."""
-    ws = init_workspace(tmp_path_factory.mktemp("pipeline") / "ws", config=demo_configuration())
+    ws = init_workspace(tmp_path_factory.mktemp("pipeline") / "ws", config=demo_configuration(KEYS))
     ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
     answers = copy.deepcopy(ANSWERS["credit-scoring"])
     first = run_process(ws, "risk-assessment", "credit-scoring", copy.deepcopy(answers),

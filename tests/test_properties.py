@@ -8,6 +8,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from keys import KEYS
 from workbench.pipeline.archive import canonical_json
 from workbench.config import configuration_model
 from workbench.demo import ANSWERS, demo_configuration
@@ -18,7 +19,7 @@ from workbench.processes.risk_assessment.assessment import RiskAssessmentAnswers
 from workbench.validate import load_data, model_from
 
 BASE = ANSWERS["credit-scoring"]
-CONFIG = configuration_model().model_validate(demo_configuration())
+CONFIG = configuration_model().model_validate(demo_configuration(KEYS))
 CONTEXT = {"people": {p.id for p in CONFIG.people}, "criteria": CONFIG.risk_criteria}
 TEXT_FIELDS = ("title", "description", "rationale")
 JSON_VALUES = st.recursive(

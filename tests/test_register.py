@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from keys import KEYS
 from workbench.demo import SYSTEMS, demo_configuration
 from workbench.exceptions import InputError, UnknownRecordError, WorkspaceError
 from workbench.register import Register
@@ -41,7 +42,7 @@ def _system(**changes) -> dict:
 @pytest.fixture
 def empty(tmp_path: Path) -> Workspace:
     """A workspace with the demo people and no systems."""
-    return init_workspace(tmp_path / "empty", config=demo_configuration())
+    return init_workspace(tmp_path / "empty", config=demo_configuration(KEYS))
 
 
 def _ids(workspace: Workspace) -> list[str]:
@@ -79,7 +80,7 @@ def test_init_twice_is_refused(tmp_path):
 
 
 def test_init_with_a_bad_configuration_writes_nothing(tmp_path):
-    config = demo_configuration()
+    config = demo_configuration(KEYS)
     config["risk_criteria"]["appetite"] = "Moderate"
     with pytest.raises(InputError, match="appetite 'Moderate' is not a band"):
         init_workspace(tmp_path / "ws", config=config)

@@ -16,6 +16,7 @@ from nbclient import NotebookClient
 
 from evidence_checks import offline
 
+from keys import KEYS
 from workbench.pipeline import run as pipeline
 from workbench.pipeline.archive import ledger_entries
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
@@ -36,7 +37,7 @@ def assessed_in_june(tmp_path_factory) -> Path:
     """The demo systems, each with a risk assessment effective 2026-06-01: the two high-tier systems
     are overdue on TODAY, the medium-tier one is current. Built once; each test gets a copy."""
     root = tmp_path_factory.mktemp("june") / "ws"
-    config = demo_configuration()
+    config = demo_configuration(KEYS)
     config["review"]["processes"] = ["risk-assessment"]
     workspace = init_workspace(root, config=config)
     workspace.add_systems(SYSTEMS)

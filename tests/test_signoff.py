@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
+from keys import KEYS
 from workbench.pipeline.archive import LEDGER_FILE, MANIFEST_FILE, ledger_entries
 from workbench.cli import main
 from workbench.config import Person
@@ -65,7 +66,7 @@ def test_risk_above_appetite_is_accepted_only_by_the_configured_role(workspace):
 
 
 def test_acceptance_role_comes_from_the_configuration(tmp_path):
-    config = demo_configuration()
+    config = demo_configuration(KEYS)
     config["risk_criteria"]["acceptance_role"] = "aims_manager"
     ws = init_workspace(tmp_path / "ws", config=config)
     check_rules(ws, evidence(), {"above_appetite": ["R1"]}, person("priya", "aims_manager", "reviewer"), "approved", [])
@@ -120,7 +121,7 @@ def test_unknown_run_and_bad_decision_and_comment(workspace):
 @pytest.fixture(scope="module")
 def signed(tmp_path_factory):
     """Three real runs: credit-scoring (R3 above appetite) by amara, support-assistant by tomas, cv-screening by tomas."""
-    ws = init_workspace(tmp_path_factory.mktemp("signoff") / "ws", config=demo_configuration())
+    ws = init_workspace(tmp_path_factory.mktemp("signoff") / "ws", config=demo_configuration(KEYS))
     ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
     runs = {s: run_process(ws, "risk-assessment", s, copy.deepcopy(ANSWERS[s]), assessor=a)
             for s, a in (("credit-scoring", "amara"), ("support-assistant", "tomas"), ("cv-screening", "tomas"))}

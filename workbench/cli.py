@@ -22,7 +22,11 @@ workspace_option = click.option(
 def open_workspace(path: Path | None):
     from workbench.workspace import find_workspace
 
-    return find_workspace(path)
+    workspace = find_workspace(path)
+    if workspace.configuration_pending:
+        click.secho("warning: workbench.yaml has edits that are not in force until an AIMS manager records "
+                    "them ('workbench config record -m WHY')", fg="yellow", err=True)
+    return workspace
 
 
 def echo_json(data) -> None:
@@ -88,11 +92,89 @@ def main() -> None:
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--organisation", default="My organisation", show_default=True, help="Organisation name.")
 def init(path: Path, organisation: str) -> None:
-    """Create a workspace at PATH: configuration, register and evidence folder."""
+    """Create a workspace at PATH: configuration (recorded in the ledger, signed with your key), register
+    and evidence folder. Without a signing key, one is made in ~/.config/aims-workbench/signing_key."""
+    from workbench.config import default_configuration
+    from workbench.signing import DEFAULT_KEYS, key_ring, load_key, new_key, public_key_line
     from workbench.workspace import init_workspace
 
-    ws = init_workspace(path, organisation=organisation)
-    click.echo(f"workspace created at {ws.root}\nedit {ws.root / 'workbench.yaml'} to add your people and risk criteria")
+    ring = key_ring()
+    if ring:
+        public = public_key_line(load_key(ring[0]))
+    else:
+        made = Path(DEFAULT_KEYS[0]).expanduser()
+        public = new_key(made)
+        click.echo(f"made your signing key {made} (keep it private; it signs your acts)")
+    config = default_configuration(organisation)
+    config["people"][0]["keys"] = [public]
+    ws = init_workspace(path, config=config)
+    click.echo(f"workspace created at {ws.root}\nedit {ws.root / 'workbench.yaml'} to add your people, their "
+               "public keys and risk criteria, then record it: workbench config record -m WHY")
+
+
+@main.group()
+def key() -> None:
+    """Your signing key: who acts is who signs."""
+
+
+@key.command("new")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the private key (default: ~/.config/aims-workbench/signing_key).")
+def key_new(out: Path | None) -> None:
+    """Make an Ed25519 signing key and print the public line to pin in workbench.yaml (people[].keys)."""
+    from workbench.signing import DEFAULT_KEYS, new_key
+
+    path = out or Path(DEFAULT_KEYS[0]).expanduser()
+    if path.exists():
+        raise WorkbenchError(f"{path} exists already; keys are never overwritten")
+    click.echo(f"private key: {path} (keep it private)\npublic key, for an AIMS manager to pin for you:\n"
+               f"{new_key(path)}")
+
+
+@key.command("show")
+def key_show() -> None:
+    """Print the public line and fingerprint of each key you hold."""
+    from workbench.signing import fingerprint, key_ring, load_key, public_key_line
+
+    for path in key_ring():
+        line = public_key_line(load_key(path))
+        click.echo(f"{path}\n  {line}\n  {fingerprint(line)}")
+
+
+@main.group("config")
+def config_group() -> None:
+    """The configuration in the ledger: record a change (signed by an AIMS manager), see its history."""
+
+
+@config_group.command("record")
+@workspace_option
+@click.option("-m", "--comment", required=True, help="Why the configuration changes.")
+@click.option("--as", "person", default="", help="Which person acts, among those whose signing keys you hold (default: the only one).")
+def config_record(workspace_path: Path | None, comment: str, person: str) -> None:
+    """Record workbench.yaml as the configuration in force (until then, edits change nothing)."""
+    from workbench.records.configuration import record_configuration
+
+    entry = record_configuration(open_workspace(workspace_path), comment, person)
+    click.echo(f"configuration {entry['number']} recorded by {entry['person']} (ledger seq {entry['seq']})")
+    for change in entry["changes"]:
+        click.echo(f"  {change}")
+
+
+@config_group.command("history")
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def config_history(workspace_path: Path | None, as_json: bool) -> None:
+    """Who changed the configuration, when, why and what."""
+    from workbench.records.configuration import history
+
+    rows = history(open_workspace(workspace_path))
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['number']:>4}  {row['recorded_at']}  {row['person']}  {row['comment']}")
+        for change in row["changes"]:
+            click.echo(f"        {change}")
 
 
 @main.command()
@@ -111,6 +193,8 @@ def demo(path: Path, replace: bool) -> None:
         click.echo(f"  {item.html}")
     click.echo(f"portfolio (start here): {root / 'evidence' / 'index.html'}")
     click.echo(f"example answers to copy and edit: {root / 'examples'}")
+    click.echo(f"the demo people's signing keys (to act as one: export WORKBENCH_SIGNING_KEY=PATH): "
+               f"{root.with_name(root.name + '-keys')}")
 
 
 @main.group()
@@ -246,7 +330,7 @@ def process_list(as_json: bool) -> None:
 @click.option("--system", "system_id", default="", help="Id of the AI system (leave out for organisation-wide processes).")
 @click.option("--answers", required=True, help="YAML or JSON answers file, or a JSON string.")
 @click.option("--period", default="", help="Review period, e.g. 2026-Q4 (default: quarter of the effective date).")
-@click.option("--assessor", default="", help="Person id of the assessor (default: the current user).")
+@click.option("--assessor", default="", help="Assessor: which person acts, among those whose signing keys you hold (default: the only one).")
 @click.option("--effective-date", default="", help="Date the assessment speaks for, YYYY-MM-DD (default: today).")
 @click.option("--timeout", type=int, default=None, help="Seconds a single cell may run.")
 @click.option("--item", "item_id", default="", help="Id of the item of the system (a dataset, a supplier) for a process about items.")
@@ -453,7 +537,7 @@ def action_list(workspace_path: Path | None, overdue: bool, show_all: bool, as_j
 @click.option("--owner", default="", help="Person id of the action owner.")
 @click.option("--due", "due_date", default="", help="New due date, YYYY-MM-DD.")
 @click.option("--effectiveness-check", default="", help="How effectiveness was checked (needed to verify).")
-@click.option("--by", "updated_by", default="", help="Person id updating it (default: the current user).")
+@click.option("--by", "updated_by", default="", help="Which person acts, among those whose signing keys you hold (default: the only one).")
 def action_update(workspace_path: Path | None, nc_id: str, updated_by: str, **changes) -> None:
     """Append an update to the corrective action of nonconformity NC_ID (history is kept)."""
     from workbench.records.nonconformity import update_action
@@ -484,7 +568,7 @@ def _signoff_command(decision: str):
     @workspace_option
     @click.argument("run_id")
     @click.option("--comment", required=True, help="Why; required.")
-    @click.option("--as", "person", default="", help="Person id (default: $JUPYTERHUB_USER, then the OS user).")
+    @click.option("--as", "person", default="", help="Which person acts, among those whose signing keys you hold (default: the only one).")
     def command(workspace_path: Path | None, run_id: str, comment: str, person: str) -> None:
         from workbench.records.signoff import sign_off
 
@@ -501,12 +585,16 @@ for _decision in ("approve", "reject"):
 @main.command("verify")
 @workspace_option
 def verify_cmd(workspace_path: Path | None) -> None:
-    """Re-hash every archived file, walk the ledger's hash chain; exit 1 naming each problem."""
+    """Re-hash every archived file, walk the ledger's hash chain, check every signature and the signer's
+    role then; exit 1 naming each problem."""
     from workbench.pipeline.verify import verify
 
     report = verify(open_workspace(workspace_path))
     for finding in report.findings:
         click.echo(str(finding), err=True)
+    if report.unsigned:
+        click.echo(f"note: the first {report.unsigned} ledger entries predate signatures (an earlier version "
+                   "made them before the configuration was recorded)", err=True)
     if not report.ok:
         click.secho(f"verify: {len(report.findings)} problem(s) in {report.entries} ledger entries, "
                     f"{report.files} files", fg="red", err=True)
@@ -581,7 +669,7 @@ def docs_required(workspace_path: Path | None) -> None:
 @click.option("--location", required=True, help="Archived evidence id, or a file path inside the workspace.")
 @click.option("--last-review", required=True, help="YYYY-MM-DD")
 @click.option("--next-review", required=True, help="YYYY-MM-DD")
-@click.option("--by", "recorded_by", default="", help="Person id recording it (default: the current user).")
+@click.option("--by", "recorded_by", default="", help="Which person acts, among those whose signing keys you hold (default: the only one).")
 def docs_add(workspace_path: Path | None, doc_id: str, doc_version: str, recorded_by: str, **fields) -> None:
     """Add an entry, or a new version of one (same --id)."""
     from workbench.records.documented_information import add_document
@@ -593,7 +681,7 @@ def docs_add(workspace_path: Path | None, doc_id: str, doc_version: str, recorde
 @docs.command("import")
 @workspace_option
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--by", "recorded_by", default="", help="Person id recording them (default: the current user).")
+@click.option("--by", "recorded_by", default="", help="Which person acts, among those whose signing keys you hold (default: the only one).")
 def docs_import(workspace_path: Path | None, file: Path, recorded_by: str) -> None:
     """Add every entry of a YAML or JSON FILE holding 'documents: [...]' (all are checked first)."""
     from workbench.records.documented_information import import_documents
@@ -614,7 +702,7 @@ def competence() -> None:
 @click.option("--competence", "required_competence", required=True, help="The competence the role requires.")
 @click.option("--evidence", required=True, help="Archived evidence id, or a file path inside the workspace.")
 @click.option("--expires", default=None, help="YYYY-MM-DD, if the evidence expires.")
-@click.option("--by", "recorded_by", default="", help="Person id recording it (default: the current user).")
+@click.option("--by", "recorded_by", default="", help="Which person acts, among those whose signing keys you hold (default: the only one).")
 def competence_add(workspace_path: Path | None, person: str, role: str, required_competence: str, evidence: str,
                    expires: str | None, recorded_by: str) -> None:
     """Record a person's competence for a role."""

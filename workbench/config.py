@@ -27,6 +27,17 @@ class Person(Strict):
     name: str = Field(min_length=1, max_length=200)
     email: str = Field(default="", max_length=200)
     roles: list[Literal[ROLES]] = Field(min_length=1)  # type: ignore[valid-type]
+    keys: list[str] = Field(default_factory=list, max_length=10,
+                            description="OpenSSH public keys (ssh-ed25519 ...) whose signatures are this person's acts")
+
+    @field_validator("keys")
+    @classmethod
+    def _keys(cls, value: list[str]) -> list[str]:
+        from workbench.signing import parse_public_key
+
+        for line in value:
+            parse_public_key(line)
+        return [" ".join(line.split()[:2]) for line in value]
 
 
 class ReviewPolicy(Strict):
@@ -72,6 +83,10 @@ class Configuration(Strict):
         dupes = repeated_ids(ids)
         if dupes:
             raise ValueError(f"people: duplicate ids {dupes}")
+        pinned = repeated_ids([key for p in self.people for key in p.keys])
+        if pinned:
+            raise ValueError(f"people: a key is pinned for more than one person ({pinned[0][:40]}...); "
+                             "a signature must name one person")
         missing = [t for t in self.tiers if t not in self.review.interval_months]
         if missing:
             raise ValueError(f"review.interval_months has no interval for tier(s) {', '.join(missing)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +16,7 @@ from workbench.register import Register
 from workbench.validate import model_from, safe_load
 
 CONFIG_FILE = "workbench.yaml"
+CONFIGURATION_DIR = "_configuration"  # in the evidence folder; not a slug, so never a system's folder
 REGISTER_FILE = "register.db"
 ENV_VAR = "WORKBENCH_WORKSPACE"
 
@@ -38,17 +40,41 @@ class Workspace:
         return f"Workspace({str(self.root)!r})"
 
     @cached_property
+    def recorded_configuration(self) -> tuple[Path, str] | None:
+        """The configuration in force as the ledger records it: its archived file and SHA-256 (``None`` in
+        a workspace an earlier version made, until its configuration is recorded).
+
+        Only a configuration signed by an AIMS manager of the one before it counts (see
+        :func:`workbench.records.configuration.configuration_chain`); a planted file or entry does not.
+        """
+        from workbench.records.configuration import configuration_chain
+
+        chain, _problems = configuration_chain(self.evidence_dir)
+        if not chain:
+            return None
+        entry, config = chain[-1]
+        self.__dict__["config"] = config
+        return self.evidence_dir / entry["path"] / CONFIG_FILE, entry["files"][CONFIG_FILE]
+
+    @cached_property
     def config(self) -> Configuration:
-        """The validated configuration (``workbench.yaml``)."""
+        """The configuration in force: the last one recorded in the ledger (see
+        :mod:`workbench.records.configuration`), else ``workbench.yaml``."""
+        if self.recorded_configuration is not None:
+            return self.__dict__["config"]
         path = self.root / CONFIG_FILE
-        try:
-            data = safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as err:
-            raise WorkspaceError(f"{path} is not valid YAML: {err}") from None
-        try:
-            return model_from(configuration_model(), data, what=str(path))
-        except InputError as err:
-            raise WorkspaceError(str(err)) from None
+        return parse_configuration(path.read_bytes(), str(path))
+
+    @property
+    def configuration_pending(self) -> bool:
+        """Whether ``workbench.yaml`` differs from the configuration in force (an edit not recorded yet)."""
+        recorded = self.recorded_configuration
+        return recorded is None or hashlib.sha256((self.root / CONFIG_FILE).read_bytes()).hexdigest() != recorded[1]
+
+    def forget_configuration(self) -> None:
+        """Read the configuration again on next use (after one was recorded)."""
+        for name in ("recorded_configuration", "config"):
+            self.__dict__.pop(name, None)
 
     @cached_property
     def content(self) -> ContentPack:
@@ -106,19 +132,40 @@ class Workspace:
         return self.register.frame(table)
 
 
+def parse_configuration(text: bytes, what: str) -> Configuration:
+    """Validate a configuration file's bytes; ``WorkspaceError`` names the file and the problem."""
+    try:
+        data = safe_load(text.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise WorkspaceError(f"{what} is not valid YAML: {err}") from None
+    try:
+        return model_from(configuration_model(), data, what=what)
+    except InputError as err:
+        raise WorkspaceError(str(err)) from None
+
+
 def init_workspace(path: str | Path, organisation: str = "My organisation", config: dict | None = None) -> Workspace:
-    """Create a workspace folder with a starting configuration, a register and an evidence folder.
+    """Create a workspace folder with a starting configuration, recorded in the ledger, a register and
+    an evidence folder.
+
+    The configuration must name an AIMS manager whose key this process holds (see
+    :mod:`workbench.signing`): they sign the first configuration.
 
     Raises
     ------
     WorkspaceError
         If ``path`` already holds a workspace.
+    InputError
+        If nobody in the configuration can sign it; nothing is written.
     """
     root = Path(path)
     if (root / CONFIG_FILE).exists():
         raise WorkspaceError(f"{root.resolve()} is already a workspace")
     data = config or default_configuration(organisation)
-    model_from(configuration_model(), data, what="configuration")
+    parsed = model_from(configuration_model(), data, what="configuration")
+    from workbench.records.identity import acting_person
+
+    founder = acting_person(None, config=parsed, role="aims_manager")
     root.mkdir(parents=True, exist_ok=True)
     for sub in ("evidence", "drafts"):
         (root / sub).mkdir(exist_ok=True)
@@ -128,6 +175,9 @@ def init_workspace(path: str | Path, organisation: str = "My organisation", conf
                                     encoding="utf-8")
     workspace = Workspace(root)
     workspace.register  # creates the database and its tables
+    from workbench.records.configuration import record_configuration
+
+    record_configuration(workspace, "workspace created", founder.id)
     return workspace
 
 

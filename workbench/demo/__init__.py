@@ -14,6 +14,7 @@ from workbench.config import default_configuration
 from workbench.exceptions import WorkspaceError
 from workbench.demo.impact_data import ANSWERS as IMPACT_ANSWERS, write_predictions
 from workbench.pipeline.run import Evidence, run_process
+from workbench.signing import holding, load_key, new_key, public_key_line
 from workbench.workspace import CONFIG_FILE, Workspace, init_workspace
 
 MARKER = ".workbench-demo"
@@ -190,27 +191,45 @@ def audit_answers(day: date, risk_runs: dict[str, str]) -> dict:
             ]}
 
 
-def demo_configuration() -> dict:
-    """The demo organisation's configuration."""
+def demo_keys(folder: Path) -> dict[str, Path]:
+    """A private key for each demo person in ``folder`` (made if missing): ``{person id: key file}``."""
+    keys = {p["id"]: folder / p["id"] for p in PEOPLE}
+    for path in keys.values():
+        if not path.exists():
+            new_key(path)
+    return keys
+
+
+def demo_configuration(keys: dict[str, Path]) -> dict:
+    """The demo organisation's configuration, pinning the public half of each person's key in ``keys``."""
     config = default_configuration("Northwind Lending plc")
     config["organisation"]["scope"] = "AI systems used in lending, recruiting and customer service in the EU."
-    config["people"] = PEOPLE
+    config["people"] = [{**p, "keys": [public_key_line(load_key(keys[p["id"]]))]} for p in PEOPLE]
     return config
 
 
-def run_demo(path: str | Path, replace: bool = False, progress=print, charts: str = "static") -> list[Evidence]:
+def run_demo(path: str | Path, replace: bool = False, progress=print, charts: str = "static",
+             keys: Path | None = None) -> list[Evidence]:
     """Create the demo workspace at ``path`` and archive a risk assessment and an impact assessment
     (with a generated predictions dataset) for each demo system.
 
-    ``replace`` removes an earlier demo workspace at ``path`` first (never any other folder).
+    ``replace`` removes an earlier demo workspace at ``path`` first (never any other folder). The
+    demo acts as each of its people, so it holds their keys: in ``keys`` (default: the folder
+    ``<path>-keys`` next to the workspace, made if missing).
     """
     root = Path(path)
+    held = demo_keys(keys or root.with_name(root.name + "-keys"))
+    with holding(list(held.values())):
+        return _run_demo(root, replace, progress, charts, held)
+
+
+def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, Path]) -> list[Evidence]:
     if root.exists() and any(root.iterdir()):
         if not (replace and (root / MARKER).exists() and (root / CONFIG_FILE).exists()):
             raise WorkspaceError(f"{root.resolve()} is not empty; give a new folder"
                                  + (" (it is not a demo workspace, so it is never replaced)" if replace else ""))
         shutil.rmtree(root)
-    workspace = init_workspace(root, config={**demo_configuration(), "evidence_charts": charts})
+    workspace = init_workspace(root, config={**demo_configuration(keys), "evidence_charts": charts})
     (root / MARKER).write_text("created by 'workbench demo'\n")
     workspace.add_systems(SYSTEMS)
     examples = root / "examples"

@@ -10,7 +10,7 @@ import shutil
 import signal
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 GENESIS = "0" * 64
 LEDGER_FILE = "ledger.jsonl"
@@ -141,16 +141,17 @@ def entry_hash(entry: dict) -> str:
     return hashlib.sha256(canonical_json({k: v for k, v in entry.items() if k != "hash"})).hexdigest()
 
 
-def append_entry(evidence_dir: Path, entry: dict) -> dict:
-    """Append a ledger entry that archives no files; ``seq``, ``prev`` and ``hash`` are added under the lock."""
+def append_entry(evidence_dir: Path, entry: dict, signer=None) -> dict:
+    """Append a ledger entry that archives no files, signed by ``signer`` (a :class:`~workbench.signing.Signer`);
+    ``seq``, ``prev`` and ``hash`` are added under the lock."""
     with locked(evidence_dir):
-        return append_locked(evidence_dir, entry)
+        return append_locked(evidence_dir, entry, signer)
 
 
-def append_locked(evidence_dir: Path, entry: dict) -> dict:
+def append_locked(evidence_dir: Path, entry: dict, signer=None) -> dict:
     """:func:`append_entry` for a caller that holds :func:`locked` and decides more under it."""
-    recover_locked(evidence_dir)
-    return _chain(evidence_dir, entry)
+    recover_locked(evidence_dir, signer.trusts if signer else None)
+    return _chain(evidence_dir, signer.sign(entry) if signer else entry)
 
 
 def last_entry(evidence_dir: Path) -> dict | None:
@@ -180,14 +181,7 @@ def _chain(evidence_dir: Path, entry: dict) -> dict:
     return entry
 
 
-def archive_run(evidence_dir: Path, staging: Path, relative: str, entry: dict) -> dict:
-    """Recover any interrupted archive, then move a staged run into the archive (see :func:`archive_locked`)."""
-    with locked(evidence_dir):
-        recover_locked(evidence_dir)
-        return archive_locked(evidence_dir, staging, relative, entry)
-
-
-def archive_locked(evidence_dir: Path, staging: Path, relative: str, entry: dict) -> dict:
+def archive_locked(evidence_dir: Path, staging: Path, relative: str, entry: dict, signer=None) -> dict:
     """Move a staged run into the archive and append its ledger entry; the caller holds :func:`locked`.
 
     The steps, each durable before the next: an intent file naming the entry and its file hashes
@@ -204,6 +198,9 @@ def archive_locked(evidence_dir: Path, staging: Path, relative: str, entry: dict
         Where the run goes, relative to ``evidence_dir`` (``system/process/run_id``).
     entry : dict
         The ledger entry's facts; ``path``, ``files``, ``seq``, ``prev`` and ``hash`` are added here.
+    signer : Signer, optional
+        Who signs the entry (see :mod:`workbench.signing`); the intent carries the signature, so
+        recovery completes only what its signer signed.
 
     Returns
     -------
@@ -220,6 +217,8 @@ def archive_locked(evidence_dir: Path, staging: Path, relative: str, entry: dict
                 os.fsync(handle.fileno())
             files[path.name] = sha256_file(path)
     entry = {**entry, "path": relative, "files": files}
+    if signer is not None:
+        entry = signer.sign(entry)
     pending = evidence_dir / PENDING_DIR
     pending.mkdir(exist_ok=True)
     intent = pending / f"{Path(relative).name}.json"
@@ -256,12 +255,14 @@ def manifest_text(entries: list[dict]) -> str:
     return "".join(f"{digest}  {e['path']}/{name}\n" for e in entries for name, digest in e.get("files", {}).items())
 
 
-def recover_locked(evidence_dir: Path) -> list[dict]:
+def recover_locked(evidence_dir: Path, trusted: Callable[[dict], bool] | None = None) -> list[dict]:
     """Finish or roll back archives a killed process left half done; the caller holds :func:`locked`.
 
     - A last ledger line without its newline (a write cut short) is removed.
     - An intent whose entry is in the ledger: the manifest is rewritten, the intent removed.
-    - An intent whose folder is in place with the hashes it names: the ledger entry is appended.
+    - An intent whose folder is in place with the hashes it names, and whose signature ``trusted``
+      accepts: the ledger entry is appended. An intent it does not accept (a forged one) is dropped,
+      and its folder is left for ``verify`` to name; without ``trusted``, intents wait.
     - An intent whose folder never arrived: the intent is dropped (the run was not archived).
 
     Returns
@@ -273,15 +274,17 @@ def recover_locked(evidence_dir: Path) -> list[dict]:
     pending = evidence_dir / PENDING_DIR
     intents = sorted(pending.glob("*.json")) if pending.is_dir() else []
     finished = []
-    for intent in intents:
+    for intent in intents if trusted is not None else []:
         try:
             entry = json.loads(intent.read_text(encoding="utf-8"))
+            if not isinstance(entry, dict):
+                raise ValueError("not an object")
         except (ValueError, OSError):
             intent.unlink()
             continue
         archived = {e.get("path") for e in ledger_entries(evidence_dir)}
-        target = evidence_dir / entry["path"]
-        if entry["path"] not in archived and target.is_dir() and all(
+        target = evidence_dir / str(entry.get("path"))
+        if entry.get("path") not in archived and trusted(entry) and target.is_dir() and all(
                 (target / n).is_file() and sha256_file(target / n) == d for n, d in entry["files"].items()):
             finished.append(_chain(evidence_dir, entry))
         write_manifest(evidence_dir)

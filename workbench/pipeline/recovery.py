@@ -2,7 +2,8 @@
 
 The ledger is the record; the register is rebuilt from it where they disagree. Every writer does,
 under the archive's lock and before it writes: finish or roll back an interrupted archive
-(:func:`archive.recover_locked`), remove the staging folders of killed writers, then index each
+(:func:`archive.recover_locked`; only an intent signed by a person of the configuration in force is
+finished, a forged one is dropped), remove the staging folders of killed writers, then index each
 ledger entry the register lacks (an entry whose process died between the ledger line and the
 register commit).
 """
@@ -13,6 +14,7 @@ import json
 from datetime import date, datetime
 
 from workbench.pipeline import archive
+from workbench.signing import entry_problem
 from workbench.workspace import Workspace
 
 HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE = "evidence.html", "notebook.ipynb", "results.json"
@@ -27,7 +29,7 @@ def recover(workspace: Workspace) -> list[dict]:
 def recover_locked(workspace: Workspace) -> list[dict]:
     """Finish interrupted archives, remove killed writers' staging folders and index every ledger entry
     the register lacks; the caller holds the lock."""
-    archive.recover_locked(workspace.evidence_dir)
+    archive.recover_locked(workspace.evidence_dir, lambda entry: entry_problem(entry, workspace.config) is None)
     archive.sweep_staging(workspace.staging_dir)
     runs, signoffs = workspace.register.indexed()
     missing = [e for e in archive.ledger_entries(workspace.evidence_dir)

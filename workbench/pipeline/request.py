@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import getpass
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,6 +13,8 @@ from pydantic import BaseModel
 from workbench.pipeline.archive import canonical_json
 from workbench.exceptions import InputError
 from workbench.processes import Process, get_process
+from workbench.records.identity import acting_person
+from workbench.signing import Signer
 from workbench.systems import ORGANISATION, AISystem, Item
 from workbench.validate import load_data, model_from, require_slug
 from workbench.workspace import Workspace
@@ -34,6 +34,7 @@ class RunRequest:
     assessor: str
     effective_date: date
     item: Item | None = None
+    signer: Signer | None = None
 
     @property
     def item_id(self) -> str:
@@ -55,11 +56,6 @@ class RunRequest:
         return hashlib.sha256(canonical_json(self.answers_json)).hexdigest()
 
 
-def current_user() -> str:
-    """Who is acting: ``JUPYTERHUB_USER`` if set, else the operating-system user."""
-    return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
-
-
 def quarter_of(day: date) -> str:
     """The quarter a date falls in, as ``2026-Q4``."""
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
@@ -67,11 +63,13 @@ def quarter_of(day: date) -> str:
 
 def build_request(workspace: Workspace, process: str | Process, system_id: str, answers: Any,
                   period: str = "", assessor: str = "", effective_date: str | date = "",
-                  item_id: str = "") -> RunRequest:
+                  item_id: str = "", signed: bool = True) -> RunRequest:
     """Validate every parameter of a run; raise ``InputError`` naming the first bad field.
 
     ``answers`` may be a dict, a JSON string, or a path to a YAML or JSON file; ``item_id`` names
-    the item of the system a process about items is run for.
+    the item of the system a process about items is run for. The assessor is who signs (see
+    :func:`~workbench.records.identity.acting_person`); ``signed=False`` only checks the person
+    named, for the template's kernel, which renders a run its caller signs.
     """
     proc = process if isinstance(process, Process) else get_process(process)
     system = subject(workspace, proc, system_id)
@@ -87,14 +85,15 @@ def build_request(workspace: Workspace, process: str | Process, system_id: str, 
     period = period or quarter_of(day)
     if not isinstance(period, str) or not PERIOD.fullmatch(period):
         raise InputError.single("period", period, f"must be {PERIOD_RULE}")
-    who = assessor or current_user()
     people = {p.id: p for p in workspace.config.people}
+    signer = acting_person(workspace, assessor, "assessor", role=proc.role) if signed else None
+    who = signer.id if signer else assessor
     if who not in people:
         raise InputError.single("assessor", who, f"is not a person in the configuration; allowed: {', '.join(people)}")
     if proc.role not in people[who].roles:
         allowed = ", ".join(p.id for p in workspace.config.people_with(proc.role)) or "nobody holds it yet"
         raise InputError.single("assessor", who, f"does not hold the {proc.role} role; people who do: {allowed}")
-    request = RunRequest(proc, system, parsed, period, who, day, item)
+    request = RunRequest(proc, system, parsed, period, who, day, item, signer)
     if proc.check is not None:
         proc.check(workspace, request)
     return request

@@ -129,7 +129,7 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
         entry = _archive(workspace, staging, relative, {
             "kind": "evidence", **_facts(request, run_id), "status": "submitted",
             "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
-            "workbench_version": __version__}, decide)
+            "workbench_version": __version__}, request.signer, decide)
     evidence = Evidence(run_id, workspace.evidence_dir / relative, entry)
     if request.process.archived is not None:
         request.process.archived(workspace, evidence, results)
@@ -251,11 +251,12 @@ def _provenance(workspace: Workspace, request: RunRequest, run_id: str, now: dat
             "organisation": config.organisation.name, "assessor_name": config.person(request.assessor).name,
             "recorded_at": now.isoformat(timespec="seconds"), "status": "submitted, awaiting approval",
             "version": __version__, "answers_sha256": request.answers_sha256,
+            "configuration_sha256": request.signer.configuration if request.signer else "",
             "template": f"{request.process.package}/template.ipynb"}
 
 
-def _archive(workspace: Workspace, staging: Path, relative: str, facts: dict, decide=None) -> dict:
-    """Archive a staged folder and index its ledger entry, under the archive's lock.
+def _archive(workspace: Workspace, staging: Path, relative: str, facts: dict, signer, decide=None) -> dict:
+    """Archive a staged folder signed by ``signer`` and index its ledger entry, under the archive's lock.
 
     Recovery runs first, so a run killed earlier is finished or rolled back before this one
     takes the next sequence number; then ``decide()`` returns the facts that depend on what is
@@ -266,7 +267,7 @@ def _archive(workspace: Workspace, staging: Path, relative: str, facts: dict, de
         recover_locked(workspace)
         if decide is not None:
             facts = {**facts, **decide()}
-        entry = archive_locked(workspace.evidence_dir, staging, relative, facts)
+        entry = archive_locked(workspace.evidence_dir, staging, relative, facts, signer)
         fault_point("archive-before-register")
         index_entry(workspace, entry)
     return entry
@@ -280,4 +281,4 @@ def _record_failure(workspace: Workspace, request: RunRequest, provenance: dict,
     _archive(workspace, staging, relative, {
         "kind": "failed-run", **_facts(request, provenance["run_id"]), "status": "failed", "error": error,
         "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
-        "workbench_version": __version__})
+        "workbench_version": __version__}, request.signer)

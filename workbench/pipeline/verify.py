@@ -15,6 +15,7 @@ from pathlib import Path
 
 from workbench.pipeline.archive import GENESIS, LEDGER_FILE, MANIFEST_FILE, entry_hash, manifest_text, sha256_file
 from workbench.pipeline.portfolio import INDEX_FILE
+from workbench.records.acts import check_acts
 
 WORKERS = min(8, os.cpu_count() or 1)
 
@@ -23,7 +24,8 @@ WORKERS = min(8, os.cpu_count() or 1)
 class Finding:
     """One thing wrong with the archive."""
 
-    kind: str  # changed, missing, extra, out-of-order, tampered-entry, unreadable-entry, manifest, duplicate
+    kind: str  # changed, missing, extra, out-of-order, tampered-entry, unreadable-entry, manifest, duplicate,
+    # configuration, signature, role
     item: str
     detail: str
 
@@ -37,6 +39,7 @@ class Report:
 
     entries: int = 0
     files: int = 0
+    unsigned: int = 0  # entries an earlier version made before the configuration was recorded
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -60,6 +63,9 @@ def verify_archive(evidence_dir: Path) -> Report:
     report = Report()
     entries = _walk_chain(evidence_dir / LEDGER_FILE, report)
     _name_duplicates(entries, report)
+    problems, report.unsigned = check_acts(evidence_dir, entries)
+    for kind, entry, detail in problems:
+        report.findings.append(Finding(kind, _label(entry), detail))
     expected: dict[str, str] = {}
     for entry in entries:
         for name, digest in (entry.get("files") or {}).items():
@@ -101,7 +107,7 @@ def _walk_chain(ledger: Path, report: Report) -> list[dict]:
             report.findings.append(Finding("unreadable-entry", item, f"not a JSON object ({err})"))
             continue
         report.entries += 1
-        label = f"{item} ({entry.get('kind')} {entry.get('signoff_id') or entry.get('run_id')})"
+        label = f"{item} ({_what(entry)})"
         if entry.get("hash") != entry_hash(entry):
             report.findings.append(Finding("tampered-entry", label, "its hash does not match its content"))
         if entry.get("seq") != len(entries) + 1:
@@ -111,6 +117,14 @@ def _walk_chain(ledger: Path, report: Report) -> list[dict]:
         prev = entry.get("hash")
         entries.append(entry)
     return entries
+
+
+def _what(entry: dict) -> str:
+    return f"{entry.get('kind')} {entry.get('signoff_id') or entry.get('run_id') or entry.get('id') or entry.get('number', '')}"
+
+
+def _label(entry: dict) -> str:
+    return f"ledger seq {entry.get('seq')} ({_what(entry)})"
 
 
 def _name_duplicates(entries: list[dict], report: Report) -> None:

@@ -147,17 +147,18 @@ def locate(workspace, field: str, location: str) -> str | None:
 
 def add_document(workspace, data: dict, recorded_by: str = "") -> dict:
     """Validate one entry and append it as a new version (the first, or the next); return the row."""
-    from workbench.pipeline.request import current_user
+    from workbench.records.identity import acting_person
 
     entry = model_from(DocumentEntry, data, workspace.validation_context(), what="documented information")
     digest = locate(workspace, "location", entry.location)
-    by = _person(workspace, recorded_by or current_user())
+    signer = acting_person(workspace, recorded_by, "recorded_by")
+    by = signer.id
     seq = 1 + max((r["seq"] for r in workspace.register.rows("documented_information", doc_id=entry.id)), default=0)
     now = datetime.now(timezone.utc)
     facts = {**entry.model_dump(mode="json", exclude={"id"}), "doc_id": entry.id, "seq": seq,
              "location_sha256": digest}
     ledger = append_entry(workspace.evidence_dir, {"kind": "documented-information", **facts, "recorded_by": by,
-                                                   "recorded_at": now.isoformat(timespec="seconds")})
+                                                   "recorded_at": now.isoformat(timespec="seconds")}, signer)
     row = {**entry.model_dump(exclude={"id"}), "doc_id": entry.id, "seq": seq, "location_sha256": digest,
            "recorded_by": by, "recorded_at": now, "ledger_hash": ledger["hash"]}
     workspace.register.add("documented_information", [row])
@@ -179,11 +180,12 @@ def import_documents(workspace, source: str | Path | dict, recorded_by: str = ""
 
 def add_competence(workspace, data: dict, recorded_by: str = "") -> dict:
     """Validate and record one competence record; return the row."""
-    from workbench.pipeline.request import current_user
+    from workbench.records.identity import acting_person
 
     record = model_from(CompetenceRecord, data, workspace.validation_context(), what="competence record")
     digest = locate(workspace, "evidence", record.evidence)
-    by = _person(workspace, recorded_by or current_user())
+    signer = acting_person(workspace, recorded_by, "recorded_by")
+    by = signer.id
     taken = {r["id"] for r in workspace.register.rows("competence")}
     n = len(taken) + 1
     while f"comp-{n:04d}" in taken:
@@ -191,19 +193,11 @@ def add_competence(workspace, data: dict, recorded_by: str = "") -> dict:
     now = datetime.now(timezone.utc)
     ledger = append_entry(workspace.evidence_dir, {
         "kind": "competence", "id": f"comp-{n:04d}", **record.model_dump(mode="json"), "evidence_sha256": digest,
-        "recorded_by": by, "recorded_at": now.isoformat(timespec="seconds")})
+        "recorded_by": by, "recorded_at": now.isoformat(timespec="seconds")}, signer)
     row = {"id": f"comp-{n:04d}", **record.model_dump(), "evidence_sha256": digest, "recorded_by": by,
            "recorded_at": now, "ledger_hash": ledger["hash"]}
     workspace.register.add("competence", [row])
     return row
-
-
-def _person(workspace, person_id: str) -> str:
-    people = [p.id for p in workspace.config.people]
-    if person_id not in people:
-        raise InputError.single("recorded_by", person_id,
-                                f"is not a person in the configuration; allowed: {', '.join(people)}")
-    return person_id
 
 
 def documents(workspace) -> list[dict]:

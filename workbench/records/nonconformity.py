@@ -91,7 +91,7 @@ def open_nonconformity(workspace, source: str, system_id: str, description: str,
     """
     from datetime import timedelta
 
-    from workbench.pipeline.request import current_user
+    from workbench.records.identity import acting_person
 
     if system_id != ORGANISATION:
         system = workspace.register.system(system_id)
@@ -106,7 +106,8 @@ def open_nonconformity(workspace, source: str, system_id: str, description: str,
     resolve(workspace, "evidence_ref", run_id)
     if owner:
         _person(workspace, "owner", owner)
-    opened_by = _person(workspace, "opened_by", opened_by or owner or current_user())
+    signer = acting_person(workspace, opened_by, "opened_by")
+    opened_by = signer.id
     state = model_from(ActionState, {"status": "open", "owner": owner or opened_by,
                                      "due_date": due_date or date.today() + timedelta(days=30),
                                      "root_cause": root_cause, "correction": correction,
@@ -124,9 +125,9 @@ def open_nonconformity(workspace, source: str, system_id: str, description: str,
                   "opened_at": now}
         entry = append_locked(workspace.evidence_dir, {
             "kind": "nonconformity", **{k: v for k, v in record.items() if k != "opened_at"},
-            "recorded_at": now.isoformat(timespec="seconds")})
+            "recorded_at": now.isoformat(timespec="seconds")}, signer)
         workspace.register.add("nonconformities", [{**record, "finding_key": key}])
-        _append_update(workspace, nc_id, 1, state, opened_by, now, entry["hash"])
+        _append_update(workspace, nc_id, 1, state, signer, now, entry["hash"])
     return nc_id
 
 
@@ -140,14 +141,14 @@ def _next_id(workspace) -> str:
     return f"nc-{n:04d}"
 
 
-def _append_update(workspace, nc_id: str, seq: int, state: ActionState, by: str, now: datetime,
+def _append_update(workspace, nc_id: str, seq: int, state: ActionState, signer, now: datetime,
                    ledger_hash: str | None = None) -> dict:
     facts = state.model_dump(mode="json")
     if ledger_hash is None:
         ledger_hash = append_entry(workspace.evidence_dir, {
-            "kind": "action-update", "nc_id": nc_id, "seq": seq, **facts, "updated_by": by,
-            "recorded_at": now.isoformat(timespec="seconds")})["hash"]
-    row = {"nc_id": nc_id, "seq": seq, **state.model_dump(), "updated_by": by, "updated_at": now,
+            "kind": "action-update", "nc_id": nc_id, "seq": seq, **facts, "updated_by": signer.id,
+            "recorded_at": now.isoformat(timespec="seconds")}, signer)["hash"]
+    row = {"nc_id": nc_id, "seq": seq, **state.model_dump(), "updated_by": signer.id, "updated_at": now,
            "ledger_hash": ledger_hash}
     workspace.register.add("action_updates", [row])
     return row
@@ -159,7 +160,7 @@ def update_action(workspace, nc_id: str, updated_by: str = "", **changes) -> dic
     ``changes`` may set ``status``, ``note`` and any of root cause, correction, corrective
     action, owner, due date and effectiveness check; the rest carries over from the last update.
     """
-    from workbench.pipeline.request import current_user
+    from workbench.records.identity import acting_person
 
     history = action_history_rows(workspace, nc_id)
     unknown = sorted(set(changes) - set(ACTION_FIELDS) - {"status", "note"})
@@ -174,8 +175,8 @@ def update_action(workspace, nc_id: str, updated_by: str = "", **changes) -> dic
     if state.status == "verified effective" and not state.effectiveness_check:
         raise InputError.single("effectiveness_check", "", "is required to set the status 'verified effective': "
                                 "say how the action was shown to work")
-    by = _person(workspace, "updated_by", updated_by or current_user())
-    return _append_update(workspace, nc_id, last["seq"] + 1, state, by, datetime.now(timezone.utc))
+    signer = acting_person(workspace, updated_by, "updated_by")
+    return _append_update(workspace, nc_id, last["seq"] + 1, state, signer, datetime.now(timezone.utc))
 
 
 def action_history_rows(workspace, nc_id: str) -> list[dict]:

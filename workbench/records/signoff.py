@@ -17,7 +17,6 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.pipeline.archive import archive_locked, fault_point, ledger_entries, locked, sha256_file, write_atomic
-from workbench.config import Person
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.records.identity import acting_person
 from workbench.pipeline.recovery import RESULTS_FILE, index_entry, recover_locked
@@ -58,7 +57,8 @@ def sign_off(workspace: Workspace, run_id: str, decision: str, comment: str, per
     comment : str
         Why; required, at most 5,000 characters.
     person : str
-        Person id of the signer (default: ``JUPYTERHUB_USER``, then the operating-system user).
+        Which person signs, among those whose keys you hold (see
+        :func:`~workbench.records.identity.acting_person`).
 
     Raises
     ------
@@ -89,7 +89,7 @@ def sign_off(workspace: Workspace, run_id: str, decision: str, comment: str, per
         try:
             write_atomic(staging / SIGNOFF_FILE, json.dumps(facts, indent=1, ensure_ascii=False).encode())
             write_atomic(staging / APPROVAL_FILE, approval_html(workspace, evidence, results, facts, signer).encode())
-            entry = archive_locked(workspace.evidence_dir, staging, relative, facts)
+            entry = archive_locked(workspace.evidence_dir, staging, relative, facts, signer)
         finally:
             shutil.rmtree(staging, ignore_errors=True)  # archived: renamed away; failed: nothing half-written stays
         fault_point("archive-before-register")
@@ -97,7 +97,7 @@ def sign_off(workspace: Workspace, run_id: str, decision: str, comment: str, per
     return SignOff(signoff_id, workspace.evidence_dir / relative, entry)
 
 
-def check_rules(workspace: Workspace, evidence: dict, results: dict, signer: Person, decision: str,
+def check_rules(workspace: Workspace, evidence: dict, results: dict, signer, decision: str,
                 entries: list[dict]) -> None:
     """Refuse a sign-off that breaks a rule, with an ``InputError`` naming the rule.
 

@@ -67,7 +67,7 @@ def plan_audit(workspace, data: dict, planned_by: str = "") -> AuditPlan:
         A bad field, an unknown reference, an auditor without the auditor role, or an auditor
         who owns an AI system in scope (the message names the rule and the record).
     """
-    from workbench.pipeline.request import current_user
+    from workbench.records.identity import acting_person
 
     plan = model_from(AuditPlan, data, workspace.validation_context(), what="audit")
     people = {p.id: p for p in workspace.config.people}
@@ -88,12 +88,11 @@ def plan_audit(workspace, data: dict, planned_by: str = "") -> AuditPlan:
                 raise InputError.single(f"controls[{i}]", control, "is not an Annex A control nor one the SoA adds")
     if workspace.register.rows("audits", id=plan.id):
         raise InputError.single("id", plan.id, "is already in the audit programme; choose another id")
-    who = planned_by or current_user()
-    if who not in people:
-        raise InputError.single("planned_by", who, f"is not a person; allowed: {', '.join(people)}")
+    signer = acting_person(workspace, planned_by, "planned_by")
+    who = signer.id
     now = datetime.now(timezone.utc)
     append_entry(workspace.evidence_dir, {"kind": "audit-plan", **plan.model_dump(mode="json"),
-                                          "planned_by": who, "recorded_at": now.isoformat(timespec="seconds")})
+                                          "planned_by": who, "recorded_at": now.isoformat(timespec="seconds")}, signer)
     workspace.register.add("audits", [{**plan.model_dump(), "planned_by": who, "planned_at": now}])
     return plan
 
