@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbench.pipeline.archive import (LEDGER_FILE, MANIFEST_FILE, append_entry, archive_run, canonical_json, entry_hash,
-                               ledger_entries)
+from workbench.pipeline.archive import (LEDGER_FILE, MANIFEST_FILE, append_entry, archive_locked, canonical_json,
+                                        entry_hash, ledger_entries, locked)
 from workbench.cli import main
 from workbench.pipeline.verify import verify, verify_archive
+from workbench.records.identity import acting_person
 
 
 def stage(root: Path, name: str, files: dict[str, bytes]) -> Path:
@@ -24,16 +25,20 @@ def stage(root: Path, name: str, files: dict[str, bytes]) -> Path:
 
 @pytest.fixture
 def archived(workspace) -> Path:
-    """Three archived folders and a ledger-only entry, through archive_run and append_entry.
+    """After the configuration ``init`` records, three archived folders and a ledger-only entry, through
+    archive_locked and append_entry, signed by tomas.
 
     The kinds are not the pipeline's, so the register is not involved: this is the archive alone.
     """
     ev = workspace.evidence_dir
+    tomas = acting_person(workspace, "tomas")
     for i in range(3):
         run_id = f"ra-2026112{i}T100000Z-00000{i}"
-        archive_run(ev, stage(workspace.root, run_id, {"evidence.html": f"<p>{i}</p>".encode(), "results.json": b"{}"}),
-                    f"credit-scoring/risk-assessment/{run_id}", {"kind": "test-record", "run_id": run_id})
-    append_entry(ev, {"kind": "action-update", "run_id": "ra-20261120T100000Z-000000", "note": "closed"})
+        with locked(ev):
+            archive_locked(ev, stage(workspace.root, run_id, {"evidence.html": f"<p>{i}</p>".encode(),
+                                                              "results.json": b"{}"}),
+                           f"credit-scoring/risk-assessment/{run_id}", {"kind": "test-record", "run_id": run_id}, tomas)
+    append_entry(ev, {"kind": "test-note", "run_id": "ra-20261120T100000Z-000000", "note": "closed"}, tomas)
     return ev
 
 
@@ -47,10 +52,10 @@ def rewrite_ledger(ev: Path, entries: list[dict]) -> None:
 
 def test_an_intact_archive_verifies(archived, workspace):
     report = verify(workspace)
-    assert report.ok and report.entries == 4 and report.files == 6
+    assert report.ok and report.entries == 5 and report.files == 7 and report.unsigned == 0
     assert subprocess.run(["sha256sum", "--quiet", "-c", MANIFEST_FILE], cwd=archived).returncode == 0
     result = CliRunner().invoke(main, ["verify", "-w", str(workspace.root)])
-    assert result.exit_code == 0 and "verify: ok, 4 ledger entries, 6 files" in result.output
+    assert result.exit_code == 0 and "verify: ok, 5 ledger entries, 7 files" in result.output
 
 
 def test_an_empty_workspace_verifies(workspace):
@@ -58,7 +63,7 @@ def test_an_empty_workspace_verifies(workspace):
 
 
 def test_changed_missing_and_extra_files_are_named(archived, workspace):
-    run0, run1 = [e["path"] for e in ledger_entries(archived)[:2]]
+    run0, run1 = [e["path"] for e in ledger_entries(archived)[1:3]]
     (archived / run0 / "evidence.html").write_bytes(b"<p>0 </p>")
     (archived / run1 / "results.json").unlink()
     (archived / run1 / "notes.txt").write_text("slipped in")
@@ -71,34 +76,37 @@ def test_changed_missing_and_extra_files_are_named(archived, workspace):
     result = CliRunner().invoke(main, ["verify", "-w", str(workspace.root)])
     assert result.exit_code == 1
     for line in (f"changed: {run0}/evidence.html", f"missing: {run1}/results.json", "extra: README",
-                 "verify: 5 problem(s) in 4 ledger entries, 6 files"):
+                 "verify: 5 problem(s) in 5 ledger entries, 7 files"):
         assert line in result.output
 
 
 def test_an_edited_entry_is_named(archived):
     entries = ledger_entries(archived)
-    entries[1]["assessor"] = "someone-else"
+    entries[2]["assessor"] = "someone-else"
     rewrite_ledger(archived, entries)
-    assert kinds(verify_archive(archived)) == [("tampered-entry", f"{LEDGER_FILE} line 2 (test-record {entries[1]['run_id']})")]
+    assert kinds(verify_archive(archived)) == [
+        ("tampered-entry", f"{LEDGER_FILE} line 3 (test-record {entries[2]['run_id']})"),
+        ("signature", f"ledger seq 3 (test-record {entries[2]['run_id']})")]
 
 
-def test_an_edited_entry_with_a_recomputed_hash_breaks_the_next_link(archived):
+def test_an_edited_entry_with_a_recomputed_hash_breaks_the_next_link_and_its_signature(archived):
     entries = ledger_entries(archived)
-    entries[1]["assessor"] = "someone-else"
-    entries[1]["hash"] = entry_hash(entries[1])
+    entries[2]["assessor"] = "someone-else"
+    entries[2]["hash"] = entry_hash(entries[2])
     rewrite_ledger(archived, entries)
-    [finding] = verify_archive(archived).findings
-    assert finding.kind == "out-of-order" and finding.item.startswith(f"{LEDGER_FILE} line 3")
-    assert "prev" in finding.detail
+    chain, signature = verify_archive(archived).findings
+    assert chain.kind == "out-of-order" and chain.item.startswith(f"{LEDGER_FILE} line 4")
+    assert "prev" in chain.detail
+    assert signature.kind == "signature" and "changed after signing" in signature.detail
 
 
 def test_reordered_and_deleted_entries_are_named(archived):
-    entries = ledger_entries(archived)
-    rewrite_ledger(archived, [entries[0], entries[2], entries[1], entries[3]])
+    config, *entries = ledger_entries(archived)
+    rewrite_ledger(archived, [config, entries[0], entries[2], entries[1], entries[3]])
     found = kinds(verify_archive(archived))
-    assert ("out-of-order", f"{LEDGER_FILE} line 2 (test-record {entries[2]['run_id']})") in found
-    assert ("out-of-order", f"{LEDGER_FILE} line 3 (test-record {entries[1]['run_id']})") in found
-    rewrite_ledger(archived, [entries[0], entries[2], entries[3]])
+    assert ("out-of-order", f"{LEDGER_FILE} line 3 (test-record {entries[2]['run_id']})") in found
+    assert ("out-of-order", f"{LEDGER_FILE} line 4 (test-record {entries[1]['run_id']})") in found
+    rewrite_ledger(archived, [config, entries[0], entries[2], entries[3]])
     report = verify_archive(archived)
     assert {k for k, _ in kinds(report)} == {"out-of-order", "extra", "manifest"}
     assert ("extra", f"{entries[1]['path']}/evidence.html") in kinds(report)
@@ -108,7 +116,7 @@ def test_garbage_in_the_ledger_and_a_changed_manifest_are_named(archived):
     with open(archived / LEDGER_FILE, "ab") as handle:
         handle.write(b"not json\n")
     (archived / MANIFEST_FILE).write_text((archived / MANIFEST_FILE).read_text().replace("a", "b", 1))
-    assert kinds(verify_archive(archived)) == [("unreadable-entry", f"{LEDGER_FILE} line 5"),
+    assert kinds(verify_archive(archived)) == [("unreadable-entry", f"{LEDGER_FILE} line 6"),
                                                ("manifest", MANIFEST_FILE)]
 
 

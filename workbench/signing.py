@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -195,10 +195,10 @@ class Signer:
     its SHA-256; every entry they sign names it.
     """
 
-    person: "Person"  # noqa: F821 (workbench.config.Person)
+    person: Any  # workbench.config.Person (the configuration imports this module)
     key: Ed25519PrivateKey
     path: Path
-    config: "Configuration"  # noqa: F821 (workbench.config.Configuration)
+    config: Any  # workbench.config.Configuration
     configuration: str
 
     @property

@@ -62,6 +62,10 @@ def record_configuration(workspace: Workspace, comment: str, person: str = "") -
         allowed = ", ".join(p.id for p in in_force.people_with(MANAGER)) or "nobody"
         raise InputError.single("person", signer.id, f"only an AIMS manager ({MANAGER}) of the configuration in "
                                 f"force changes it; people who may: {allowed}")
+    granted = self_granted(in_force, new, signer.id) if recorded else ""
+    if granted:
+        raise InputError.single("person", signer.id, f"segregation of duties: this change gives {signer.id} {granted}; "
+                                "another AIMS manager records it")
     if not [p for p in new.people_with(MANAGER) if p.keys]:
         raise InputError.single("people", "", f"the new configuration must keep an AIMS manager ({MANAGER}) "
                                 "with a pinned key, or nobody could change it again")
@@ -140,9 +144,24 @@ def _check_configuration(evidence_dir: Path, entry: dict, in_force) -> tuple[str
     by = entry["signature"]["by"]
     if MANAGER not in signers.person(by).roles:
         return f"is signed by {by}, who is no AIMS manager ({MANAGER}) in the configuration before it", None
+    granted = self_granted(in_force, config, by) if in_force else ""
+    if granted:
+        return f"gives its signer {by} {granted} (segregation of duties: another AIMS manager records that)", None
     if entry.get("person") != by:
         return f"names {entry.get('person')!r} but is signed by {by}", None
     return "", config
+
+
+def self_granted(before, after, person: str) -> str:
+    """What a configuration change gives the person who records it (roles, keys), in words; ``""`` if nothing."""
+    old = {p.id: p for p in before.people}.get(person)
+    new = {p.id: p for p in after.people}.get(person)
+    if new is None:
+        return ""
+    roles = sorted(set(new.roles) - set(old.roles if old else []))
+    keys = set(new.keys) - set(old.keys if old else [])
+    return " and ".join(filter(None, [f"the role(s) {', '.join(roles)}" if roles else "",
+                                      f"{len(keys)} new key(s)" if keys else ""]))
 
 
 def changes(before: dict, after: dict) -> list[str]:

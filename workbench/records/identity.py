@@ -66,6 +66,16 @@ def acting_person(workspace, person: str = "", field: str = "person", config=Non
     return Signer(people[wanted], key, path, config, recorded[1] if recorded else "")
 
 
+def signing_people(workspace, role: str = "") -> list:
+    """The people of the configuration in force whose keys this process holds (with ``role``, if given):
+    whom a form may offer as the one who acts, the likely one (``JUPYTERHUB_USER``) first."""
+    config = workspace.config
+    held = _held(workspace, config)
+    hub = os.environ.get(HUB_USER, "")
+    found = [p for p in config.people if p.id in held and (not role or role in p.roles)]
+    return sorted(found, key=lambda p: p.id != hub)
+
+
 def _held(workspace, config) -> dict:
     """The people of ``config`` whose keys the key ring holds: ``{person id: (path, key)}``."""
     pinned = {base64.b64decode(line.split()[1]): p.id for p in config.people for line in p.keys}

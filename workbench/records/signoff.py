@@ -167,7 +167,7 @@ def _template():
     return env.get_template("approval.html.j2")
 
 
-def approval_html(workspace: Workspace, evidence: dict, results: dict, facts: dict, signer: Person) -> str:
+def approval_html(workspace: Workspace, evidence: dict, results: dict, facts: dict, signer) -> str:
     """The approval record: a small self-contained HTML page, every value escaped, no script."""
     from workbench.processes import get_process
 

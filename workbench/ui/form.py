@@ -112,9 +112,8 @@ class ProcessForm:
 
     def __init__(self, workspace, system_id: str = "", period: str = "", assessor: str = "", item_id: str = "",
                  process: str = ""):
-        from workbench.pipeline.request import current_user
-
         from workbench.processes import get_process
+        from workbench.records.identity import signing_people
         from workbench.systems import ORGANISATION
 
         self.process = process or self.process
@@ -127,7 +126,7 @@ class ProcessForm:
         self.drafts = DraftKeeper(workspace, self.process, self.status)
         self._choices: dict[Callable, list] = {}
         role = process.role
-        assessors = [(f"{p.name} ({p.id})", p.id) for p in workspace.config.people_with(role)]
+        assessors = [(f"{p.name} ({p.id})", p.id) for p in signing_people(workspace, role)]  # who acts is who signs
         if process.subject == "organisation":
             subjects = [(f"{workspace.config.organisation.name} (organisation-wide)", ORGANISATION)]
             system_id = ORGANISATION
@@ -162,9 +161,9 @@ class ProcessForm:
             self.status,
         ])
         self.widget.add_class("aims-form")
-        who = assessor or current_user()
-        if who in [v for _, v in assessors]:
-            self.header["assessor"].value = who
+        held = [v for _, v in assessors]
+        if assessor in held or len(held) == 1:
+            self.header["assessor"].value = assessor if assessor in held else held[0]
         reactions = {"system": self._system_changed, "item": self._subject_changed}
         for key, field in self.header.items():
             field.on_change(reactions.get(key, self.changed))

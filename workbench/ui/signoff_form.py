@@ -11,8 +11,8 @@ from markupsafe import Markup
 from workbench.exceptions import InputError
 from workbench.ui.fields import WIDE
 from workbench.ui.form import relative_link
-from workbench.pipeline.request import current_user
-from workbench.records.signoff import sign_off
+from workbench.records.identity import signing_people
+from workbench.records.signoff import SIGNING_ROLES, sign_off
 
 
 class SignoffForm:
@@ -25,7 +25,8 @@ class SignoffForm:
     run_id : str
         Preselect this record (default: the newest submitted one).
     person : str
-        Who signs (default: ``JUPYTERHUB_USER``, then the operating-system user).
+        Who signs, among the people whose keys this kernel holds (default: ``JUPYTERHUB_USER``, else the
+        first of them).
     """
 
     def __init__(self, workspace, run_id: str = "", person: str = ""):
@@ -35,8 +36,11 @@ class SignoffForm:
                    for r in submitted]
         self.record = w.Dropdown(options=options, value=run_id or (options[0][1] if options else None),
                                  description="Evidence *", layout=WIDE, style={"description_width": "120px"})
-        self.person = w.Text(value=person or current_user(), description="Signing as *", layout=WIDE,
-                             style={"description_width": "120px"})
+        signers = [(f"{p.name} ({p.id})", p.id) for p in signing_people(workspace)
+                   if set(SIGNING_ROLES) & set(p.roles)]  # who acts is who signs: only people whose key is held
+        self.person = w.Dropdown(options=signers, value=person if person in [v for _, v in signers]
+                                 else (signers[0][1] if signers else None), description="Signing as *",
+                                 layout=WIDE, style={"description_width": "120px"})
         self.comment = w.Textarea(value="", description="Comment *", rows=4, layout=WIDE,
                                   style={"description_width": "120px"})
         self.approve_button = w.Button(description="Approve", button_style="success", icon="check")
@@ -51,7 +55,7 @@ class SignoffForm:
         """Sign the selected record; show the approval record's link or the rule that refused it."""
         try:
             done = sign_off(self.workspace, self.record.value or "", decision, self.comment.value,
-                            person=self.person.value.strip())
+                            person=self.person.value or "")
         except InputError as err:
             self.outcome.value = Markup('<p role="alert" style="color:#b00020">Not signed: {}</p>').format(err)
             return None
