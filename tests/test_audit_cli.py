@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from test_audit import register_run
 
+from keys import record
 from workbench.cli import main
 from workbench.records.nonconformity import action_history, open_nonconformity
 
@@ -41,6 +42,7 @@ def test_plan_list_and_checklist(workspace):
 def test_plan_refuses_an_auditor_who_owns_a_system(workspace):
     cfg = workspace.root / "workbench.yaml"
     cfg.write_text(cfg.read_text().replace("roles:\n  - system_owner\n", "roles:\n  - system_owner\n  - auditor\n", 1))
+    record(workspace.root)
     args = [a if a != "sofia" else "lena" for a in PLAN]
     result = invoke(workspace, "audit", "plan", *args)
     assert result.exit_code == 2

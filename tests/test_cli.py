@@ -9,6 +9,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from keys import nothing_archived
 from workbench.cli import main
 from workbench.content import load_content
 from workbench.demo import ANSWERS
@@ -278,7 +279,7 @@ def _refused(workspace, *args) -> str:
     result = invoke("run", "risk-assessment", "-w", workspace.root, "--assessor", "amara", *args)
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
-    assert list(workspace.evidence_dir.iterdir()) == []
+    assert nothing_archived(workspace)
     assert workspace.register.evidence_list() == []
     assert not workspace.staging_dir.exists()
     return result.stderr

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect
 
+from keys import PUBLIC
 from workbench.cli import main
 from workbench.config import configuration_model, default_configuration
 from workbench.processes import ENTRY_POINT_GROUP, discover, get_process, processes, refused
@@ -271,7 +272,7 @@ def test_a_plugin_that_breaks_the_contract_is_refused_by_package(broken_site, at
     # the others keep working: every built-in and the example plug-in, their tables and the configuration
     assert set(BUILT_IN + [EXAMPLE_NAME]) <= set(processes())
     assert get_process("soa").code == "soa" and table("risks") is get_process("risk-assessment").tables[0]
-    init_workspace(broken_site.parent / "ws", config=default_configuration("Acme"))
+    init_workspace(broken_site.parent / "ws", config=default_configuration("Acme", [PUBLIC["priya"]]))
     name = next(iter(entries))
     if name not in BUILT_IN:  # asked for by name, it is refused with the same reason
         with pytest.raises(InputError, match=re.escape(package)):
@@ -307,7 +308,7 @@ def test_a_refused_plugins_table_never_reaches_the_register(broken_site, tmp_pat
         """})
     rediscover()
     assert [err.package for err in refused()] == ["evil-ghost"]
-    ws = init_workspace(tmp_path / "ws", config=default_configuration("Acme"))
+    ws = init_workspace(tmp_path / "ws", config=default_configuration("Acme", [PUBLIC["priya"]]))
     assert "ghost_rows" not in inspect(ws.register.engine).get_table_names()
     with pytest.raises(InputError, match="unknown table"):
         table("ghost_rows")

@@ -201,4 +201,4 @@ def test_verify_names_a_nonconformity_id_the_ledger_holds_twice(workspace):
     for writer in ("first", "second"):  # what concurrent writers of an earlier version left
         append_entry(workspace.evidence_dir, {"kind": "nonconformity", "id": "nc-0007", "description": writer})
     findings = [str(f) for f in verify(workspace).findings if f.kind == "duplicate"]
-    assert findings == ["duplicate: nonconformity nc-0007: recorded by ledger entries 1 and 2"]
+    assert findings == ["duplicate: nonconformity nc-0007: recorded by ledger entries 2 and 3"]

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate, true_positive_rate
 
+from keys import nothing_archived
 from workbench.processes.impact_assessment.settings import FairnessThresholds
 from workbench.exceptions import InputError
 from workbench.processes.impact_assessment.fairness import FairnessSpec, assess_fairness, load_predictions, measure
@@ -134,7 +135,7 @@ def refused(workspace, frame: pd.DataFrame | None = None, **spec) -> str:
         build_request(workspace, "impact-assessment", "credit-scoring", answers, assessor="amara")
     problem = err.value.problems[0]
     assert problem.field.startswith("fairness")
-    assert not any((workspace.root / "evidence").iterdir())
+    assert nothing_archived(workspace)
     return problem.message
 
 

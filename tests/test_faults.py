@@ -19,6 +19,7 @@ import nbformat
 import pytest
 from nbformat import v4
 
+from keys import record
 from workbench.pipeline.archive import FAULT_VAR, LEDGER_FILE, MANIFEST_FILE, ledger_entries
 from workbench.demo import ANSWERS
 from workbench.exceptions import RunError
@@ -63,6 +64,7 @@ def assert_consistent(root: Path) -> list[dict]:
     assert report.ok, [str(f) for f in report.findings]
     entries = ledger_entries(ws.evidence_dir)
     assert [e["seq"] for e in entries] == list(range(1, len(entries) + 1))
+    entries = [e for e in entries if e["kind"] != "configuration"]
     ledger_runs = sorted(e["run_id"] for e in entries if e["kind"] in ("evidence", "failed-run"))
     assert sorted(ws.frame("evidence").run_id) == ledger_runs
     assert not list(ws.evidence_dir.glob(".pending/*"))
@@ -135,6 +137,7 @@ def test_a_file_size_limit_mid_run_is_recorded_as_a_failed_run(workspace):
     nothing half-written."""
     config = workspace.root / "workbench.yaml"
     config.write_text(config.read_text() + "evidence_charts: interactive\n")
+    record(workspace.root)
     code, out, err = run_child(workspace.root, file_limit=1_000_000)
     assert code == 1, err
     assert "File too large" in err

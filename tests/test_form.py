@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from keys import nothing_archived
 from workbench.ui.drafts import draft_path
 from workbench.processes.risk_assessment.form import RiskAssessmentForm
 
@@ -113,7 +114,7 @@ def test_submit_with_problems_archives_nothing_and_marks_fields(workspace):
     assert "Not submitted" in form.outcome.value
     assert "is required" in form.part("risks").editors[0].fields["owner"].problem
     assert workspace.register.evidence_list() == []
-    assert not (workspace.evidence_dir / "ledger.jsonl").exists()
+    assert nothing_archived(workspace)
 
 
 @pytest.mark.kernel

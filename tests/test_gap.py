@@ -8,13 +8,14 @@ from datetime import date
 import pytest
 import yaml
 
+from keys import record
 from workbench.demo.certification import gap_answers
 from workbench.processes.gap_analysis.settings import Readiness
 from workbench.content import load_content
 from workbench.exceptions import InputError
 from workbench.processes.gap_analysis.assessment import PlannedAction, Rating, group_of, progress, rank_gaps, readiness, requirement_ids
 from workbench.pipeline.request import build_request
-from workbench.workspace import CONFIG_FILE, Workspace
+from workbench.workspace import CONFIG_FILE
 
 CONTENT = load_content()
 
@@ -129,7 +130,7 @@ def test_workspace_without_a_readiness_section_loads_the_defaults(workspace):
     assert data["readiness"]["clause_weights"]["6"] == 1.5
     del data["readiness"]
     path.write_text(yaml.safe_dump(data))
-    config = Workspace(workspace.root).config
+    config = record(workspace.root).config
     assert [m.level for m in config.readiness.maturity] == [0, 1, 2, 3, 4, 5]
     assert config.readiness == Readiness() and config.readiness.weight("6") == 1.5  # the defaults init writes
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, timezone
 import pytest
 from click.testing import CliRunner
 
+from keys import nothing_archived
 from workbench.cli import main
 from workbench.exceptions import InputError
 from workbench.records.export import export_csv, neutralise
@@ -97,7 +98,7 @@ def test_megabyte_strings_are_refused_by_length(workspace, answers, path, limit)
         run_process(workspace, "risk-assessment", "credit-scoring", answers, assessor="amara")
     message = str(caught.value)
     assert str(limit) in message and len(message) < 2_000  # the value is shown cut short, not a megabyte
-    assert list(workspace.evidence_dir.iterdir()) == []
+    assert nothing_archived(workspace)
 
 
 @pytest.mark.parametrize("change, field, rule", [
@@ -116,7 +117,7 @@ def test_wrong_types_name_the_field(workspace, answers, change, field, rule):
     with pytest.raises(InputError) as caught:
         run_process(workspace, "risk-assessment", "credit-scoring", answers, assessor="amara")
     assert any(p.field == field and rule in p.message for p in caught.value.problems), str(caught.value)
-    assert list(workspace.evidence_dir.iterdir()) == []
+    assert nothing_archived(workspace)
 
 
 @pytest.mark.parametrize("content, suffix, says", [
@@ -136,7 +137,7 @@ def test_malformed_answer_files(workspace, tmp_path, content, suffix, says):
                     "-w", workspace.root)
     assert result.exit_code == 2, result.output
     assert says in result.output
-    assert list(workspace.evidence_dir.iterdir()) == []
+    assert nothing_archived(workspace)
 
 
 def test_answers_that_are_not_a_regular_file(workspace, tmp_path):
@@ -169,7 +170,7 @@ def test_malformed_system_csv(workspace, tmp_path, content, says):
 def test_a_broken_configuration_is_a_clear_error(workspace):
     config = workspace.root / "workbench.yaml"
     config.write_text("people: [unclosed\n", encoding="utf-8")
-    result = invoke("evidence", "list", "-w", workspace.root)
+    result = invoke("config", "record", "-w", workspace.root, "-m", "broken", "--as", "priya")
     assert result.exit_code == 2 and "is not valid YAML" in result.output
 
 
@@ -193,7 +194,7 @@ def test_path_traversal_is_refused_and_nothing_is_written(workspace, tmp_path, a
     traversal = next(a for a in args if "../" in a)
     assert result.output.startswith(f"error: {refusal}") and f"(got {traversal!r})" in result.output, result.output
     assert sorted(p for p in tmp_path.rglob("*")) == before
-    assert not (workspace.evidence_dir / "ledger.jsonl").exists()
+    assert nothing_archived(workspace)
 
 
 def test_a_workspace_path_that_is_not_a_workspace(tmp_path):

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from evidence_checks import offline, only
+from keys import PUBLIC
 from subprocesses import ROOT, fresh_venv, free_port, run, wait_for_server
 
 pytestmark = pytest.mark.wheel
@@ -57,10 +58,11 @@ def suppliers(venv) -> tuple[Path, dict[str, str]]:
     run([bin_dir / "workbench", "init", root, "--organisation", "Northwind Lending"], cwd=root.parent, env=env)
     config = yaml.safe_load((root / "workbench.yaml").read_text())
     assert "supplier-assessment" in config["review"]["processes"]  # it declares itself periodic
-    config["people"] += [{"id": "amara", "name": "Amara Osei", "roles": ["assessor"]},
+    config["people"] += [{"id": "amara", "name": "Amara Osei", "roles": ["assessor"], "keys": [PUBLIC["amara"]]},
                          {"id": "lena", "name": "Lena Berg", "roles": ["system_owner"]}]
     config["review"]["processes"] = ["supplier-assessment"]  # no risk assessment in this workspace yet
     (root / "workbench.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    workbench("config", "record", "-m", "amara assesses suppliers")  # signed with the manager's key, which init pinned
     workbench("system", "add", "--id", SYSTEM, "--name", "Credit scoring", "--owner", "lena",
               "--purpose", "Scores loan applications.", "--lifecycle-stage", "deployment",
               "--deployment-context", "Consumer loans in the EU.", "--stakeholder", "applicants", "--tier", "high")

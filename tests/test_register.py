@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from keys import KEYS
+from keys import KEYS, record
 from workbench.demo import SYSTEMS, demo_configuration
 from workbench.exceptions import InputError, UnknownRecordError, WorkspaceError
 from workbench.register import Register
@@ -104,7 +104,7 @@ def test_reopening_a_workspace_sees_its_register(workspace):
 def test_broken_configuration_is_a_workspace_error(empty):
     (empty.root / "workbench.yaml").write_text("organisation: {name: ''}\npeople: []\n", encoding="utf-8")
     with pytest.raises(WorkspaceError, match="organisation.name"):
-        Workspace(empty.root).config
+        record(empty.root)
 
 
 # Systems from Python

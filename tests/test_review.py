@@ -17,6 +17,7 @@ from nbclient import NotebookClient
 from evidence_checks import offline
 
 from keys import KEYS
+from keys import record as record_configuration
 from workbench.pipeline import run as pipeline
 from workbench.pipeline.archive import ledger_entries
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
@@ -136,7 +137,7 @@ def test_carried_forward_answers_are_compared_with_the_previous_version(reviewed
     config = yaml.safe_load(config_path.read_text())
     config["risk_criteria"]["appetite"] = "Low"
     config_path.write_text(yaml.safe_dump(config))
-    ws = Workspace(reviewed.root)
+    ws = record_configuration(reviewed.root)
     jobs, known = plan_review(ws, "due", system_id="credit-scoring", today=TODAY)
     summary = run_review(ws, jobs, known, progress=False, today=TODAY)
     [outcome] = summary.outcomes

@@ -15,11 +15,12 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
+from keys import record
 from workbench.cli import main
 from workbench.exceptions import InputError, WorkspaceError
 from workbench.pipeline.archive import ledger_entries
 from workbench.pipeline.run import prepare_notebook, run_process
-from workbench.workspace import Workspace
+
 
 SYSTEM = """- id: {id}
   name: Fraud screening
@@ -70,7 +71,7 @@ def test_a_duplicate_key_in_the_configuration_is_refused(workspace):
     config = workspace.root / "workbench.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "tiers: [high]\n", encoding="utf-8")
     with pytest.raises(WorkspaceError, match="duplicate key 'tiers'"):
-        Workspace(workspace.root).config
+        record(workspace.root)
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b"])

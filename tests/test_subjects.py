@@ -10,6 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from keys import record
 from workbench import processes as registry
 from workbench.cli import main
 from workbench.config import configuration_model
@@ -17,7 +18,7 @@ from workbench.exceptions import InputError, UnknownRecordError, WorkspaceError
 from workbench.processes import Process, get_process
 from workbench.register import Register
 from workbench.systems import Item
-from workbench.workspace import CONFIG_FILE, Workspace
+from workbench.workspace import CONFIG_FILE
 
 
 def cli(*args) -> object:
@@ -114,7 +115,7 @@ def test_a_bad_process_section_is_refused_with_the_rest_of_the_configuration(wor
     data["readiness"]["target"] = 9
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(WorkspaceError) as caught:
-        Workspace(workspace.root).config
+        record(workspace.root)
     assert "appetite 'Tolerable' is not a band" in str(caught.value) and "readiness.target" in str(caught.value)
 
 
@@ -123,11 +124,11 @@ def test_an_unknown_section_and_an_unreviewable_process_are_refused(workspace):
     data = yaml.safe_load(path.read_text())
     path.write_text(yaml.safe_dump({**data, "supplier_criteria": {}}))
     with pytest.raises(WorkspaceError, match="supplier_criteria"):
-        Workspace(workspace.root).config
+        record(workspace.root)
     data["review"]["processes"] = ["risk-assessment", "soa"]
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(WorkspaceError, match="review.processes: soa cannot be reviewed per system"):
-        Workspace(workspace.root).config
+        record(workspace.root)
 
 
 def test_periodic_processes_are_the_review_default():

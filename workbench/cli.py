@@ -105,8 +105,7 @@ def init(path: Path, organisation: str) -> None:
         made = Path(DEFAULT_KEYS[0]).expanduser()
         public = new_key(made)
         click.echo(f"made your signing key {made} (keep it private; it signs your acts)")
-    config = default_configuration(organisation)
-    config["people"][0]["keys"] = [public]
+    config = default_configuration(organisation, [public])
     ws = init_workspace(path, config=config)
     click.echo(f"workspace created at {ws.root}\nedit {ws.root / 'workbench.yaml'} to add your people, their "
                "public keys and risk criteria, then record it: workbench config record -m WHY")

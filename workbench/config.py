@@ -127,15 +127,16 @@ def configuration_model() -> type[Configuration]:
     return create_model("Configuration", __base__=Configuration, __doc__=Configuration.__doc__, **sections)
 
 
-def default_configuration(organisation: str) -> dict:
-    """A starting configuration a user edits, with every process's settings at their defaults."""
+def default_configuration(organisation: str, keys: list[str] = ()) -> dict:
+    """A starting configuration a user edits, with every process's settings at their defaults; its one
+    person, the AIMS manager, has the public ``keys``."""
     from workbench.processes import processes
 
     sections = {p.settings[0]: p.settings[1]().model_dump(mode="json") for p in processes().values() if p.settings}
     return {
         "organisation": {"name": organisation, "scope": ""},
         "people": [{"id": "aims-manager", "name": "AIMS manager", "email": "",
-                    "roles": ["aims_manager", "assessor", "reviewer"]}],
+                    "roles": ["aims_manager", "assessor", "reviewer"], "keys": list(keys)}],
         "tiers": ["high", "medium", "low"],
         "review": ReviewPolicy().model_dump(mode="json"),
         **sections,
