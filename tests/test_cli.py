@@ -9,7 +9,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from keys import nothing_archived
+from keys import PUBLIC, nothing_archived
+from workbench.config import default_configuration
 from workbench.cli import main
 from workbench.content import load_content
 from workbench.demo import ANSWERS
@@ -224,7 +225,7 @@ def three(tmp_path) -> dict[str, Path]:
     """Three workspaces told apart by the one system each holds."""
     roots = {}
     for name in ("option", "env", "cwd"):
-        ws = init_workspace(tmp_path / name)
+        ws = init_workspace(tmp_path / name, config=default_configuration(name, [PUBLIC["priya"]]))
         ok("system", "add", "-w", ws.root, "--id", f"{name}-system", "--name", name, "--owner", "aims-manager",
            "--purpose", "p", "--lifecycle-stage", "inception", "--deployment-context", "c",
            "--stakeholder", "s", "--tier", "low")

@@ -120,7 +120,7 @@ def test_a_run_after_a_crash_continues_the_chain(workspace):
     code, out, err = run_child(workspace.root)
     assert code == 0, err
     entries = assert_consistent(workspace.root)
-    assert [e["seq"] for e in entries] == [1, 2] and entries[1]["run_id"] == out.strip()
+    assert [e["seq"] for e in entries] == [2, 3] and entries[1]["run_id"] == out.strip()
 
 
 def test_two_runs_at_once_are_both_archived(workspace):

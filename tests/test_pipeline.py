@@ -58,12 +58,12 @@ def test_run_archives_its_three_files(archived):
     assert ev.run_id.startswith("ra-")
     # nothing is left behind in staging, and nothing counted as failed
     assert not ws.staging_dir.exists() or not any(ws.staging_dir.iterdir())
-    assert {e["kind"] for e in ledger_entries(ws.evidence_dir)} == {"evidence"}
+    assert {e["kind"] for e in ledger_entries(ws.evidence_dir)} == {"configuration", "evidence"}
 
 
 def test_file_hashes_agree_with_ledger_and_register(archived):
     ws, _, ev, _ = archived
-    entry = next(e for e in ledger_entries(ws.evidence_dir) if e["run_id"] == ev.run_id)
+    entry = next(e for e in ledger_entries(ws.evidence_dir) if e.get("run_id") == ev.run_id)
     assert entry == ev.ledger_entry
     actual = {name: sha256(ev.folder / name) for name in FILES}
     assert entry["files"] == actual
@@ -94,7 +94,7 @@ def test_ledger_entry_records_the_facts(archived):
 def test_ledger_is_a_hash_chain(archived):
     ws, _, first, second = archived
     entries = ledger_entries(ws.evidence_dir)
-    assert [e["run_id"] for e in entries] == [first.run_id, second.run_id]
+    assert [e.get("run_id") for e in entries] == [None, first.run_id, second.run_id]  # after init's configuration
     assert entries[0]["prev"] == GENESIS == "0" * 64
     for i, entry in enumerate(entries):
         assert entry["seq"] == i + 1
@@ -118,7 +118,8 @@ def test_sha256sum_accepts_the_manifest(archived):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     checked = [line.rsplit(": ", 1) for line in proc.stdout.splitlines()]
     assert all(status == "OK" for _, status in checked)
-    expected = sorted(f"credit-scoring/risk-assessment/{ev.run_id}/{name}" for ev in (first, second) for name in FILES)
+    expected = sorted([f"credit-scoring/risk-assessment/{ev.run_id}/{name}" for ev in (first, second) for name in FILES]
+                      + ["_configuration/cfg-0001/workbench.yaml"])
     assert sorted(name for name, _ in checked) == expected
 
 
@@ -288,7 +289,7 @@ def test_failed_run_is_archived_as_a_failed_run_record(workspace, answers, broke
     assert ws.frame("risks").empty
 
     # the failure is a ledger entry: the partial notebook and the error hashed, no evidence HTML
-    [entry] = ledger_entries(ws.evidence_dir)
+    _configuration, entry = ledger_entries(ws.evidence_dir)
     assert entry["kind"] == "failed-run" and entry["status"] == "failed" and entry["path"] == relative
     assert entry["files"] == {"error.txt": sha256(kept / "error.txt"), NOTEBOOK_FILE: sha256(kept / NOTEBOOK_FILE)}
     assert row["ledger_hash"] == entry["hash"] and row["notebook_sha256"] == entry["files"][NOTEBOOK_FILE]
@@ -311,7 +312,7 @@ def test_failed_run_only_appends_to_an_existing_ledger(workspace, answers, monke
                     assessor=ASSESSOR, effective_date=EFFECTIVE)
     assert (ws.evidence_dir / LEDGER_FILE).read_bytes().startswith(ledger)
     assert (ws.evidence_dir / MANIFEST_FILE).read_bytes().startswith(manifest)
-    assert [e["kind"] for e in ledger_entries(ws.evidence_dir)] == ["evidence", "failed-run"]
+    assert [e["kind"] for e in ledger_entries(ws.evidence_dir)] == ["configuration", "evidence", "failed-run"]
     statuses = ws.frame("evidence").set_index("run_id").status.to_dict()
     assert statuses.pop(good.run_id) == "submitted"
     assert list(statuses.values()) == ["failed"]

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from keys import KEYS, record
+from keys import KEYS, PUBLIC, record
+from workbench.config import default_configuration
 from workbench.demo import SYSTEMS, demo_configuration
 from workbench.exceptions import InputError, UnknownRecordError, WorkspaceError
 from workbench.register import Register
@@ -48,11 +49,13 @@ def empty(tmp_path: Path) -> Workspace:
 def _ids(workspace: Workspace) -> list[str]:
     return [s.id for s in workspace.register.systems()]
 
+ACME = default_configuration("My organisation", [PUBLIC["priya"]])
+
 
 # The workspace folder
 
 def test_init_creates_configuration_register_and_folders(tmp_path):
-    ws = init_workspace(tmp_path / "new", organisation="Acme AI")
+    ws = init_workspace(tmp_path / "new", config=default_configuration("Acme AI", [PUBLIC["priya"]]))
     assert sorted(p.name for p in ws.root.iterdir()) == ["drafts", "evidence", "register.db", "workbench.yaml"]
     assert ws.evidence_dir.is_dir() and ws.drafts_dir.is_dir()
     assert ws.config.organisation.name == "Acme AI"
@@ -60,7 +63,7 @@ def test_init_creates_configuration_register_and_folders(tmp_path):
 
 
 def test_init_creates_the_register_tables(tmp_path):
-    ws = init_workspace(tmp_path / "new")
+    ws = init_workspace(tmp_path / "new", config=ACME)
     with sqlite3.connect(ws.root / "register.db") as db:
         tables = {r[0] for r in db.execute("select name from sqlite_master where type = 'table'")}
     assert {"systems", "evidence", "risks", "events", "impact_assessments", "soa_controls", "audits",
@@ -69,14 +72,14 @@ def test_init_creates_the_register_tables(tmp_path):
 
 
 def test_init_in_a_missing_nested_folder(tmp_path):
-    ws = init_workspace(tmp_path / "a" / "b" / "ws")
+    ws = init_workspace(tmp_path / "a" / "b" / "ws", config=ACME)
     assert (ws.root / "workbench.yaml").is_file()
 
 
 def test_init_twice_is_refused(tmp_path):
-    init_workspace(tmp_path / "ws")
+    init_workspace(tmp_path / "ws", config=ACME)
     with pytest.raises(WorkspaceError, match="is already a workspace"):
-        init_workspace(tmp_path / "ws")
+        init_workspace(tmp_path / "ws", config=ACME)
 
 
 def test_init_with_a_bad_configuration_writes_nothing(tmp_path):

@@ -15,10 +15,9 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
-from keys import record
+from keys import nothing_archived, record
 from workbench.cli import main
 from workbench.exceptions import InputError, WorkspaceError
-from workbench.pipeline.archive import ledger_entries
 from workbench.pipeline.run import prepare_notebook, run_process
 
 
@@ -85,7 +84,7 @@ def test_control_characters_are_refused_at_the_edge(workspace, answers, char):
     answers["scope"] = f"Scoring{char}model"
     with pytest.raises(InputError, match="scope: must not contain control characters"):
         run_process(workspace, "risk-assessment", "credit-scoring", answers, assessor="tomas")
-    assert ledger_entries(workspace.evidence_dir) == []
+    assert nothing_archived(workspace)
 
 
 def test_a_negative_timeout_is_refused(workspace, answers, tmp_path):
@@ -96,7 +95,7 @@ def test_a_negative_timeout_is_refused(workspace, answers, tmp_path):
     assert "timeout" in result.output and "-5" in result.output and "at least 1" in result.output
     with pytest.raises(InputError, match="timeout: must be at least 1 second"):
         run_process(workspace, "risk-assessment", "credit-scoring", answers, assessor="tomas", timeout=-5)
-    assert ledger_entries(workspace.evidence_dir) == []
+    assert nothing_archived(workspace)
 
 
 def _full_disk() -> None:

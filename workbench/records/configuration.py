@@ -91,6 +91,8 @@ def record_configuration(workspace: Workspace, comment: str, person: str = "") -
                 "recorded_at": now.isoformat(timespec="seconds"), "workbench_version": __version__}, signer)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+            if not any(workspace.staging_dir.iterdir()):
+                workspace.staging_dir.rmdir()
     workspace.forget_configuration()
     return entry
 
