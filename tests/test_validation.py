@@ -7,6 +7,7 @@ import json
 import pytest
 import yaml
 
+from keys import nothing_archived
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.pipeline.run import run_process
 from workbench.pipeline.request import build_request
@@ -37,7 +38,7 @@ def submit(request, workspace):
         before = sorted(workspace.root.rglob("*"))
         with pytest.raises(InputError) as err:
             request.param(workspace, system_id, answers, **kw)
-        assert list(workspace.evidence_dir.rglob("*")) == []
+        assert nothing_archived(workspace)
         assert workspace.register.evidence_list() == []
         assert workspace.register.frame("risks").empty
         assert sorted(workspace.root.rglob("*")) == before
