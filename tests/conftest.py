@@ -66,3 +66,23 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from subprocesses import build_wheel
 
     return build_wheel(tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="session")
+def tsa(tmp_path_factory: pytest.TempPathFactory):
+    """A real RFC 3161 time-stamping authority on 127.0.0.1 (``openssl ts``), the one a workspace pins."""
+    from tsa import LocalTSA
+
+    authority = LocalTSA(tmp_path_factory.mktemp("tsa") / "trusted")
+    yield authority
+    authority.close()
+
+
+@pytest.fixture(scope="session")
+def rogue_tsa(tmp_path_factory: pytest.TempPathFactory):
+    """Another TSA with the same names as ``tsa`` and keys of its own, which no workspace pins."""
+    from tsa import LocalTSA
+
+    authority = LocalTSA(tmp_path_factory.mktemp("tsa") / "rogue")
+    yield authority
+    authority.close()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbench.pipeline.archive import (LEDGER_FILE, MANIFEST_FILE, append_entry, archive_locked, canonical_json,
-                                        entry_hash, ledger_entries, locked)
+from workbench.pipeline.archive import (GENESIS, LEDGER_FILE, MANIFEST_FILE, append_entry, archive_locked,
+                                        canonical_json, entry_hash, ledger_entries, locked)
 from workbench.cli import main
 from workbench.pipeline.verify import verify, verify_archive
 from workbench.records.identity import acting_person
@@ -123,3 +123,27 @@ def test_garbage_in_the_ledger_and_a_changed_manifest_are_named(archived):
 def test_lock_intents_and_temporaries_are_not_extra(archived):
     (archived / ".SHA256SUMS.tmp-123").write_text("partial")
     assert verify_archive(archived).ok
+
+
+def test_a_whole_last_entry_without_its_newline_is_kept_not_cut(archived, workspace):
+    """Stripping the ledger's final newline made the next writer cut the last entry off as a torn write."""
+    ledger = archived / LEDGER_FILE
+    whole = ledger.read_bytes()
+    ledger.write_bytes(whole.rstrip(b"\n"))
+    report = verify(workspace)
+    assert report.ok and report.entries == 5
+    assert ledger.read_bytes() == whole
+
+
+@pytest.mark.parametrize("line", ["edited", "unlinked", "half"])
+def test_a_last_line_without_its_newline_that_does_not_chain_is_cut(archived, workspace, line):
+    ledger = archived / LEDGER_FILE
+    before = ledger.read_bytes()
+    last = ledger_entries(archived)[-1]
+    unlinked = {"kind": "note", "seq": 6, "prev": GENESIS}
+    torn = {"edited": canonical_json({**last, "seq": 6, "prev": last["hash"], "note": "hash not recomputed"}),
+            "unlinked": canonical_json({**unlinked, "hash": entry_hash(unlinked)}),
+            "half": canonical_json({**last, "seq": 6, "prev": last["hash"]})[:40]}[line]
+    ledger.write_bytes(before + torn)
+    assert verify(workspace).ok
+    assert ledger.read_bytes() == before

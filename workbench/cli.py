@@ -583,22 +583,44 @@ for _decision in ("approve", "reject"):
 
 @main.command("verify")
 @workspace_option
-def verify_cmd(workspace_path: Path | None) -> None:
+@click.option("--anchor", "anchors", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A timestamp token kept outside the workspace (<seq>.tsr from 'workbench anchor'); repeat for each.")
+def verify_cmd(workspace_path: Path | None, anchors: tuple[Path, ...]) -> None:
     """Re-hash every archived file, walk the ledger's hash chain, check every signature and the signer's
-    role then; exit 1 naming each problem."""
+    role then, and every anchor; exit 1 naming each problem."""
     from workbench.pipeline.verify import verify
 
-    report = verify(open_workspace(workspace_path))
+    report = verify(open_workspace(workspace_path), anchors)
     for finding in report.findings:
         click.echo(str(finding), err=True)
     if report.unsigned:
         click.echo(f"note: the first {report.unsigned} ledger entries predate signatures (an earlier version "
                    "made them before the configuration was recorded)", err=True)
+    checked = ""
+    if report.anchors:
+        last = report.anchors[-1]
+        checked = (f", {len(report.anchors)} anchor(s) checked, last covers seq {last.seq} "
+                   f"at {last.gen_time.isoformat()}")
     if not report.ok:
         click.secho(f"verify: {len(report.findings)} problem(s) in {report.entries} ledger entries, "
-                    f"{report.files} files", fg="red", err=True)
+                    f"{report.files} files{checked}", fg="red", err=True)
         sys.exit(1)
-    click.echo(f"verify: ok, {report.entries} ledger entries, {report.files} files")
+    click.echo(f"verify: ok, {report.entries} ledger entries, {report.files} files{checked}")
+
+
+@main.command("anchor")
+@workspace_option
+def anchor_cmd(workspace_path: Path | None) -> None:
+    """Timestamp the ledger head with the configured time-stamping authority (RFC 3161) and record it."""
+    from workbench.pipeline.anchor import anchor_head
+
+    anchor = anchor_head(open_workspace(workspace_path))
+    entry = anchor.entry
+    click.echo(f"anchored ledger seq {entry['anchored_seq']} (hash {entry['anchored_hash']})\n"
+               f"time-stamping authority {entry['tsa_url']}: {entry['gen_time']}\n"
+               f"token: {anchor.token_path}\n"
+               "copy the token out of the workspace (another machine or repository): whoever can rewrite the "
+               "workspace can rewrite its anchors too; 'workbench verify --anchor COPY' checks against it")
 
 
 @main.command("export")

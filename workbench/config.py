@@ -1,14 +1,17 @@
-"""The workspace configuration: organisation, people and roles, tiers, the review policy, and one
-section per installed process that has settings (``risk_criteria``, ``impact_criteria``, ...)."""
+"""The workspace configuration: organisation, people and roles, tiers, the review policy, the time-stamping
+authority that anchors the ledger, and one section per installed process that has settings (``risk_criteria``, ...)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, create_model, field_validator, model_validator
 
 from workbench.validate import Slug, Strict, repeated_ids
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 ROLES = ("aims_manager", "assessor", "reviewer", "approver", "auditor", "top_management", "system_owner")
 
@@ -66,6 +69,37 @@ class ReviewPolicy(Strict):
         return value
 
 
+class Anchoring(Strict):
+    """The RFC 3161 time-stamping authority (TSA) that ``workbench anchor`` asks to timestamp the ledger head.
+
+    ``certificates`` is inline PEM (a YAML block after ``|``), not a path: the CA certificates the
+    TSA's own certificate chains to, up to and including a root. A token is trusted only if it
+    chains to one of them.
+    """
+
+    tsa_url: str = Field(pattern=r"^https?://\S+$", max_length=2000,
+                         description="where timestamp requests are POSTed (application/timestamp-query)")
+    certificates: str = Field(min_length=1, max_length=200_000,
+                              description="PEM certificates of the TSA's CA chain, up to and including a root")
+
+    @field_validator("certificates")
+    @classmethod
+    def _pem(cls, value: str) -> str:
+        from cryptography import x509  # not imported with the configuration: only where anchors are used
+
+        try:
+            x509.load_pem_x509_certificates(value.encode())
+        except ValueError:
+            raise ValueError("must be one or more PEM certificates (-----BEGIN CERTIFICATE----- ...)") from None
+        return value
+
+    def trusted(self) -> list[x509.Certificate]:
+        """The pinned certificates."""
+        from cryptography import x509
+
+        return x509.load_pem_x509_certificates(self.certificates.encode())
+
+
 class Configuration(Strict):
     """Everything about an organisation's AIMS that the workbench needs, kept in the workspace."""
 
@@ -76,6 +110,8 @@ class Configuration(Strict):
     evidence_charts: Literal["static", "interactive"] = Field(
         default="static", description="charts in evidence HTML: static SVG (small, no script) or interactive plotly")
     register_url: str = Field(default="", description="SQLAlchemy URL; empty: register.db in the workspace")
+    anchor: Anchoring | None = Field(default=None, description="the time-stamping authority for 'workbench anchor'; "
+                                                               "none: the ledger head is not anchored")
 
     @model_validator(mode="after")
     def _unique_people(self) -> "Configuration":

@@ -75,6 +75,25 @@ class WorkspaceError(WorkbenchError):
     exit_code = 2
 
 
+class TimestampError(WorkbenchError):
+    """The time-stamping authority could not be reached, or its reply is not a timestamp it may give.
+
+    Nothing was recorded.
+
+    Parameters
+    ----------
+    url : str
+        The authority's URL, from the configuration's ``anchor.tsa_url``.
+    problem : str
+        What went wrong.
+    """
+
+    def __init__(self, url: str, problem: str):
+        self.url = url
+        self.problem = problem
+        super().__init__(f"time-stamping authority {url}: {problem}; nothing was recorded")
+
+
 class RunError(WorkbenchError):
     """A run of a process template failed; its partial notebook is kept as a failed run.
 

@@ -258,7 +258,8 @@ def manifest_text(entries: list[dict]) -> str:
 def recover_locked(evidence_dir: Path, trusted: Callable[[dict], bool] | None = None) -> list[dict]:
     """Finish or roll back archives a killed process left half done; the caller holds :func:`locked`.
 
-    - A last ledger line without its newline (a write cut short) is removed.
+    - A last ledger line without its newline is given it if it is a whole entry that chains, else removed
+      (a write cut short).
     - An intent whose entry is in the ledger: the manifest is rewritten, the intent removed.
     - An intent whose folder is in place with the hashes it names, and whose signature ``trusted``
       accepts: the ledger entry is appended. An intent it does not accept (a forged one) is dropped,
@@ -293,11 +294,25 @@ def recover_locked(evidence_dir: Path, trusted: Callable[[dict], bool] | None = 
 
 
 def _drop_torn_line(ledger: Path) -> None:
+    """End a last line that lacks its newline: with the newline if it is a whole entry that chains (its hash
+    matches its content and its ``prev`` names the entry before it), else by cutting it off (a write cut short)."""
     if not ledger.exists():
         return
     data = ledger.read_bytes()
-    if data and not data.endswith(b"\n"):
-        write_atomic(ledger, data[: data.rfind(b"\n") + 1])
+    if not data or data.endswith(b"\n"):
+        return
+    cut = data.rfind(b"\n") + 1
+    before = data[:cut].rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    try:
+        entry = json.loads(data[cut:])
+        prev = json.loads(before)["hash"] if before.strip() else GENESIS
+        whole = isinstance(entry, dict) and entry.get("hash") == entry_hash(entry) and entry.get("prev") == prev
+    except (ValueError, TypeError, KeyError):
+        whole = False
+    if whole:
+        _append(ledger, b"\n")
+    else:
+        write_atomic(ledger, data[:cut])
 
 
 def _append(path: Path, line: bytes) -> None:

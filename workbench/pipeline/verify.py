@@ -3,16 +3,28 @@
 Each problem is named: a changed or missing file, an extra file no entry lists, a ledger entry
 whose hash, sequence number or link to the previous entry is wrong, and a manifest (SHA256SUMS)
 that does not say what the ledger says.
+
+Each RFC 3161 timestamp token (see :mod:`workbench.pipeline.anchor`), in an ``anchor`` entry, in
+``evidence/anchors/`` or kept outside the workspace, must verify against the configuration's pinned
+certificates, and the ledger must still hold the entry it covers with the hash it covers: a ledger
+cut back or rewritten since the anchor is named.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Sequence
 
+from cryptography import x509
+
+from workbench.pipeline.anchor import ANCHOR_DIR, TOKEN_SUFFIX, read_token
 from workbench.pipeline.archive import GENESIS, LEDGER_FILE, MANIFEST_FILE, entry_hash, manifest_text, sha256_file
 from workbench.pipeline.portfolio import INDEX_FILE
 from workbench.records.acts import check_acts
@@ -25,12 +37,21 @@ class Finding:
     """One thing wrong with the archive."""
 
     kind: str  # changed, missing, extra, out-of-order, tampered-entry, unreadable-entry, manifest, duplicate,
-    # configuration, signature, role
+    # configuration, signature, role, anchor (a token that does not verify), truncated, rewritten
     item: str
     detail: str
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.item}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """A timestamp token that verified, and the ledger entry it covers."""
+
+    seq: int
+    hash: str
+    gen_time: datetime
 
 
 @dataclass
@@ -41,19 +62,25 @@ class Report:
     files: int = 0
     unsigned: int = 0  # entries an earlier version made before the configuration was recorded
     findings: list[Finding] = field(default_factory=list)
+    anchors: list[Anchored] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.findings
 
 
-def verify_archive(evidence_dir: Path) -> Report:
-    """Check the archive in ``evidence_dir`` against its ledger; never writes anything.
+def verify_archive(evidence_dir: Path, trusted: list[x509.Certificate] | None = None,
+                   external: Sequence[Path] = ()) -> Report:
+    """Check the archive in ``evidence_dir`` against its ledger and its anchors; never writes anything.
 
     Parameters
     ----------
     evidence_dir : Path
         The workspace's evidence folder.
+    trusted : list of Certificate, optional
+        The TSA certificates the configuration pins; without them every token is named as unchecked.
+    external : sequence of Path
+        Timestamp tokens kept outside the workspace (``<seq>.tsr`` as ``workbench anchor`` wrote them).
 
     Returns
     -------
@@ -87,6 +114,7 @@ def verify_archive(evidence_dir: Path) -> Report:
         if text != manifest_text(entries):
             report.findings.append(Finding("manifest", MANIFEST_FILE, "missing" if text is None else
                                            "differs from the files the ledger lists"))
+    _check_anchors(evidence_dir, entries, trusted, external, report)
     return report
 
 
@@ -127,6 +155,60 @@ def _label(entry: dict) -> str:
     return f"ledger seq {entry.get('seq')} ({_what(entry)})"
 
 
+def _check_anchors(evidence_dir: Path, entries: list[dict], trusted: list[x509.Certificate] | None,
+                   external: Sequence[Path], report: Report) -> None:
+    """Check every token, from the ledger's anchor entries, ``evidence/anchors/`` and ``external``, and name
+    each that does not verify or covers an entry the ledger no longer holds as it was."""
+    tokens = []  # (item, token bytes or None, the seq it claims to cover, the hash its entry names)
+    for entry in entries:
+        if entry.get("kind") == "anchor":
+            try:
+                data = base64.b64decode(entry.get("token") or "", validate=True)
+            except (binascii.Error, TypeError):
+                data = None
+            tokens.append((f"{LEDGER_FILE} seq {entry.get('seq')} (anchor)", data, entry.get("anchored_seq"),
+                           entry.get("anchored_hash")))
+    folder = evidence_dir / ANCHOR_DIR
+    kept = sorted(folder.glob(f"*{TOKEN_SUFFIX}")) if folder.is_dir() else []
+    for path in [*kept, *external]:
+        item = f"{ANCHOR_DIR}/{path.name}" if path in kept else str(path)
+        tokens.append((item, path.read_bytes(), int(path.stem) if path.stem.isdigit() else None, None))
+    by_hash = {e.get("hash"): e for e in entries}
+    by_seq = {e.get("seq"): e for e in entries}
+    end = entries[-1].get("seq") if entries else 0
+    seen = set()
+    for item, data, claimed, named in tokens:
+        if trusted is None:
+            report.findings.append(Finding("anchor", item, "cannot be checked: the configuration has no anchor "
+                                           "section pinning the TSA's certificates"))
+            continue
+        try:
+            if data is None:
+                raise ValueError("its token is not base64")
+            covered, gen_time = read_token(data, trusted)
+        except ValueError as err:
+            report.findings.append(Finding("anchor", item, f"not a valid timestamp token: {err}"))
+            continue
+        when = gen_time.isoformat()
+        if named is not None and named != covered:
+            report.findings.append(Finding("anchor", item, f"the entry names hash {named}; its token covers {covered}"))
+        elif covered in by_hash:
+            if covered not in seen:
+                seen.add(covered)
+                report.anchors.append(Anchored(by_hash[covered].get("seq"), covered, gen_time))
+        elif not isinstance(claimed, int):
+            report.findings.append(Finding("rewritten", item, f"the anchor of {when} covers hash {covered}, which no "
+                                           f"ledger entry has; the ledger ends at seq {end}"))
+        elif claimed > end:
+            report.findings.append(Finding("truncated", item, f"the anchor of {when} covers seq {claimed} with hash "
+                                           f"{covered}; the ledger ends at seq {end}"))
+        else:
+            report.findings.append(Finding("rewritten", item, f"the anchor of {when} covers seq {claimed} with hash "
+                                           f"{covered}; the ledger's seq {claimed} has hash "
+                                           f"{by_seq.get(claimed, {}).get('hash')}"))
+    report.anchors.sort(key=lambda a: a.seq)
+
+
 def _name_duplicates(entries: list[dict], report: Report) -> None:
     """Name each nonconformity id that more than one ledger entry records (writers of an earlier
     version chose ids outside the lock)."""
@@ -149,7 +231,8 @@ def _hash_or_none(path: Path) -> str | None:
 
 def _files_on_disk(evidence_dir: Path) -> list[str]:
     """Every file under ``evidence_dir`` except the ledger, the manifest, the portfolio index (rebuilt from
-    the register at will, so not evidence) and top-level dot files (lock, intents, temporaries)."""
+    the register at will, so not evidence), top-level dot files (lock, intents, temporaries) and the
+    timestamp tokens in ``anchors/`` (each checked as an anchor)."""
     found = []
     for folder, dirs, files in os.walk(evidence_dir):
         rel = os.path.relpath(folder, evidence_dir)
@@ -159,13 +242,17 @@ def _files_on_disk(evidence_dir: Path) -> list[str]:
             prefix = ""
         else:
             prefix = rel.replace(os.sep, "/") + "/"
+            if rel == ANCHOR_DIR:
+                files = [f for f in files if not f.endswith(TOKEN_SUFFIX)]
         found.extend(prefix + f for f in files)
     return sorted(found)
 
 
-def verify(workspace) -> Report:
-    """Finish any interrupted archive (see :mod:`workbench.pipeline.recovery`), then verify the workspace's archive."""
+def verify(workspace, external: Sequence[Path] = ()) -> Report:
+    """Finish any interrupted archive (see :mod:`workbench.pipeline.recovery`), then verify the workspace's archive
+    and its anchors, with the tokens in ``external`` (kept outside the workspace)."""
     from workbench.pipeline.recovery import recover
 
     recover(workspace)
-    return verify_archive(workspace.evidence_dir)
+    anchoring = workspace.config.anchor
+    return verify_archive(workspace.evidence_dir, anchoring.trusted() if anchoring else None, external)
