@@ -314,7 +314,11 @@ def review(ctx: click.Context, workspace_path: Path | None, mode: str, system_id
 @click.pass_obj
 def review_confirm(group_workspace: Path | None, workspace_path: Path | None, run_id: str, comment: str,
                    person: str) -> None:
-    """Confirm the scheduler's recalculation RUN_ID as your assessment (assessor role); it then goes to sign-off."""
+    """Confirm the scheduler's recalculation RUN_ID as your own assessment; it then goes to sign-off.
+
+    Only a person holding the process's role (the assessor role for an assessment) confirms, and they
+    may not sign it off afterwards.
+    """
     from workbench.records.confirmation import confirm
 
     entry = confirm(open_workspace(workspace_path or group_workspace), run_id, comment, person=person)
