@@ -82,14 +82,59 @@ def test_events_before_the_assessment_or_of_other_kinds_do_not_count():
     assert s.due_on == date(2027, 1, 15) and s.status == "current"
 
 
-def archive(workspace, run_id: str, effective: date, status: str, answers: dict) -> None:
+# a scheduler's recalculation is no person's record: it sets no clock and closes no trigger
+
+def test_a_recalculation_does_not_reset_the_clock_of_an_overdue_review():
+    s = state(date(2026, 11, 27), [record("ra-1", date(2026, 6, 1)),
+                                   record("ra-2", date(2026, 11, 27), status="recalculated")])
+    assert (s.status, s.due_on, s.last_run_id, s.last_effective) == ("overdue", date(2026, 9, 1), "ra-1", date(2026, 6, 1))
+    assert s.reason == "awaiting confirmation of ra-2 (every 3 months for tier high)"
+    assert s.awaiting_confirmation == "ra-2" and s.last_status == "recalculated"
+
+
+def test_a_recalculation_makes_a_current_subject_due_until_confirmed_then_overdue_after_grace():
+    records = [record("ra-1", date(2026, 10, 15)), record("ra-2", date(2026, 11, 1), status="recalculated")]
+    s = state(date(2026, 11, 2), records)
+    assert (s.status, s.due_on, s.reason) == ("due", date(2026, 11, 1), "awaiting confirmation of ra-2")
+    assert state(date(2026, 11, 16), records).status == "overdue"
+
+
+def test_a_recalculation_closes_no_incident():
+    events = [{"kind": "incident", "occurred_on": date(2026, 11, 10)}]
+    records = [record("ra-1", date(2026, 10, 15)), record("ra-2", date(2026, 11, 20), status="recalculated")]
+    s = state(date(2026, 11, 21), records, events)
+    assert (s.status, s.due_on) == ("due", date(2026, 11, 10))
+    assert s.reason == "awaiting confirmation of ra-2 (incident on 2026-11-10)"
+    assert state(date(2026, 11, 25), records, events).status == "overdue"  # 14 days after the incident
+
+
+def test_a_confirmed_recalculation_resets_the_clock_and_closes_the_incident():
+    events = [{"kind": "incident", "occurred_on": date(2026, 11, 10)}]
+    confirmed = record("ra-2", date(2026, 11, 20), status="submitted")
+    s = state(date(2026, 11, 27), [record("ra-1", date(2026, 10, 15)), confirmed], events)
+    assert (s.status, s.due_on, s.last_run_id, s.awaiting_confirmation) == ("current", date(2027, 2, 20), "ra-2", "")
+
+
+def test_a_person_s_later_run_supersedes_the_recalculation():
+    records = [record("ra-1", date(2026, 6, 1)), record("ra-2", date(2026, 11, 20), status="recalculated"),
+               record("ra-3", date(2026, 11, 21))]
+    s = state(date(2026, 11, 27), records)
+    assert (s.status, s.last_run_id, s.awaiting_confirmation) == ("current", "ra-3", "")
+
+
+def test_only_recalculations_are_never_assessed():
+    s = state(date(2026, 11, 27), [record("ra-2", date(2026, 11, 20), status="recalculated")])
+    assert (s.status, s.reason, s.last_run_id) == ("due", "never assessed", None)
+
+
+def archive(workspace, run_id: str, effective: date, status: str, answers: dict, assessor: str = "amara") -> None:
     """Index an evidence record and write the results.json a review reads its answers from."""
     path = f"credit-scoring/risk-assessment/{run_id}"
     (workspace.evidence_dir / path).mkdir(parents=True)
     (workspace.evidence_dir / path / "results.json").write_text(json.dumps({"answers": answers}))
     workspace.register.record_evidence({
         "run_id": run_id, "process": "risk-assessment", "system_id": "credit-scoring", "period": "2026-Q2",
-        "effective_date": effective, "assessor": "amara", "status": status, "path": path,
+        "effective_date": effective, "assessor": assessor, "status": status, "path": path,
         "recorded_at": datetime(effective.year, effective.month, effective.day, 9, tzinfo=timezone.utc),
         "answers_sha256": "0" * 64, "workbench_version": "0", "error": None})
 
@@ -108,3 +153,36 @@ def test_an_approved_record_is_carried_forward_over_a_newer_submitted_one(worksp
     jobs, _ = plan_review(workspace, "due", system_id="credit-scoring", today=date(2026, 11, 27))
     [job] = [j for j in jobs if j.process == "risk-assessment"]
     assert (job.carried_from, job.answers) == ("ra-approved", {"scope": "approved"})
+
+
+def test_a_review_carries_forward_what_a_person_stands_behind_as_the_scheduler(workspace):
+    archive(workspace, "ra-person", date(2026, 6, 1), "submitted", {"scope": "person"})
+    archive(workspace, "ra-recalculated", date(2026, 11, 20), "recalculated", {"scope": "person"}, "scheduler")
+    assert workspace.register.latest_evidence("credit-scoring", "risk-assessment")["run_id"] == "ra-recalculated"
+    assert workspace.register.latest_evidence("credit-scoring", "risk-assessment", assessed=True)["run_id"] == "ra-person"
+    jobs, known = plan_review(workspace, "due", system_id="credit-scoring", period="2026-Q4", force=True,
+                              today=date(2026, 11, 27))
+    [job] = [j for j in jobs if j.process == "risk-assessment"]
+    assert (job.carried_from, job.assessor) == ("ra-person", "scheduler")
+
+
+def test_a_recalculation_awaiting_confirmation_is_not_recalculated_again_unless_forced(workspace):
+    archive(workspace, "ra-person", date(2026, 6, 1), "submitted", {"scope": "person"})
+    archive(workspace, "ra-recalculated", date(2026, 9, 20), "recalculated", {"scope": "person"}, "scheduler")
+    jobs, known = plan_review(workspace, "due", system_id="credit-scoring", period="2026-Q4", today=date(2026, 11, 27))
+    assert "risk-assessment" not in [j.process for j in jobs]
+    [skipped] = [o for o in known if o.process == "risk-assessment"]
+    assert (skipped.status, skipped.run_id) == ("skipped", "ra-recalculated")
+    assert skipped.error.startswith("awaiting confirmation of ra-recalculated by a person")
+
+
+def test_a_review_without_a_scheduler_identity_is_refused(tmp_path):
+    from workbench.demo import PEOPLE, demo_configuration
+    from workbench.exceptions import InputError
+    from workbench.workspace import init_workspace
+
+    config = demo_configuration()
+    config["people"] = [p for p in PEOPLE if p["id"] != "scheduler"]
+    workspace = init_workspace(tmp_path / "ws", config=config)
+    with pytest.raises(InputError, match="review.scheduler: is not in people; add {id: scheduler"):
+        plan_review(workspace, "due", today=date(2026, 11, 27))

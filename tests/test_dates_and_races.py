@@ -106,7 +106,7 @@ def test_a_nonconformity_id_the_ledger_already_holds_is_never_reused(workspace):
 def test_review_force_twice_opens_one_nonconformity_per_breach(workspace):
     run_id = "ra-20261101T000000Z-dddddd"
     _fake_evidence(workspace, run_id, date.today())
-    outcome = Outcome("credit-scoring", "risk-assessment", "2026-Q4", "archived", run_id=run_id,
+    outcome = Outcome("credit-scoring", "risk-assessment", "2026-Q4", "recalculated", run_id=run_id,
                       breaches=["R1 residual level 16 above appetite 9"])
     first = open_nonconformities(workspace, outcome)
     again = open_nonconformities(workspace, outcome)
@@ -138,7 +138,7 @@ def test_two_simultaneous_reviews_of_one_period_archive_one(workspace, answers):
     planned = [plan_review(workspace, system_id="credit-scoring", period="2030-Q1")[0] for _ in range(2)]
     jobs = [next(j for j in p if j.process == "risk-assessment") for p in planned]
     outcomes = _in_parallel(_run_job, jobs)
-    assert sorted(o.status for o in outcomes) == ["archived", "skipped"], outcomes
+    assert sorted(o.status for o in outcomes) == ["recalculated", "skipped"], outcomes
     kept = [r for r in workspace.register.evidence_list("credit-scoring", "risk-assessment", "")
             if r["period"] == "2030-Q1"]
     assert len(kept) == 1 and kept[0]["review_round"] == 1
@@ -146,7 +146,7 @@ def test_two_simultaneous_reviews_of_one_period_archive_one(workspace, answers):
     assert verify(workspace).ok
     forced = plan_review(workspace, system_id="credit-scoring", period="2030-Q1", force=True)[0]
     again = run_job(next(j for j in forced if j.process == "risk-assessment"))
-    assert again.status == "archived"
+    assert again.status == "recalculated"
     assert workspace.register.evidence(again.run_id)["review_round"] == 2
 
 

@@ -174,7 +174,7 @@ def test_periodic_review_reruns_each_supplier_and_the_portfolio_lists_them(suppl
     outcomes = {o["item_id"]: o for o in json.loads(summary.read_text())["outcomes"]}
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert {i: (o["process"], o["status"], o["carried_from"]) for i, o in outcomes.items()} == {
-        i: ("supplier-assessment", "archived", runs[i]) for i in SUPPLIERS}
+        i: ("supplier-assessment", "recalculated", runs[i]) for i in SUPPLIERS}
     # a supplier that is not aligned is a nonconformity of the review; the aligned one is not
     assert outcomes["bureau-data"]["nonconformities"] == [] and len(outcomes["cloudml"]["nonconformities"]) == 1
     for item_id, outcome in outcomes.items():  # each new version compares with its own supplier's last one

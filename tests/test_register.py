@@ -22,7 +22,7 @@ SYSTEM_COLUMNS = ["id", "name", "owner", "purpose", "lifecycle_stage", "deployme
                   "affected_stakeholders", "personal_data_categories", "tier", "registered_at"]
 EVIDENCE_COLUMNS = ["run_id", "process", "system_id", "item_id", "period", "effective_date", "assessor", "status",
                     "recorded_at", "path", "html_sha256", "notebook_sha256", "results_sha256", "answers_sha256",
-                    "ledger_hash", "workbench_version", "error", "headline", "review_round"]
+                    "ledger_hash", "workbench_version", "error", "headline", "review_round", "confirmed_by"]
 RISK_COLUMNS = ["run_id", "risk_id", "system_id", "title", "risk_source", "inherent_score", "inherent_band",
                 "residual_score", "residual_band", "treatment", "owner", "due_date", "above_appetite", "controls"]
 

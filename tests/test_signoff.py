@@ -31,8 +31,13 @@ def person(pid: str, *roles: str) -> Person:
     return Person(id=pid, name=pid.title(), roles=list(roles))
 
 
-def evidence(assessor: str = "amara") -> dict:
-    return {"run_id": RUN, "assessor": assessor, "kind": "evidence", "process": "risk-assessment"}
+def evidence(assessor: str = "amara", status: str = "submitted") -> dict:
+    return {"run_id": RUN, "assessor": assessor, "kind": "evidence", "process": "risk-assessment", "status": status}
+
+
+def confirmation(person: str) -> dict:
+    return {"kind": "confirmation", "run_id": RUN, "person": person, "recorded_at": "2026-11-28T09:00:00+00:00",
+            "comment": "checked"}
 
 
 # the rules, one by one -----------------------------------------------------------------------
@@ -72,6 +77,20 @@ def test_acceptance_role_comes_from_the_configuration(tmp_path):
     with pytest.raises(InputError, match="only the aims_manager role"):
         check_rules(ws, evidence(), {"above_appetite": ["R1"]}, person("david", "approver", "top_management"),
                     "approved", [])
+
+
+def test_an_unconfirmed_recalculation_is_not_signed_off(workspace):
+    for decision in ("approved", "rejected"):
+        with pytest.raises(InputError, match="run_id: awaiting confirmation: it is the scheduler's recalculation"):
+            check_rules(workspace, evidence("scheduler", "recalculated"), {}, person("david", "approver"), decision, [])
+    check_rules(workspace, evidence("scheduler", "recalculated"), {}, person("david", "approver"), "approved",
+                [confirmation("amara")])
+
+
+def test_whoever_confirmed_a_recalculation_does_not_sign_it_off(workspace):
+    with pytest.raises(InputError, match=f"segregation of duties: x confirmed {RUN}; nobody approves"):
+        check_rules(workspace, evidence("scheduler", "recalculated"), {}, person("x", "assessor", "approver"),
+                    "approved", [confirmation("x")])
 
 
 def test_one_decision_per_run(workspace):

@@ -12,9 +12,10 @@ SYSTEM = AISystem(id="credit-scoring", name="Credit", owner="lena", purpose="p",
                   deployment_context="c", affected_stakeholders=["applicants"], tier="high")
 
 
-def state(process: str, status: str, due: date | None = date(2027, 1, 15)) -> ReviewState:
+def state(process: str, status: str, due: date | None = date(2027, 1, 15), awaiting: str = "") -> ReviewState:
     return ReviewState("credit-scoring", process, "high", "ra-1", date(2026, 10, 15), "submitted", due, status,
-                       "every 3 months for tier high")
+                       f"awaiting confirmation of {awaiting}" if awaiting else "every 3 months for tier high",
+                       awaiting_confirmation=awaiting)
 
 
 def record(run_id: str, status: str = "submitted", system_id: str = "credit-scoring", hour: int = 9) -> dict:
@@ -54,7 +55,20 @@ def test_json_form_and_states_order():
     data = system_review(SYSTEM, [state("risk-assessment", "due")], []).as_json()
     assert data["state"] == "due" and data["next_review"] == "2027-01-15" and data["latest"] is None
     assert data["processes"][0]["due_on"] == "2027-01-15"
-    assert STATES == ("overdue", "awaiting approval", "due", "current")
+    assert STATES == ("overdue", "awaiting confirmation", "awaiting approval", "due", "current")
+
+
+def test_a_due_recalculation_is_awaiting_confirmation_before_any_approval_and_overdue_stays_overdue():
+    waiting = system_review(SYSTEM, [state("risk-assessment", "due", awaiting="ra-2")],
+                            [record("ra-1", "approved", hour=9), record("ra-2", "recalculated", hour=10)])
+    assert waiting.state == "awaiting confirmation"
+    assert waiting.reason == "risk-assessment: awaiting confirmation of ra-2, due 2027-01-15"
+    pending = system_review(SYSTEM, [state("risk-assessment", "due", awaiting="ra-2"),
+                                     state("impact-assessment", "current")],
+                            [record("ra-1", "submitted", hour=11)])
+    assert pending.state == "awaiting confirmation"
+    late = system_review(SYSTEM, [state("risk-assessment", "overdue", awaiting="ra-2")], [])
+    assert late.state == "overdue" and "awaiting confirmation of ra-2" in late.reason
 
 
 def test_system_reviews_of_a_workspace_never_assessed_are_due(workspace):

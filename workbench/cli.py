@@ -343,7 +343,7 @@ def run_cmd(workspace_path: Path | None, process: str, system_id: str, answers: 
     click.echo(f"evidence {evidence.run_id}\n  {evidence.html}")
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @workspace_option
 @click.option("--due", "mode", flag_value="due", default=True, help="Review what is due or overdue (default).")
 @click.option("--all", "mode", flag_value="all", help="Review every system and process.")
@@ -351,19 +351,25 @@ def run_cmd(workspace_path: Path | None, process: str, system_id: str, answers: 
 @click.option("--period", default="", help="Period the runs speak for, e.g. 2026-Q4 (default: this quarter).")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Runs at once.")
 @click.option("--timeout", type=int, default=600, show_default=True, help="Seconds a single cell may run.")
-@click.option("--force", is_flag=True, help="Run even where the period already has evidence.")
+@click.option("--force", is_flag=True, help="Run even where the period already has evidence or a recalculation "
+                                            "awaits confirmation.")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the summary as JSON here.")
 @click.option("--no-progress", is_flag=True, help="No progress bar (for logs).")
-def review(workspace_path: Path | None, mode: str, system_id: str | None, period: str, workers: int,
-           timeout: int, force: bool, summary_path: Path | None, no_progress: bool) -> None:
-    """Run every due review headless, archive the evidence, and say what is still overdue.
+@click.pass_context
+def review(ctx: click.Context, workspace_path: Path | None, mode: str, system_id: str | None, period: str,
+           workers: int, timeout: int, force: bool, summary_path: Path | None, no_progress: bool) -> None:
+    """Recalculate every due review headless as the scheduler, archive it, and say what is still overdue
+    and what awaits a person's confirmation ('workbench review confirm').
 
     Exit status 1 when a run failed, could not run, or a review is still overdue.
     """
     from workbench.scheduling.executor import LocalExecutor
     from workbench.scheduling.review import plan_review, run_review, write_summary
 
+    if ctx.invoked_subcommand:
+        ctx.obj = workspace_path
+        return
     ws = open_workspace(workspace_path)
     jobs, known = plan_review(ws, mode, system_id, period, force, timeout)
     summary = run_review(ws, jobs, known, LocalExecutor(workers), progress=not no_progress)
@@ -372,11 +378,34 @@ def review(workspace_path: Path | None, mode: str, system_id: str | None, period
         click.echo(f"{o.status:<14} {o.system_id:<24} {o.process:<20} {o.run_id:<30} {detail}")
     for item in summary.overdue:
         click.echo(f"{'overdue':<14} {item['system_id']:<24} {item['process']:<20} due {item['due_on']}")
+    for item in summary.awaiting:
+        click.echo(f"{'unconfirmed':<14} {item['system_id']:<24} {item['process']:<20} "
+                   f"{item['awaiting_confirmation']:<30} workbench review confirm {item['awaiting_confirmation']}")
     counts = ", ".join(f"{n} {k}" for k, n in sorted(summary.counts().items())) or "nothing due"
-    click.echo(f"review {summary.period}: {counts}; {len(summary.overdue)} overdue")
+    click.echo(f"review {summary.period}: {counts}; {len(summary.overdue)} overdue, "
+               f"{len(summary.awaiting)} awaiting a person's confirmation")
     if summary_path:
         write_summary(summary, summary_path)
     sys.exit(0 if summary.ok else 1)
+
+
+@review.command("confirm")
+@workspace_option
+@click.argument("run_id")
+@click.option("--comment", required=True, help="What you checked and why the assessment stands; required.")
+@click.option("--as", "person", default="", help="Person id (default: $JUPYTERHUB_USER, then the OS user).")
+@click.pass_obj
+def review_confirm(group_workspace: Path | None, workspace_path: Path | None, run_id: str, comment: str,
+                   person: str) -> None:
+    """Confirm the scheduler's recalculation RUN_ID as your own assessment; it then goes to sign-off.
+
+    Only a person holding the process's role (the assessor role for an assessment) confirms, and they
+    may not sign it off afterwards.
+    """
+    from workbench.records.confirmation import confirm
+
+    entry = confirm(open_workspace(workspace_path or group_workspace), run_id, comment, person=person)
+    click.echo(f"confirmed {run_id} by {entry['person']}; it awaits sign-off")
 
 
 @main.command()

@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, create_model, field_validator, model_validator
 
+from workbench.exceptions import InputError
 from workbench.validate import Slug, Strict, repeated_ids
 
 if TYPE_CHECKING:
     from cryptography import x509
 
-ROLES = ("aims_manager", "assessor", "reviewer", "approver", "auditor", "top_management", "system_owner")
+ROLES = ("aims_manager", "assessor", "reviewer", "approver", "auditor", "top_management", "system_owner", "scheduler")
+SCHEDULER = "scheduler"  # the role of the identity that records the periodic review's recalculations, never a person's
+SCHEDULER_PERSON = {"id": "scheduler", "name": "Review scheduler", "email": "", "roles": [SCHEDULER]}
 
 
 class Organisation(Strict):
@@ -57,8 +60,21 @@ class ReviewPolicy(Strict):
                                               "(default: those that declare themselves periodic)")
     triggers: list[Slug] = Field(default_factory=lambda: ["new-model-version", "new-dataset", "incident"],
                                  description="event kinds that make a review due at once")
-    reviewer: Slug | Literal[""] = Field(default="", description="person id recorded as assessor of scheduled runs; "
-                                                    "empty: the assessor of the answers carried forward")
+    scheduler: Slug = Field(default="scheduler", description="id of the scheduler identity (an entry of people holding "
+                                                             "the scheduler role only) recorded as the assessor of "
+                                                             "the periodic review's recalculations")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_reviewer(cls, data):
+        """Configurations written before the scheduler identity carry an empty ``reviewer``; a named one
+        would record a person for a run they did not make."""
+        if isinstance(data, dict) and "reviewer" in data:
+            if data["reviewer"]:
+                raise ValueError("reviewer is replaced by scheduler: scheduled runs are recorded as the "
+                                 "scheduler's recalculations, never as a person's assessment; remove it")
+            data = {k: v for k, v in data.items() if k != "reviewer"}
+        return data
 
     @field_validator("interval_months")
     @classmethod
@@ -126,8 +142,16 @@ class Configuration(Strict):
         missing = [t for t in self.tiers if t not in self.review.interval_months]
         if missing:
             raise ValueError(f"review.interval_months has no interval for tier(s) {', '.join(missing)}")
-        if self.review.reviewer and self.review.reviewer not in ids:
-            raise ValueError(f"review.reviewer {self.review.reviewer!r} is not a person; allowed: {', '.join(ids)}")
+        for holder in self.people_with(SCHEDULER):
+            if holder.id != self.review.scheduler:
+                raise ValueError(f"people: {holder.id} holds the scheduler role, which only review.scheduler "
+                                 f"({self.review.scheduler}) holds")
+            if holder.roles != [SCHEDULER]:
+                raise ValueError(f"people: the scheduler identity {holder.id} holds no other role than scheduler")
+        scheduler = next((p for p in self.people if p.id == self.review.scheduler), None)
+        if scheduler is not None and SCHEDULER not in scheduler.roles:
+            raise ValueError(f"review.scheduler {scheduler.id!r} does not hold the scheduler role; it names the "
+                             "scheduler identity, not a person")
         from workbench.processes import processes
 
         reviewable = [name for name, p in processes().items() if p.subject != "organisation"]
@@ -144,6 +168,19 @@ class Configuration(Strict):
     def people_with(self, role: str) -> list[Person]:
         """Everyone who holds ``role``."""
         return [p for p in self.people if role in p.roles]
+
+    def persons(self) -> list[Person]:
+        """The people who can answer, own and act: everyone but the scheduler identity."""
+        return [p for p in self.people if SCHEDULER not in p.roles]
+
+    def scheduler(self) -> Person:
+        """The scheduler identity (``review.scheduler``); an ``InputError`` if the configuration has none."""
+        found = {p.id: p for p in self.people_with(SCHEDULER)}
+        if self.review.scheduler not in found:
+            raise InputError.single("review.scheduler", self.review.scheduler,
+                                    "is not in people; add {id: scheduler, name: Review scheduler, roles: [scheduler]} "
+                                    "so that the periodic review records its runs under its own identity")
+        return found[self.review.scheduler]
 
 
 def periodic_processes() -> list[str]:
@@ -172,7 +209,7 @@ def default_configuration(organisation: str, keys: list[str] = ()) -> dict:
     return {
         "organisation": {"name": organisation, "scope": ""},
         "people": [{"id": "aims-manager", "name": "AIMS manager", "email": "",
-                    "roles": ["aims_manager", "assessor", "reviewer"], "keys": list(keys)}],
+                    "roles": ["aims_manager", "assessor", "reviewer"], "keys": list(keys)}, SCHEDULER_PERSON],
         "tiers": ["high", "medium", "low"],
         "review": ReviewPolicy().model_dump(mode="json"),
         **sections,

@@ -74,6 +74,8 @@ class EvidenceRow(Base):
     headline: Mapped[str] = mapped_column(Text, default="", server_default="")
     # a periodic review's round for its subject and period (1, or more when forced); empty for other runs
     review_round: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # who confirmed a scheduler's recalculation (status 'recalculated' until then); empty for any other record
+    confirmed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     __table_args__ = (Index("uq_evidence_review", "system_id", "item_id", "process", "period", "review_round",
                             unique=True),)
@@ -198,7 +200,7 @@ def table(name: str) -> type[Base]:
 
 
 _ADDED_COLUMNS = {"evidence": {"item_id": "VARCHAR(64) NOT NULL DEFAULT ''", "headline": "TEXT NOT NULL DEFAULT ''",
-                                "review_round": "INTEGER"},
+                                "review_round": "INTEGER", "confirmed_by": "VARCHAR(64)"},
                    "nonconformities": {"finding_key": "VARCHAR(64)"}}
 
 
@@ -354,6 +356,23 @@ class Register:
             evidence.status = row["decision"]
             session.commit()
 
+    def record_confirmation(self, run_id: str, person: str) -> None:
+        """Index a person's confirmation of a recalculation: the record becomes theirs, ``submitted``
+        (a sign-off indexed since keeps its decision)."""
+        with Session(self.engine) as session:
+            evidence = session.get(EvidenceRow, run_id)
+            if evidence is None:
+                raise UnknownRecordError.single("evidence", run_id, "is not an evidence id")
+            if evidence.status == "recalculated":
+                evidence.status = "submitted"
+            evidence.confirmed_by = person
+            session.commit()
+
+    def confirmed(self) -> set[str]:
+        """Run ids of the recalculations a person has confirmed."""
+        with Session(self.engine) as session:
+            return set(session.scalars(select(EvidenceRow.run_id).where(EvidenceRow.confirmed_by.is_not(None))))
+
     def indexed(self) -> tuple[set[str], set[str]]:
         """Run ids in the evidence table and sign-off ids in the signoffs table."""
         with Session(self.engine) as session:
@@ -407,10 +426,14 @@ class Register:
         with Session(self.engine) as session:
             return [_fields(r, EventRow.__table__.columns.keys()) for r in session.scalars(query)]
 
-    def latest_evidence(self, system_id: str, process: str, item_id: str = "") -> dict | None:
+    def latest_evidence(self, system_id: str, process: str, item_id: str = "", assessed: bool = False) -> dict | None:
         """The version a new run of a subject compares with and carries forward: the latest approved
-        record, else the latest record that did not fail (by effective date, then recording time)."""
-        records = [r for r in self.evidence_list(system_id, process, item_id) if r["status"] != "failed"]
+        record, else the latest record that did not fail (by effective date, then recording time).
+
+        ``assessed`` leaves out the recalculations no person has confirmed: what a person stands behind.
+        """
+        left_out = ("failed", "recalculated") if assessed else ("failed",)
+        records = [r for r in self.evidence_list(system_id, process, item_id) if r["status"] not in left_out]
         approved = [r for r in records if r["status"] == "approved"]
         pool = approved or records
         return max(pool, key=lambda r: (r["effective_date"], r["recorded_at"]), default=None)

@@ -109,7 +109,7 @@ class Workspace:
     def validation_context(self) -> dict:
         """What answer models check references against: people, tiers, controls, taxonomy."""
         return {
-            "people": {p.id for p in self.config.people},
+            "people": {p.id for p in self.config.persons()},
             "tiers": list(self.config.tiers),
             "content": self.content,
             "workspace": self,

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from workbench.demo.certification import run_certification
-from workbench.config import default_configuration
+from workbench.config import SCHEDULER_PERSON, default_configuration
 from workbench.exceptions import WorkspaceError
 from workbench.demo.impact_data import ANSWERS as IMPACT_ANSWERS, write_predictions
 from workbench.pipeline.run import Evidence, run_process
@@ -26,6 +26,7 @@ PEOPLE = [
     {"id": "lena", "name": "Lena Fischer", "email": "lena.fischer@example.org", "roles": ["system_owner"]},
     {"id": "david", "name": "David Chen", "email": "david.chen@example.org", "roles": ["top_management", "approver"]},
     {"id": "sofia", "name": "Sofia Marques", "email": "sofia.marques@example.org", "roles": ["auditor"]},
+    SCHEDULER_PERSON,
 ]
 
 SYSTEMS = [

@@ -2,7 +2,8 @@
 
 ``evidence/index.html`` lists each AI system, with its items under it, the latest evidence per
 process (by relative link, so the evidence folder can be zipped and handed over), the process's
-one-line summary of it, its review and approval status, and charts of the portfolio drawn as
+one-line summary of it, its review status (a review whose scheduler's recalculation waits for a
+person is "due, awaiting confirmation") and approval status, and charts of the portfolio drawn as
 inline SVG by the processes (no script at all). The page is a Jinja template with autoescape.
 """
 
@@ -23,8 +24,8 @@ from workbench.ui.svg import bars
 from workbench.workspace import Workspace
 
 INDEX_FILE = "index.html"
-RECORD_STATUS = {"submitted": "awaiting approval", "approved": "approved", "rejected": "rejected",
-                 "failed": "failed", None: "no record"}
+RECORD_STATUS = {"submitted": "awaiting approval", "recalculated": "awaiting confirmation", "approved": "approved",
+                 "rejected": "rejected", "failed": "failed", None: "no record"}
 REVIEW_COLOURS = {"current": "#2e7d32", "due": "#f9a825", "overdue": "#c62828"}
 
 
@@ -59,6 +60,7 @@ def portfolio_rows(workspace: Workspace, latest: dict, open_actions: list[dict],
         record = latest.get((state.system_id, state.item_id, state.process))
         by_system.setdefault(state.system_id, []).append({
             "state": state, "record": record, "item": items.get((state.system_id, state.item_id)),
+            "review_status": state.status + (", awaiting confirmation" if state.awaiting_confirmation else ""),
             "record_status": RECORD_STATUS.get(state.last_status, state.last_status)})
     return [{"system": system, "rows": sorted(by_system.get(system.id, []), key=lambda r: bool(r["item"])),
              "open_ncs": open_ncs.get(system.id, 0), "overdue_ncs": overdue_ncs.get(system.id, 0)}

@@ -32,8 +32,10 @@ def recover_locked(workspace: Workspace) -> list[dict]:
     archive.recover_locked(workspace.evidence_dir, lambda entry: entry_problem(entry, workspace.config) is None)
     archive.sweep_staging(workspace.staging_dir)
     runs, signoffs = workspace.register.indexed()
+    confirmed = workspace.register.confirmed()
     missing = [e for e in archive.ledger_entries(workspace.evidence_dir)
                if (e.get("kind") == "signoff" and e.get("signoff_id") not in signoffs)
+               or (e.get("kind") == "confirmation" and e.get("run_id") not in confirmed)
                or (e.get("kind") in ("evidence", "failed-run") and e.get("run_id") not in runs)]
     for entry in missing:
         index_entry(workspace, entry)
@@ -41,9 +43,12 @@ def recover_locked(workspace: Workspace) -> list[dict]:
 
 
 def index_entry(workspace: Workspace, entry: dict) -> None:
-    """Add the register rows one ledger entry implies (evidence, failed run or sign-off)."""
+    """Add the register rows one ledger entry implies (evidence, failed run, confirmation or sign-off)."""
     from workbench.processes import get_process
 
+    if entry["kind"] == "confirmation":
+        workspace.register.record_confirmation(entry["run_id"], entry["person"])
+        return
     if entry["kind"] == "signoff":
         workspace.register.record_signoff({
             "signoff_id": entry["signoff_id"], "run_id": entry["run_id"], "decision": entry["decision"],

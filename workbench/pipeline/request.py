@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
+from workbench.config import SCHEDULER
 from workbench.pipeline.archive import canonical_json
 from workbench.exceptions import InputError
 from workbench.processes import Process, get_process
@@ -35,6 +36,9 @@ class RunRequest:
     effective_date: date
     item: Item | None = None
     signer: Signer | None = None
+    # a scheduler's run: the record whose answers it recalculates unchanged, and the person behind them
+    recalculates: str = ""
+    answers_by: str = ""
 
     @property
     def item_id(self) -> str:
@@ -69,7 +73,9 @@ def build_request(workspace: Workspace, process: str | Process, system_id: str, 
     ``answers`` may be a dict, a JSON string, or a path to a YAML or JSON file; ``item_id`` names
     the item of the system a process about items is run for. The assessor is who signs (see
     :func:`~workbench.records.identity.acting_person`); ``signed=False`` only checks the person
-    named, for the template's kernel, which renders a run its caller signs.
+    named, for the template's kernel, which renders a run its caller signs. An assessor holding the
+    scheduler role makes the run a recalculation: its answers must be those of the subject's latest
+    record a person stands behind, unchanged.
     """
     proc = process if isinstance(process, Process) else get_process(process)
     system = subject(workspace, proc, system_id)
@@ -90,13 +96,28 @@ def build_request(workspace: Workspace, process: str | Process, system_id: str, 
     who = signer.id if signer else assessor
     if who not in people:
         raise InputError.single("assessor", who, f"is not a person in the configuration; allowed: {', '.join(people)}")
-    if proc.role not in people[who].roles:
+    request = RunRequest(proc, system, parsed, period, who, day, item, signer=signer)
+    if SCHEDULER in people[who].roles:
+        request = _recalculation(workspace, request)
+    elif proc.role not in people[who].roles:
         allowed = ", ".join(p.id for p in workspace.config.people_with(proc.role)) or "nobody holds it yet"
         raise InputError.single("assessor", who, f"does not hold the {proc.role} role; people who do: {allowed}")
-    request = RunRequest(proc, system, parsed, period, who, day, item, signer)
     if proc.check is not None:
         proc.check(workspace, request)
     return request
+
+
+def _recalculation(workspace: Workspace, request: RunRequest) -> RunRequest:
+    """The scheduler's run: the same answers as the latest record a person stands behind, nothing else."""
+    source = workspace.register.latest_evidence(request.system.id, request.process.name, request.item_id,
+                                                assessed=True)
+    if source is None:
+        raise InputError.single("assessor", request.assessor, "is the scheduler, which only recalculates the answers "
+                                "of a person's earlier record; there is none for this subject: a person assesses it")
+    if source["answers_sha256"] != request.answers_sha256:
+        raise InputError.single("assessor", request.assessor, f"is the scheduler, which only recalculates the answers "
+                                f"of {source['run_id']} unchanged; other answers are a person's assessment")
+    return replace(request, recalculates=source["run_id"], answers_by=source["confirmed_by"] or source["assessor"])
 
 
 def subject(workspace: Workspace, process: Process, system_id: str) -> AISystem:

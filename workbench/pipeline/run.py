@@ -127,7 +127,7 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
             return facts
 
         entry = _archive(workspace, staging, relative, {
-            "kind": "evidence", **_facts(request, run_id), "status": "submitted",
+            "kind": "evidence", **_facts(request, run_id), "status": "recalculated" if request.recalculates else "submitted",
             "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
             "workbench_version": __version__}, request.signer, decide)
     evidence = Evidence(run_id, workspace.evidence_dir / relative, entry)
@@ -233,7 +233,8 @@ def _comparison(workspace: Workspace, request: RunRequest, record: dict) -> dict
 def _facts(request: RunRequest, run_id: str) -> dict:
     return {"run_id": run_id, "process": request.process.name, "system_id": request.system.id,
             **({"item_id": request.item_id} if request.item else {}), "period": request.period, "assessor": request.assessor,
-            "effective_date": request.effective_date.isoformat()}
+            "effective_date": request.effective_date.isoformat(),
+            **({"recalculates": request.recalculates, "answers_by": request.answers_by} if request.recalculates else {})}
 
 
 def _parameters(workspace: Workspace, request: RunRequest, run_id: str) -> dict:
@@ -249,7 +250,11 @@ def _provenance(workspace: Workspace, request: RunRequest, run_id: str, now: dat
             "clauses": list(request.process.clauses), "system_name": request.system.name,
             **({"item_name": request.item.name, "item_kind": request.item.kind} if request.item else {}),
             "organisation": config.organisation.name, "assessor_name": config.person(request.assessor).name,
-            "recorded_at": now.isoformat(timespec="seconds"), "status": "submitted, awaiting approval",
+            **({"answers_by_name": {p.id: p.name for p in config.people}.get(request.answers_by, request.answers_by),
+                "recalculates_href": f"../{request.recalculates}/{HTML_FILE}"} if request.recalculates else {}),
+            "recorded_at": now.isoformat(timespec="seconds"),
+            "status": "recalculated by the scheduler, awaiting confirmation by a person" if request.recalculates
+            else "submitted, awaiting approval",
             "version": __version__, "answers_sha256": request.answers_sha256,
             "configuration_sha256": request.signer.configuration if request.signer else "",
             "template": f"{request.process.package}/template.ipynb"}

@@ -16,7 +16,7 @@ from workbench.signing import entry_problem
 # the field of each kind of entry that names the person who acted
 ACTOR = {"configuration": "person", "evidence": "assessor", "failed-run": "assessor", "signoff": "person",
          "nonconformity": "opened_by", "action-update": "updated_by", "documented-information": "recorded_by",
-         "competence": "recorded_by", "audit-plan": "planned_by"}
+         "competence": "recorded_by", "audit-plan": "planned_by", "confirmation": "person"}
 UNSIGNED_KINDS = ("anchor",)  # proved by their own token, not by a person
 
 
@@ -77,14 +77,17 @@ def _check_one(evidence_dir: Path, entry: dict, config, digest: str, evidence: d
 
 def required_roles(evidence_dir: Path, entry: dict, config, evidence: dict) -> tuple[list[str], str] | None:
     """The roles one of which the signer of ``entry`` must hold, and the act's name; ``None`` if any person may."""
+    from workbench.config import SCHEDULER
     from workbench.processes import processes
     from workbench.records.signoff import SIGNING_ROLES
 
     kind = entry.get("kind")
     if kind == "configuration":
         return ["aims_manager"], "changing the configuration"
-    if kind in ("evidence", "failed-run") and entry.get("process") in processes():
-        return [processes()[entry["process"]].role], f"a {entry['process']} run"
+    if kind in ("evidence", "failed-run") and entry.get("recalculates"):
+        return [SCHEDULER], "a scheduler's recalculation"
+    if kind in ("evidence", "failed-run", "confirmation") and entry.get("process") in processes():
+        return [processes()[entry["process"]].role], f"a {entry['process']} {'confirmation' if kind == 'confirmation' else 'run'}"
     if kind == "signoff":
         if entry.get("decision") == "approved" and entry.get("run_id") in evidence:
             accepted = _acceptance(evidence_dir, evidence[entry["run_id"]], config)

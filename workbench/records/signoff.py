@@ -18,6 +18,7 @@ from pathlib import Path
 from workbench import __version__
 from workbench.pipeline.archive import archive_locked, fault_point, ledger_entries, locked, sha256_file, write_atomic
 from workbench.exceptions import InputError, UnknownRecordError
+from workbench.records.confirmation import confirmation_of
 from workbench.records.identity import acting_person
 from workbench.pipeline.recovery import RESULTS_FILE, index_entry, recover_locked
 from workbench.resources import templates_dir
@@ -73,7 +74,7 @@ def sign_off(workspace: Workspace, run_id: str, decision: str, comment: str, per
     with locked(workspace.evidence_dir):
         recover_locked(workspace)
         entries = ledger_entries(workspace.evidence_dir)
-        evidence = _evidence_entry(workspace, entries, run_id)
+        evidence = evidence_entry(workspace, entries, run_id)
         results = json.loads((workspace.evidence_dir / evidence["path"] / RESULTS_FILE).read_text(encoding="utf-8"))
         check_rules(workspace, evidence, results["results"], signer, DECISIONS[decision], entries)
         now = datetime.now(timezone.utc)
@@ -88,7 +89,8 @@ def sign_off(workspace: Workspace, run_id: str, decision: str, comment: str, per
         relative = f"{evidence['system_id']}/signoff/{signoff_id}"
         try:
             write_atomic(staging / SIGNOFF_FILE, json.dumps(facts, indent=1, ensure_ascii=False).encode())
-            write_atomic(staging / APPROVAL_FILE, approval_html(workspace, evidence, results, facts, signer).encode())
+            write_atomic(staging / APPROVAL_FILE, approval_html(workspace, evidence, results, facts, signer,
+                                                                confirmation_of(entries, run_id)).encode())
             entry = archive_locked(workspace.evidence_dir, staging, relative, facts, signer)
         finally:
             shutil.rmtree(staging, ignore_errors=True)  # archived: renamed away; failed: nothing half-written stays
@@ -101,15 +103,22 @@ def check_rules(workspace: Workspace, evidence: dict, results: dict, signer, dec
                 entries: list[dict]) -> None:
     """Refuse a sign-off that breaks a rule, with an ``InputError`` naming the rule.
 
-    - segregation of duties: nobody approves or rejects their own assessment;
+    - confirmation first: the scheduler's recalculation is signed off only once a person has confirmed it;
+    - segregation of duties: nobody approves or rejects their own assessment, nor one they confirmed;
     - sign-off role: the signer holds the reviewer or approver role;
     - acceptance: a record its process says needs a role's acceptance (residual risks above appetite)
       is approved only by someone holding that role;
     - one decision per run: an approved or rejected record is not signed again (a new run is).
     """
-    if signer.id == evidence["assessor"]:
-        raise InputError.single("person", signer.id, f"segregation of duties: {signer.id} assessed "
-                                f"{evidence['run_id']}; nobody approves or rejects their own assessment")
+    confirmation = confirmation_of(entries, evidence["run_id"])
+    if evidence.get("status") == "recalculated" and confirmation is None:
+        raise InputError.single("run_id", evidence["run_id"], "awaiting confirmation: it is the scheduler's "
+                                "recalculation, which no person has confirmed; a person holding the assessor role "
+                                "confirms it first ('workbench review confirm') or assesses it again")
+    if signer.id == (confirmation["person"] if confirmation else evidence["assessor"]):
+        raise InputError.single("person", signer.id, f"segregation of duties: {signer.id} "
+                                f"{'confirmed' if confirmation else 'assessed'} {evidence['run_id']}; nobody "
+                                "approves or rejects their own assessment")
     if not set(SIGNING_ROLES) & set(signer.roles):
         allowed = ", ".join(p.id for p in workspace.config.people if set(SIGNING_ROLES) & set(p.roles))
         raise InputError.single("person", signer.id, "sign-off role: only a reviewer or approver signs off "
@@ -143,7 +152,8 @@ def _comment(comment: object) -> str:
     return comment.strip()
 
 
-def _evidence_entry(workspace: Workspace, entries: list[dict], run_id: str) -> dict:
+def evidence_entry(workspace: Workspace, entries: list[dict], run_id: str) -> dict:
+    """The ledger entry of the evidence ``run_id``, refused if it is a failed run or its files differ from the ledger."""
     found = [e for e in entries if e.get("run_id") == run_id and e.get("kind") in ("evidence", "failed-run")]
     if not found:
         raise UnknownRecordError.single("run_id", run_id, "is not an archived evidence record; see 'workbench evidence list'")
@@ -167,16 +177,20 @@ def _template():
     return env.get_template("approval.html.j2")
 
 
-def approval_html(workspace: Workspace, evidence: dict, results: dict, facts: dict, signer) -> str:
-    """The approval record: a small self-contained HTML page, every value escaped, no script."""
+def approval_html(workspace: Workspace, evidence: dict, results: dict, facts: dict, signer,
+                  confirmation: dict | None = None) -> str:
+    """The approval record: a small self-contained HTML page, every value escaped, no script
+    (``confirmation``: the person's confirmation of a scheduler's recalculation)."""
     from workbench.processes import get_process
 
     config = workspace.config
     system = workspace.register.system(evidence["system_id"])
-    assessor = {p.id: p.name for p in config.people}.get(evidence["assessor"], evidence["assessor"])
+    names = {p.id: p.name for p in config.people}
     return _template().render(
         **facts, version=__version__, organisation=config.organisation.name,
         process_title=get_process(evidence["process"]).title, system_name=system.name,
-        period=evidence["period"], assessor=evidence["assessor"], assessor_name=assessor,
+        period=evidence["period"], assessor=evidence["assessor"],
+        assessor_name=names.get(evidence["assessor"], evidence["assessor"]), confirmation=confirmation,
+        confirmer_name=names.get(confirmation["person"], confirmation["person"]) if confirmation else "",
         person_name=signer.name, files=evidence["files"],
         acceptance=acceptance(workspace, evidence["process"], results["results"]))

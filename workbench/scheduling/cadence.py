@@ -4,6 +4,10 @@ A subject is an AI system, or an item of one (a dataset, a supplier) for a proce
 an item is reviewed on its system's tier. A review of a (subject, process) is *current* before its
 due date, *due* from the due date until the grace period ends, and *overdue* after that. A
 subject never assessed is due at once.
+
+Only a person's record sets the clock and closes a trigger event: a run of their own, or the
+scheduler's recalculation once a person has confirmed it. An unconfirmed recalculation changes no
+due date; it makes its subject due (*awaiting confirmation*) at the latest from its own date.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ class ReviewState:
     status: str
     reason: str
     item_id: str = ""
+    awaiting_confirmation: str = ""  # the run id of a recalculation no person has confirmed yet
 
     def as_dict(self) -> dict:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items()}
@@ -55,7 +60,7 @@ def review_state(system, process: str, records: list[dict], events: list[dict], 
     process : str
         Process name.
     records : list of dict
-        The subject's evidence records for this process (any order; failed runs included).
+        The subject's evidence records for this process (any order; failed runs and recalculations included).
     events : list of dict
         The system's recorded events (``kind``, ``occurred_on``).
     policy : ReviewPolicy
@@ -63,13 +68,13 @@ def review_state(system, process: str, records: list[dict], events: list[dict], 
     today : date
         The day to judge against.
     """
-    done = [r for r in records if r["status"] != "failed"]
+    assessed = [r for r in records if r["status"] not in ("failed", "recalculated")]
     latest_any = max(records, key=lambda r: (r["recorded_at"], r["run_id"]), default=None)
     last_status = latest_any["status"] if latest_any else None
-    if not done:
+    if not assessed:
         return ReviewState(system.id, process, system.tier, None, None, last_status, None, "due",
                            "never assessed", item_id)
-    last = max(done, key=lambda r: (r["effective_date"], r["recorded_at"], r["run_id"]))
+    last = max(assessed, key=_order)
     effective = last["effective_date"]
     due_on = add_months(effective, policy.interval_months[system.tier])
     reason = f"every {policy.interval_months[system.tier]} months for tier {system.tier}"
@@ -78,14 +83,26 @@ def review_state(system, process: str, records: list[dict], events: list[dict], 
         first = min(triggered, key=lambda e: e["occurred_on"])
         if first["occurred_on"] < due_on:
             due_on, reason = first["occurred_on"], f"{first['kind']} on {first['occurred_on'].isoformat()}"
-    if today < due_on:
+    waiting = max((r for r in records if r["status"] == "recalculated" and _order(r) > _order(last)), key=_order,
+                  default=None)
+    if waiting:
+        if waiting["effective_date"] < due_on:
+            due_on, reason = waiting["effective_date"], f"awaiting confirmation of {waiting['run_id']}"
+        else:
+            reason = f"awaiting confirmation of {waiting['run_id']} ({reason})"
+    if today < due_on and not waiting:
         status = "current"
     elif today <= due_on + min(timedelta(days=policy.grace_days), date.max - due_on):
         status = "due"
     else:
         status = "overdue"
     return ReviewState(system.id, process, system.tier, last["run_id"], effective, last_status, due_on, status,
-                       reason, item_id)
+                       reason, item_id, waiting["run_id"] if waiting else "")
+
+
+def _order(record: dict) -> tuple:
+    """Which of a subject's records is later: by effective date, then recording time."""
+    return record["effective_date"], record["recorded_at"], record["run_id"]
 
 
 def review_states(workspace, today: date | None = None, processes: list[str] | None = None) -> list[ReviewState]:

@@ -1,9 +1,13 @@
-"""The periodic review: re-run every due process of every due system, headless, in parallel.
+"""The periodic review: recalculate every due process of every due system, headless, in parallel.
 
-Each run carries forward the last approved answers (else the latest submitted ones) and is
-compared with that previous version in its evidence. Runs are idempotent per (system, process,
-period): a second review of the same period archives nothing new unless forced. A failed run is
-recorded with its partial notebook, and the other runs go on.
+Each run carries forward the answers a person last stood behind (the last approved, else the latest
+submitted) and is compared with that previous version in its evidence. It is recorded as the
+scheduler's recalculation, under the scheduler's own identity (``review.scheduler``) and status
+``recalculated``: no person is named as its assessor, and it resets no review clock. The subject
+stays due until a person confirms the recalculation (:func:`workbench.records.confirmation.confirm`)
+or assesses it again. Runs are idempotent per (system, process, period): a second review of the same
+period archives nothing new unless forced. A failed run is recorded with its partial notebook, and
+the other runs go on.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ class Outcome:
     system_id: str
     process: str
     period: str
-    status: str  # archived | skipped | failed | needs-answers
+    status: str  # recalculated | skipped | failed | needs-answers
     item_id: str = ""
     run_id: str = ""
     evidence: str = ""
@@ -61,15 +65,17 @@ class Outcome:
 
 @dataclass
 class ReviewSummary:
-    """The review's outcomes, and the states after it; ``ok`` is what the exit status says."""
+    """The review's outcomes, and the states after it (what is overdue, what awaits a person's
+    confirmation); ``ok`` is what the exit status says."""
 
     period: str
     outcomes: list[Outcome]
     overdue: list[dict]
+    awaiting: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.overdue and all(o.status in ("archived", "skipped") for o in self.outcomes)
+        return not self.overdue and all(o.status in ("recalculated", "skipped") for o in self.outcomes)
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -79,7 +85,7 @@ class ReviewSummary:
 
     def as_dict(self) -> dict:
         return {"period": self.period, "ok": self.ok, "counts": self.counts(),
-                "outcomes": [asdict(o) for o in self.outcomes], "overdue": self.overdue}
+                "outcomes": [asdict(o) for o in self.outcomes], "overdue": self.overdue, "awaiting": self.awaiting}
 
 
 def plan_review(workspace: Workspace, mode: str = "due", system_id: str | None = None, period: str = "",
@@ -96,9 +102,15 @@ def plan_review(workspace: Workspace, mode: str = "due", system_id: str | None =
     period : str
         The period the runs speak for (default: this quarter).
     force : bool
-        Run even if the period already has evidence.
+        Run even if the period already has evidence, or the subject's last recalculation awaits confirmation.
+
+    Raises
+    ------
+    InputError
+        Bad input, or the configuration has no scheduler identity.
     """
     today = today or date.today()
+    scheduler = workspace.config.scheduler()
     if mode not in MODES:
         raise InputError.single("mode", mode, f"allowed: {', '.join(MODES)}")
     period = period or quarter_of(today)
@@ -117,7 +129,13 @@ def plan_review(workspace: Workspace, mode: str = "due", system_id: str | None =
             known.append(Outcome(state.system_id, state.process, period, "skipped", state.item_id,
                                  run_id=done[0]["run_id"], error=f"already reviewed for {period}; use --force to run again"))
             continue
-        previous = workspace.register.latest_evidence(state.system_id, state.process, state.item_id)
+        if state.awaiting_confirmation and not force:
+            known.append(Outcome(state.system_id, state.process, period, "skipped", state.item_id,
+                                 run_id=state.awaiting_confirmation,
+                                 error=f"awaiting confirmation of {state.awaiting_confirmation} by a person; "
+                                       "use --force to recalculate again"))
+            continue
+        previous = workspace.register.latest_evidence(state.system_id, state.process, state.item_id, assessed=True)
         if previous is None:
             known.append(Outcome(state.system_id, state.process, period, "needs-answers", state.item_id,
                                  error="no earlier answers to carry forward: submit a first assessment"))
@@ -126,7 +144,7 @@ def plan_review(workspace: Workspace, mode: str = "due", system_id: str | None =
 
         record = read_record(workspace, previous)
         jobs.append(ReviewJob(str(workspace.root), state.process, state.system_id, state.item_id, record["answers"], period,
-                              workspace.config.review.reviewer or previous["assessor"], today.isoformat(),
+                              scheduler.id, today.isoformat(),
                               timeout, previous["run_id"], force))
     return jobs, known
 
@@ -137,7 +155,7 @@ def run_job(job: ReviewJob) -> Outcome:
     from workbench.processes import get_process
 
     workspace = Workspace(job.workspace)
-    outcome = Outcome(job.system_id, job.process, job.period, "archived", job.item_id, carried_from=job.carried_from)
+    outcome = Outcome(job.system_id, job.process, job.period, "recalculated", job.item_id, carried_from=job.carried_from)
     try:
         evidence = run_process(workspace, job.process, job.system_id, job.answers, period=job.period,
                                assessor=job.assessor, effective_date=job.effective_date, timeout=job.timeout,
@@ -157,7 +175,7 @@ def run_job(job: ReviewJob) -> Outcome:
 
 def run_review(workspace: Workspace, jobs: list[ReviewJob], known: list[Outcome], executor: Executor | None = None,
                progress: bool = True, today: date | None = None) -> ReviewSummary:
-    """Run the planned jobs, then report every outcome and what is still overdue."""
+    """Run the planned jobs, then report every outcome, what is still overdue and what awaits confirmation."""
     executor = executor or LocalExecutor()
     outcomes = list(known)
     bar = _progress(len(jobs)) if progress and jobs else None
@@ -173,29 +191,31 @@ def run_review(workspace: Workspace, jobs: list[ReviewJob], known: list[Outcome]
     outcomes.sort(key=lambda o: (o.system_id, o.item_id, o.process))
     build_index(workspace, today)
     period = jobs[0].period if jobs else (known[0].period if known else quarter_of(today or date.today()))
-    overdue = [s.as_dict() for s in review_states(workspace, today) if s.status == "overdue"]
-    return ReviewSummary(period, outcomes, overdue)
+    states = review_states(workspace, today)
+    return ReviewSummary(period, outcomes, [s.as_dict() for s in states if s.status == "overdue"],
+                         [s.as_dict() for s in states if s.awaiting_confirmation])
 
 
 def open_nonconformities(workspace: Workspace, outcome: Outcome) -> list[str]:
     """Open a nonconformity for a failed run and for each threshold the results breach.
 
     A failed run is not evidence, so its nonconformity cites the version it carried forward and
-    names the failed run.
+    names the failed run. The scheduler records them: no person found them.
     """
     from workbench.records.nonconformity import open_nonconformity
 
+    scheduler = workspace.config.scheduler().id
     opened = []
     what = outcome.process + (f" of {outcome.item_id}" if outcome.item_id else "")
     if outcome.status == "failed" and outcome.carried_from:
         opened.append(open_nonconformity(
             workspace, "periodic-review", outcome.system_id,
             f"The periodic review run of {what} for {outcome.period} failed: {outcome.error}",
-            outcome.carried_from, source_ref=outcome.run_id or outcome.period))
+            outcome.carried_from, opened_by=scheduler, source_ref=outcome.run_id or outcome.period))
     for breach in outcome.breaches:
         opened.append(open_nonconformity(
             workspace, "periodic-review", outcome.system_id,
-            f"{what} for {outcome.period}: {breach}", outcome.run_id, source_ref=outcome.period))
+            f"{what} for {outcome.period}: {breach}", outcome.run_id, opened_by=scheduler, source_ref=outcome.period))
     return opened
 
 

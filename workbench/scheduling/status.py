@@ -1,9 +1,10 @@
 """One review status per AI system, for the side panel and anyone who wants a single word.
 
 It combines the schedule of every reviewed process (:mod:`workbench.scheduling.cadence`: current, due,
-overdue) with the sign-off of the latest evidence (*awaiting approval* while it is submitted but
-not yet approved). When several apply, the first in :data:`STATES` wins: an overdue review is
-more urgent than a pending approval.
+overdue; a due review whose scheduler's recalculation waits for a person is *awaiting confirmation*)
+with the sign-off of the latest evidence (*awaiting approval* while it is submitted but not yet
+approved). When several apply, the first in :data:`STATES` wins: an overdue review is more urgent
+than a pending confirmation, and that than a pending approval.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date
 
 from workbench.scheduling.cadence import ReviewState, review_states
 
-STATES = ("overdue", "awaiting approval", "due", "current")
+STATES = ("overdue", "awaiting confirmation", "awaiting approval", "due", "current")
 EVIDENCE_HTML = "evidence.html"
 
 
@@ -51,7 +52,8 @@ def system_review(system, states: list[ReviewState], records: list[dict]) -> Sys
     kept = sorted((r for r in records if r["system_id"] == system.id and r["status"] != "failed"),
                   key=lambda r: (r["recorded_at"], r["run_id"]), reverse=True)
     latest = {**kept[0], "html": f"evidence/{kept[0]['path']}/{EVIDENCE_HTML}"} if kept else None
-    candidates = [(s.status, f"{s.process}: {s.reason}" + (f", due {s.due_on.isoformat()}" if s.due_on else ""))
+    candidates = [("awaiting confirmation" if s.status == "due" and s.awaiting_confirmation else s.status,
+                   f"{s.process}: {s.reason}" + (f", due {s.due_on.isoformat()}" if s.due_on else ""))
                   for s in states]
     if latest and latest["status"] == "submitted":
         candidates.append(("awaiting approval", f"{latest['run_id']} is submitted, not yet approved"))

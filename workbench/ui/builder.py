@@ -152,8 +152,8 @@ class Rows:
 
 
 def people(form) -> list[tuple[str, str]]:
-    """Options: everyone in the workspace's configuration."""
-    return [(f"{p.name} ({p.id})", p.id) for p in form.workspace.config.people]
+    """Options: everyone in the workspace's configuration but the scheduler identity."""
+    return [(f"{p.name} ({p.id})", p.id) for p in form.workspace.config.persons()]
 
 
 def controls(form) -> list[tuple[str, str]]:

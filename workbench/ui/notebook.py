@@ -102,6 +102,8 @@ def periodic_review(workspace: str = "", mode: str = "due", system_id: str = "",
     """Run the periodic review from a scheduled notebook; raise if anything failed or is overdue.
 
     Raising makes the scheduler (jupyter-scheduler, cron around papermill) report the job as failed.
+    The recalculations it records stay due until a person confirms them, so a review that was
+    overdue stays overdue.
     """
     from workbench.scheduling.executor import LocalExecutor
     from workbench.scheduling.review import plan_review, run_review
@@ -117,7 +119,11 @@ def periodic_review(workspace: str = "", mode: str = "due", system_id: str = "",
         ("System", "Process", "Outcome", "Run", "Detail"),
         [(o.system_id, o.process, o.status, o.run_id, o.evidence or o.error) for o in summary.outcomes])
         + table(("System", "Process", "Due"), [(i["system_id"], i["process"], i["due_on"]) for i in summary.overdue],
-                caption="Still overdue"))
+                caption="Still overdue")
+        + table(("System", "Item", "Process", "Recalculation", "Review"),
+                [(i["system_id"], i["item_id"], i["process"], i["awaiting_confirmation"], i["status"])
+                 for i in summary.awaiting],
+                caption="Due, awaiting confirmation by a person (workbench review confirm RUN_ID)"))
     if not summary.ok:
         raise RuntimeError(f"periodic review {summary.period}: {summary.counts()}, {len(summary.overdue)} overdue")
     return summary

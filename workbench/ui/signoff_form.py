@@ -32,7 +32,8 @@ class SignoffForm:
     def __init__(self, workspace, run_id: str = "", person: str = ""):
         self.workspace = workspace
         submitted = [r for r in workspace.register.evidence_list() if r["status"] == "submitted"]
-        options = [(f"{r['run_id']}  {r['system_id']}  {r['process']}  {r['period']}  by {r['assessor']}", r["run_id"])
+        options = [(f"{r['run_id']}  {r['system_id']}  {r['process']}  {r['period']}  by "
+                    + (f"{r['confirmed_by']} (confirmed)" if r["confirmed_by"] else r["assessor"]), r["run_id"])
                    for r in submitted]
         self.record = w.Dropdown(options=options, value=run_id or (options[0][1] if options else None),
                                  description="Evidence *", layout=WIDE, style={"description_width": "120px"})

@@ -40,7 +40,7 @@ export interface ISystem {
   name: string;
   tier: string;
   owner: string;
-  state: 'current' | 'due' | 'overdue' | 'awaiting approval';
+  state: 'current' | 'due' | 'overdue' | 'awaiting confirmation' | 'awaiting approval';
   reason: string;
   next_review: string | null;
   latest: ILatestEvidence | null;
