@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from keys import KEYS
 from workbench.config import ReviewPolicy
 from workbench.scheduling.cadence import add_months, review_state
 from workbench.scheduling.review import plan_review
@@ -177,12 +178,12 @@ def test_a_recalculation_awaiting_confirmation_is_not_recalculated_again_unless_
 
 
 def test_a_review_without_a_scheduler_identity_is_refused(tmp_path):
-    from workbench.demo import PEOPLE, demo_configuration
+    from workbench.demo import demo_configuration
     from workbench.exceptions import InputError
     from workbench.workspace import init_workspace
 
-    config = demo_configuration()
-    config["people"] = [p for p in PEOPLE if p["id"] != "scheduler"]
+    config = demo_configuration(KEYS)
+    config["people"] = [p for p in config["people"] if p["id"] != "scheduler"]
     workspace = init_workspace(tmp_path / "ws", config=config)
     with pytest.raises(InputError, match="review.scheduler: is not in people; add {id: scheduler"):
         plan_review(workspace, "due", today=date(2026, 11, 27))

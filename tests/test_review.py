@@ -349,7 +349,7 @@ def test_confirmation_is_refused_to_the_scheduler_to_non_assessors_and_for_a_per
     config = yaml.safe_load(config_path.read_text())
     next(p for p in config["people"] if p["id"] == "david")["roles"].append("assessor")
     config_path.write_text(yaml.safe_dump(config))
-    ws = Workspace(reviewed.root)
+    ws = record_configuration(reviewed.root)
     outcome = recalculate(ws, "support-assistant")
     ledger = len(ledger_entries(ws.evidence_dir))
     refusals = {
@@ -394,7 +394,7 @@ def test_a_person_s_new_assessment_supersedes_the_recalculation(reviewed):
 
 def test_the_scheduler_identity_is_a_configured_non_person(tmp_path):
     def config_with(change) -> dict:
-        config = demo_configuration()
+        config = demo_configuration(KEYS)
         config["people"] = [dict(p, roles=list(p["roles"])) for p in config["people"]]
         change(config)
         return config
