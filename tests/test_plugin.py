@@ -61,6 +61,7 @@ def suppliers(venv) -> tuple[Path, dict[str, str]]:
     config["people"] += [{"id": "amara", "name": "Amara Osei", "roles": ["assessor"], "keys": [PUBLIC["amara"]]},
                          {"id": "lena", "name": "Lena Berg", "roles": ["system_owner"]}]
     config["review"]["processes"] = ["supplier-assessment"]  # no risk assessment in this workspace yet
+    next(p for p in config["people"] if p["id"] == "scheduler")["keys"] = [PUBLIC["scheduler"]]  # it signs the review
     (root / "workbench.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     workbench("config", "record", "-m", "amara assesses suppliers")  # signed with the manager's key, which init pinned
     workbench("system", "add", "--id", SYSTEM, "--name", "Credit scoring", "--owner", "lena",
