@@ -269,3 +269,17 @@ def test_a_new_key_is_made_private_and_never_overwritten(tmp_path):
     assert (tmp_path / "k.pub").read_text().strip() == line
     result = cli("key", "new", "--out", str(tmp_path / "k"))
     assert result.exit_code != 0 and "never overwritten" in result.output
+
+
+def test_the_forms_offer_only_the_people_whose_keys_the_kernel_holds(ws, monkeypatch):
+    """In JupyterLab the kernel holds its user's key: the assessor and the signer are that person, not a choice."""
+    from workbench.processes.risk_assessment.form import RiskAssessmentForm
+    from workbench.ui.signoff_form import SignoffForm
+
+    holding(monkeypatch, "amara")
+    form = RiskAssessmentForm(ws, system_id="credit-scoring", assessor="tomas")
+    assert [v for _, v in form.header["assessor"].widget.options if v] == ["amara"]
+    assert form.header["assessor"].value == "amara"
+    holding(monkeypatch, "david")
+    panel = SignoffForm(ws, person="priya")
+    assert [v for _, v in panel.person.options] == ["david"] and panel.person.value == "david"
