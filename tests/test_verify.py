@@ -12,6 +12,7 @@ from workbench.pipeline.archive import (LEDGER_FILE, MANIFEST_FILE, append_entry
                                ledger_entries)
 from workbench.cli import main
 from workbench.pipeline.verify import verify, verify_archive
+from workbench.workspace import Workspace, init_workspace
 
 
 def stage(root: Path, name: str, files: dict[str, bytes]) -> Path:
@@ -20,6 +21,14 @@ def stage(root: Path, name: str, files: dict[str, bytes]) -> Path:
     for file, data in files.items():
         (folder / file).write_bytes(data)
     return folder
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A workspace without systems: its ledger holds only what a test puts there."""
+    from workbench.demo import demo_configuration
+
+    return init_workspace(tmp_path / "ws", config=demo_configuration())
 
 
 @pytest.fixture
@@ -33,7 +42,7 @@ def archived(workspace) -> Path:
         run_id = f"ra-2026112{i}T100000Z-00000{i}"
         archive_run(ev, stage(workspace.root, run_id, {"evidence.html": f"<p>{i}</p>".encode(), "results.json": b"{}"}),
                     f"credit-scoring/risk-assessment/{run_id}", {"kind": "test-record", "run_id": run_id})
-    append_entry(ev, {"kind": "action-update", "run_id": "ra-20261120T100000Z-000000", "note": "closed"})
+    append_entry(ev, {"kind": "note", "run_id": "ra-20261120T100000Z-000000", "note": "closed"})
     return ev
 
 

@@ -190,11 +190,7 @@ def item() -> None:
 @click.option("--description", default="")
 def item_add(workspace_path: Path | None, system_id: str, item_id: str, **fields) -> None:
     """Register one item of an AI system."""
-    from workbench.systems import Item
-    from workbench.validate import model_from
-
-    added = open_workspace(workspace_path).register.add_item(system_id, model_from(Item, {"id": item_id, **fields},
-                                                                                      what="item"))
+    added = open_workspace(workspace_path).add_item(system_id, {"id": item_id, **fields})
     click.echo(f"registered {added.kind} {added.id} of {system_id}")
 
 
@@ -334,19 +330,8 @@ def event() -> None:
 @click.option("--note", default="")
 def event_add(workspace_path: Path | None, system_id: str, kind: str, occurred_on: str, note: str) -> None:
     """Record an event for a system."""
-    from datetime import date
-
-    from workbench.exceptions import InputError
-
-    ws = open_workspace(workspace_path)
-    if kind not in ws.config.review.triggers:
-        raise InputError.single("kind", kind, f"allowed: {', '.join(ws.config.review.triggers)}")
-    try:
-        day = date.fromisoformat(occurred_on)
-    except ValueError:
-        raise InputError.single("date", occurred_on, "must be a date written YYYY-MM-DD") from None
-    ws.register.add_event(system_id, kind, day, note)
-    click.echo(f"recorded {kind} for {system_id} on {day}")
+    row = open_workspace(workspace_path).add_event(system_id, kind, occurred_on, note)
+    click.echo(f"recorded {kind} for {system_id} on {row['occurred_on']}")
 
 
 @main.command("notebook")
@@ -501,7 +486,8 @@ for _decision in ("approve", "reject"):
 @main.command("verify")
 @workspace_option
 def verify_cmd(workspace_path: Path | None) -> None:
-    """Re-hash every archived file, walk the ledger's hash chain; exit 1 naming each problem."""
+    """Re-hash every archived file, walk the ledger's hash chain, compare the register with the one the
+    ledger implies; exit 1 naming each problem."""
     from workbench.pipeline.verify import verify
 
     report = verify(open_workspace(workspace_path))
@@ -512,6 +498,32 @@ def verify_cmd(workspace_path: Path | None) -> None:
                     f"{report.files} files", fg="red", err=True)
         sys.exit(1)
     click.echo(f"verify: ok, {report.entries} ledger entries, {report.files} files")
+
+
+@main.group("register")
+def register_group() -> None:
+    """The register, the index of the ledger that lists and pages read."""
+
+
+@register_group.command("rebuild")
+@workspace_option
+def register_rebuild(workspace_path: Path | None) -> None:
+    """Rebuild the register from the ledger and the archived results, replace it, rewrite the portfolio,
+    and print the rows per table; exit 1 naming any ledger entry that cannot be indexed."""
+    from workbench.pipeline.portfolio import build_index
+    from workbench.pipeline.recovery import rebuild
+
+    ws = open_workspace(workspace_path)
+    done = rebuild(ws)
+    for name, count in done.counts.items():
+        click.echo(f"{name:<24} {count:>7}")
+    for problem in done.problems:
+        click.echo(problem, err=True)
+    build_index(ws)
+    click.echo(f"register rebuilt from {done.entries} ledger entries; portfolio rewritten")
+    if done.problems:
+        click.secho(f"register: {len(done.problems)} ledger entries could not be indexed", fg="red", err=True)
+        sys.exit(1)
 
 
 @main.command("export")
