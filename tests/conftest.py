@@ -10,7 +10,6 @@ import pytest
 
 from keys import KEYS, KEYS_DIR
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration, run_demo
-from workbench.systems import AISystem
 from workbench.workspace import Workspace, init_workspace
 
 HERE = Path(__file__).parent
@@ -21,7 +20,7 @@ ROOT = HERE.parent
 def workspace(tmp_path: Path) -> Workspace:
     """A fresh workspace with the demo people and the three demo systems, no evidence yet."""
     ws = init_workspace(tmp_path / "ws", config=demo_configuration(KEYS))
-    ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
+    ws.add_systems(SYSTEMS)
     return ws
 
 

@@ -19,12 +19,14 @@ PUBLIC = {person: public_key_line(load_key(path)) for person, path in KEYS.items
 
 
 def nothing_archived(workspace) -> bool:
-    """Whether the evidence folder holds only what ``init`` recorded (the first configuration)."""
+    """Whether the evidence folder holds only what ``init`` recorded (the first configuration) and the
+    registered systems, items and events: no run, sign-off or other record."""
     from workbench.pipeline.archive import ledger_entries
 
-    kinds = [e["kind"] for e in ledger_entries(workspace.evidence_dir)]
+    kinds = {e["kind"] for e in ledger_entries(workspace.evidence_dir)}
     names = {p.name for p in workspace.evidence_dir.iterdir()}
-    return kinds == ["configuration"] and names <= {"ledger.jsonl", "SHA256SUMS", "_configuration", ".lock", ".pending"}
+    return (kinds <= {"configuration", "system", "item", "event"}
+            and names <= {"ledger.jsonl", "SHA256SUMS", "_configuration", ".lock", ".pending"})
 
 
 def record(root):

@@ -335,9 +335,8 @@ def test_updates_are_appended_and_ledgered(workspace, risk_runs):
     assert list(history["root_cause"]) == ["", "stale features", "stale features", "stale features"]
     assert history.iloc[-1]["owner"] == "lena"  # the system owner, carried over
     entries = ledger_entries(workspace.evidence_dir)
-    assert [e["kind"] for e in entries] == ["configuration", "nonconformity", "action-update", "action-update",
-                                            "action-update"]
-    assert list(history["ledger_hash"]) == [e["hash"] for e in entries[1:]]
+    assert [e["kind"] for e in entries] == ["configuration"] + ["system"] * 3 + ["nonconformity"] + ["action-update"] * 3
+    assert list(history["ledger_hash"]) == [e["hash"] for e in entries[4:]]
     prev = GENESIS
     for e in entries:
         assert e["prev"] == prev and e["hash"] == entry_hash(e)

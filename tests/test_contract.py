@@ -23,7 +23,6 @@ from workbench.cli import main
 from workbench.config import configuration_model, default_configuration
 from workbench.processes import ENTRY_POINT_GROUP, discover, get_process, processes, refused
 from workbench.register import Base, table
-from workbench.systems import Item
 from workbench.ui.form import ProcessForm, process_form
 from workbench.ui.notebook import start
 from workbench.exceptions import InputError
@@ -71,7 +70,7 @@ def installed(tmp_path_factory):
 def subject(installed, workspace):
     """The workspace with two suppliers of credit-scoring: the subjects of a process about items."""
     for item_id, name in (("bureau-data", "Bureau Data Ltd"), ("cloudml", "CloudML")):
-        workspace.register.add_item("credit-scoring", Item(id=item_id, kind="supplier", name=name))
+        workspace.add_item("credit-scoring", {"id": item_id, "kind": "supplier", "name": name})
     return workspace
 
 

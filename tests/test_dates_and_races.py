@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy.exc import IntegrityError
 
 from workbench.cli import main
 from workbench.exceptions import InputError
@@ -53,7 +52,7 @@ def test_an_effective_date_within_the_tolerance_is_accepted(workspace, answers):
 
 def test_a_stored_date_in_year_9999_crashes_no_command(workspace):
     _fake_evidence(workspace, "ra-20261101T000000Z-aaaaaa", date(9999, 12, 31))
-    workspace.register.add_event("credit-scoring", "incident", date(9999, 12, 31))
+    workspace.add_event("credit-scoring", "incident", date(9999, 12, 31))
     states = [s for s in review_states(workspace) if s.system_id == "credit-scoring" and s.process == "risk-assessment"]
     assert states[0].due_on == date.max and states[0].status == "current"
     build_index(workspace)
@@ -173,7 +172,7 @@ def test_a_second_record_of_one_review_round_is_refused_by_the_register(workspac
              "status": "submitted", "recorded_at": datetime.now(timezone.utc), "path": "p", "answers_sha256": "0" * 64,
              "workbench_version": "0", "headline": "", "review_round": 1}
     workspace.register.record_evidence(first)
-    with pytest.raises(IntegrityError):
+    with pytest.raises(InputError, match="UNIQUE constraint failed: evidence.system_id"):
         workspace.register.record_evidence({**first, "run_id": "ra-20261101T000000Z-ffffff"})
 
 
@@ -198,7 +197,8 @@ def test_a_register_made_before_the_unique_constraints_is_upgraded(workspace):
 def test_verify_names_a_nonconformity_id_the_ledger_holds_twice(workspace):
     from workbench.pipeline.archive import append_entry
 
-    for writer in ("first", "second"):  # what concurrent writers of an earlier version left
-        append_entry(workspace.evidence_dir, {"kind": "nonconformity", "id": "nc-0007", "description": writer})
+    first, second = (append_entry(workspace.evidence_dir, {"kind": "nonconformity", "id": "nc-0007", "description": w})
+                     for w in ("first", "second"))  # what concurrent writers of an earlier version left
     findings = [str(f) for f in verify(workspace).findings if f.kind == "duplicate"]
-    assert findings == ["duplicate: nonconformity nc-0007: recorded by ledger entries 2 and 3"]
+    assert findings == [f"duplicate: nonconformity nc-0007: recorded by ledger entries {first['seq']} and "
+                        f"{second['seq']}"]

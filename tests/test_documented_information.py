@@ -71,7 +71,7 @@ def test_a_new_version_supersedes_and_keeps_the_history(workspace, policy_file):
     assert [(d["doc_id"], d["version"]) for d in documents(workspace)] == [("ai-policy", "2")]
     assert len(workspace.register.rows("documented_information")) == 2
     ledger = [e for e in ledger_entries(workspace.evidence_dir) if e["kind"] == "documented-information"]
-    assert len(ledger) == 2 and ledger[1]["version"] == "2" and ledger[1]["recorded_by"] == "david"
+    assert [e["doc_seq"] for e in ledger] == [1, 2] and ledger[1]["version"] == "2" and ledger[1]["recorded_by"] == "david"
 
 
 def test_a_changed_or_removed_file_is_flagged(workspace, policy_file):

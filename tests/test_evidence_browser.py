@@ -19,7 +19,6 @@ from test_evidence_html import HEATMAP, load
 from keys import KEYS
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.pipeline.run import run_process
-from workbench.systems import AISystem
 from workbench.workspace import init_workspace
 
 # the demo and the hostile run are real papermill runs, so these tests also need a kernel
@@ -37,7 +36,7 @@ MORE = ('[click](javascript:alert(2)) <svg onload=alert(3)></svg> <iframe src="h
 def hostile_html(tmp_path_factory) -> Path:
     """Evidence of a real run whose free text tries to run script."""
     ws = init_workspace(tmp_path_factory.mktemp("hostile-browser") / "ws", config=demo_configuration(KEYS))
-    ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
+    ws.add_systems(SYSTEMS)
     answers = copy.deepcopy(ANSWERS["credit-scoring"])
     answers["scope"] = "Scope " + HOSTILE
     r1 = answers["risks"][0]

@@ -222,11 +222,10 @@ def test_heatmap_section_draws_both_grids(demo_pages, system_id):
 @pytest.fixture(scope="module")
 def hostile_page(tmp_path_factory) -> Page:
     """A fresh run whose free text is hostile, rendered to evidence."""
-    from workbench.systems import AISystem
     from workbench.workspace import init_workspace
 
     ws = init_workspace(tmp_path_factory.mktemp("hostile") / "ws", config=demo_configuration(KEYS))
-    ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
+    ws.add_systems(SYSTEMS)
     evidence = run_process(ws, "risk-assessment", "credit-scoring", hostile_answers(), assessor="amara")
     return load(evidence.html)
 

@@ -20,7 +20,6 @@ from workbench.processes.impact_assessment.questionnaire import questionnaire_of
 from workbench.demo import SYSTEMS, demo_configuration
 from workbench.demo.impact_data import ANSWERS, write_predictions
 from workbench.pipeline.run import run_process
-from workbench.systems import AISystem
 from workbench.workspace import Workspace, init_workspace
 
 pytestmark = pytest.mark.kernel
@@ -143,7 +142,7 @@ def test_credit_scoring_needs_a_fundamental_rights_impact_assessment(demo_root):
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory) -> Workspace:
     ws = init_workspace(tmp_path_factory.mktemp("impact") / "ws", config=demo_configuration(KEYS))
-    ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
+    ws.add_systems(SYSTEMS)
     for system_id in ANSWERS:
         write_predictions(ws.root, system_id)
     return ws

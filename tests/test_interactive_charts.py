@@ -21,7 +21,6 @@ from workbench.demo import SYSTEMS, demo_configuration
 from workbench.demo.impact_data import ANSWERS as IMPACT_ANSWERS, write_predictions
 from workbench.pipeline.render import csp_hash, plotly_js
 from workbench.pipeline.run import run_process
-from workbench.systems import AISystem
 from workbench.workspace import init_workspace
 
 pytestmark = pytest.mark.kernel
@@ -54,7 +53,7 @@ def interactive(tmp_path_factory):
     """A workspace that keeps interactive charts, with the cv-screening dataset."""
     ws = init_workspace(tmp_path_factory.mktemp("interactive") / "ws",
                         config={**demo_configuration(KEYS), "evidence_charts": "interactive"})
-    ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
+    ws.add_systems(SYSTEMS)
     write_predictions(ws.root, "cv-screening")
     return ws
 

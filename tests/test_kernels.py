@@ -13,7 +13,6 @@ import workbench.pipeline.kernels
 from keys import KEYS
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.pipeline.run import HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE, run_process
-from workbench.systems import AISystem
 from workbench.workspace import init_workspace
 
 pytestmark = pytest.mark.kernel
@@ -28,7 +27,7 @@ VARYING = [
 
 def _run(tmp_path, name: str) -> dict[str, str]:
     ws = init_workspace(tmp_path / name / "ws", config=demo_configuration(KEYS))
-    ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
+    ws.add_systems(SYSTEMS)
     evidence = run_process(ws, "risk-assessment", "credit-scoring", ANSWERS["credit-scoring"], assessor="amara",
                            effective_date="2026-11-02")
     files = {}

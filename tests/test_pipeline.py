@@ -22,7 +22,6 @@ from workbench.pipeline.run import HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE, run_p
 from workbench.pipeline.request import build_request
 from workbench.processes import Process
 from workbench.processes.risk_assessment.assessment import assess
-from workbench.systems import AISystem
 from workbench.workspace import init_workspace
 
 pytestmark = pytest.mark.kernel
@@ -39,7 +38,7 @@ def sha256(path: Path) -> str:
 def archived(tmp_path_factory):
     """One workspace with two real runs of the credit-scoring risk assessment."""
     ws = init_workspace(tmp_path_factory.mktemp("pipeline") / "ws", config=demo_configuration(KEYS))
-    ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
+    ws.add_systems(SYSTEMS)
     answers = copy.deepcopy(ANSWERS["credit-scoring"])
     first = run_process(ws, "risk-assessment", "credit-scoring", copy.deepcopy(answers),
                         period=PERIOD, assessor=ASSESSOR, effective_date=EFFECTIVE)
@@ -58,7 +57,7 @@ def test_run_archives_its_three_files(archived):
     assert ev.run_id.startswith("ra-")
     # nothing is left behind in staging, and nothing counted as failed
     assert not ws.staging_dir.exists() or not any(ws.staging_dir.iterdir())
-    assert {e["kind"] for e in ledger_entries(ws.evidence_dir)} == {"configuration", "evidence"}
+    assert [e["kind"] for e in ledger_entries(ws.evidence_dir)] == ["configuration"] + ["system"] * 3 + ["evidence"] * 2
 
 
 def test_file_hashes_agree_with_ledger_and_register(archived):
@@ -94,7 +93,7 @@ def test_ledger_entry_records_the_facts(archived):
 def test_ledger_is_a_hash_chain(archived):
     ws, _, first, second = archived
     entries = ledger_entries(ws.evidence_dir)
-    assert [e.get("run_id") for e in entries] == [None, first.run_id, second.run_id]  # after init's configuration
+    assert [e.get("run_id") for e in entries] == [None] * 4 + [first.run_id, second.run_id]  # the configuration, the systems
     assert entries[0]["prev"] == GENESIS == "0" * 64
     for i, entry in enumerate(entries):
         assert entry["seq"] == i + 1
@@ -289,7 +288,7 @@ def test_failed_run_is_archived_as_a_failed_run_record(workspace, answers, broke
     assert ws.frame("risks").empty
 
     # the failure is a ledger entry: the partial notebook and the error hashed, no evidence HTML
-    _configuration, entry = ledger_entries(ws.evidence_dir)
+    [entry] = [e for e in ledger_entries(ws.evidence_dir) if e["kind"] not in ("configuration", "system")]
     assert entry["kind"] == "failed-run" and entry["status"] == "failed" and entry["path"] == relative
     assert entry["files"] == {"error.txt": sha256(kept / "error.txt"), NOTEBOOK_FILE: sha256(kept / NOTEBOOK_FILE)}
     assert row["ledger_hash"] == entry["hash"] and row["notebook_sha256"] == entry["files"][NOTEBOOK_FILE]
@@ -312,7 +311,7 @@ def test_failed_run_only_appends_to_an_existing_ledger(workspace, answers, monke
                     assessor=ASSESSOR, effective_date=EFFECTIVE)
     assert (ws.evidence_dir / LEDGER_FILE).read_bytes().startswith(ledger)
     assert (ws.evidence_dir / MANIFEST_FILE).read_bytes().startswith(manifest)
-    assert [e["kind"] for e in ledger_entries(ws.evidence_dir)] == ["configuration", "evidence", "failed-run"]
+    assert [e["kind"] for e in ledger_entries(ws.evidence_dir)][4:] == ["evidence", "failed-run"]
     statuses = ws.frame("evidence").set_index("run_id").status.to_dict()
     assert statuses.pop(good.run_id) == "submitted"
     assert list(statuses.values()) == ["failed"]

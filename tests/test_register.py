@@ -113,13 +113,13 @@ def test_broken_configuration_is_a_workspace_error(empty):
 # Systems from Python
 
 def test_add_system_from_python(empty):
-    added = empty.register.add_system(AISystem.model_validate(_system()))
+    added = empty.add_system(_system())
     assert added.id == "fraud-alerts"
     assert empty.register.system("fraud-alerts") == AISystem.model_validate(_system())
 
 
 def test_systems_are_listed_by_id(workspace):
-    workspace.register.add_system(AISystem.model_validate(_system(id="a-first")))
+    workspace.add_system(_system(id="a-first"))
     assert _ids(workspace) == ["a-first", "credit-scoring", "cv-screening", "support-assistant"]
 
 
@@ -131,14 +131,13 @@ def test_system_round_trips_lists(workspace):
 
 def test_duplicate_system_id_is_refused(workspace):
     with pytest.raises(InputError, match=r"id: is already registered; choose another id \(got 'credit-scoring'\)"):
-        workspace.register.add_system(AISystem.model_validate(_system(id="credit-scoring")))
+        workspace.add_system(_system(id="credit-scoring"))
     assert workspace.register.system("credit-scoring").name == "Retail credit scoring model"
 
 
 def test_adding_several_systems_is_all_or_nothing(workspace):
-    batch = [AISystem.model_validate(_system()), AISystem.model_validate(_system(id="cv-screening"))]
     with pytest.raises(InputError, match="cv-screening"):
-        workspace.register.add_systems(batch)
+        workspace.add_systems([_system(), _system(id="cv-screening")])
     assert "fraud-alerts" not in _ids(workspace)
 
 
@@ -152,7 +151,7 @@ def test_unknown_system_lists_the_registered_ones(workspace):
 def test_import_systems_from_a_yaml_list(empty, tmp_path):
     path = tmp_path / "systems.yaml"
     path.write_text(yaml.safe_dump(SYSTEMS), encoding="utf-8")
-    empty.register.add_systems(parse_systems(read_systems_file(path), empty.validation_context()))
+    empty.add_systems(read_systems_file(path))
     assert _ids(empty) == ["credit-scoring", "cv-screening", "support-assistant"]
     assert empty.register.system("support-assistant").tier == "medium"
 
@@ -160,7 +159,7 @@ def test_import_systems_from_a_yaml_list(empty, tmp_path):
 def test_import_systems_from_a_yaml_systems_key(empty, tmp_path):
     path = tmp_path / "systems.yml"
     path.write_text(yaml.safe_dump({"systems": [_system()]}), encoding="utf-8")
-    empty.register.add_systems(parse_systems(read_systems_file(path), empty.validation_context()))
+    empty.add_systems(read_systems_file(path))
     assert _ids(empty) == ["fraud-alerts"]
 
 
@@ -171,7 +170,7 @@ def test_import_systems_from_csv_with_semicolon_lists(empty, tmp_path):
                       "card holders; fraud analysts;regulators,transaction data;location,high\n"
                     + "doc-reader,Document reader,amara,Reads forms,design-development,Back office,clerks,,low\n",
                     encoding="utf-8")
-    empty.register.add_systems(parse_systems(read_systems_file(path), empty.validation_context()))
+    empty.add_systems(read_systems_file(path))
     fraud = empty.register.system("fraud-alerts")
     assert fraud.affected_stakeholders == ["card holders", "fraud analysts", "regulators"]
     assert fraud.personal_data_categories == ["transaction data", "location"]
@@ -190,7 +189,7 @@ def test_a_bad_row_registers_nothing_and_names_the_row_and_field(empty, tmp_path
     path = tmp_path / "systems.yaml"
     path.write_text(yaml.safe_dump({"systems": [_system(), _system(id="second", tier="extreme")]}), encoding="utf-8")
     with pytest.raises(InputError) as err:
-        empty.register.add_systems(parse_systems(read_systems_file(path), empty.validation_context()))
+        empty.add_systems(read_systems_file(path))
     assert str(err.value) == "systems file: systems[1].tier: unknown tier; allowed: high, medium, low (got 'extreme')"
     assert _ids(empty) == []
 
@@ -201,7 +200,7 @@ def test_a_bad_csv_row_registers_nothing(empty, tmp_path):
                     + "doc-reader,Reader,amara,Reads,deployment,Office,clerks,,low\n"
                     + "doc-writer,Writer,bob,Writes,launch,Office,clerks,,low\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
-        empty.register.add_systems(parse_systems(read_systems_file(path), empty.validation_context()))
+        empty.add_systems(read_systems_file(path))
     message = str(err.value)
     assert message.startswith("systems file: 2 problems")
     assert "systems[1].owner: unknown person" in message and "(got 'bob')" in message
@@ -213,7 +212,7 @@ def test_an_id_already_registered_registers_nothing_from_the_file(workspace, tmp
     path = tmp_path / "systems.yaml"
     path.write_text(yaml.safe_dump([_system(), _system(id="cv-screening")]), encoding="utf-8")
     with pytest.raises(InputError, match="'cv-screening'"):
-        workspace.register.add_systems(parse_systems(read_systems_file(path), workspace.validation_context()))
+        workspace.add_systems(read_systems_file(path))
     assert "fraud-alerts" not in _ids(workspace)
 
 
@@ -306,8 +305,9 @@ def test_register_url_env_var_points_at_another_sqlite_file(workspace, tmp_path,
     ws = Workspace(workspace.root)
     assert ws.register.url == f"sqlite:///{other}"
     assert ws.register.systems() == []
-    ws.register.add_system(AISystem.model_validate(_system()))
-    assert [s.id for s in Register(f"sqlite:///{other}").systems()] == ["fraud-alerts"]
+    ws.add_system(_system())  # the new register first indexes the workspace's ledger, then the new system
+    assert [s.id for s in Register(f"sqlite:///{other}").systems()] == [
+        "credit-scoring", "cv-screening", "fraud-alerts", "support-assistant"]
     with sqlite3.connect(workspace.root / "register.db") as db:
         assert sorted(r[0] for r in db.execute("select id from systems")) == [
             "credit-scoring", "cv-screening", "support-assistant"]

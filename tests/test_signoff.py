@@ -19,7 +19,6 @@ from workbench.exceptions import InputError, UnknownRecordError
 from workbench.pipeline.run import run_process
 from workbench.records.signoff import check_rules, sign_off
 from workbench.ui.signoff_form import SignoffForm
-from workbench.systems import AISystem
 from workbench.pipeline.verify import verify
 from workbench.workspace import init_workspace
 
@@ -116,7 +115,7 @@ def test_unknown_run_and_bad_decision_and_comment(workspace):
         sign_off(workspace, RUN, "approve", "   ", person="david")
     with pytest.raises(InputError, match="comment: must be at most 5000 characters"):
         sign_off(workspace, RUN, "approve", "x" * 1_000_000, person="david")
-    assert [e["kind"] for e in ledger_entries(workspace.evidence_dir)] == ["configuration"]
+    assert [e["kind"] for e in ledger_entries(workspace.evidence_dir)] == ["configuration"] + ["system"] * 3
 
 
 # real runs ------------------------------------------------------------------------------------
@@ -126,7 +125,7 @@ def test_unknown_run_and_bad_decision_and_comment(workspace):
 def signed(tmp_path_factory):
     """Three real runs: credit-scoring (R3 above appetite) by amara, support-assistant by tomas, cv-screening by tomas."""
     ws = init_workspace(tmp_path_factory.mktemp("signoff") / "ws", config=demo_configuration(KEYS))
-    ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
+    ws.add_systems(SYSTEMS)
     runs = {s: run_process(ws, "risk-assessment", s, copy.deepcopy(ANSWERS[s]), assessor=a)
             for s, a in (("credit-scoring", "amara"), ("support-assistant", "tomas"), ("cv-screening", "tomas"))}
     return ws, runs

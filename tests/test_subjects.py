@@ -17,7 +17,6 @@ from workbench.config import configuration_model
 from workbench.exceptions import InputError, UnknownRecordError, WorkspaceError
 from workbench.processes import Process, get_process
 from workbench.register import Register
-from workbench.systems import Item
 from workbench.workspace import CONFIG_FILE
 
 
@@ -29,9 +28,9 @@ def cli(*args) -> object:
 
 def test_items_are_registered_per_system_and_kind(workspace):
     register = workspace.register
-    register.add_item("credit-scoring", Item(id="bureau-data", kind="supplier", name="Credit bureau feed"))
-    register.add_item("credit-scoring", Item(id="scorecard-v7", kind="model-version", name="Scorecard 7"))
-    register.add_item("cv-screening", Item(id="bureau-data", kind="supplier", name="Same id, other system"))
+    workspace.add_item("credit-scoring", {"id": "bureau-data", "kind": "supplier", "name": "Credit bureau feed"})
+    workspace.add_item("credit-scoring", {"id": "scorecard-v7", "kind": "model-version", "name": "Scorecard 7"})
+    workspace.add_item("cv-screening", {"id": "bureau-data", "kind": "supplier", "name": "Same id, other system"})
     assert [i.id for i in register.items("credit-scoring")] == ["bureau-data", "scorecard-v7"]
     assert [i.id for i in register.items("credit-scoring", "supplier")] == ["bureau-data"]
     assert register.item("cv-screening", "bureau-data").name == "Same id, other system"
@@ -41,14 +40,13 @@ def test_items_are_registered_per_system_and_kind(workspace):
 
 
 def test_an_item_is_refused_twice_for_an_unknown_system_or_as_the_wrong_kind(workspace):
-    register = workspace.register
-    register.add_item("credit-scoring", Item(id="bureau-data", kind="supplier", name="Feed"))
+    workspace.add_item("credit-scoring", {"id": "bureau-data", "kind": "supplier", "name": "Feed"})
     with pytest.raises(InputError, match="id: is already an item of credit-scoring"):
-        register.add_item("credit-scoring", Item(id="bureau-data", kind="supplier", name="Again"))
+        workspace.add_item("credit-scoring", {"id": "bureau-data", "kind": "supplier", "name": "Again"})
     with pytest.raises(UnknownRecordError, match="system: is not a registered AI system"):
-        register.add_item("no-such-system", Item(id="x", kind="supplier", name="X"))
+        workspace.add_item("no-such-system", {"id": "x", "kind": "supplier", "name": "X"})
     with pytest.raises(UnknownRecordError, match="item: is not a dataset of AI system credit-scoring; registered: none"):
-        register.item("credit-scoring", "bureau-data", kind="dataset")
+        workspace.register.item("credit-scoring", "bureau-data", kind="dataset")
 
 
 @pytest.mark.parametrize("bad", ["../../etc", "Bureau Data", "", "a" * 65, "organisation/x", "<script>"])
@@ -212,6 +210,26 @@ def test_broken_plug_ins_are_refused_by_package_and_the_others_keep_working(inst
         get_process("clash")
     listed = cli("process", "list")
     assert listed.exit_code == 1 and "refused: process 'no-template' from package 'evil-plugin'" in listed.output
+
+
+def test_a_plug_in_may_not_index_a_ledger_kind_the_core_or_another_process_indexes(install, monkeypatch):
+    import sys
+    import types
+
+    risk = get_process("risk-assessment")
+    plain = {**risk.__dict__, "tables": (), "settings": None}
+    module = types.ModuleType("ledger_plugin")
+    module.CORE = Process(**{**plain, "name": "core-kind", "code": "ck", "records": {"signoff": lambda entry: {}}})
+    module.AUDIT = Process(**{**plain, "name": "audit-kind", "code": "ak", "records": {"audit-plan": lambda e: {}}})
+    module.SHAPE = Process(**{**plain, "name": "bad-records", "code": "br", "records": {"Not a kind": None}})
+    monkeypatch.setitem(sys.modules, "ledger_plugin", module)
+    install(_point("core-kind", "ledger_plugin:CORE"), _point("audit-kind", "ledger_plugin:AUDIT"),
+            _point("bad-records", "ledger_plugin:SHAPE"))
+    reasons = {err.entry: err.reason for err in registry.refused()}
+    assert reasons["core-kind"] == "the ledger kind 'signoff' is taken by the core ledger"
+    assert reasons["audit-kind"] == "the ledger kind 'audit-plan' is taken by package 'aims-workbench'"
+    assert reasons["bad-records"].startswith("records is not {ledger kind (a slug)")
+    assert get_process("internal-audit").records.keys() == {"audit-plan"}
 
 
 def test_a_record_needing_acceptance_names_the_role_in_its_approval(workspace):

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from keys import KEYS
 from workbench.pipeline.archive import (GENESIS, LEDGER_FILE, MANIFEST_FILE, append_entry, archive_locked,
                                         canonical_json, entry_hash, ledger_entries, locked)
 from workbench.cli import main
 from workbench.pipeline.verify import verify, verify_archive
 from workbench.records.identity import acting_person
+from workbench.workspace import Workspace, init_workspace
 
 
 def stage(root: Path, name: str, files: dict[str, bytes]) -> Path:
@@ -21,6 +23,14 @@ def stage(root: Path, name: str, files: dict[str, bytes]) -> Path:
     for file, data in files.items():
         (folder / file).write_bytes(data)
     return folder
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A workspace without systems: its ledger holds only what a test puts there."""
+    from workbench.demo import demo_configuration
+
+    return init_workspace(tmp_path / "ws", config=demo_configuration(KEYS))
 
 
 @pytest.fixture

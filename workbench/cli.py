@@ -212,23 +212,25 @@ def system() -> None:
 @click.option("--stakeholder", "affected_stakeholders", multiple=True, required=True, help="Repeat for each.")
 @click.option("--personal-data", "personal_data_categories", multiple=True, help="Repeat for each category.")
 @click.option("--tier", required=True, help="One of the tiers in the configuration.")
-def system_add(workspace_path: Path | None, **fields) -> None:
+@click.option("--as", "person", default="", help="Which person acts, among those whose signing keys you hold (default: the only one).")
+def system_add(workspace_path: Path | None, person: str, **fields) -> None:
     """Register one AI system."""
     ws = open_workspace(workspace_path)
     fields["id"] = fields.pop("system_id")
-    added = ws.add_system({k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()})
+    added = ws.add_system({k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}, person)
     click.echo(f"registered {added.id}")
 
 
 @system.command("import")
 @workspace_option
 @click.argument("file", type=click.Path(path_type=Path))
-def system_import(workspace_path: Path | None, file: Path) -> None:
+@click.option("--as", "person", default="", help="Which person acts, among those whose signing keys you hold (default: the only one).")
+def system_import(workspace_path: Path | None, file: Path, person: str) -> None:
     """Register every system in a YAML or CSV FILE (all or none)."""
     from workbench.systems import read_systems_file
 
     ws = open_workspace(workspace_path)
-    added = ws.add_systems(read_systems_file(file))
+    added = ws.add_systems(read_systems_file(file), person)
     click.echo(f"registered {len(added)} systems: {', '.join(s.id for s in added)}")
 
 
@@ -271,13 +273,10 @@ def item() -> None:
 @click.option("--kind", required=True, help="What it is, e.g. dataset, model-version, supplier.")
 @click.option("--name", required=True)
 @click.option("--description", default="")
-def item_add(workspace_path: Path | None, system_id: str, item_id: str, **fields) -> None:
+@click.option("--as", "person", default="", help="Which person acts, among those whose signing keys you hold (default: the only one).")
+def item_add(workspace_path: Path | None, system_id: str, item_id: str, person: str, **fields) -> None:
     """Register one item of an AI system."""
-    from workbench.systems import Item
-    from workbench.validate import model_from
-
-    added = open_workspace(workspace_path).register.add_item(system_id, model_from(Item, {"id": item_id, **fields},
-                                                                                      what="item"))
+    added = open_workspace(workspace_path).add_item(system_id, {"id": item_id, **fields}, person)
     click.echo(f"registered {added.kind} {added.id} of {system_id}")
 
 
@@ -444,21 +443,11 @@ def event() -> None:
 @click.option("--kind", required=True, help="One of the triggers in the configuration, e.g. new-model-version.")
 @click.option("--date", "occurred_on", required=True, help="YYYY-MM-DD")
 @click.option("--note", default="")
-def event_add(workspace_path: Path | None, system_id: str, kind: str, occurred_on: str, note: str) -> None:
+@click.option("--as", "person", default="", help="Which person acts, among those whose signing keys you hold (default: the only one).")
+def event_add(workspace_path: Path | None, system_id: str, kind: str, occurred_on: str, note: str, person: str) -> None:
     """Record an event for a system."""
-    from datetime import date
-
-    from workbench.exceptions import InputError
-
-    ws = open_workspace(workspace_path)
-    if kind not in ws.config.review.triggers:
-        raise InputError.single("kind", kind, f"allowed: {', '.join(ws.config.review.triggers)}")
-    try:
-        day = date.fromisoformat(occurred_on)
-    except ValueError:
-        raise InputError.single("date", occurred_on, "must be a date written YYYY-MM-DD") from None
-    ws.register.add_event(system_id, kind, day, note)
-    click.echo(f"recorded {kind} for {system_id} on {day}")
+    row = open_workspace(workspace_path).add_event(system_id, kind, occurred_on, note, person)
+    click.echo(f"recorded {kind} for {system_id} on {row['occurred_on']}")
 
 
 @main.command("notebook")
@@ -616,7 +605,8 @@ for _decision in ("approve", "reject"):
               help="A timestamp token kept outside the workspace (<seq>.tsr from 'workbench anchor'); repeat for each.")
 def verify_cmd(workspace_path: Path | None, anchors: tuple[Path, ...]) -> None:
     """Re-hash every archived file, walk the ledger's hash chain, check every signature and the signer's
-    role then, and every anchor; exit 1 naming each problem."""
+    role then, every anchor, and the register against the one the ledger implies;
+    exit 1 naming each problem."""
     from workbench.pipeline.verify import verify
 
     report = verify(open_workspace(workspace_path), anchors)
@@ -650,6 +640,32 @@ def anchor_cmd(workspace_path: Path | None) -> None:
                f"token: {anchor.token_path}\n"
                "copy the token out of the workspace (another machine or repository): whoever can rewrite the "
                "workspace can rewrite its anchors too; 'workbench verify --anchor COPY' checks against it")
+
+
+@main.group("register")
+def register_group() -> None:
+    """The register, the index of the ledger that lists and pages read."""
+
+
+@register_group.command("rebuild")
+@workspace_option
+def register_rebuild(workspace_path: Path | None) -> None:
+    """Rebuild the register from the ledger and the archived results, replace it, rewrite the portfolio,
+    and print the rows per table; exit 1 naming any ledger entry that cannot be indexed."""
+    from workbench.pipeline.portfolio import build_index
+    from workbench.pipeline.recovery import rebuild
+
+    ws = open_workspace(workspace_path)
+    done = rebuild(ws)
+    for name, count in done.counts.items():
+        click.echo(f"{name:<24} {count:>7}")
+    for problem in done.problems:
+        click.echo(problem, err=True)
+    build_index(ws)
+    click.echo(f"register rebuilt from {done.entries} ledger entries; portfolio rewritten")
+    if done.problems:
+        click.secho(f"register: {len(done.problems)} ledger entries could not be indexed", fg="red", err=True)
+        sys.exit(1)
 
 
 @main.command("export")

@@ -2,18 +2,23 @@
 not notebook processes, in SQLite by default (SQLAlchemy 2). Each process adds its own tables on
 :class:`Base` through its :class:`~workbench.processes.Process` declaration.
 
-Every table is one call away as a pandas DataFrame: ``Register.frame("risks")``.
+The register is an index of the ledger: its rows are written only by
+:func:`workbench.pipeline.recovery.index_entry` and :meth:`Register.index`, from ledger entries, so
+``workbench verify`` can compare it with the register the ledger implies and ``workbench register
+rebuild`` can make it again. Every table is one call away as a pandas DataFrame:
+``Register.frame("risks")``.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import (JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, create_engine, event, inspect,
-                        select, text)
+from sqlalchemy import (JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, create_engine, delete, event,
+                        func, inspect, select, text)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.schema import sort_tables
 
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.systems import AISystem, Item
@@ -89,8 +94,8 @@ class EventRow(Base):
     occurred_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
+    # the ledger entry that records it: the event's key, since its id is only this register's
+    ledger_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 
 class NonconformityRow(Base):
@@ -142,6 +147,16 @@ class SignoffRow(Base):
 
 
 
+class ConfirmationRow(Base):
+    """A person's confirmation of a scheduler's recalculation: the record becomes theirs, ``submitted``."""
+
+    __tablename__ = "confirmations"
+    run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
+    person: Mapped[str] = mapped_column(String(64))
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ledger_hash: Mapped[str] = mapped_column(String(64))
+
+
 class DocumentRow(Base):
     """One version of an entry in the register of documented information (7.5); never edited."""
 
@@ -177,11 +192,19 @@ class CompetenceRow(Base):
     ledger_hash: Mapped[str] = mapped_column(String(64))
 
 
+class LedgerHeadRow(Base):
+    """The last ledger entry this register indexes (one row): where recovery resumes. Not a record,
+    so not among the tables ``verify`` compares; a register made by an earlier version has none."""
+
+    __tablename__ = "ledger_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 CORE_TABLES = {"systems": SystemRow, "items": ItemRow, "evidence": EvidenceRow, "events": EventRow,
                "nonconformities": NonconformityRow, "action_updates": ActionUpdateRow, "signoffs": SignoffRow,
-               "documented_information": DocumentRow, "competence": CompetenceRow}
+               "confirmations": ConfirmationRow, "documented_information": DocumentRow, "competence": CompetenceRow}
 
 
 def known_tables() -> dict[str, type[Base]]:
@@ -201,7 +224,8 @@ def table(name: str) -> type[Base]:
 
 _ADDED_COLUMNS = {"evidence": {"item_id": "VARCHAR(64) NOT NULL DEFAULT ''", "headline": "TEXT NOT NULL DEFAULT ''",
                                 "review_round": "INTEGER", "confirmed_by": "VARCHAR(64)"},
-                   "nonconformities": {"finding_key": "VARCHAR(64)"}}
+                   "nonconformities": {"finding_key": "VARCHAR(64)"},
+                   "events": {"ledger_hash": "VARCHAR(64)"}}
 
 
 def _upgrade(engine) -> None:
@@ -219,6 +243,31 @@ def _upgrade(engine) -> None:
             for index in model.__table__.indexes:
                 if index.unique:
                     index.create(connection, checkfirst=True)
+
+
+def key_columns(model: type[Base]) -> tuple[str, ...]:
+    """The columns that name a row of ``model`` in every register: its primary key, or ``ledger_hash``
+    where the primary key is a number only this register gave (an event's id)."""
+    primary = tuple(c.name for c in model.__table__.primary_key.columns)
+    return ("ledger_hash",) if primary == ("id",) and model.__table__.c.id.autoincrement is True else primary
+
+
+def local_columns(model: type[Base]) -> set[str]:
+    """Columns whose values only this register gave, which the ledger does not record."""
+    return {"id"} if key_columns(model) == ("ledger_hash",) else set()
+
+
+def _typed(model: type[Base], row: dict) -> dict:
+    """``row`` with the ISO text a ledger entry holds turned into the dates its columns take."""
+    out = dict(row)
+    for column in model.__table__.columns:
+        value = out.get(column.name)
+        if isinstance(value, str):
+            if isinstance(column.type, DateTime):
+                out[column.name] = datetime.fromisoformat(value)
+            elif isinstance(column.type, Date):
+                out[column.name] = date.fromisoformat(value)
+    return out
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -242,34 +291,21 @@ class Register:
         self.engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        fresh = not inspect(self.engine).has_table(EvidenceRow.__tablename__)
         # the core's tables and those of the processes discovery accepted: never a refused plug-in's
-        Base.metadata.create_all(self.engine, tables=[t.__table__ for t in known_tables().values()])
+        Base.metadata.create_all(self.engine, tables=[LedgerHeadRow.__table__,
+                                                      *(t.__table__ for t in known_tables().values())])
         _upgrade(self.engine)
+        if fresh:  # a new register indexes the ledger from its start; an earlier version's has no head
+            with Session(self.engine) as session:
+                session.add(LedgerHeadRow(id=1, seq=0, hash="0" * 64))  # the ledger's genesis
+                session.commit()
 
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()
 
     # systems
-
-    def add_system(self, system: AISystem) -> AISystem:
-        """Register a new AI system; an id that is already registered is an error."""
-        return self.add_systems([system])[0]
-
-    def add_systems(self, systems: Iterable[AISystem]) -> list[AISystem]:
-        """Register several systems at once: all of them, or none if any id is taken."""
-        systems = list(systems)
-        now = datetime.now(timezone.utc)
-        with Session(self.engine) as session:
-            taken = set(session.scalars(select(SystemRow.id).where(SystemRow.id.in_([s.id for s in systems]))))
-            if taken:
-                raise InputError.single("id", sorted(taken)[0], "is already registered; choose another id")
-            session.add_all(SystemRow(**s.model_dump(), registered_at=now) for s in systems)
-            try:
-                session.commit()
-            except IntegrityError:
-                raise InputError.single("id", [s.id for s in systems], "is already registered") from None
-        return systems
 
     def system(self, system_id: str) -> AISystem:
         """Return the registered system ``system_id``."""
@@ -288,16 +324,6 @@ class Register:
             return [AISystem.model_validate(_fields(r, AISystem.model_fields)) for r in rows]
 
     # items of systems
-
-    def add_item(self, system_id: str, item: Item) -> Item:
-        """Register an item of system ``system_id``; an id the system already has is an error."""
-        self.system(system_id)
-        with Session(self.engine) as session:
-            if session.get(ItemRow, (system_id, item.id)) is not None:
-                raise InputError.single("id", item.id, f"is already an item of {system_id}; choose another id")
-            session.add(ItemRow(system_id=system_id, **item.model_dump(), registered_at=datetime.now(timezone.utc)))
-            session.commit()
-        return item
 
     def item(self, system_id: str, item_id: str, kind: str = "") -> Item:
         """Return item ``item_id`` of system ``system_id`` (of ``kind``, when given)."""
@@ -329,55 +355,90 @@ class Register:
 
     # evidence
 
-    def record_evidence(self, entry: dict, rows: dict[str, list[dict]] | None = None) -> None:
-        """Add one evidence record and the rows it indexes (``{"risks": [...]}``) in one transaction."""
-        with Session(self.engine) as session:
-            session.add(EvidenceRow(**entry))
-            session.flush()
-            for name, items in (rows or {}).items():
-                model = table(name)
-                subject = {"run_id": entry["run_id"], "system_id": entry["system_id"]}
-                if "item_id" in model.__table__.columns:  # a process about items keeps the item in its rows
-                    subject["item_id"] = entry["item_id"]
-                session.add_all(model(**subject, **r) for r in items)
-            session.commit()
+    def index(self, batches: Iterable[dict[str, list[dict]]], head: dict | None = None,
+              replacing: Iterable[tuple[str, dict]] = ()) -> None:
+        """Add the rows of ledger entries (one ``{table: [row, ...]}`` per entry) in one transaction.
 
-    def record_signoff(self, row: dict) -> None:
-        """Add one sign-off and set its evidence's status (``approved`` or ``rejected``) in one transaction.
+        A ``signoffs`` row also sets its evidence's status to its decision: the status column is the
+        register's index of the ledger (the archive is never edited), read by ``workbench evidence
+        list``, the portfolio and the review status. Dates may be given as ISO text, as the ledger
+        holds them.
 
-        The status column is the register's index of the ledger (the archive is never edited); it is
-        what ``workbench evidence list`` and a portfolio read.
+        Parameters
+        ----------
+        batches : iterable of dict
+            The rows each entry adds (:func:`workbench.pipeline.indexing.entry_rows`).
+        head : dict, optional
+            The last ledger entry indexed (its ``seq`` and ``hash``), where recovery resumes.
+        replacing : iterable of (str, dict)
+            Rows removed first, by primary key (rows an earlier version kept without a ledger entry).
+
+        Raises
+        ------
+        InputError
+            A row whose key is already recorded; nothing is written.
         """
         with Session(self.engine) as session:
-            evidence = session.get(EvidenceRow, row["run_id"])
-            if evidence is None:
-                raise UnknownRecordError.single("evidence", row["run_id"], "is not an evidence id")
-            session.add(SignoffRow(**row))
-            evidence.status = row["decision"]
-            session.commit()
+            for name, row in replacing:
+                model = table(name)
+                keys = [c.name for c in model.__table__.primary_key.columns]
+                session.execute(delete(model).where(*(getattr(model, k) == row[k] for k in keys)))
+            added: dict[Any, list] = {}
+            decisions, confirmations = [], []
+            for rows in batches:
+                for name, items in rows.items():
+                    model = table(name)
+                    added.setdefault(model.__table__, []).extend(model(**_typed(model, item)) for item in items)
+                    if model is SignoffRow:
+                        decisions += [(item["run_id"], item["decision"]) for item in items]
+                    if model is ConfirmationRow:
+                        confirmations += [(item["run_id"], item["person"]) for item in items]
+            try:
+                for each in sort_tables(added):  # a row after the rows it refers to
+                    if each is SignoffRow.__table__:
+                        for run_id, decision in decisions:
+                            evidence = session.get(EvidenceRow, run_id)
+                            if evidence is None:
+                                raise UnknownRecordError.single("evidence", run_id, "is not an evidence id")
+                            evidence.status = decision
+                    if each is ConfirmationRow.__table__:
+                        for run_id, person in confirmations:
+                            evidence = session.get(EvidenceRow, run_id)
+                            if evidence is None:
+                                raise UnknownRecordError.single("evidence", run_id, "is not an evidence id")
+                            evidence.status = "submitted" if evidence.status == "recalculated" else evidence.status
+                            evidence.confirmed_by = person
+                    session.add_all(added[each])
+                    session.flush()
+                if head is not None:
+                    session.merge(LedgerHeadRow(id=1, seq=head["seq"], hash=head["hash"]))
+                session.commit()
+            except IntegrityError as err:
+                raise InputError.single("register", str(err.params)[:200],
+                                        f"is already recorded ({err.orig})") from None
 
-    def record_confirmation(self, run_id: str, person: str) -> None:
-        """Index a person's confirmation of a recalculation: the record becomes theirs, ``submitted``
-        (a sign-off indexed since keeps its decision)."""
+    def head(self) -> dict | None:
+        """The last ledger entry this register indexes (``seq``, ``hash``); ``None`` in a register made
+        by an earlier version, which kept no head."""
         with Session(self.engine) as session:
-            evidence = session.get(EvidenceRow, run_id)
-            if evidence is None:
-                raise UnknownRecordError.single("evidence", run_id, "is not an evidence id")
-            if evidence.status == "recalculated":
-                evidence.status = "submitted"
-            evidence.confirmed_by = person
-            session.commit()
+            row = session.get(LedgerHeadRow, 1)
+            return None if row is None else {"seq": row.seq, "hash": row.hash}
 
-    def confirmed(self) -> set[str]:
-        """Run ids of the recalculations a person has confirmed."""
-        with Session(self.engine) as session:
-            return set(session.scalars(select(EvidenceRow.run_id).where(EvidenceRow.confirmed_by.is_not(None))))
+    def record_evidence(self, entry: dict, rows: dict[str, list[dict]] | None = None) -> None:
+        """Add one evidence row and its process's rows (``{"risks": [...]}``, given without the
+        subject's ``run_id``, ``system_id`` and ``item_id``) in one transaction."""
+        self.index([{"evidence": [entry], **subject_rows(entry, rows or {})}])
 
-    def indexed(self) -> tuple[set[str], set[str]]:
-        """Run ids in the evidence table and sign-off ids in the signoffs table."""
+    def record_signoff(self, row: dict) -> None:
+        """Add one sign-off and set its evidence's status (``approved`` or ``rejected``) in one transaction."""
+        self.index([{"signoffs": [row]}])
+
+    def keys(self, name: str) -> set[tuple]:
+        """The key (:func:`key_columns`) of every row of a table."""
+        model = table(name)
+        columns = [getattr(model, c) for c in key_columns(model)]
         with Session(self.engine) as session:
-            return (set(session.scalars(select(EvidenceRow.run_id))),
-                    set(session.scalars(select(SignoffRow.signoff_id))))
+            return {tuple(r) for r in session.execute(select(*columns))}
 
     def signoffs(self, run_id: str) -> list[dict]:
         """The sign-offs of one evidence record, oldest first."""
@@ -408,16 +469,6 @@ class Register:
 
     # events that make a review due early
 
-    def add_event(self, system_id: str, kind: str, occurred_on: date, note: str = "") -> dict:
-        """Record an event (a new model version, a new dataset, an incident) for a system."""
-        self.system(system_id)
-        row = EventRow(system_id=system_id, kind=kind, occurred_on=occurred_on, note=note,
-                       recorded_at=datetime.now(timezone.utc))
-        with Session(self.engine) as session:
-            session.add(row)
-            session.commit()
-            return _fields(row, EventRow.__table__.columns.keys())
-
     def events(self, system_id: str | None = None) -> list[dict]:
         """Recorded events, oldest first."""
         query = select(EventRow).order_by(EventRow.occurred_on, EventRow.id)
@@ -438,21 +489,17 @@ class Register:
         pool = approved or records
         return max(pool, key=lambda r: (r["effective_date"], r["recorded_at"]), default=None)
 
-    def add(self, name: str, rows: list[dict]) -> None:
-        """Insert rows into a table in one transaction; a taken key is an ``InputError``."""
-        with Session(self.engine) as session:
-            session.add_all(table(name)(**r) for r in rows)
-            try:
-                session.commit()
-            except IntegrityError as err:
-                raise InputError.single(name, rows[:1], f"is already recorded ({err.orig})") from None
-
     def rows(self, name: str, **where) -> list[dict]:
         """Rows of a table as dicts, optionally where columns equal the given values."""
         model = table(name)
         query = select(model).filter_by(**where)
         with Session(self.engine) as session:
             return [_fields(r, model.__table__.columns.keys()) for r in session.scalars(query)]
+
+    def count(self, name: str) -> int:
+        """How many rows a table holds."""
+        with Session(self.engine) as session:
+            return session.scalar(select(func.count()).select_from(table(name)))
 
     def frame(self, name: str):
         """Return a register table as a pandas DataFrame: a core table (``systems``, ``items``,
@@ -464,6 +511,18 @@ class Register:
         with Session(self.engine) as session:
             rows = [_fields(r, columns) for r in session.scalars(select(model))]
         return pd.DataFrame(rows, columns=columns)
+
+
+def subject_rows(evidence: dict, rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """A process's rows for one evidence record, with the subject filled in: ``run_id``, ``system_id``
+    and, in a table of a process about items, ``item_id``."""
+    filled = {}
+    for name, items in rows.items():
+        subject = {"run_id": evidence["run_id"], "system_id": evidence["system_id"]}
+        if "item_id" in table(name).__table__.columns:
+            subject["item_id"] = evidence.get("item_id", "")
+        filled[name] = [{**subject, **r} for r in items]
+    return filled
 
 
 def _fields(row: Any, names: Iterable[str]) -> dict:

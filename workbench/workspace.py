@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import date, datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from workbench.register import Register
 from workbench.validate import model_from, safe_load
 
 CONFIG_FILE = "workbench.yaml"
+REGISTRARS = ("aims_manager", "system_owner")  # who registers AI systems and their items
 CONFIGURATION_DIR = "_configuration"  # in the evidence folder; not a slug, so never a system's folder
 REGISTER_FILE = "register.db"
 ENV_VAR = "WORKBENCH_WORKSPACE"
@@ -115,17 +117,97 @@ class Workspace:
             "workspace": self,
         }
 
-    def add_system(self, record: dict):
-        """Validate one system record against this configuration (owner, tier) and register it."""
+    def add_system(self, record: dict, person: str = ""):
+        """Validate one system record against this configuration (owner, tier) and register it, signed by
+        ``person`` (an AIMS manager or system owner whose key is held; see ``acting_person``)."""
         from workbench.systems import AISystem
 
-        return self.register.add_system(model_from(AISystem, record, self.validation_context(), what="system"))
+        return self._record_systems([model_from(AISystem, record, self.validation_context(), what="system")],
+                                    person)[0]
 
-    def add_systems(self, records: list[dict]) -> list:
-        """Validate system records against this configuration (owners, tiers) and register them."""
+    def add_systems(self, records: list[dict], person: str = "") -> list:
+        """Validate system records against this configuration (owners, tiers) and register them: all of
+        them, or none if any id is taken."""
         from workbench.systems import parse_systems
 
-        return self.register.add_systems(parse_systems(records, self.validation_context()))
+        return self._record_systems(parse_systems(records, self.validation_context()), person)
+
+    def registrar(self, person: str = ""):
+        """Who registers systems and items: an AIMS manager or a system owner, by their key."""
+        from workbench.records.identity import acting_person
+
+        signer = acting_person(self, person, "recorded_by", role="aims_manager")
+        if not set(REGISTRARS) & set(signer.roles):
+            allowed = ", ".join(p.id for p in self.config.people if set(REGISTRARS) & set(p.roles)) or "nobody yet"
+            raise InputError.single("recorded_by", signer.id, f"only an AIMS manager or a system owner registers AI "
+                                    f"systems and their items; people who may: {allowed}")
+        return signer
+
+    def _record_systems(self, systems: list, person: str) -> list:
+        from workbench.pipeline.archive import append_locked, locked
+        from workbench.pipeline.indexing import system_facts
+        from workbench.pipeline.recovery import index_entries, recover_locked
+
+        signer = self.registrar(person)
+        with locked(self.evidence_dir):
+            recover_locked(self)
+            registered = {s.id for s in self.register.systems()}
+            taken = sorted(s.id for s in systems if s.id in registered)
+            if taken:
+                raise InputError.single("id", taken[0], "is already registered; choose another id")
+            now = datetime.now(timezone.utc)
+            index_entries(self, [append_locked(self.evidence_dir, {**system_facts(s, now), "recorded_by": signer.id},
+                                               signer) for s in systems])
+        return systems
+
+    def add_item(self, system_id: str, record: dict, person: str = ""):
+        """Validate an item (a dataset, a supplier, ...) and register it under system ``system_id``, signed by
+        ``person`` (as :meth:`add_system`); an id the system already has is an error."""
+        from workbench.pipeline.archive import append_locked, locked
+        from workbench.pipeline.indexing import item_facts
+        from workbench.pipeline.recovery import index_entry, recover_locked
+        from workbench.systems import Item
+
+        item = model_from(Item, record, what="item")
+        signer = self.registrar(person)
+        with locked(self.evidence_dir):
+            recover_locked(self)
+            self.register.system(system_id)
+            if item.id in {i.id for i in self.register.items(system_id)}:
+                raise InputError.single("id", item.id, f"is already an item of {system_id}; choose another id")
+            entry = append_locked(self.evidence_dir, {**item_facts(system_id, item, datetime.now(timezone.utc)),
+                                                      "recorded_by": signer.id}, signer)
+            index_entry(self, entry)
+        return item
+
+    def add_event(self, system_id: str, kind: str, occurred_on: date | str, note: str = "", person: str = "") -> dict:
+        """Record an event of a system that makes its review due early (one of ``review.triggers``:
+        a new model version, a new dataset, an incident), signed by ``person`` (anyone whose key is held);
+        return its row."""
+        from workbench.records.identity import acting_person
+        from workbench.pipeline.archive import append_locked, locked
+        from workbench.pipeline.indexing import event_facts
+        from workbench.pipeline.recovery import index_entry, recover_locked
+
+        triggers = self.config.review.triggers
+        if kind not in triggers:
+            raise InputError.single("kind", kind, f"allowed: {', '.join(triggers)}")
+        if isinstance(occurred_on, str):
+            try:
+                occurred_on = date.fromisoformat(occurred_on)
+            except ValueError:
+                raise InputError.single("date", occurred_on, "must be a date written YYYY-MM-DD") from None
+        if not isinstance(note, str) or len(note) > 5000:
+            raise InputError.single("note", note, "must be text of at most 5000 characters")
+        signer = acting_person(self, person, "recorded_by", role="aims_manager")
+        with locked(self.evidence_dir):
+            recover_locked(self)
+            self.register.system(system_id)
+            entry = append_locked(self.evidence_dir, {**event_facts(system_id, kind, occurred_on, note,
+                                                                    datetime.now(timezone.utc)),
+                                                      "recorded_by": signer.id}, signer)
+            index_entry(self, entry)
+        return next(e for e in self.register.events(system_id) if e["ledger_hash"] == entry["hash"])
 
     def frame(self, table: str):
         """A register table as a pandas DataFrame."""

@@ -1,8 +1,11 @@
-"""``workbench verify``: re-hash every archived file the ledger lists and walk the hash chain.
+"""``workbench verify``: re-hash every archived file the ledger lists, walk the hash chain, and compare
+the register with the register the ledger implies.
 
 Each problem is named: a changed or missing file, an extra file no entry lists, a ledger entry
-whose hash, sequence number or link to the previous entry is wrong, and a manifest (SHA256SUMS)
-that does not say what the ledger says.
+whose hash, sequence number or link to the previous entry is wrong, a manifest (SHA256SUMS) that
+does not say what the ledger says, every act whose signature, signer or role does not hold
+(:mod:`workbench.records.acts`), and every register row or column that differs from what the
+ledger and the archived results say (``register``).
 
 Each RFC 3161 timestamp token (see :mod:`workbench.pipeline.anchor`), in an ``anchor`` entry, in
 ``evidence/anchors/`` or kept outside the workspace, must verify against the configuration's pinned
@@ -18,26 +21,30 @@ import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Sequence
 
 from cryptography import x509
 
+from workbench.exceptions import WorkbenchError
 from workbench.pipeline.anchor import ANCHOR_DIR, TOKEN_SUFFIX, read_token
-from workbench.pipeline.archive import GENESIS, LEDGER_FILE, MANIFEST_FILE, entry_hash, manifest_text, sha256_file
+from workbench.pipeline.archive import (GENESIS, LEDGER_FILE, MANIFEST_FILE, entry_hash, locked, manifest_text,
+                                       sha256_file)
+from workbench.pipeline.indexing import entry_name, implied_rows, label
 from workbench.pipeline.portfolio import INDEX_FILE
 from workbench.records.acts import check_acts
+from workbench.register import Register, key_columns, known_tables, local_columns
 
 WORKERS = min(8, os.cpu_count() or 1)
 
 
 @dataclass
 class Finding:
-    """One thing wrong with the archive."""
+    """One thing wrong with the archive or the register."""
 
     kind: str  # changed, missing, extra, out-of-order, tampered-entry, unreadable-entry, manifest, duplicate,
-    # configuration, signature, role, anchor (a token that does not verify), truncated, rewritten
+    # configuration, signature, role, anchor (a token that does not verify), truncated, rewritten, register
     item: str
     detail: str
 
@@ -109,7 +116,7 @@ def verify_archive(evidence_dir: Path, trusted: list[x509.Certificate] | None = 
         if rel not in expected:
             report.findings.append(Finding("extra", rel, "on disk, listed by no ledger entry"))
     manifest = evidence_dir / MANIFEST_FILE
-    if entries or manifest.exists():
+    if expected or manifest.exists():  # none while no entry archives a file (write_manifest)
         text = manifest.read_text(encoding="utf-8") if manifest.exists() else None
         if text != manifest_text(entries):
             report.findings.append(Finding("manifest", MANIFEST_FILE, "missing" if text is None else
@@ -135,7 +142,7 @@ def _walk_chain(ledger: Path, report: Report) -> list[dict]:
             report.findings.append(Finding("unreadable-entry", item, f"not a JSON object ({err})"))
             continue
         report.entries += 1
-        label = f"{item} ({_what(entry)})"
+        label = f"{item} ({entry.get('kind')} {entry_name(entry)})"
         if entry.get("hash") != entry_hash(entry):
             report.findings.append(Finding("tampered-entry", label, "its hash does not match its content"))
         if entry.get("seq") != len(entries) + 1:
@@ -147,12 +154,8 @@ def _walk_chain(ledger: Path, report: Report) -> list[dict]:
     return entries
 
 
-def _what(entry: dict) -> str:
-    return f"{entry.get('kind')} {entry.get('signoff_id') or entry.get('run_id') or entry.get('id') or entry.get('number', '')}"
-
-
 def _label(entry: dict) -> str:
-    return f"ledger seq {entry.get('seq')} ({_what(entry)})"
+    return f"ledger seq {entry.get('seq')} ({entry.get('kind')} {entry_name(entry) or entry.get('number', '')})"
 
 
 def _check_anchors(evidence_dir: Path, entries: list[dict], trusted: list[x509.Certificate] | None,
@@ -248,11 +251,77 @@ def _files_on_disk(evidence_dir: Path) -> list[str]:
     return sorted(found)
 
 
-def verify(workspace, external: Sequence[Path] = ()) -> Report:
-    """Finish any interrupted archive (see :mod:`workbench.pipeline.recovery`), then verify the workspace's archive
-    and its anchors, with the tokens in ``external`` (kept outside the workspace)."""
-    from workbench.pipeline.recovery import recover
+def verify_register(workspace) -> list[Finding]:
+    """Compare the workspace's register with the register its ledger implies; never writes the register.
 
-    recover(workspace)
+    The implied register is built in memory with the same tables and the same indexing functions as
+    the writers (:mod:`workbench.pipeline.indexing`), then compared table by table, row by row (by
+    each table's key) and column by column. Columns the ledger does not record (an event's id) are
+    left out; times are compared to the second, as the ledger records them. The caller holds the
+    archive's lock, so no writer is between its ledger line and its register rows.
+
+    Returns
+    -------
+    list of Finding
+        Kind ``register``: a ledger entry that cannot be indexed, a column whose value differs, a row
+        only in the register, a row missing from it.
+    """
+    entries = _walk_chain(workspace.evidence_dir / LEDGER_FILE, Report())
+    batches, problems = implied_rows(workspace.evidence_dir, entries)
+    findings = [Finding("register", label(entry), why) for entry, why in problems]
+    implied = Register("sqlite://")
+    try:
+        implied.index(batches)
+    except WorkbenchError as err:  # what implied_rows did not foresee: name it rather than compare with half
+        return findings + [Finding("register", LEDGER_FILE, f"the register it implies cannot be built: {err}")]
+    else:
+        for name, model in known_tables().items():
+            findings += _differences(name, model, workspace.register, implied)
+    finally:
+        implied.close()
+    return findings
+
+
+def _differences(name: str, model, register: Register, implied: Register) -> list[Finding]:
+    keys, local = key_columns(model), local_columns(model)
+    columns = [c for c in model.__table__.columns.keys() if c not in local]
+
+    def by_key(rows: list[dict]) -> dict[tuple, dict]:
+        return {tuple(r[k] for k in keys): {c: _plain(r[c]) for c in columns} for r in rows}
+
+    actual, expected = by_key(register.rows(name)), by_key(implied.rows(name))
+    findings = []
+    for key in sorted(actual.keys() | expected.keys(), key=lambda k: tuple(map(str, k))):
+        item = f"{name} {'/'.join(map(str, key))}"
+        if key not in expected:
+            findings.append(Finding("register", item, "is in the register; no ledger entry records it"))
+        elif key not in actual:
+            findings.append(Finding("register", item, "is recorded in the ledger; missing from the register"))
+        else:
+            findings += [Finding("register", item, f"{c} is {actual[key][c]!r}; the ledger says {expected[key][c]!r}")
+                         for c in columns if actual[key][c] != expected[key][c]]
+    return findings
+
+
+def _plain(value):
+    """A value as the ledger can say it: times to the second, dates and times as ISO text."""
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0, tzinfo=None).isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def verify(workspace, external: Sequence[Path] = ()) -> Report:
+    """Finish any interrupted archive (see :mod:`workbench.pipeline.recovery`), compare the register with
+    the one the ledger implies (under the archive's lock), then verify the archive and its anchors, with
+    the tokens in ``external`` (kept outside the workspace)."""
+    from workbench.pipeline.recovery import recover_locked
+
+    with locked(workspace.evidence_dir):
+        recover_locked(workspace)
+        register = verify_register(workspace)
     anchoring = workspace.config.anchor
-    return verify_archive(workspace.evidence_dir, anchoring.trusted() if anchoring else None, external)
+    report = verify_archive(workspace.evidence_dir, anchoring.trusted() if anchoring else None, external)
+    report.findings += register
+    return report

@@ -9,7 +9,7 @@ and settings, and declares them in one :class:`Process`. The core never imports 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import EntryPoint, entry_points
 from importlib.resources import files
@@ -104,6 +104,7 @@ class Process:
     role: str = "assessor"
     index: Callable[[dict], dict[str, list[dict]]] = lambda _results: {}
     tables: tuple[type, ...] = ()
+    records: dict[str, Callable[[dict], dict[str, list[dict]]]] = field(default_factory=dict)
     settings: tuple[str, type[BaseModel]] | None = None
     commands: str = ""
     periodic: bool = False
@@ -169,6 +170,10 @@ def _load(point: EntryPoint, package: str) -> Process:
             and isinstance(process.settings[1], type) and issubclass(process.settings[1], BaseModel)):
         raise PluginError(package, point.name, "settings is not (section name in lowercase snake case, "
                                                "pydantic model class)")
+    if not (isinstance(process.records, dict) and all(
+            isinstance(kind, str) and re.fullmatch(SLUG_PATTERN, kind) and callable(rows)
+            for kind, rows in process.records.items())):
+        raise PluginError(package, point.name, "records is not {ledger kind (a slug): function of an entry}")
     try:
         found = process.template.is_file()
     except Exception:  # no such package, or a module that is not a package: no template either way
@@ -179,11 +184,13 @@ def _load(point: EntryPoint, package: str) -> Process:
 
 
 def _claims(process: Process) -> list[tuple[str, str]]:
-    """What a process takes that no other may: its name, run-id code, settings section, table names."""
+    """What a process takes that no other may: its name, run-id code, settings section, table names and
+    ledger kinds."""
     claims = [("name", process.name), ("run-id code", process.code)]
     if process.settings:
         claims.append(("settings section", process.settings[0]))
-    return claims + [("table", t.__tablename__) for t in process.tables]
+    return (claims + [("table", t.__tablename__) for t in process.tables]
+            + [("ledger kind", kind) for kind in process.records])
 
 
 @lru_cache(maxsize=1)
@@ -194,6 +201,7 @@ def discover() -> tuple[dict[str, Process], tuple[PluginError, ...]]:
     run-id codes, settings sections or table names is the one refused.
     """
     from workbench.config import Configuration
+    from workbench.pipeline.indexing import CORE_KINDS, EVIDENCE_KINDS
     from workbench.register import CORE_TABLES
 
     core_settings = set(Configuration.model_fields) | {name for name in dir(Configuration) if not name.startswith("_")}
@@ -202,6 +210,7 @@ def discover() -> tuple[dict[str, Process], tuple[PluginError, ...]]:
                     key=lambda found: (found[1] != "aims-workbench", found[0].name))
     taken = {("settings section", key): "the core configuration" for key in core_settings}
     taken.update({("table", name): "the core register" for name in CORE_TABLES})
+    taken.update({("ledger kind", kind): "the core ledger" for kind in (*CORE_KINDS, *EVIDENCE_KINDS)})
     found: dict[str, Process] = {}
     refused: list[PluginError] = []
     for point, package in points:

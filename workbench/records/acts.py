@@ -16,7 +16,8 @@ from workbench.signing import entry_problem
 # the field of each kind of entry that names the person who acted
 ACTOR = {"configuration": "person", "evidence": "assessor", "failed-run": "assessor", "signoff": "person",
          "nonconformity": "opened_by", "action-update": "updated_by", "documented-information": "recorded_by",
-         "competence": "recorded_by", "audit-plan": "planned_by", "confirmation": "person"}
+         "competence": "recorded_by", "audit-plan": "planned_by", "confirmation": "person",
+         "system": "recorded_by", "item": "recorded_by", "event": "recorded_by"}
 UNSIGNED_KINDS = ("anchor",)  # proved by their own token, not by a person
 
 
@@ -84,6 +85,10 @@ def required_roles(evidence_dir: Path, entry: dict, config, evidence: dict) -> t
     kind = entry.get("kind")
     if kind == "configuration":
         return ["aims_manager"], "changing the configuration"
+    if kind in ("system", "item"):
+        from workbench.workspace import REGISTRARS
+
+        return list(REGISTRARS), f"registering an AI system's {kind}" if kind == "item" else "registering an AI system"
     if kind in ("evidence", "failed-run") and entry.get("recalculates"):
         return [SCHEDULER], "a scheduler's recalculation"
     if kind in ("evidence", "failed-run", "confirmation") and entry.get("process") in processes():

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from workbench.pipeline.archive import append_entry, sha256_file
+from workbench.pipeline.archive import append_locked, locked, sha256_file
 from workbench.exceptions import InputError
 from workbench.validate import Slug, Strict, known_person, load_data, model_from
 
@@ -147,22 +147,23 @@ def locate(workspace, field: str, location: str) -> str | None:
 
 def add_document(workspace, data: dict, recorded_by: str = "") -> dict:
     """Validate one entry and append it as a new version (the first, or the next); return the row."""
+    from workbench.pipeline.recovery import index_entry, recover_locked
     from workbench.records.identity import acting_person
 
     entry = model_from(DocumentEntry, data, workspace.validation_context(), what="documented information")
     digest = locate(workspace, "location", entry.location)
     signer = acting_person(workspace, recorded_by, "recorded_by")
     by = signer.id
-    seq = 1 + max((r["seq"] for r in workspace.register.rows("documented_information", doc_id=entry.id)), default=0)
-    now = datetime.now(timezone.utc)
-    facts = {**entry.model_dump(mode="json", exclude={"id"}), "doc_id": entry.id, "seq": seq,
-             "location_sha256": digest}
-    ledger = append_entry(workspace.evidence_dir, {"kind": "documented-information", **facts, "recorded_by": by,
-                                                   "recorded_at": now.isoformat(timespec="seconds")}, signer)
-    row = {**entry.model_dump(exclude={"id"}), "doc_id": entry.id, "seq": seq, "location_sha256": digest,
-           "recorded_by": by, "recorded_at": now, "ledger_hash": ledger["hash"]}
-    workspace.register.add("documented_information", [row])
-    return row
+    with locked(workspace.evidence_dir):
+        recover_locked(workspace)
+        versions = workspace.register.rows("documented_information", doc_id=entry.id)
+        seq = 1 + max((r["seq"] for r in versions), default=0)
+        ledger = append_locked(workspace.evidence_dir, {
+            "kind": "documented-information", **entry.model_dump(mode="json", exclude={"id"}), "doc_id": entry.id,
+            "doc_seq": seq, "location_sha256": digest, "recorded_by": by,
+            "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, signer)
+        index_entry(workspace, ledger)
+    return workspace.register.rows("documented_information", doc_id=entry.id, seq=seq)[0]
 
 
 def import_documents(workspace, source: str | Path | dict, recorded_by: str = "") -> list[dict]:
@@ -180,24 +181,24 @@ def import_documents(workspace, source: str | Path | dict, recorded_by: str = ""
 
 def add_competence(workspace, data: dict, recorded_by: str = "") -> dict:
     """Validate and record one competence record; return the row."""
+    from workbench.pipeline.recovery import index_entry, recover_locked
     from workbench.records.identity import acting_person
 
     record = model_from(CompetenceRecord, data, workspace.validation_context(), what="competence record")
     digest = locate(workspace, "evidence", record.evidence)
     signer = acting_person(workspace, recorded_by, "recorded_by")
     by = signer.id
-    taken = {r["id"] for r in workspace.register.rows("competence")}
-    n = len(taken) + 1
-    while f"comp-{n:04d}" in taken:
-        n += 1
-    now = datetime.now(timezone.utc)
-    ledger = append_entry(workspace.evidence_dir, {
-        "kind": "competence", "id": f"comp-{n:04d}", **record.model_dump(mode="json"), "evidence_sha256": digest,
-        "recorded_by": by, "recorded_at": now.isoformat(timespec="seconds")}, signer)
-    row = {"id": f"comp-{n:04d}", **record.model_dump(), "evidence_sha256": digest, "recorded_by": by,
-           "recorded_at": now, "ledger_hash": ledger["hash"]}
-    workspace.register.add("competence", [row])
-    return row
+    with locked(workspace.evidence_dir):
+        recover_locked(workspace)
+        taken = {r["id"] for r in workspace.register.rows("competence")}
+        n = len(taken) + 1
+        while f"comp-{n:04d}" in taken:
+            n += 1
+        ledger = append_locked(workspace.evidence_dir, {
+            "kind": "competence", "id": f"comp-{n:04d}", **record.model_dump(mode="json"), "evidence_sha256": digest,
+            "recorded_by": by, "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, signer)
+        index_entry(workspace, ledger)
+    return workspace.register.rows("competence", id=f"comp-{n:04d}")[0]
 
 
 def documents(workspace) -> list[dict]:

@@ -32,7 +32,7 @@ def acting_person(workspace, person: str = "", field: str = "person", config=Non
     config : Configuration, optional
         The configuration whose pinned keys count (default: the workspace's configuration in force).
     role : str
-        Without ``person``: choose among the key holders who hold this role.
+        Without ``person``, when several people's keys are held: the one who holds this role.
 
     Raises
     ------
@@ -56,9 +56,7 @@ def acting_person(workspace, person: str = "", field: str = "person", config=Non
             raise InputError.single(field, wanted, f"who acts is who signs, and no key you hold is pinned for {wanted}; "
                                     + _holding(held))
     else:
-        candidates = [pid for pid in held if not role or role in people[pid].roles]
-        if held and not candidates:
-            raise InputError.single(field, "", f"nobody whose key you hold has the {role} role; " + _holding(held))
+        candidates = list(held) if len(held) == 1 else [pid for pid in held if not role or role in people[pid].roles]
         if len(candidates) != 1:
             raise InputError.single(field, "", ("say which person acts; " if candidates else "") + _holding(held))
         wanted = candidates[0]

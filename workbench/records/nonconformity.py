@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 
 from pydantic import Field, field_validator
 
-from workbench.pipeline.archive import append_entry, append_locked, canonical_json, ledger_entries, locked
+from workbench.pipeline.archive import append_locked, canonical_json, ledger_entries, locked
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.systems import ORGANISATION
 from workbench.validate import Strict, known_person, model_from
@@ -91,6 +91,7 @@ def open_nonconformity(workspace, source: str, system_id: str, description: str,
     """
     from datetime import timedelta
 
+    from workbench.pipeline.recovery import index_entry, recover_locked
     from workbench.records.identity import acting_person
 
     if system_id != ORGANISATION:
@@ -115,19 +116,17 @@ def open_nonconformity(workspace, source: str, system_id: str, description: str,
                                      "note": "opened"}, workspace.validation_context(), what="action")
     key = finding_key(source, system_id, source_ref, description)
     with locked(workspace.evidence_dir):
+        recover_locked(workspace)
         known = workspace.register.rows("nonconformities", finding_key=key)
         if known:
             return known[0]["id"]
-        now = datetime.now(timezone.utc)
         nc_id = _next_id(workspace)
-        record = {"id": nc_id, "source": source, "source_ref": source_ref, "system_id": system_id, "grade": grade,
-                  "description": description.strip(), "evidence_ref": evidence_ref, "opened_by": opened_by,
-                  "opened_at": now}
         entry = append_locked(workspace.evidence_dir, {
-            "kind": "nonconformity", **{k: v for k, v in record.items() if k != "opened_at"},
-            "recorded_at": now.isoformat(timespec="seconds")}, signer)
-        workspace.register.add("nonconformities", [{**record, "finding_key": key}])
-        _append_update(workspace, nc_id, 1, state, signer, now, entry["hash"])
+            "kind": "nonconformity", "id": nc_id, "source": source, "source_ref": source_ref, "system_id": system_id,
+            "grade": grade, "description": description.strip(), "evidence_ref": evidence_ref, "opened_by": opened_by,
+            "finding_key": key, "action": state.model_dump(mode="json"),
+            "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, signer)
+        index_entry(workspace, entry)
     return nc_id
 
 
@@ -141,42 +140,36 @@ def _next_id(workspace) -> str:
     return f"nc-{n:04d}"
 
 
-def _append_update(workspace, nc_id: str, seq: int, state: ActionState, signer, now: datetime,
-                   ledger_hash: str | None = None) -> dict:
-    facts = state.model_dump(mode="json")
-    if ledger_hash is None:
-        ledger_hash = append_entry(workspace.evidence_dir, {
-            "kind": "action-update", "nc_id": nc_id, "seq": seq, **facts, "updated_by": signer.id,
-            "recorded_at": now.isoformat(timespec="seconds")}, signer)["hash"]
-    row = {"nc_id": nc_id, "seq": seq, **state.model_dump(), "updated_by": signer.id, "updated_at": now,
-           "ledger_hash": ledger_hash}
-    workspace.register.add("action_updates", [row])
-    return row
-
-
 def update_action(workspace, nc_id: str, updated_by: str = "", **changes) -> dict:
     """Append an update to a nonconformity's corrective action; return the new state.
 
     ``changes`` may set ``status``, ``note`` and any of root cause, correction, corrective
     action, owner, due date and effectiveness check; the rest carries over from the last update.
     """
+    from workbench.pipeline.recovery import index_entry, recover_locked
     from workbench.records.identity import acting_person
 
-    history = action_history_rows(workspace, nc_id)
+    action_history_rows(workspace, nc_id)
     unknown = sorted(set(changes) - set(ACTION_FIELDS) - {"status", "note"})
     if unknown:
         raise InputError.single(unknown[0], changes[unknown[0]],
                                 f"is not an action field; allowed: status, note, {', '.join(ACTION_FIELDS)}")
-    last = history[-1]
-    data = {k: last[k] for k in ("status",) + ACTION_FIELDS}
-    data.update({k: v for k, v in changes.items() if v not in (None, "")})
-    data["note"] = changes.get("note") or ""
-    state = model_from(ActionState, data, workspace.validation_context(), what=f"action {nc_id}")
-    if state.status == "verified effective" and not state.effectiveness_check:
-        raise InputError.single("effectiveness_check", "", "is required to set the status 'verified effective': "
-                                "say how the action was shown to work")
     signer = acting_person(workspace, updated_by, "updated_by")
-    return _append_update(workspace, nc_id, last["seq"] + 1, state, signer, datetime.now(timezone.utc))
+    with locked(workspace.evidence_dir):
+        recover_locked(workspace)
+        last = action_history_rows(workspace, nc_id)[-1]  # decided under the lock: two updates never take one number
+        data = {k: last[k] for k in ("status",) + ACTION_FIELDS}
+        data.update({k: v for k, v in changes.items() if v not in (None, "")})
+        data["note"] = changes.get("note") or ""
+        state = model_from(ActionState, data, workspace.validation_context(), what=f"action {nc_id}")
+        if state.status == "verified effective" and not state.effectiveness_check:
+            raise InputError.single("effectiveness_check", "", "is required to set the status 'verified effective': "
+                                    "say how the action was shown to work")
+        entry = append_locked(workspace.evidence_dir, {
+            "kind": "action-update", "nc_id": nc_id, "update_seq": last["seq"] + 1, **state.model_dump(mode="json"),
+            "updated_by": signer.id, "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, signer)
+        index_entry(workspace, entry)
+    return workspace.register.rows("action_updates", nc_id=nc_id, seq=last["seq"] + 1)[0]
 
 
 def action_history_rows(workspace, nc_id: str) -> list[dict]:

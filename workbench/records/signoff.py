@@ -20,7 +20,8 @@ from workbench.pipeline.archive import archive_locked, fault_point, ledger_entri
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.records.confirmation import confirmation_of
 from workbench.records.identity import acting_person
-from workbench.pipeline.recovery import RESULTS_FILE, index_entry, recover_locked
+from workbench.pipeline.indexing import RESULTS_FILE
+from workbench.pipeline.recovery import index_entry, recover_locked
 from workbench.resources import templates_dir
 from workbench.validate import require_run_id
 from workbench.workspace import Workspace

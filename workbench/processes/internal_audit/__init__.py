@@ -2,7 +2,7 @@
 audit's scope, graded findings citing archived evidence, and the nonconformities they open."""
 
 from workbench.processes import Process
-from workbench.processes.internal_audit.assessment import AuditAnswers, archived, assess, check, headline
+from workbench.processes.internal_audit.assessment import AuditAnswers, archived, assess, check, headline, plan_rows
 from workbench.processes.internal_audit.tables import AuditRow
 
 PROCESS = Process(
@@ -18,6 +18,7 @@ PROCESS = Process(
     subject="organisation",
     role="auditor",
     tables=(AuditRow,),
+    records={"audit-plan": plan_rows},
     commands=f"{__name__}.cli:audit",
     check=check,
     archived=archived,

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from workbench.pipeline.archive import append_entry
+from workbench.pipeline.archive import append_locked, locked
 from workbench.records.citations import evidence_href, resolve
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.records.nonconformity import actions, open_nonconformity
@@ -67,6 +67,7 @@ def plan_audit(workspace, data: dict, planned_by: str = "") -> AuditPlan:
         A bad field, an unknown reference, an auditor without the auditor role, or an auditor
         who owns an AI system in scope (the message names the rule and the record).
     """
+    from workbench.pipeline.recovery import index_entry, recover_locked
     from workbench.records.identity import acting_person
 
     plan = model_from(AuditPlan, data, workspace.validation_context(), what="audit")
@@ -86,15 +87,24 @@ def plan_audit(workspace, data: dict, planned_by: str = "") -> AuditPlan:
         for i, control in enumerate(plan.controls):
             if control not in known:
                 raise InputError.single(f"controls[{i}]", control, "is not an Annex A control nor one the SoA adds")
-    if workspace.register.rows("audits", id=plan.id):
-        raise InputError.single("id", plan.id, "is already in the audit programme; choose another id")
     signer = acting_person(workspace, planned_by, "planned_by")
     who = signer.id
-    now = datetime.now(timezone.utc)
-    append_entry(workspace.evidence_dir, {"kind": "audit-plan", **plan.model_dump(mode="json"),
-                                          "planned_by": who, "recorded_at": now.isoformat(timespec="seconds")}, signer)
-    workspace.register.add("audits", [{**plan.model_dump(), "planned_by": who, "planned_at": now}])
+    with locked(workspace.evidence_dir):
+        recover_locked(workspace)
+        if workspace.register.rows("audits", id=plan.id):
+            raise InputError.single("id", plan.id, "is already in the audit programme; choose another id")
+        now = datetime.now(timezone.utc)
+        entry = append_locked(workspace.evidence_dir, {"kind": "audit-plan", **plan.model_dump(mode="json"),
+                                                       "planned_by": who,
+                                                       "recorded_at": now.isoformat(timespec="seconds")}, signer)
+        index_entry(workspace, entry)
     return plan
+
+
+def plan_rows(entry: dict) -> dict[str, list[dict]]:
+    """The audit programme's row of an ``audit-plan`` ledger entry."""
+    return {"audits": [{**{k: entry[k] for k in AuditPlan.model_fields}, "planned_by": entry["planned_by"],
+                        "planned_at": entry["recorded_at"]}]}
 
 
 def _refuse_owner(field: str, auditor: str, system) -> None:
