@@ -16,7 +16,7 @@ import yaml
 from click.testing import CliRunner
 from cryptography import x509
 
-from keys import record
+from keys import KEYS, record
 from workbench.cli import main
 from workbench.exceptions import InputError, TimestampError, WorkspaceError
 from workbench.pipeline.anchor import ANCHOR_DIR, anchor_head, request_timestamp
@@ -25,6 +25,15 @@ from workbench.pipeline.archive import (GENESIS, LEDGER_FILE, archive_locked, ca
 from workbench.records.identity import acting_person
 from workbench.pipeline.verify import verify
 from workbench.workspace import Workspace
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A workspace without systems: its ledger holds the configuration and what a test puts there."""
+    from workbench.demo import demo_configuration
+    from workbench.workspace import init_workspace
+
+    return init_workspace(tmp_path / "ws", config=demo_configuration(KEYS))
 
 
 def pin(workspace: Workspace, tsa, url: str | None = None) -> Workspace:

@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from keys import KEYS
+from keys import KEYS, record
 from workbench.cli import main
 from workbench.demo import SYSTEMS, demo_configuration
 from workbench.exceptions import InputError
 from workbench.pipeline.archive import LEDGER_FILE, append_entry, ledger_entries
 from workbench.pipeline.portfolio import latest_records, portfolio_rows
 from workbench.pipeline.recovery import rebuild
+from workbench.records.identity import acting_person
 from workbench.pipeline.verify import verify
 from workbench.records.nonconformity import actions
 from workbench.records.signoff import sign_off
@@ -174,7 +175,7 @@ def test_inserting_evidence_with_no_ledger_entry_is_named(ws):
     run = run_of(ws, "cv-screening", "risk-assessment")
     sql(ws, "insert into evidence select 'ra-20261101T000000Z-f0f0f0', process, system_id, item_id, period, "
             "effective_date, assessor, 'approved', recorded_at, path, html_sha256, notebook_sha256, results_sha256, "
-            f"answers_sha256, ledger_hash, workbench_version, error, headline, NULL from evidence where run_id='{run}'")
+            f"answers_sha256, ledger_hash, workbench_version, error, headline, NULL, NULL from evidence where run_id='{run}'")
     assert named(ws) == ["register: evidence ra-20261101T000000Z-f0f0f0: is in the register; "
                          "no ledger entry records it"]
     repaired(ws)
@@ -240,9 +241,11 @@ def test_a_register_that_is_not_a_file_is_not_rebuilt(ws, monkeypatch):
 
 
 def test_an_unknown_kind_adds_no_rows_and_a_kind_lacking_its_facts_is_named(ws):
-    append_entry(ws.evidence_dir, {"kind": "anchor", "token": "a later version's entry"})
+    priya = acting_person(ws, "priya")
+    append_entry(ws.evidence_dir, {"kind": "later-kind", "note": "a later version's entry"}, priya)
     assert verify(ws).ok
-    entry = append_entry(ws.evidence_dir, {"kind": "system", "system_id": "half-written", "name": "No owner"})
+    entry = append_entry(ws.evidence_dir, {"kind": "system", "system_id": "half-written", "name": "No owner",
+                                           "recorded_by": "priya"}, priya)
     assert named(ws) == [f"register: ledger entry {entry['seq']} (system half-written): cannot be indexed: "
                          "lacks 'owner'"]
 
@@ -253,7 +256,8 @@ def test_an_entry_whose_writer_died_before_the_register_is_indexed_by_the_next(w
     from workbench.pipeline.indexing import system_facts
     from workbench.systems import AISystem
 
-    append_entry(ws.evidence_dir, system_facts(AISystem.model_validate(facts), datetime.now(timezone.utc)))
+    append_entry(ws.evidence_dir, {**system_facts(AISystem.model_validate(facts), datetime.now(timezone.utc)),
+                                   "recorded_by": "priya"}, acting_person(ws, "priya"))
     assert verify(ws).ok
     assert ws.register.system("fraud-alerts").name == "Card fraud alerts"
 
@@ -266,6 +270,9 @@ def test_what_an_earlier_version_kept_only_in_the_register_is_recorded_once(tmp_
     write records them in the ledger (marked adopted), verify and a rebuild lose nothing, and a system
     row slipped in afterwards is named, never adopted."""
     ws = init_workspace(tmp_path / "old", config=demo_configuration(KEYS))
+    shutil.rmtree(ws.evidence_dir)  # an earlier version recorded no configuration in the ledger
+    ws.evidence_dir.mkdir()
+    ws = Workspace(ws.root)
     at = datetime(2026, 10, 1, 9, 30, 15, 123456)
     ws.register.index([{"systems": [{**s, "registered_at": at} for s in SYSTEMS],
                         "items": [{"system_id": "credit-scoring", "id": "bureau-data", "kind": "supplier",
@@ -319,6 +326,7 @@ def test_what_an_earlier_version_kept_only_in_the_register_is_recorded_once(tmp_
     sql(old, "insert into systems select 'slipped-in', name, owner, purpose, lifecycle_stage, deployment_context, "
              "affected_stakeholders, personal_data_categories, tier, registered_at from systems "
              "where id='cv-screening'")
+    old = record(old.root)  # the upgraded workspace's first signed act: its manager records the configuration
     old.add_event("credit-scoring", "incident", "2026-11-01")  # a write: nothing is adopted any more
     assert named(old) == ["register: systems slipped-in: is in the register; no ledger entry records it"]
     assert len([e for e in ledger_entries(old.evidence_dir) if e.get("adopted")]) == len(adopted)
