@@ -31,7 +31,7 @@ from workbench.exceptions import InputError
 from workbench.pipeline import run as pipeline
 from workbench.pipeline.archive import ledger_entries
 from workbench.pipeline.portfolio import build_index
-from workbench.pipeline.recovery import recover
+from workbench.pipeline.recovery import rebuild
 from workbench.pipeline.verify import verify
 from workbench.processes import Process, get_process
 from workbench.records.confirmation import confirm
@@ -295,7 +295,7 @@ def test_the_scheduler_identity_runs_nothing_but_unchanged_answers(reviewed):
 
 
 def test_a_recalculation_resets_no_clock_and_closes_no_incident_until_a_person_confirms_it(reviewed):
-    reviewed.register.add_event("support-assistant", "incident", date(2026, 11, 20), "wrong fees quoted")
+    reviewed.add_event("support-assistant", "incident", date(2026, 11, 20), "wrong fees quoted")
     runner = CliRunner()
     outcomes = {s: recalculate(reviewed, s) for s in ("credit-scoring", "support-assistant")}
 
@@ -335,11 +335,14 @@ def test_a_recalculation_resets_no_clock_and_closes_no_incident_until_a_person_c
         assert (state_of(reviewed, system_id).status, state_of(reviewed, system_id).due_on) == ("current", due_on)
     assert [j.system_id for j in plan_review(reviewed, "due", today=TODAY)[0]] == ["cv-screening"]
 
-    # the register's confirmation is derived from the ledger: recovery rebuilds a lost one
+    # the register's confirmation is derived from the ledger: verify names a lost one, a rebuild restores it
     with sqlite3.connect(reviewed.root / "register.db") as db:
         db.execute("update evidence set status = 'recalculated', confirmed_by = null where run_id = ?",
                    (recalculation["run_id"],))
-    assert [e["kind"] for e in recover(reviewed)] == ["confirmation"]
+    assert {f"register: evidence {recalculation['run_id']}: confirmed_by is None; the ledger says 'amara'",
+            f"register: evidence {recalculation['run_id']}: status is 'recalculated'; the ledger says 'submitted'"
+            } <= {str(f) for f in verify(reviewed).findings}
+    rebuild(reviewed)
     assert reviewed.register.evidence(recalculation["run_id"])["confirmed_by"] == "amara"
     assert verify(reviewed).ok
 
