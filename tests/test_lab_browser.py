@@ -136,10 +136,10 @@ def test_launcher_form_submit_panel_and_offline_evidence(lab, browser):
     violations = serious(Axe().run(page, context=".jp-OutputArea-output .widget-vbox"))
     assert violations == []
     for name in ("Assessor *", "Period (e.g. 2026-Q4)", "Scope of the assessment *"):
-        assert form.get_by_label(name, exact=True).count() == 1, name
+        expect(form.get_by_label(name, exact=True)).to_have_count(1)
     for name in ("Title *", "Description *", "Risk source (Annex C) *", "Inherent likelihood *", "Risk owner *",
                  "Due date *"):
-        assert form.get_by_label(name, exact=True).count() == demo_risks + 1, name  # one per risk
+        expect(form.get_by_label(name, exact=True)).to_have_count(demo_risks + 1)  # one per risk
     assert form.get_by_role("alert").filter(has_text="is required").count() >= 3  # messages next to fields
 
     # fill in the new risk as a person would
