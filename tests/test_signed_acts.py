@@ -283,3 +283,15 @@ def test_the_forms_offer_only_the_people_whose_keys_the_kernel_holds(ws, monkeyp
     holding(monkeypatch, "david")
     panel = SignoffForm(ws, person="priya")
     assert [v for _, v in panel.person.options] == ["david"] and panel.person.value == "david"
+
+
+def test_a_key_ring_named_relative_to_where_the_command_runs_works_for_the_headless_kernel(ws, monkeypatch, tmp_path):
+    """`./dev demo` named its keys relative to the repository; the kernel, which runs in the workspace,
+    resolved them there and refused them as keys inside the workspace. The kernel signs nothing: its
+    caller does, with the ring it was given."""
+    (tmp_path / "keys").mkdir()
+    shutil.copy(KEYS["amara"], tmp_path / "keys" / "amara")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(KEY_VAR, "keys/amara")
+    evidence = run_process(ws, "risk-assessment", "credit-scoring", ANSWERS["credit-scoring"], assessor="amara")
+    assert evidence.ledger_entry["signature"]["by"] == "amara"

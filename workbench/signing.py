@@ -154,7 +154,7 @@ def key_ring() -> list[Path]:
 def holding(paths: list[Path]) -> Iterator[None]:
     """Use these key files as the key ring for the duration (the demo acts as each of its people)."""
     before = os.environ.get(KEY_VAR)
-    os.environ[KEY_VAR] = os.pathsep.join(str(p) for p in paths)
+    os.environ[KEY_VAR] = os.pathsep.join(str(Path(p).resolve()) for p in paths)  # kernels run elsewhere
     try:
         yield
     finally:

@@ -194,7 +194,7 @@ def audit_answers(day: date, risk_runs: dict[str, str]) -> dict:
 
 def demo_keys(folder: Path) -> dict[str, Path]:
     """A private key for each demo person in ``folder`` (made if missing): ``{person id: key file}``."""
-    keys = {p["id"]: folder / p["id"] for p in PEOPLE}
+    keys = {p["id"]: folder.resolve() / p["id"] for p in PEOPLE}
     for path in keys.values():
         if not path.exists():
             new_key(path)

@@ -85,7 +85,10 @@ def start(process: str, workspace: str = "", system_id: str = "", answers: Any =
         form = process_form(ws, process, system_id=system_id, item_id=item_id, period=period, assessor=assessor)
         form.show()
         return TemplateRun(ws, form=form)
-    request = build_request(ws, process, system_id, answers, period, assessor, effective_date, item_id)
+    # a run the workbench started (run_id given) is signed by its caller; one run by hand or a scheduler
+    # archives itself below, so its assessor signs here
+    request = build_request(ws, process, system_id, answers, period, assessor, effective_date, item_id,
+                            signed=not run_id)
     results = request.process.assess(request.answers, ws)
     if not run_id:
         # Run by a scheduler or by hand, not by the workbench: submit a clean run to the archive.
