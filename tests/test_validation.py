@@ -284,3 +284,37 @@ def test_a_list_of_ids_is_complete_or_named(given, message):
     with pytest.raises(ValueError, match=f"^{message}$"):
         check_complete(given, ["a", "b"], unknown="unknown: {}", repeated="repeated: {}", missing="missing: {}")
     check_complete(["b", "a"], ["a", "b"], unknown="{}", repeated="{}", missing="{}")
+
+
+# patterns are said in words ------------------------------------------------------------------------
+
+
+def _patterns(schema) -> set[str]:
+    """Every ``pattern`` in a JSON schema, however deeply nested."""
+    if isinstance(schema, dict):
+        found = {schema["pattern"]} if isinstance(schema.get("pattern"), str) else set()
+        return found.union(*(_patterns(v) for v in schema.values()))
+    if isinstance(schema, list):
+        return set().union(*(_patterns(v) for v in schema))
+    return set()
+
+
+def test_every_pattern_a_form_or_file_can_break_is_explained_in_words():
+    """A user once read `String should match pattern '^[A-Za-z0-9]...'`: every pattern of every installed
+    process's answers and of the configuration has a rule in words."""
+    from workbench.config import configuration_model
+    from workbench.processes import processes
+    from workbench.validate import pattern_rule
+
+    schemas = [configuration_model().model_json_schema()] + [p.answers.model_json_schema() for p in processes().values()]
+    patterns = set().union(*(_patterns(s) for s in schemas))
+    assert patterns
+    unexplained = sorted(p for p in patterns if pattern_rule(p) == "is not in the form this field allows")
+    assert unexplained == []
+
+
+def test_a_bad_risk_id_says_what_is_allowed_in_words(submit, answers):
+    answers["risks"][0]["id"] = "R 1"
+    message = submit(answers)
+    assert "risks[0].id: must be a short id: a letter or digit, then up to 31 letters" in message
+    assert "pattern" not in message and "^[" not in message

@@ -169,11 +169,33 @@ def problems_from(error: ValidationError, prefix: str = "") -> list[Problem]:
             message = f"must have {'at least' if kind == 'too_short' else 'at most'} {ctx.get('min_length', ctx.get('max_length'))} item(s)"
         elif kind == "greater_than_equal":
             message = f"must be at least {ctx.get('ge')}"
+        elif kind == "string_pattern_mismatch":
+            message = pattern_rule(ctx.get("pattern", ""))
         if kind == "missing":
             value = None
         name = field_path(loc)
         problems.append(Problem(f"{prefix}{name}" if prefix else name, value, message))
     return problems
+
+
+_SHORT_ID = re.compile(r"\^\[A-Za-z0-9\]\[A-Za-z0-9_\.-\]\{0,(\d+)\}\$")
+_PATTERN_RULES = {
+    SLUG_PATTERN: f"must be {SLUG_RULE}",
+    r"^#[0-9a-fA-F]{6}$": "must be a colour written #RRGGBB, like #d32f2f",
+    r"^https?://\S+$": "must be a web address starting with http:// or https://, without spaces",
+    r"^[^\x00-\x1f]{1,100}$": "must be a column name of 1 to 100 characters, without control characters",
+}
+
+
+def pattern_rule(pattern: str) -> str:
+    """What a field's pattern allows, in words (a regular expression means nothing to most users)."""
+    if pattern in _PATTERN_RULES:
+        return _PATTERN_RULES[pattern]
+    short = _SHORT_ID.fullmatch(pattern)
+    if short:
+        return (f"must be a short id: a letter or digit, then up to {short.group(1)} letters, digits, "
+                "dots, hyphens or underscores, like R1")
+    return "is not in the form this field allows"
 
 
 _MESSAGES = {
