@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 TARGET = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
@@ -17,3 +19,14 @@ def write_section(start: str, end: str, section: str) -> None:
         text = text.rstrip() + "\n\n" + section + "\n"
     TARGET.write_text(text)
     print(section)
+
+
+def hold_demo_keys() -> dict[str, Path]:
+    """Make the demo people's signing keys in a temporary folder and hold them all (the benchmarks act as
+    each of them, as the demo does); return ``{person id: key file}`` for ``demo_configuration``."""
+    from workbench.demo import demo_keys
+    from workbench.signing import KEY_VAR
+
+    keys = demo_keys(Path(tempfile.mkdtemp(prefix="wb-bench-keys-")))
+    os.environ[KEY_VAR] = os.pathsep.join(str(p) for p in keys.values())
+    return keys

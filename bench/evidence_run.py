@@ -30,10 +30,9 @@ from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.pipeline.run import run_process
 from workbench.processes import get_process
 from workbench.resources import templates_dir
-from workbench.systems import AISystem
 from workbench.workspace import init_workspace
 
-from benchmarks_md import write_section
+from benchmarks_md import hold_demo_keys, write_section
 
 BIN = Path(sys.executable).parent
 START, END = "<!-- evidence_run:start -->", "<!-- evidence_run:end -->"
@@ -59,8 +58,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="wb-bench-"))
-    ws = init_workspace(tmp / "ws", config=demo_configuration())
-    ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
+    ws = init_workspace(tmp / "ws", config=demo_configuration(hold_demo_keys()))
+    ws.add_systems(SYSTEMS)
     answers = twenty_risks()
     answers_file = tmp / "answers.json"
     answers_file.write_text(json.dumps(answers))

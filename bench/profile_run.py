@@ -21,10 +21,9 @@ import nbformat
 import workbench
 import workbench.pipeline.run as pipeline
 from workbench.demo import SYSTEMS, demo_configuration
-from workbench.systems import AISystem
 from workbench.workspace import init_workspace
 
-from benchmarks_md import write_section
+from benchmarks_md import hold_demo_keys, write_section
 from evidence_run import twenty_risks
 
 START, END = "<!-- profile:start -->", "<!-- profile:end -->"
@@ -36,8 +35,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    ws = init_workspace(Path(tempfile.mkdtemp(prefix="wb-profile-")) / "ws", config=demo_configuration())
-    ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
+    ws = init_workspace(Path(tempfile.mkdtemp(prefix="wb-profile-")) / "ws", config=demo_configuration(hold_demo_keys()))
+    ws.add_systems(SYSTEMS)
     answers = twenty_risks()
     times: dict[str, list[float]] = {}
     for name in STEPS:  # time the pipeline's own steps where the pipeline calls them

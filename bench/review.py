@@ -29,7 +29,7 @@ from workbench.resources import templates_dir
 from workbench.scheduling.review import plan_review
 from workbench.workspace import Workspace, init_workspace
 
-from benchmarks_md import write_section
+from benchmarks_md import hold_demo_keys, write_section
 
 BIN = Path(sys.executable).parent
 START, END = "<!-- review:start -->", "<!-- review:end -->"
@@ -37,7 +37,7 @@ START, END = "<!-- review:start -->", "<!-- review:end -->"
 
 def portfolio(root: Path, count: int) -> Workspace:
     """A workspace with ``count`` systems, each assessed once for every reviewed process."""
-    workspace = init_workspace(root, config=demo_configuration())
+    workspace = init_workspace(root, config=demo_configuration(hold_demo_keys()))
     systems = []
     for i in range(count):
         base = SYSTEMS[i % len(SYSTEMS)]

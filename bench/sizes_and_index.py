@@ -24,7 +24,7 @@ from workbench.processes.risk_assessment.tables import RiskRow
 from workbench.register import EvidenceRow, SystemRow
 from workbench.workspace import init_workspace
 
-from benchmarks_md import write_section
+from benchmarks_md import hold_demo_keys, write_section
 
 START, END = "<!-- sizes:start -->", "<!-- sizes:end -->"
 
@@ -47,7 +47,7 @@ def synthetic_portfolio(root: Path, count: int):
     """A register with ``count`` systems, each with a risk assessment of four risks."""
     from sqlalchemy.orm import Session
 
-    workspace = init_workspace(root, config=demo_configuration())
+    workspace = init_workspace(root, config=demo_configuration(hold_demo_keys()))
     now = datetime.now(timezone.utc)
     with Session(workspace.register.engine) as session:
         for i in range(count):

@@ -33,23 +33,24 @@ from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
 from workbench.pipeline.run import HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE, run_process
 from workbench.pipeline.recovery import index_entry
 from workbench.pipeline.render import plotly_js
-from workbench.systems import AISystem
 from workbench.pipeline.verify import verify
+from workbench.records.identity import acting_person
 from workbench.workspace import init_workspace
 
-from benchmarks_md import write_section
+from benchmarks_md import hold_demo_keys, write_section
 
 BIN = Path(sys.executable).parent
 START, END = "<!-- verify:start -->", "<!-- verify:end -->"
 
 
 def build(tmp: Path, records: int):
-    ws = init_workspace(tmp / "ws", config=demo_configuration())
-    ws.register.add_systems(AISystem.model_validate(s) for s in SYSTEMS)
+    ws = init_workspace(tmp / "ws", config=demo_configuration(hold_demo_keys()))
+    ws.add_systems(SYSTEMS)
     real = run_process(ws, "risk-assessment", "credit-scoring", copy.deepcopy(ANSWERS["credit-scoring"]), assessor="amara")
     files = {NOTEBOOK_FILE: real.notebook.read_bytes(), RESULTS_FILE: real.results.read_bytes(),
              HTML_FILE: real.html.read_bytes().replace(plotly_js().encode(), b"/* plotly.js left out */")}
     facts = {k: v for k, v in real.ledger_entry.items() if k not in ("path", "files", "seq", "prev", "hash")}
+    amara = acting_person(ws, "amara")
     with locked(ws.evidence_dir):
         for i in range(records - 1):
             run_id = f"ra-20261127T000000Z-{i:06x}"
@@ -58,7 +59,7 @@ def build(tmp: Path, records: int):
             for name, data in files.items():
                 (staging / name).write_bytes(data)
             entry = archive_locked(ws.evidence_dir, staging, f"credit-scoring/risk-assessment/{run_id}",
-                                   {**facts, "run_id": run_id})
+                                   {**facts, "run_id": run_id}, amara)
             index_entry(ws, entry)
     return ws, files
 
