@@ -57,6 +57,7 @@ def test_export_csv_neutralises_every_formula(workspace, tmp_path):
         rows = list(csv.DictReader(handle))
     assert [r["title"] for r in rows] == ["'" + f for f in FORMULAS] + ["Plain title"]
     assert rows[0]["residual_score"] == "-1"  # a number stays a number
+    assert rows[0]["controls"] == "A.6.2.4"  # a list is text a person reads, not "['A.6.2.4']"
     for row in rows:
         assert not any(str(v).startswith(("=", "+", "-", "@", "\t", "\r")) for k, v in row.items() if k != "residual_score")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from workbench import __version__
-from workbench.exceptions import WorkbenchError
+from workbench.exceptions import InputError, WorkbenchError
 
 workspace_option = click.option(
     "--workspace", "-w", "workspace_path", type=click.Path(file_okay=False, path_type=Path),
@@ -671,14 +671,22 @@ def register_rebuild(workspace_path: Path | None) -> None:
 @main.command("export")
 @workspace_option
 @click.argument("table")
-@click.option("--csv", "csv_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path),
               help="CSV file to write; cells a spreadsheet would run as a formula are made text.")
-def export_cmd(workspace_path: Path | None, table: str, csv_file: Path) -> None:
-    """Export a register TABLE (systems, evidence, risks, signoffs) as CSV."""
-    from workbench.records.export import export_csv
+@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="XLSX workbook to write, one sheet named after the table; formulas made text as for --csv.")
+def export_cmd(workspace_path: Path | None, table: str, csv_file: Path | None, xlsx_file: Path | None) -> None:
+    """Export a register TABLE (systems, evidence, risks, signoffs) as CSV, XLSX or both; lists are
+    written as text ("C1; C3")."""
+    from workbench.records.export import export_csv, export_xlsx
 
-    rows = export_csv(open_workspace(workspace_path), table, csv_file)
-    click.echo(f"{rows} rows of {table} written to {csv_file}")
+    if csv_file is None and xlsx_file is None:
+        raise InputError.single("output", None, "--csv FILE, --xlsx FILE or both")
+    ws = open_workspace(workspace_path)
+    for write, path in ((export_csv, csv_file), (export_xlsx, xlsx_file)):
+        if path is not None:
+            rows = write(ws, table, path)
+            click.echo(f"{rows} rows of {table} written to {path}")
 
 
 @main.group()
