@@ -278,3 +278,43 @@ def test_hostile_text_is_kept_verbatim_in_the_record(hostile_page):
     record = json.loads((hostile_page.path.parent / "results.json").read_text(encoding="utf-8"))
     assert record["answers"] == hostile_answers()
     assert record["results"]["risks"][0]["risk"]["title"] == "Title " + HOSTILE
+
+
+# changes since the previous version -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rerun_page(tmp_path_factory) -> Page:
+    """A second version of a risk assessment: R2 to R4 removed, R1 re-rated."""
+    from workbench.workspace import init_workspace
+
+    ws = init_workspace(tmp_path_factory.mktemp("rerun") / "ws", config=demo_configuration(KEYS))
+    ws.add_systems(SYSTEMS)
+    answers = copy.deepcopy(ANSWERS["credit-scoring"])
+    run_process(ws, "risk-assessment", "credit-scoring", answers, assessor="amara")
+    answers["risks"] = answers["risks"][:1]
+    answers["risks"][0] |= {"inherent_impact": 4, "residual_likelihood": 3}
+    return load(run_process(ws, "risk-assessment", "credit-scoring", answers, assessor="amara").html)
+
+
+def test_changes_are_summarised_in_words_after_the_records_summary(rerun_page):
+    changes = rerun_page.soup.find("section", class_="changes")
+    cells = [changes.find_previous("div", class_="jp-Cell"), changes.find_next("div", class_="jp-Cell")]
+    assert [c.h2.get_text(strip=True) for c in cells] == ["Scope", "Scoring method"]
+    summary = changes.find("ul", class_="change-summary")
+    lines = [li.get_text(" ", strip=True) for li in summary.find_all("li")]
+    assert any(line.startswith("R2 to R4 removed: Decisions applicants cannot contest;") for line in lines)
+    [r1] = [line for line in lines if line.startswith("R1 changed:")]
+    for change in ("inherent impact 5 → 4", "residual likelihood 2 → 3", "inherent band Critical → High",
+                   "residual band Medium → High", "above appetite no → yes"):
+        assert change in r1
+    assert "calculation" not in r1 and "(none)" not in summary.get_text()
+
+
+def test_every_change_is_folded_away_in_details(rerun_page):
+    changes = rerun_page.soup.find("section", class_="changes")
+    [table] = changes.find_all("table")
+    assert table.find_parent("details") is not None and "open" not in table.find_parent("details").attrs
+    fields = [row[0] for row in table_rows(table)]
+    assert "answers.risks[R1].inherent_impact" in fields and "results.risks[R1].residual.calculation" in fields
+    assert changes.find("summary").get_text(strip=True) == f"Every change, field by field ({len(fields)})"

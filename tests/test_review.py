@@ -166,7 +166,9 @@ def test_carried_forward_answers_are_compared_with_the_previous_version(reviewed
     assert changed["results.risks[R1].above_appetite"] == (False, True)
     assert not any(f.startswith("answers.") for f in changed)
     html = Path(outcome.evidence).read_text()
-    assert "Changes since the previous version" in html and "results.risks[R1].above_appetite" in html
+    summary = BeautifulSoup(html, "html.parser").find("ul", class_="change-summary").get_text(" ", strip=True)
+    assert "Appetite : Medium → Low" in summary and "R1 changed: above appetite no → yes" in summary
+    assert "results.risks[R1].above_appetite" in html  # the field by field detail
     assert f'href="../{outcome.carried_from}/evidence.html"' in html
 
 

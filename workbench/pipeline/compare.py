@@ -4,6 +4,7 @@ and each item added or removed as a whole."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 MAX_CHANGES = 500
@@ -100,3 +101,93 @@ def _without_copies(data: Any, copies: set[str]) -> Any:
     if isinstance(data, list):
         return [_without_copies(v, copies) for v in data]
     return data
+
+
+DERIVED = {"calculation"}
+"""Fields a summary leaves out: the working the record itself shows (the detail keeps them)."""
+_MEMBER = re.compile(r"^(?:answers|results)\.([^.\[]+)(?:\[([^\]]+)\]|\.)?(.*)$")
+_RUN = re.compile(r"^(.*?)(\d+)$")
+
+
+def _words(path: str) -> str:
+    """A field path in words: ``inherent.band`` -> "inherent band", ``controls[A.6.2.6].note`` ->
+    "controls A.6.2.6 note"; dots inside ids (``A.6.2.4``) stay."""
+    text = re.sub(r"\[([^\]]*)\]", r" \1 ", path.replace("_", " "))
+    return " ".join(re.sub(r"(?<=[a-z]{2})\.(?=\w)", " ", text).replace(" .", " ").split())
+
+
+def _value(value: Any, limit: int = 60) -> str:
+    """A value as a summary shows it: lists joined, yes and no, long text cut short."""
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, list):
+        text = ", ".join(_value(v) for v in value) or "none"
+    elif value is None:
+        text = "none"
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _natural(key: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", key))
+
+
+def _runs(keys: list[str]) -> str:
+    """Keys in natural order, three or more consecutive ones collapsed: "R2 to R4, R7"."""
+    runs: list[list[str]] = []
+    for key in sorted(keys, key=_natural):
+        match, last = _RUN.match(key), _RUN.match(runs[-1][-1]) if runs else None
+        if match and last and match[1] == last[1] and int(match[2]) == int(last[2]) + 1:
+            runs[-1].append(key)
+        else:
+            runs.append([key])
+    return ", ".join(f"{r[0]} to {r[-1]}" if len(r) > 2 else ", ".join(r) for r in runs)
+
+
+def summarise(found: list[dict]) -> list[dict]:
+    """The changes in words, grouped by what they are about.
+
+    A group is a top-level answer or result (``risks``, ``controls``, ``appetite``); its members are
+    the list items by id (``R2``) or the keys of a mapping (``A.6.2.4``). Members added or removed
+    whole are one line per kind, consecutive ids collapsed ("R2 to R4 removed"); a changed member is
+    one line of its fields, each old → new.
+
+    Returns
+    -------
+    list of dict
+        ``{"group": "Risks", "lines": [{"members": "R2 to R4", "kind": "removed", "names": [...],
+        "fields": [("inherent impact", "5", "4")]}, ...]}``, in the order the groups first change.
+    """
+    groups: dict[str, dict[str, dict]] = {}
+    for c in sorted(found, key=lambda c: not c["field"].startswith("answers.")):
+        match = _MEMBER.match(c["field"])
+        if not match:
+            continue
+        group, item, rest = match[1], match[2], match[3].lstrip(".")
+        member, field = (item, rest) if item is not None else (rest, "")
+        entry = groups.setdefault(group, {}).setdefault(member, {"kind": "changed", "names": [], "fields": []})
+        if member and not field and c["change"] != "changed":
+            entry["kind"] = c["change"]
+            name = c["before"] if c["change"] == "removed" else c["after"]
+            if isinstance(name, str) and not name.startswith("{") and name != member and name not in entry["names"]:
+                entry["names"].append(name)
+        elif field.rsplit(".", 1)[-1] not in DERIVED:
+            words = _words(field)
+            before, after = _value(c["before"]), _value(c["after"])
+            if before != after and (words, before, after) not in entry["fields"]:
+                entry["fields"].append((words, before, after))
+    summary = []
+    for group, members in groups.items():
+        lines = []
+        for kind in ("added", "removed"):
+            whole = [m for m, e in members.items() if e["kind"] == kind]
+            if whole:
+                lines.append({"members": _runs(whole), "kind": kind, "fields": [],
+                              "names": [n for m in sorted(whole, key=_natural) for n in members[m]["names"]]})
+        lines += [{"members": m, "kind": "changed", "names": [], "fields": e["fields"]}
+                  for m, e in sorted(members.items(), key=lambda i: _natural(i[0]))
+                  if e["kind"] == "changed" and e["fields"]]
+        if lines:
+            summary.append({"group": _words(group).capitalize(), "lines": lines})
+    return summary

@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from workbench.pipeline.compare import summarise
 from workbench.resources import templates_dir
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
@@ -83,7 +84,9 @@ def render_html(nb, hashes: dict[str, str], previous: dict | None = None, change
     """Render ``nb`` with ``templates/evidence``.
 
     ``hashes`` (file name -> SHA-256) go on the cover; ``previous`` (run id, status, effective date,
-    relative ``href``) and its ``changes`` make the section "Changes since the previous version".
+    relative ``href``) and its ``changes`` make the section "Changes since the previous version": the
+    changes in words (``compare.summarise``), then every change folded away, after the record's summary
+    (the first cell that shows something).
 
     ``charts="static"`` shows every chart as the SVG image the run drew (small, no script: the CSP
     forbids all scripts); ``"interactive"``, or charts without a picture, inline plotly.js once
@@ -95,7 +98,8 @@ def render_html(nb, hashes: dict[str, str], previous: dict | None = None, change
     charts = has_charts(nb)
     resources = {"workbench": {"hashes": hashes, "plotly_js": plotly_js() if charts else "",
                                "charts": charts, "script_hashes": SCRIPT_HASHES,
-                               "previous": previous, "changes": changes or []}}
+                               "previous": previous, "changes": changes or [],
+                               "summary": summarise(changes or [])}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     if charts:
         trusted = figure_scripts(nb) | {plotly_js()}
