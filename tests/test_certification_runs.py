@@ -67,7 +67,8 @@ def test_demo_management_review_evidence(demo_root):
     assert results["readiness"]["overall"] > 0 and results["risk_posture"]["above_appetite"]
     assert "2 nonconformities recorded" in text and "fairness threshold breach(es)" in text
     assert "overall readiness" in text and "Residual risks by band" in text
-    assert re.search(r"Signed off by David Chen \(david\) ?, top management", text)
+    assert re.search(r"Concluded by David Chen \(david\) ?, top management", text)
+    assert "awaiting approval" not in text and "its approval is recorded apart from this file" in text
     assert "MR-1" in text and "Fund a fairness engineer" in text
 
 
