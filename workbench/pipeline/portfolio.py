@@ -57,14 +57,14 @@ def process_title(name: str) -> str:
 
 
 def decisions(workspace: Workspace) -> dict[str, dict]:
-    """The sign-off of each signed evidence record, by run id: the register's row, with the signer's
-    ``name`` and the ``href`` of its approval record relative to the evidence folder."""
+    """The sign-off of each signed evidence record (one decision per run), by run id: the register's row,
+    with the signer's ``name`` and the ``href`` of its approval record relative to the evidence folder."""
     from workbench.records.signoff import APPROVAL_FILE
 
     names = {p.id: p.name for p in workspace.config.people}
     return {row["run_id"]: {**row, "name": names.get(row["person"], row["person"]),
                             "href": f"{row['path']}/{APPROVAL_FILE}"}
-            for row in sorted(workspace.register.rows("signoffs"), key=lambda r: r["signed_at"])}
+            for row in workspace.register.rows("signoffs")}
 
 
 def portfolio_rows(workspace: Workspace, latest: dict, open_actions: list[dict],
