@@ -54,8 +54,15 @@ def test_demo_plan_and_decisions_are_in_the_register(demo_root):
 def test_demo_register_of_documented_information_has_one_overdue_entry(demo_root):
     found = [(f.kind, f.key) for f in flags(Workspace(demo_root))]
     assert found == [("missing", "clause-4-4"), ("overdue", "ai-policy")]
-    index = (demo_root / "evidence" / "index.html").read_text()
-    assert 'id="documents"' in index and "ai-policy" in index
+    index = offline(demo_root / "evidence" / "index.html")
+    documents = index.find("section", attrs={"aria-labelledby": "documents"}).get_text(" ", strip=True)
+    assert "Northwind AI policy ai-policy" in documents and "workbench docs" not in documents
+    organisation = index.find("section", attrs={"aria-labelledby": "organisation"}).tbody.find_all("tr")
+    processes = [tr.td.get_text(strip=True) for tr in organisation]
+    assert processes == ["Gap analysis and implementation plan", "Internal audit", "Management review",
+                         "Statement of Applicability"]  # titles, not slugs
+    links = [tr.find_all("td")[1].a.get_text() for tr in organisation]
+    assert all(link.startswith(f"{title}, 20") for link, title in zip(links, processes)), links
 
 
 def test_demo_management_review_evidence(demo_root):
@@ -67,7 +74,8 @@ def test_demo_management_review_evidence(demo_root):
     assert results["readiness"]["overall"] > 0 and results["risk_posture"]["above_appetite"]
     assert "2 nonconformities recorded" in text and "fairness threshold breach(es)" in text
     assert "overall readiness" in text and "Residual risks by band" in text
-    assert re.search(r"Signed off by David Chen \(david\) ?, top management", text)
+    assert re.search(r"Concluded by David Chen \(david\) ?, top management", text)
+    assert "awaiting approval" not in text and "its approval is recorded apart from this file" in text
     assert "MR-1" in text and "Fund a fairness engineer" in text
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from workbench.pipeline.archive import ledger_entries
@@ -145,6 +146,15 @@ def test_portfolio_index_shows_the_flags(workspace, policy_file):
     html = (workspace.evidence_dir / "index.html").read_text() if build_index(workspace) else ""
     assert 'id="documents"' in html and "s-overdue" in html and "s-missing" in html
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # the reviewer reads every flagged item on the page itself, by title, not a command to run
+    section = BeautifulSoup(html, "html.parser").find("section", attrs={"aria-labelledby": "documents"})
+    assert "workbench docs" not in section.get_text()
+    rows = [[" ".join(td.get_text(" ").split()) for td in tr.find_all("td")] for tr in section.tbody.find_all("tr")]
+    assert len(rows) == len(flags(workspace)) == 18  # 17 required items missing, the policy overdue
+    assert ["missing", "AI objectives and plans to reach them ai-objectives", "6.2",
+            "required by clause 6.2 and not in the register"] in rows
+    assert ["overdue", "<script>alert(1)</script> ai-policy", "5.2", "review was due "
+            f"{(date.today() - timedelta(days=3)).isoformat()} (3 days ago)"] in rows
 
 
 def cli(*args: str):

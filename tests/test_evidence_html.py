@@ -169,7 +169,9 @@ def test_cover_names_the_run_and_its_hashes(demo_root, demo_pages, system_id):
     assert facts["Run id"] == entry["run_id"] == page.path.parent.name
     assert facts["Workbench version"] == __version__ == entry["workbench_version"]
     assert facts["Recorded"] == entry["recorded_at"]
-    assert "submitted" in facts["Status"]
+    # the file never changes: it says what a decision cannot make false, and where the decision is
+    assert facts["Status"].startswith("submitted for approval; this file never changes") and "awaiting" not in facts["Status"]
+    assert facts["Status"].endswith(f"in the portfolio ( index.html of the evidence folder) and in {system_id}/signoff/")
 
     hashes = {tr.td.get_text(strip=True): tr.find_all("td")[1].get_text(strip=True)
               for tr in cover.select("table.hashes tbody tr")}

@@ -188,4 +188,4 @@ def test_periodic_review_reruns_each_supplier_and_the_portfolio_lists_them(suppl
     rows = [tr.get_text(" ", strip=True) for tr in portfolio.select("tr.item")]
     assert len(rows) == 2
     for (item_id, (name, _answers)), row in zip(SUPPLIERS.items(), rows):
-        assert name in row and item_id in row and "supplier-assessment" in row and HEADLINES[item_id] in row
+        assert name in row and item_id in row and "Supplier assessment" in row and HEADLINES[item_id] in row

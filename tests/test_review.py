@@ -276,7 +276,10 @@ def test_a_scheduled_review_names_no_person_as_assessor(reviewed):
     assert f'href="../{outcome.carried_from}/evidence.html"' in html
     assert "Changes since the previous version" in text and "0 change(s) in answers and results" in text
     notebook = nbformat.read(Path(outcome.evidence).parent / "notebook.ipynb", as_version=4)
-    assert notebook.metadata["workbench"]["status"] == "recalculated by the scheduler, awaiting confirmation by a person"
+    assert notebook.metadata["workbench"]["status"] == "recalculated by the scheduler, for a person to confirm"
+    assert ("Status recalculated by the scheduler, for a person to confirm; this file never changes, so the decision is "
+            "recorded apart from it: in the portfolio ( index.html of the evidence folder) and in "
+            f"{outcome.system_id}/signoff/ Run id") in text  # nothing a confirmation or a sign-off makes false
 
 
 def test_the_scheduler_identity_runs_nothing_but_unchanged_answers(reviewed):
@@ -324,6 +327,9 @@ def test_a_recalculation_resets_no_clock_and_closes_no_incident_until_a_person_c
                                     "--comment", "Checked the recalculated results against the incident report"])
         assert done.exit_code == 0, done.output
         assert f"confirmed {run_id} by {confirmer}; it awaits sign-off" in done.output
+    # each confirmation rewrote the portfolio: both records await approval, none awaits a person any more
+    portfolio = " ".join(BeautifulSoup((reviewed.evidence_dir / "index.html").read_text(), "html.parser").get_text(" ").split())
+    assert "awaiting confirmation" not in portfolio and portfolio.count("awaiting approval") == 3
     entry = ledger_entries(reviewed.evidence_dir)[-2]
     recalculation = next(e for e in ledger_entries(reviewed.evidence_dir)
                          if e.get("run_id") == outcomes["credit-scoring"].run_id and e["kind"] == "evidence")

@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
+from evidence_checks import offline
 from keys import KEYS
 from workbench.pipeline.archive import MANIFEST_FILE, ledger_entries
 from workbench.cli import main
@@ -121,6 +122,29 @@ def test_unknown_run_and_bad_decision_and_comment(workspace):
 # real runs ------------------------------------------------------------------------------------
 
 
+def portfolio_row(ws, system_id: str) -> dict:
+    """A system's risk-assessment row of ``evidence/index.html`` as a reviewer reads it: cell texts by column
+    heading, and the links of its evidence and sign-off cells (every link resolves offline)."""
+    soup = offline(ws.evidence_dir / "index.html")
+    table = soup.find("h2", id="systems").find_next("table")
+    headings = [th.get_text(" ", strip=True) for th in table.thead.find_all("th")]
+    for tr in table.tbody.find_all("tr"):
+        cells = dict(zip(headings, tr.find_all("td")))
+        if (cells["AI system or item"].code.get_text(), tr.get("class"), cells["Process"].get_text(strip=True)) == (
+                system_id, None, "AI risk assessment"):  # the process by its title, not its slug
+            return {**{h: " ".join(td.get_text(" ").split()) for h, td in cells.items()},
+                    "evidence_links": [a["href"] for a in cells["Latest evidence"].find_all("a")],
+                    "signoff_links": [a["href"] for a in cells["Sign-off"].find_all("a")]}
+    raise AssertionError(f"no row for {system_id}")
+
+
+def cover_status(run) -> str:
+    """The Status line of an evidence file's cover."""
+    soup = BeautifulSoup(run.html.read_text(encoding="utf-8"), "html.parser")
+    dt = next(dt for dt in soup.select("header.cover dt") if dt.get_text(strip=True) == "Status")
+    return " ".join(dt.find_next_sibling("dd").get_text().split())
+
+
 @pytest.fixture(scope="module")
 def signed(tmp_path_factory):
     """Three real runs: credit-scoring (R3 above appetite) by amara, support-assistant by tomas, cv-screening by tomas."""
@@ -136,6 +160,15 @@ def test_approval_is_archived_chained_and_indexed(signed):
     ws, runs = signed
     run = runs["credit-scoring"]
     before = {p: p.read_bytes() for p in run.folder.iterdir()}
+    row = portfolio_row(ws, "credit-scoring")
+    assert row["Sign-off"] == "awaiting approval" and row["signoff_links"] == []
+    effective = ws.register.evidence(run.run_id)["effective_date"]
+    assert row["Latest evidence"] == f"AI risk assessment, {effective} {run.run_id}"  # the run id second
+    assert row["evidence_links"] == [f"credit-scoring/risk-assessment/{run.run_id}/evidence.html"]
+    # the evidence never changes, so its cover states nothing a decision makes false, and says where it is
+    status = cover_status(run)
+    assert "awaiting" not in status and status.startswith("submitted for approval")
+    assert "in the portfolio (index.html of the evidence folder) and in credit-scoring/signoff/" in status
     with pytest.raises(InputError, match="risk acceptance"):
         sign_off(ws, run.run_id, "approve", "fine", person="priya")
     done = sign_off(ws, run.run_id, "approve", "Accepting R3 until the retraining lands. " + HOSTILE, person="david")
@@ -148,6 +181,10 @@ def test_approval_is_archived_chained_and_indexed(signed):
     assert entry == done.ledger_entry
     assert entry["kind"] == "signoff" and entry["decision"] == "approved" and entry["person"] == "david"
     assert entry["evidence_hash"] == run.ledger_entry["hash"] and entry["run_id"] == run.run_id
+    # the portfolio shows the decision at once, next to the status, with its record (no 'workbench index')
+    row = portfolio_row(ws, "credit-scoring")
+    assert row["Sign-off"] == f"approved approval record by David Chen, {entry['recorded_at'][:10]}"
+    assert row["signoff_links"] == [f"credit-scoring/signoff/{done.signoff_id}/approval.html"]
     manifest = (ws.evidence_dir / MANIFEST_FILE).read_text()
     assert f"{entry['path']}/approval.html" in manifest
     assert subprocess.run(["sha256sum", "--quiet", "-c", MANIFEST_FILE], cwd=ws.evidence_dir).returncode == 0
@@ -188,6 +225,10 @@ def test_cli_reject_and_the_evidence_list_shows_the_status(signed):
                                 "Mitigations not evidenced", "--as", "priya"])
     assert done.exit_code == 0, done.output
     assert f"rejected {run.run_id} by priya" in done.output
+    row = portfolio_row(ws, "support-assistant")
+    assert row["Sign-off"].startswith("rejected rejection record by Priya")
+    [link] = row["signoff_links"]
+    assert link.startswith("support-assistant/signoff/so-") and link.endswith("/approval.html")
     listed = runner.invoke(main, ["evidence", "list", "-w", str(ws.root)])
     line = next(li for li in listed.output.splitlines() if run.run_id in li)
     assert "rejected" in line

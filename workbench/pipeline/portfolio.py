@@ -1,10 +1,12 @@
 """The reviewer's portfolio: one offline index page linking every subject's latest evidence.
 
 ``evidence/index.html`` lists each AI system, with its items under it, the latest evidence per
-process (by relative link, so the evidence folder can be zipped and handed over), the process's
-one-line summary of it, its review status (a review whose scheduler's recalculation waits for a
-person is "due, awaiting confirmation") and approval status, and charts of the portfolio drawn as
-inline SVG by the processes (no script at all). The page is a Jinja template with autoescape.
+process by its title and effective date (by relative link, so the evidence folder can be zipped and
+handed over), the process's one-line summary of it, its review status (a review whose scheduler's
+recalculation waits for a person is "due, awaiting confirmation"), its approval status with a link
+to the record of the decision, the flagged documented information, and charts of the portfolio
+drawn as inline SVG by the processes (no script at all). The page is a Jinja template with
+autoescape. Every run, sign-off and confirmation rewrites it.
 """
 
 from __future__ import annotations
@@ -48,10 +50,29 @@ def latest_records(workspace: Workspace) -> dict[tuple[str, str, str], dict]:
     return latest
 
 
+def process_title(name: str) -> str:
+    """A process's title as a reviewer reads it (its name, if it is no longer installed)."""
+    process = processes().get(name)
+    return process.title if process else name
+
+
+def decisions(workspace: Workspace) -> dict[str, dict]:
+    """The sign-off of each signed evidence record (one decision per run), by run id: the register's row,
+    with the signer's ``name`` and the ``href`` of its approval record relative to the evidence folder."""
+    from workbench.records.signoff import APPROVAL_FILE
+
+    names = {p.id: p.name for p in workspace.config.people}
+    return {row["run_id"]: {**row, "name": names.get(row["person"], row["person"]),
+                            "href": f"{row['path']}/{APPROVAL_FILE}"}
+            for row in workspace.register.rows("signoffs")}
+
+
 def portfolio_rows(workspace: Workspace, latest: dict, open_actions: list[dict],
                    today: date | None = None) -> list[dict]:
     """One entry per AI system: the system, its open nonconformities (from ``open_actions``), and one
-    row per (subject, process) with its ``latest`` record, its items' rows after the system's own."""
+    row per (subject, process) with its ``latest`` record and the record's sign-off, its items' rows
+    after the system's own."""
+    signed = decisions(workspace)
     items = {(i["system_id"], i["id"]): i for i in workspace.register.item_rows()}
     open_ncs = Counter(a["system_id"] for a in open_actions)
     overdue_ncs = Counter(a["system_id"] for a in open_actions if a["overdue"])
@@ -60,6 +81,7 @@ def portfolio_rows(workspace: Workspace, latest: dict, open_actions: list[dict],
         record = latest.get((state.system_id, state.item_id, state.process))
         by_system.setdefault(state.system_id, []).append({
             "state": state, "record": record, "item": items.get((state.system_id, state.item_id)),
+            "title": process_title(state.process), "signoff": signed.get(record["run_id"]) if record else None,
             "review_status": state.status + (", awaiting confirmation" if state.awaiting_confirmation else ""),
             "record_status": RECORD_STATUS.get(state.last_status, state.last_status)})
     return [{"system": system, "rows": sorted(by_system.get(system.id, []), key=lambda r: bool(r["item"])),
@@ -87,7 +109,9 @@ def build_index(workspace: Workspace, today: date | None = None) -> str:
     open_actions = actions(workspace, today)
     latest = latest_records(workspace)
     systems = portfolio_rows(workspace, latest, open_actions, today)
-    organisation = [{**record, "record_status": RECORD_STATUS.get(record["status"], record["status"])}
+    signed = decisions(workspace)
+    organisation = [{**record, "record_status": RECORD_STATUS.get(record["status"], record["status"]),
+                     "title": process_title(record["process"]), "signoff": signed.get(record["run_id"])}
                     for (system_id, _item, _p), record in sorted(latest.items())
                     if system_id == "organisation"]
     html = _template().render(

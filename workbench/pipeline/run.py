@@ -253,8 +253,10 @@ def _provenance(workspace: Workspace, request: RunRequest, run_id: str, now: dat
             **({"answers_by_name": {p.id: p.name for p in config.people}.get(request.answers_by, request.answers_by),
                 "recalculates_href": f"../{request.recalculates}/{HTML_FILE}"} if request.recalculates else {}),
             "recorded_at": now.isoformat(timespec="seconds"),
-            "status": "recalculated by the scheduler, awaiting confirmation by a person" if request.recalculates
-            else "submitted, awaiting approval",
+            # what stays true once archived: the confirmation and the decision are records of their own
+            "status": "recalculated by the scheduler, for a person to confirm" if request.recalculates
+            else "submitted for approval",
+            "signoff_folder": f"{request.system.id}/signoff/",
             "version": __version__, "answers_sha256": request.answers_sha256,
             "configuration_sha256": request.signer.configuration if request.signer else "",
             "template": f"{request.process.package}/template.ipynb"}

@@ -5,8 +5,9 @@ which reset no review clock and cannot be signed off. A person holding the proce
 assessor role for an assessment) confirms one with a comment: their own act, a ledger entry of
 kind ``confirmation`` naming the run and its ledger hash. The register then shows the record as
 ``submitted`` with ``confirmed_by``; from there it goes to sign-off like any submitted record, and
-the confirming person counts as its assessor for segregation of duties. A person who would change
-the assessment runs the process instead, which supersedes the recalculation.
+the confirming person counts as its assessor for segregation of duties; the portfolio is rewritten to
+show it. A person who would change the assessment runs the process instead, which supersedes the
+recalculation.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from workbench import __version__
 from workbench.config import SCHEDULER
 from workbench.exceptions import InputError
 from workbench.pipeline.archive import append_locked, fault_point, ledger_entries, locked
+from workbench.pipeline.portfolio import build_index
 from workbench.pipeline.recovery import index_entry, recover_locked
 from workbench.records.identity import acting_person
 from workbench.validate import require_run_id
@@ -75,6 +77,7 @@ def confirm(workspace: Workspace, run_id: str, comment: str, person: str = "") -
             "workbench_version": __version__}, confirmer)
         fault_point("archive-before-register")
         index_entry(workspace, entry)
+    build_index(workspace)
     return entry
 
 

@@ -2,7 +2,8 @@
 
 A sign-off never edits the evidence. It is its own archived folder (``<system>/signoff/<id>/`` with
 ``approval.html`` and ``signoff.json``), its own ledger entry (kind ``signoff``, naming the evidence's
-ledger hash) and a register row that sets the evidence's status to ``approved`` or ``rejected``.
+ledger hash) and a register row that sets the evidence's status to ``approved`` or ``rejected``; the
+portfolio (``evidence/index.html``) is rewritten to show it, with a link to the approval record.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from workbench.exceptions import InputError, UnknownRecordError
 from workbench.records.confirmation import confirmation_of
 from workbench.records.identity import acting_person
 from workbench.pipeline.indexing import RESULTS_FILE
+from workbench.pipeline.portfolio import build_index
 from workbench.pipeline.recovery import index_entry, recover_locked
 from workbench.resources import templates_dir
 from workbench.validate import require_run_id
@@ -97,6 +99,7 @@ def sign_off(workspace: Workspace, run_id: str, decision: str, comment: str, per
             shutil.rmtree(staging, ignore_errors=True)  # archived: renamed away; failed: nothing half-written stays
         fault_point("archive-before-register")
         index_entry(workspace, entry)
+    build_index(workspace)
     return SignOff(signoff_id, workspace.evidence_dir / relative, entry)
 
 

@@ -122,8 +122,9 @@ def decisions(run) -> None:
 
 
 def sign_off(run) -> None:
-    """The conclusion and who signed it off."""
-    show_html(Markup('<h2>Conclusion and sign-off</h2><p class="text">{}</p><p>Signed off by <strong>{}</strong>, '
-                     "top management, for the period {} (effective {}).</p>").format(
+    """The conclusion and who in top management drew it; its approval is a record of its own."""
+    show_html(Markup('<h2>Conclusion</h2><p class="text">{}</p><p>Concluded by <strong>{}</strong>, '
+                     "top management, for the period {} (effective {}); its approval is recorded apart from "
+                     "this file (see Status on the cover).</p>").format(
         run.request.answers.conclusion, _person(run, run.request.assessor), run.request.period,
         run.request.effective_date.isoformat()))
