@@ -14,8 +14,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import (JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, create_engine, delete, event,
-                        func, inspect, select, text)
+from sqlalchemy import (JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, case, create_engine, delete,
+                        event, func, insert, inspect, select, text, update)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.schema import sort_tables
@@ -270,6 +270,15 @@ def _typed(model: type[Base], row: dict) -> dict:
     return out
 
 
+def _complete(table_: Any, rows: list[dict]) -> list[dict]:
+    """Rows for one multi-row insert: each with every column any of them names, a missing one at its
+    column's default (an executemany takes one set of keys)."""
+    names = {k for row in rows for k in row}
+    defaults = {c.name: (c.default.arg if c.default is not None and c.default.is_scalar else None)
+                for c in table_.columns if c.name in names}
+    return [{**defaults, **row} for row in rows]
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA busy_timeout = 30000")
@@ -378,38 +387,35 @@ class Register:
         InputError
             A row whose key is already recorded; nothing is written.
         """
+        added: dict[Any, list[dict]] = {}
+        decisions, confirmations = [], []
+        for rows in batches:
+            for name, items in rows.items():
+                model = table(name)
+                added.setdefault(model.__table__, []).extend(_typed(model, item) for item in items)
+                if model is SignoffRow:
+                    decisions += [(item["run_id"], item["decision"]) for item in items]
+                if model is ConfirmationRow:
+                    confirmations += [(item["run_id"], item["person"]) for item in items]
+        evidence = EvidenceRow.__table__
         with Session(self.engine) as session:
             for name, row in replacing:
                 model = table(name)
                 keys = [c.name for c in model.__table__.primary_key.columns]
                 session.execute(delete(model).where(*(getattr(model, k) == row[k] for k in keys)))
-            added: dict[Any, list] = {}
-            decisions, confirmations = [], []
-            for rows in batches:
-                for name, items in rows.items():
-                    model = table(name)
-                    added.setdefault(model.__table__, []).extend(model(**_typed(model, item)) for item in items)
-                    if model is SignoffRow:
-                        decisions += [(item["run_id"], item["decision"]) for item in items]
-                    if model is ConfirmationRow:
-                        confirmations += [(item["run_id"], item["person"]) for item in items]
             try:
                 for each in sort_tables(added):  # a row after the rows it refers to
-                    if each is SignoffRow.__table__:
-                        for run_id, decision in decisions:
-                            evidence = session.get(EvidenceRow, run_id)
-                            if evidence is None:
-                                raise UnknownRecordError.single("evidence", run_id, "is not an evidence id")
-                            evidence.status = decision
+                    changes = ([(run_id, {"status": decision}) for run_id, decision in decisions]
+                               if each is SignoffRow.__table__ else [])
                     if each is ConfirmationRow.__table__:
-                        for run_id, person in confirmations:
-                            evidence = session.get(EvidenceRow, run_id)
-                            if evidence is None:
-                                raise UnknownRecordError.single("evidence", run_id, "is not an evidence id")
-                            evidence.status = "submitted" if evidence.status == "recalculated" else evidence.status
-                            evidence.confirmed_by = person
-                    session.add_all(added[each])
-                    session.flush()
+                        changes = [(run_id, {"confirmed_by": person, "status": case(
+                            (evidence.c.status == "recalculated", "submitted"), else_=evidence.c.status)})
+                            for run_id, person in confirmations]
+                    for run_id, values in changes:
+                        if not session.execute(update(evidence).where(evidence.c.run_id == run_id)
+                                               .values(**values)).rowcount:
+                            raise UnknownRecordError.single("evidence", run_id, "is not an evidence id")
+                    session.execute(insert(each), _complete(each, added[each]))  # one statement per table
                 if head is not None:
                     session.merge(LedgerHeadRow(id=1, seq=head["seq"], hash=head["hash"]))
                 session.commit()
@@ -491,10 +497,10 @@ class Register:
 
     def rows(self, name: str, **where) -> list[dict]:
         """Rows of a table as dicts, optionally where columns equal the given values."""
-        model = table(name)
-        query = select(model).filter_by(**where)
-        with Session(self.engine) as session:
-            return [_fields(r, model.__table__.columns.keys()) for r in session.scalars(query)]
+        columns = table(name).__table__.c
+        query = select(columns).where(*(columns[k] == v for k, v in where.items()))
+        with self.engine.connect() as connection:
+            return [dict(row) for row in connection.execute(query).mappings()]
 
     def count(self, name: str) -> int:
         """How many rows a table holds."""
