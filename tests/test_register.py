@@ -327,3 +327,10 @@ def test_find_workspace_uses_the_env_var_then_the_current_folder(workspace, tmp_
     monkeypatch.chdir(tmp_path)
     with pytest.raises(WorkspaceError):
         find_workspace()
+
+
+def test_an_entry_whose_table_lists_no_rows_adds_none(empty):
+    """A management review without actions indexes ``{"review_actions": []}``: nothing, not a row of defaults."""
+    before = empty.register.count("review_actions")
+    empty.register.index([{"review_actions": []}])
+    assert empty.register.count("review_actions") == before == 0

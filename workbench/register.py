@@ -415,7 +415,8 @@ class Register:
                         if not session.execute(update(evidence).where(evidence.c.run_id == run_id)
                                                .values(**values)).rowcount:
                             raise UnknownRecordError.single("evidence", run_id, "is not an evidence id")
-                    session.execute(insert(each), _complete(each, added[each]))  # one statement per table
+                    if added[each]:  # an empty list would insert one row of defaults
+                        session.execute(insert(each), _complete(each, added[each]))  # one statement per table
                 if head is not None:
                     session.merge(LedgerHeadRow(id=1, seq=head["seq"], hash=head["hash"]))
                 session.commit()
