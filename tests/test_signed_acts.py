@@ -295,3 +295,26 @@ def test_a_key_ring_named_relative_to_where_the_command_runs_works_for_the_headl
     monkeypatch.setenv(KEY_VAR, "keys/amara")
     evidence = run_process(ws, "risk-assessment", "credit-scoring", ANSWERS["credit-scoring"], assessor="amara")
     assert evidence.ledger_entry["signature"]["by"] == "amara"
+
+
+def test_only_a_manager_or_system_owner_registers_a_system_and_verify_names_one_who_did_not(ws, monkeypatch):
+    """tomas, an assessor, registers a system: refused by the API; appended past it with his real key: named."""
+    from workbench.pipeline.indexing import system_facts
+    from workbench.systems import AISystem
+
+    holding(monkeypatch, "tomas")
+    fraud = {**SYSTEMS[0], "id": "fraud-alerts", "name": "Card fraud alerts"}
+    with pytest.raises(InputError, match="only an AIMS manager or a system owner registers AI systems"):
+        ws.add_system(fraud)
+    tomas = acting_person(ws, "tomas")
+    last = ledger_entries(ws.evidence_dir)[-1]
+    from datetime import datetime, timezone
+
+    entry = tomas.sign({**system_facts(AISystem.model_validate(fraud), datetime.now(timezone.utc)),
+                        "recorded_by": "tomas"})
+    entry = {**entry, "seq": last["seq"] + 1, "prev": last["hash"]}
+    entry["hash"] = entry_hash(entry)
+    with open(ws.evidence_dir / LEDGER_FILE, "ab") as handle:
+        handle.write(canonical_json(entry) + b"\n")
+    assert any(f.startswith("role: ledger seq") and "tomas held assessor then" in f
+               and "aims_manager or system_owner" in f for f in findings(ws)), findings(ws)

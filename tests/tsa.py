@@ -4,6 +4,7 @@ CLI, replies made by ``openssl ts -reply``, served by http.server in a thread.""
 from __future__ import annotations
 
 import http.server
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -11,13 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-OPENSSL = "/usr/bin/openssl"
+OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
 
-TS_CONFIG = """\
-[ tsa ]
-default_tsa = granting
-
-[ granting ]
+SIGNER = """\
 dir = {dir}
 serial = $dir/serial
 crypto_device = builtin
@@ -25,23 +22,11 @@ signer_cert = $dir/tsa.crt
 signer_key = $dir/tsa.key
 signer_digest = sha256
 default_policy = 1.2.3.4.1
-digests = sha256, sha384, sha512
-accuracy = secs:1
-ordering = yes
-tsa_name = yes
-ess_cert_id_chain = no
-ess_cert_id_alg = sha256
-
-[ refusing ]
-dir = {dir}
-serial = $dir/serial
-crypto_device = builtin
-signer_cert = $dir/tsa.crt
-signer_key = $dir/tsa.key
-signer_digest = sha256
-default_policy = 1.2.3.4.1
-digests = sha512
 """
+# one authority that grants, and the same one configured to refuse SHA-256 requests
+TS_CONFIG = ("[ tsa ]\ndefault_tsa = granting\n\n[ granting ]\n" + SIGNER
+             + "digests = sha256, sha384, sha512\naccuracy = secs:1\nordering = yes\ntsa_name = yes\n"
+               "ess_cert_id_chain = no\ness_cert_id_alg = sha256\n\n[ refusing ]\n" + SIGNER + "digests = sha512\n")
 
 TSA_EXTENSIONS = """\
 basicConstraints = critical, CA:FALSE

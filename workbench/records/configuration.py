@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
 from workbench import __version__
 from workbench.exceptions import InputError
 from workbench.exceptions import WorkspaceError
-from workbench.pipeline.archive import LEDGER_FILE, archive_locked, ledger_entries, locked, sha256_file, write_atomic
+from workbench.pipeline.archive import (LEDGER_FILE, archive_locked, ledger_entries, locked, sha256_file, staged,
+                                        write_atomic)
 from workbench.records.identity import acting_person
 from workbench.signing import entry_problem
 from workbench.workspace import CONFIG_FILE, CONFIGURATION_DIR, Workspace, parse_configuration
@@ -79,20 +79,15 @@ def record_configuration(workspace: Workspace, comment: str, person: str = "") -
         recover_locked(workspace)
         number = 1 + sum(1 for e in ledger_entries(workspace.evidence_dir) if e.get("kind") == "configuration")
         name = f"cfg-{number:04d}"
-        staging = workspace.staging_dir / name
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        try:
+        with staged(workspace.staging_dir, name) as staging:  # archived: renamed away; else removed
             write_atomic(staging / CONFIG_FILE, text)
             now = datetime.now(timezone.utc)
             entry = archive_locked(workspace.evidence_dir, staging, f"{CONFIGURATION_DIR}/{name}", {
                 "kind": "configuration", "number": number, "person": signer.id, "comment": comment.strip(),
                 "changes": changes(before, new.model_dump(mode="json")),
                 "recorded_at": now.isoformat(timespec="seconds"), "workbench_version": __version__}, signer)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            if not any(workspace.staging_dir.iterdir()):
-                workspace.staging_dir.rmdir()
+        if not any(workspace.staging_dir.iterdir()):
+            workspace.staging_dir.rmdir()  # a new workspace holds no staging folder
     workspace.forget_configuration()
     return entry
 
