@@ -18,6 +18,7 @@ from workbench.processes.risk_assessment.form import RiskAssessmentForm
 from workbench.processes.soa.form import SoAForm
 from workbench.records.signoff import sign_off
 from workbench.ui.builder import Editor, Items, Row, Rows, Spec, people
+from workbench.ui.fields import Checklist, Picker
 from workbench.ui.form import ProcessForm
 
 CONTROLS = [f"A.{n}" for n in range(1, 10)]
@@ -96,6 +97,8 @@ class Host:
         self.workspace, self.custom = workspace, custom
         self.context = workspace.validation_context()
         self.drafts = type("Drafts", (), {"paused": False})()
+        self.revealed = False
+        self.body: Editor | None = None
         self.changes: list[str] = []
 
     def changed(self, name: str = "") -> None:
@@ -110,7 +113,7 @@ class Host:
 @pytest.fixture
 def plan(workspace) -> Editor:
     host = Host(workspace, CUSTOM)
-    editor = Editor(host, Plan)
+    editor = host.body = Editor(host, Plan)
     with host.quiet():
         editor.clear()
     return editor
@@ -119,8 +122,8 @@ def plan(workspace) -> Editor:
 def test_each_kind_of_field_gets_its_input(plan):
     kinds = {name: type(part.widget) for name, part in plan.fields.items() if hasattr(part, "widget")}
     assert kinds == {"title": w.Text, "story": w.Textarea, "budget": w.BoundedIntText, "level": w.Dropdown,
-                     "kind": w.Dropdown, "start": w.DatePicker, "urgent": w.Checkbox, "controls": w.SelectMultiple,
-                     "parties": w.TagsInput, "owner": w.Dropdown}
+                     "kind": w.Dropdown, "start": w.DatePicker, "urgent": w.Checkbox, "controls": Picker,
+                     "parties": w.Textarea, "owner": w.Dropdown}
     assert (plan.fields["budget"].widget.min, plan.fields["budget"].widget.max) == (0, 1000)
     assert [v for _, v in plan.fields["level"].widget.options] == [None, 1, 2, 3, 4, 5]
     assert [v for _, v in plan.fields["kind"].widget.options] == [None, "pilot", "rollout"]
@@ -133,23 +136,45 @@ def test_labels_say_what_is_required_and_sit_above_their_inputs(plan):
     assert plan.fields["story"].widget.description == "Story"
     assert plan.fields["owner"].widget.description == "Plan owner *"
     assert "aims-stacked" in plan.fields["title"].widget._dom_classes
-    # the tags widget draws no label: a visible one above it, and the input named by its placeholder
-    label, tags = plan.fields["parties"].box.children[:2]
-    assert "Parties *" in label.value and tags.placeholder.startswith("Parties *: type and press Enter")
-    assert "e.g. staff, customers" in tags.placeholder
+    # free items are lines of a text area, which has its label like any other input
+    parties = plan.fields["parties"]
+    assert parties.widget.description == "Parties (one per line) *" and "aims-stacked" in parties.widget._dom_classes
+    assert "staff" in parties.widget.placeholder
+    parties.widget.value = "staff\n\n  customers \n"
+    assert parties.value == ["staff", "customers"]
 
 
-def test_a_long_multiple_choice_has_a_search_that_keeps_what_is_chosen(plan):
+def test_a_long_multiple_choice_is_searched_and_lists_what_is_chosen(plan):
     controls = plan.fields["controls"]
-    search = controls.box.children[0]
-    assert search.description == "Search: Controls"
-    controls.widget.value = ("A.2",)
-    search.value = "A.5"
-    assert [v for _, v in controls.widget.options] == ["A.2", "A.5"]
+    picker = controls.widget
+    assert picker.search.description == "Controls" and len(picker.search.options) == len(CONTROLS)
+    picker.search.value = "A."  # typing narrows the browser's list; nothing is chosen until an option is
+    assert controls.value == [] and plan.form.changes == []
+    picker.search.value = "A.5"
+    picker.search.value = "A.2"
+    assert controls.value == ["A.5", "A.2"] and picker.search.value == ""
+    chosen = [b for b in picker.chosen.children if isinstance(b, w.Button)]
+    assert [b.description for b in chosen] == ["A.5 ✕", "A.2 ✕"] and chosen[0].tooltip == "Remove A.5"
+    chosen[0].click()
+    assert controls.value == ["A.2"] and controls.touched
+    assert plan.form.changes == ["controls"] * 3
+    controls.value = ["A.9", "not a control"]  # a draft from an older form: left as it was
     assert controls.value == ["A.2"]
-    search.value = ""
-    assert len(controls.widget.options) == len(CONTROLS) and controls.value == ["A.2"]
-    assert plan.form.changes == ["controls"]  # narrowing the list is not an edit
+
+
+def test_a_short_multiple_choice_is_boxes_to_tick(workspace):
+    class Channels(BaseModel):
+        channels: list[Literal["mail", "phone", "web"]] = Field(default_factory=list)
+
+    field = Editor(Host(workspace, {}), Channels).fields["channels"]
+    boxes = field.widget
+    assert isinstance(boxes, Checklist) and "Channels" in boxes.label.value
+    assert [b.description for b in boxes.boxes.values()] == ["mail", "phone", "web"]
+    boxes.boxes["web"].value = True
+    boxes.boxes["mail"].value = True
+    assert field.value == ["mail", "web"] and field.touched
+    field.value = ["phone"]
+    assert [b.value for b in boxes.boxes.values()] == [False, True, False]
 
 
 def test_a_field_of_the_answers_validates_as_it_changes(plan):
@@ -163,6 +188,10 @@ def test_a_field_of_the_answers_validates_as_it_changes(plan):
 
 
 def test_validate_puts_every_problem_next_to_its_input(plan):
+    assert plan.validate(plan.form.context) == 0  # nothing touched: nothing shows
+    plan.form.revealed = True  # Submit
+    for field in plan.inputs():
+        field.reveal()
     assert plan.validate(plan.form.context) > 0
     assert plan.fields["title"].text == "is required" and plan.fields["parties"].text == "is required"
     assert plan.fields["budget"].text == "" and plan.fields["story"].text == ""
@@ -172,6 +201,9 @@ def test_validate_puts_every_problem_next_to_its_input(plan):
 
 def test_problems_found_later_reach_their_input_by_path(plan):
     plan.fields["checks"].editors["C2"].fields["done"].value = True  # the first item of the answers' checks
+    plan.form.revealed = True
+    for field in plan.inputs():
+        field.reveal()
     plan.place([Problem("steps[0].due", "x", "too late"), Problem("checks[0].note", "x", "too long"),
                 Problem("(answers)", {}, "the plan as a whole is wrong")])
     assert plan.fields["steps"].editors[0].fields["due"].text == "too late"
@@ -188,9 +220,9 @@ def test_items_are_added_with_ids_validated_alone_and_titled(plan):
     assert step.fields["action"].text == "is required"
     step.fields["action"].value = "Copy the data"
     assert steps.container.get_title(1) == "Copy the data"
-    step.fields["start"].value, step.fields["due"].value = "2027-01-10", "2027-01-01"
+    step.fields["start"].widget.value, step.fields["due"].widget.value = date(2027, 1, 10), date(2027, 1, 1)
     assert step.fields["due"].text == "" and "due is before start" in step.note.value  # no field owns it
-    step.fields["due"].value = "2027-01-31"
+    step.fields["due"].widget.value = date(2027, 1, 31)
     assert step.note.value == "<p>S2 runs 21 days</p>"
     assert plan.value["steps"][1] == {"id": "S2", "action": "Copy the data", "start": "2027-01-10", "due": "2027-01-31"}
 
@@ -256,7 +288,7 @@ def test_options_from_the_workspace_make_a_choice_even_before_there_are_any(work
 
     none = Editor(Host(workspace, {"evidence": Spec(options=lambda form: []),
                                    "reviewer": Spec(options=lambda form: [])}), Cites)
-    assert isinstance(none.fields["evidence"].widget, w.SelectMultiple)
+    assert isinstance(none.fields["evidence"].widget, Checklist)
     assert isinstance(none.fields["reviewer"].widget, w.Dropdown)
 
 

@@ -10,6 +10,7 @@ import pytest
 from keys import nothing_archived
 from workbench.ui.drafts import draft_path
 from workbench.processes.risk_assessment.form import RiskAssessmentForm
+from workbench.ui.form import not_submitted
 
 
 def fill(editor, risk: dict) -> None:
@@ -20,6 +21,8 @@ def fill(editor, risk: dict) -> None:
             value = date.fromisoformat(value)
         elif key in ("objectives", "existing_controls", "planned_controls"):
             value = tuple(value)
+        elif isinstance(value, list):  # free items, one per line
+            value = "\n".join(value)
         field.widget.value = value
 
 
@@ -41,14 +44,18 @@ def test_labels_mark_required_fields(workspace):
     assert fields["inherent_likelihood"].widget.options[1][0] == "1 Rare"
 
 
-def test_validation_message_appears_next_to_the_field_as_you_type(workspace):
+def test_a_new_form_shows_no_problems_until_a_field_is_touched_and_clears_it_when_fixed(workspace):
     form = RiskAssessmentForm(workspace, system_id="credit-scoring")
     editor = form.part("risks").editors[0]
+    assert editor.fields["title"].text == "is required"  # known, not shown: a new form is not a page of errors
+    assert not [f for f in form.fields() if f.problem] and "problem" not in form.summary.value
     editor.fields["title"].widget.value = "Bias"
     assert editor.fields["title"].problem == ""
-    assert "is required" in editor.fields["description"].problem
+    assert editor.fields["description"].text == "is required" and editor.fields["description"].problem == ""
     editor.fields["title"].widget.value = ""
-    assert "is required" in editor.fields["title"].problem
+    assert "is required" in editor.fields["title"].problem and "1 problem(s) shown" in form.summary.value
+    editor.fields["title"].widget.value = "Bias again"
+    assert editor.fields["title"].problem == "" and "problem" not in form.summary.value
 
 
 def test_residual_above_inherent_is_reported_on_the_risk(workspace, answers):
@@ -106,15 +113,29 @@ def test_drafts_are_per_system(workspace, answers):
     assert form.part("risks").editors[0].fields["title"].value == "Unfair declines for protected groups"
 
 
-def test_submit_with_problems_archives_nothing_and_marks_fields(workspace):
+def test_submit_with_problems_archives_nothing_shows_every_problem_and_opens_the_first(workspace):
     form = RiskAssessmentForm(workspace, system_id="credit-scoring", assessor="amara")
     form.part("scope").widget.value = "scope"
-    form.part("risks").editors[0].fields["title"].widget.value = "Only a title"
+    risks = form.part("risks")
+    risks.editors[0].fields["title"].widget.value = "Only a title"
+    fill(risks.add(), {"title": "Second", "description": "d"})
+    risks.container.selected_index = 1
     assert form.submit() is None
-    assert "Not submitted" in form.outcome.value
-    assert "is required" in form.part("risks").editors[0].fields["owner"].problem
+    assert "is required" in risks.editors[0].fields["owner"].problem  # untouched, shown after Submit
+    shown = sum(f.count() for f in form.fields())
+    assert f"{shown} problem(s) shown" in form.summary.value
+    assert f"Not submitted: {shown} problem(s)" in form.outcome.value
+    assert "<li>Description: is required</li>" in form.outcome.value  # by label, as the form shows it
+    first = form.first_problem()
+    assert first is risks.editors[0].fields["description"] and risks.container.selected_index == 0
     assert workspace.register.evidence_list() == []
     assert nothing_archived(workspace)
+
+
+def test_problems_after_submit_are_listed_inert():
+    outcome = not_submitted([("Title <b>", "<script>alert(1)</script>")] * 7)
+    assert "<script>" not in outcome and "&lt;script&gt;" in outcome and "&lt;b&gt;" in outcome
+    assert outcome.count("<li>") == 6 and "and 2 more" in outcome
 
 
 @pytest.mark.kernel
@@ -130,6 +151,7 @@ def test_submit_runs_the_pipeline_and_links_the_evidence(workspace, answers):
     assert "Archived" in form.outcome.value
     assert records[0]["run_id"] in form.outcome.value
     assert 'href="' in form.outcome.value and "evidence.html" in form.outcome.value
+    assert not [f for f in form.fields() if f.problem]  # archived: no message left behind
     results = json.loads((workspace.evidence_dir / records[0]["path"] / "results.json").read_text())
     assert [r["risk"]["id"] for r in results["results"]["risks"]] == ["R1", "R2"]
     assert not draft_path(workspace, "risk-assessment", "credit-scoring").exists()
@@ -140,10 +162,23 @@ def test_submit_runs_the_pipeline_and_links_the_evidence(workspace, answers):
 def test_required_messages_clear_as_the_fields_fill(workspace):
     form = RiskAssessmentForm(workspace, system_id="credit-scoring")
     assessor, scope = form.header["assessor"], form.part("scope")
+    form.submit()
     assert (assessor.text, scope.text) == ("is required", "is required")
-    assert 'role="alert"' in assessor.problem
+    assert 'role="alert"' in assessor.problem and form.first_problem() is assessor
     assessor.widget.value = "tomas"
     assert assessor.text == "" and assessor.problem == "" and scope.text == "is required"
     scope.widget.value = "The credit model."
     assert scope.text == ""
     assert not form.header["period"].filled and form.header["system"].filled
+
+
+def test_a_problem_submit_found_on_a_header_field_goes_once_the_field_changes(workspace, answers):
+    form = RiskAssessmentForm(workspace, system_id="credit-scoring", assessor="amara")
+    form.part("scope").widget.value = answers["scope"]
+    fill(form.part("risks").editors[0], answers["risks"][0])
+    period = form.header["period"]
+    period.widget.value = "last year"
+    form.submit()
+    assert period.problem
+    period.widget.value = "2026-Q4"
+    assert period.problem == ""

@@ -8,6 +8,7 @@ import pytest
 from workbench.demo.impact_data import ANSWERS, write_predictions
 from workbench.processes.impact_assessment.form import ImpactAssessmentForm
 from workbench.processes.impact_assessment.questionnaire import questionnaire_of
+from workbench.ui.fields import Checklist
 
 
 def fill(form: ImpactAssessmentForm, answers: dict) -> None:
@@ -15,7 +16,7 @@ def fill(form: ImpactAssessmentForm, answers: dict) -> None:
     for key, value in answers["responses"].items():
         form.part("responses").questions[key].widget.value = tuple(value) if isinstance(value, list) else value
     for key, value in (answers.get("fairness") or {}).items():
-        form.part("fairness").fields[key].widget.value = value
+        form.part("fairness").fields[key].widget.value = "\n".join(value) if isinstance(value, list) else value
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def test_form_has_a_field_per_question_with_required_marks(form, workspace):
     assert list(questions) == [q.id for q in questionnaire.questions]
     assert questions["eu-annex-iii"].widget.description.endswith(" *")
     assert not questions["eu-transparency"].widget.description.endswith(" *")
-    assert isinstance(questions["parties-affected"].widget, w.SelectMultiple)
+    assert isinstance(questions["parties-affected"].widget, Checklist)
     assert isinstance(questions["system-autonomy"].widget, w.Dropdown)
     assert isinstance(questions["impacts-benefits"].widget, w.Textarea)
 
@@ -55,9 +56,10 @@ def test_level_preview_follows_the_answers(form):
     assert "raw impact score = 29 of a maximum 44" in level
 
 
-def test_required_questions_are_marked_on_validate(form):
+def test_required_questions_are_marked_on_submit(form):
     questions = form.part("responses").questions
-    assert form.validate() > 0
+    assert form.validate() == 0 and not questions["eu-annex-iii"].problem  # a new form is not a page of errors
+    assert form.submit() is None
     assert questions["eu-annex-iii"].problem and "is required" in questions["eu-annex-iii"].problem
     assert questions["data-dpia"].problem == ""  # hidden: not required
 
@@ -76,6 +78,20 @@ def test_bad_dataset_is_shown_next_to_the_predictions_field(form):
     assert "column &#39;hired&#39; is missing" in fairness["predictions"].problem
     assert form.submit() is None
     assert "Not submitted" in form.outcome.value
+
+
+def test_a_missing_predictions_file_stays_shown_while_other_fairness_fields_change(form):
+    fill(form, ANSWERS["cv-screening"])
+    fairness = form.part("fairness").fields
+    fairness["predictions"].value = "data/nowhere.csv"  # restored from a draft: not touched
+    assert form.submit() is None
+    assert "no such file in the workspace" in fairness["predictions"].problem
+    assert "no such file in the workspace" in form.outcome.value and "1 problem(s) shown" in form.summary.value
+    fairness["score"].widget.value = "score"  # the group re-checks with the answers, file and all
+    assert "no such file in the workspace" in fairness["predictions"].problem
+    assert "1 problem(s) shown" in form.summary.value
+    fairness["predictions"].widget.value = ANSWERS["cv-screening"]["fairness"]["predictions"]
+    assert fairness["predictions"].problem == "" and "problem" not in form.summary.value
 
 
 def test_draft_is_saved_and_restored(form, workspace):

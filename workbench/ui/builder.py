@@ -193,6 +193,12 @@ def explained(problems: list[Problem]) -> str:
                    for p in problems)
 
 
+def speaks(part: Part) -> bool:
+    """Whether a part's messages about itself as a whole show: once Submit was pressed or one of its
+    inputs was touched."""
+    return part.form.revealed or any(f.touched for f in part.inputs())
+
+
 def by_item(problems: list[Problem], items: int) -> tuple[dict[int, list[Problem]], list[Problem]]:
     """Problems by the index of the item they are about (paths relative to it), and the rest."""
     per_item: dict[int, list[Problem]] = {}
@@ -322,6 +328,7 @@ class Editor(Part):
     """
 
     removal: "Removal | None" = None  # an item of an ItemList: its Remove button
+    opened_by: tuple = ()  # an item of a RowList: the (tab or accordion, index) that show it
 
     def __init__(self, form, model: type[BaseModel], path: str = "", row: Row | None = None, key: str = "",
                  label: str = "", optional: bool = False, overflow: str = "",
@@ -410,7 +417,11 @@ class Editor(Part):
         if self.form.drafts.paused:
             return
         self.apply_when()
-        self.validate(self.form.context, only="" if self.path else name)
+        group = split(self.path)[0]
+        if self.path and self.form.body.fields.get(group) is self:  # a group of the answers: checked with
+            self.form.body.validate(self.form.context, only=group)  # them (a file that must exist)
+        else:
+            self.validate(self.form.context, only="" if self.path else name)
         if self.on_edit:
             self.on_edit(self)
         self.form.changed(split(self.path)[0] or name)
@@ -438,10 +449,13 @@ class Editor(Part):
         for name, part in self.fields.items():
             part.place(within(problems, name))
         self.unplaced = rest
-        self.note.value = explained(rest)
+        self.note.value = explained(rest) if speaks(self) else ""
 
     def count(self) -> int:
-        return sum(part.count() for part in self.fields.values()) + len(self.unplaced)
+        return sum(part.count() for part in self.fields.values()) + (len(self.unplaced) if speaks(self) else 0)
+
+    def first_problem(self) -> Field | None:
+        return next((found for part in self.fields.values() for found in [part.first_problem()] if found), None)
 
     def summary(self) -> str:
         return "; ".join(s for s in (part.summary() for part in self.fields.values()) if s)
@@ -554,10 +568,19 @@ class ItemList(Part):
         per_item, self.unplaced = by_item(problems, len(self.editors))
         for i, editor in enumerate(self.editors):
             editor.place(per_item.get(i, []))
-        self.message.value = explained(self.unplaced)
+        self.message.value = explained(self.unplaced) if speaks(self) else ""
 
     def count(self) -> int:
-        return sum(e.count() for e in self.editors) + len(self.unplaced)
+        return sum(e.count() for e in self.editors) + (len(self.unplaced) if speaks(self) else 0)
+
+    def first_problem(self) -> Field | None:
+        for i, editor in enumerate(self.editors):
+            found = editor.first_problem()
+            if found:
+                if self.spec.title:
+                    self.container.selected_index = i
+                return found
+        return None
 
     def summary(self) -> str:
         return f"{len(self.editors)} {self.spec.noun}(s)"
@@ -590,6 +613,8 @@ class RowList(Part):
                 editor.rename(row)
             self.editors[ident] = editor
         if list(self.editors.values()) != list(before.values()):
+            for editor in self.editors.values():
+                editor.opened_by = ()
             self.sections.children = [sections(list(self.editors.values()))] if self.editors else [
                 w.HTML(f"<p>{escape(self.spec.empty)}</p>")]
 
@@ -623,10 +648,19 @@ class RowList(Part):
         index = {id(e): i for i, e in enumerate(counted)}
         for editor in self.editors.values():
             editor.place(per_item.get(index.get(id(editor), -1), []))
-        self.message.value = explained(self.unplaced)
+        self.message.value = explained(self.unplaced) if speaks(self) else ""
 
     def count(self) -> int:
-        return sum(e.count() for e in self.editors.values()) + len(self.unplaced)
+        return sum(e.count() for e in self.editors.values()) + (len(self.unplaced) if speaks(self) else 0)
+
+    def first_problem(self) -> Field | None:
+        for editor in self.editors.values():
+            found = editor.first_problem()
+            if found:
+                for section, index in editor.opened_by:
+                    section.selected_index = index
+                return found
+        return None
 
     def summary(self) -> str:
         done = sum(e.complete and e.changed for e in self.editors.values())
@@ -644,6 +678,8 @@ def sections(editors: list[Editor], depth: int = 0) -> w.Widget:
         return w.VBox([e.box for e in loose])
     deeper = any(len(e.row.group) > depth + 1 for e in editors)
     nested = (w.Tab if deeper else w.Accordion)(children=[sections(members, depth + 1) for members in groups.values()])
-    for i, title in enumerate(groups):
+    for i, (title, members) in enumerate(groups.items()):
         nested.set_title(i, title)
+        for editor in members:
+            editor.opened_by = ((nested, i), *editor.opened_by)
     return w.VBox([*(e.box for e in loose), nested]) if loose else nested

@@ -20,6 +20,8 @@ from workbench.ui.builder import Editor, Items, Rows, Spec
 from workbench.ui.drafts import discard_draft, load_draft, save_draft
 from workbench.ui.fields import REQUIRED, STYLE, Field, Part, choice, day, text
 
+SHOWN = 5  # problems listed after a Submit that had some
+
 def relative_link(target: Path) -> str:
     """A link to ``target`` relative to the kernel's folder, which JupyterLab opens in a new tab."""
     try:
@@ -74,12 +76,19 @@ def submit_outcome(evidence=None, error: Exception | None = None) -> str:
     if evidence is not None:
         return (f'<p style="color:#1b5e20"><strong>Archived</strong> as <code>{escape(evidence.run_id)}</code>. '
                 f"Open the evidence: {relative_link(evidence.html)}</p>")
-    if isinstance(error, InputError):
-        return f'<p role="alert" style="color:#b00020">Not submitted: {len(error.problems)} problem(s); see the messages next to the fields.</p>'
     if isinstance(error, RunError):
         return (f'<p role="alert" style="color:#b00020">The run failed: {escape(error.ename)}: {escape(error.evalue)}. '
                 f"The partial notebook is kept at <code>{escape(error.notebook_path)}</code>.</p>")
     return f'<p role="alert" style="color:#b00020">Not submitted: {escape(error)}</p>'
+
+
+def not_submitted(problems: list[tuple[str, str]]) -> str:
+    """The message shown after a Submit that found problems: how many, and the first few, each
+    as (field label, message); every one is also shown next to its field."""
+    listed = "".join(f"<li>{escape(label)}: {escape(message)}</li>" for label, message in problems[:SHOWN])
+    more = f"<li>and {len(problems) - SHOWN} more</li>" if len(problems) > SHOWN else ""
+    return (f'<div role="alert" style="color:#b00020"><p>Not submitted: {len(problems)} problem(s), each shown '
+            f"next to its field; the first has the focus.</p><ul>{listed}{more}</ul></div>")
 
 
 class ProcessForm:
@@ -123,6 +132,7 @@ class ProcessForm:
         self.context = workspace.validation_context()
         self.systems = {s.id: s for s in workspace.register.systems()}
         self.status = w.HTML()
+        self.revealed = False  # Submit was pressed: every message shows, touched or not
         self.drafts = DraftKeeper(workspace, self.process, self.status)
         self._choices: dict[Callable, list] = {}
         role = process.role
@@ -157,7 +167,7 @@ class ProcessForm:
             w.HTML("<h3>1. Assessment</h3><p><small>Fields marked * are required.</small></p>"),
             *[f.box for f in self.header.values()], self.origin,
             w.HTML(f"<h3>2. {escape(self.body_title)}</h3>"), self.body.box,
-            w.HTML("<h3>3. Submit</h3>"), self.summary, self.submit_button, self.progress, self.outcome,
+            w.HTML("<h3>3. Submit</h3>"), self.summary, self.outcome, self.submit_button, self.progress,
             self.status,
         ])
         self.widget.add_class("aims-form")
@@ -166,7 +176,7 @@ class ProcessForm:
             self.header["assessor"].value = assessor if assessor in held else held[0]
         reactions = {"system": self._system_changed, "item": self._subject_changed}
         for key, field in self.header.items():
-            field.on_change(reactions.get(key, self.changed))
+            field.on_change(lambda key=key, react=reactions.get(key, self.changed): self._header_edited(key, react))
         if system_id in [value for _, value in subjects]:
             self.header["system"].value = system_id
         if items and item_id in [value for _, value in self.header["item"].widget.options]:
@@ -240,6 +250,12 @@ class ProcessForm:
             return None
         return self.workspace.register.latest_evidence(self.system_id, self.process, self.item_id)
 
+    def _header_edited(self, key: str, react: Callable[[], None]) -> None:
+        """A header field changed: its message goes (unless it is still missing), then the form reacts."""
+        field = self.header[key]
+        field.show(REQUIRED if field.required and not field.filled else "")
+        react()
+
     def _system_changed(self) -> None:
         if "item" in self.header:
             items = self.workspace.register.items(self.system_id, self.item_kind) if self.system_id else []
@@ -253,6 +269,7 @@ class ProcessForm:
 
         if self.drafts.paused:
             return
+        self.revealed = False
         with self.quiet():
             self.body.clear()
             draft = self.drafts.load(self.draft_key)
@@ -269,26 +286,34 @@ class ProcessForm:
 
     def changed(self, name: str = "") -> None:
         """React to any edit of answers field ``name`` (none: the header): rebuild the lists that
-        follow it, clear 'is required' from fields now filled, refresh the summary, save the draft."""
+        follow it, refresh the summary, save the draft."""
         if self.drafts.paused:
             return
         self.body.follow(name)
-        for field in self.fields():
-            if field.text == REQUIRED and field.filled:
-                field.show("")
         self.summarise()
         self.drafts.save(self.draft_key, self.state())
 
     def summarise(self) -> None:
         """Refresh the line above Submit: how many items, and how many messages."""
         bad = self.body.count() + sum(f.count() for f in self.header.values())
-        parts = [p for p in (self.body.summary(),) if p] + [
-            f'<span style="color:#b00020">{bad} problem(s) shown</span>' if bad else "no problems shown"]
-        self.summary.value = "<p>" + "; ".join(parts) + "</p>"
+        parts = [p for p in (self.body.summary(),) if p] + (
+            [f'<span style="color:#b00020">{bad} problem(s) shown</span>'] if bad else [])
+        self.summary.value = "<p>" + "; ".join(parts) + "</p>" if parts else ""
 
     def fields(self) -> list[Field]:
         """Every input of the form."""
         return list(self.header.values()) + self.body.inputs()
+
+    def reveal(self, touched: bool = True) -> None:
+        """Show every field's message (Submit), or hide them all (``touched=False``: archived)."""
+        self.revealed = touched
+        for field in self.fields():
+            field.reveal(touched)
+        self.summarise()
+
+    def first_problem(self) -> Field | None:
+        """The first input, top to bottom, that shows a message; its item or section is opened."""
+        return next((f for f in self.header.values() if f.problem), None) or self.body.first_problem()
 
     def validate(self) -> int:
         """Validate every field; return how many problems are shown."""
@@ -319,13 +344,18 @@ class ProcessForm:
                                     assessor=self.header["assessor"].value or "",
                                     effective_date=self.header["effective_date"].value or "", item_id=self.item_id)
         except InputError as err:
+            self.reveal()
             for p in err.problems:
                 if p.field in self.header:
                     self.header[p.field].show(p.message)
             self.body.place([p for p in err.problems if p.field not in self.header])
             self.summarise()
             self.progress.layout.visibility = "hidden"
-            self.outcome.value = submit_outcome(error=err)
+            shown = [(f.label, f.text) for f in self.fields() if f.problem]
+            self.outcome.value = not_submitted(shown or [(p.field, p.message) for p in err.problems])
+            first = self.first_problem()
+            if first is not None:
+                first.focus()
             return None
         self.progress.value, self.progress.description = 2, "Running"
         self.submit_button.disabled = True
@@ -338,7 +368,9 @@ class ProcessForm:
             self.submit_button.disabled = False
             self.progress.layout.visibility = "hidden"
         self.progress.value, self.progress.description = 3, "Archived"
+        self.reveal(False)
         self.outcome.value = submit_outcome(evidence)
+        self.submit_button.focus()  # the outcome sits right above the button: in view
         self.drafts.discard(self.draft_key)
         return evidence
 

@@ -46,6 +46,7 @@ class Questionnaire(Part):
         """Show or hide conditional questions, preview the level, tell the form."""
         if not self.form.drafts.paused:
             self.refresh()
+            self.place([])
             self.form.changed("responses")
 
     def refresh(self) -> None:
