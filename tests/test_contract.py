@@ -150,7 +150,7 @@ def test_settings_have_defaults(installed, name):
 def test_generated_form_submits_answers_about_the_chosen_supplier(installed, subject):
     form = process_form(subject, EXAMPLE_NAME, system_id="credit-scoring", item_id="bureau-data", assessor="amara")
     fields = form.body.fields
-    assert form.validate() > 0 and fields["scope"].problem  # nothing typed yet
+    assert form.validate() == 0 and fields["scope"].text == "is required"  # nothing typed yet: known, not shown
     fields["supplies"].value, fields["scope"].value = "data", "Credit bureau records for <b>scoring</b>"
     for criterion in ("data_protection", "quality", "transparency", "security", "continuity"):
         fields[criterion].value = 4

@@ -170,6 +170,9 @@ def test_required_messages_clear_as_the_fields_fill(workspace):
     scope.widget.value = "The credit model."
     assert scope.text == ""
     assert not form.header["period"].filled and form.header["system"].filled
+    assert "Not submitted" in form.outcome.value  # what stopped Submit stays while problems remain
+    form.part("risks").editors[0].fields["title"].widget.value = "Bias"
+    assert "Not submitted" in form.outcome.value
 
 
 def test_a_problem_submit_found_on_a_header_field_goes_once_the_field_changes(workspace, answers):
@@ -181,4 +184,4 @@ def test_a_problem_submit_found_on_a_header_field_goes_once_the_field_changes(wo
     form.submit()
     assert period.problem
     period.widget.value = "2026-Q4"
-    assert period.problem == ""
+    assert period.problem == "" and form.outcome.value == ""  # all fixed: the refusal is history

@@ -130,7 +130,8 @@ def test_launcher_form_submit_panel_and_offline_evidence(lab, browser):
     demo_risks = len(json.loads(sorted(root.glob(f"evidence/{SYSTEM}/risk-assessment/*/results.json"))[0]
                                 .read_text())["answers"]["risks"])
     form.get_by_role("button", name="Add risk").click()
-    form.get_by_role("alert").filter(has_text="is required").nth(2).wait_for(timeout=30_000)
+    expect(form.get_by_label("Title *", exact=True)).to_have_count(demo_risks + 1, timeout=30_000)
+    expect(form.get_by_role("alert")).to_have_count(0)  # an untouched risk is not a page of errors
 
     # every field is labelled for a screen reader: axe on the form, and the accessible names
     violations = serious(Axe().run(page, context=".jp-OutputArea-output .widget-vbox"))
@@ -140,7 +141,12 @@ def test_launcher_form_submit_panel_and_offline_evidence(lab, browser):
     for name in ("Title *", "Description *", "Risk source (Annex C) *", "Inherent likelihood *", "Risk owner *",
                  "Due date *"):
         expect(form.get_by_label(name, exact=True)).to_have_count(demo_risks + 1)  # one per risk
-    assert form.get_by_role("alert").filter(has_text="is required").count() >= 3  # messages next to fields
+
+    # Submit too early: the messages show next to the fields, and the first has the focus
+    form.get_by_role("button", name="Submit").click()
+    expect(form.get_by_text("Not submitted:")).to_be_visible(timeout=60_000)
+    assert form.get_by_role("alert").filter(has_text="is required").count() >= 3
+    expect(form.get_by_label("Assessor *", exact=True)).to_be_focused()
 
     # fill in the new risk as a person would
     pick(form.get_by_label("Assessor *", exact=True), "(tomas)")
@@ -149,9 +155,12 @@ def test_launcher_form_submit_panel_and_offline_evidence(lab, browser):
     form.get_by_label("Title *", exact=True).last.fill(TITLE)
     form.get_by_label("Description *", exact=True).last.fill("Gaps in employment lower the rank of otherwise equal CVs.")
     form.get_by_label("Risk source (Annex C) *", exact=True).last.select_option(index=1)
-    parties = form.get_by_role("combobox", name="Affected parties *")  # named, though the widget draws no label
-    parties.fill("applicants")
-    parties.press("Enter")
+    form.get_by_label("Affected parties (one per line) *", exact=True).last.fill("applicants\nrecruiters")
+    planned = form.get_by_role("combobox", name="Planned controls (Annex A)", exact=True).last
+    control = planned.evaluate("i => [...i.list.options].map(o => o.value).find(v => v.startsWith('A.5.4 '))")
+    planned.fill(control)  # as choosing it from the list the browser offers
+    expect(form.get_by_role("button", name="A.5.4 ✕")).to_have_count(1, timeout=30_000)
+    expect(planned).to_have_value("")
     for name, level in (("Inherent likelihood *", 3), ("Inherent impact *", 4),
                         ("Residual likelihood *", 2), ("Residual impact *", 3)):
         form.get_by_label(name, exact=True).last.select_option(index=level)
@@ -175,6 +184,8 @@ def test_launcher_form_submit_panel_and_offline_evidence(lab, browser):
     evidence = (after - before).pop()
     record = json.loads((evidence.parent / "results.json").read_text())
     assert record["answers"]["risks"][-1]["title"] == TITLE and record["assessor"] == "tomas"
+    assert record["answers"]["risks"][-1]["affected_parties"] == ["applicants", "recruiters"]
+    assert record["answers"]["risks"][-1]["planned_controls"] == ["A.5.4"]
     assert len(record["answers"]["risks"]) == demo_risks + 1
     run_id = evidence.parent.name
     assert form.locator("a", has_text="evidence.html").count() == 1

@@ -133,6 +133,7 @@ class ProcessForm:
         self.systems = {s.id: s for s in workspace.register.systems()}
         self.status = w.HTML()
         self.revealed = False  # Submit was pressed: every message shows, touched or not
+        self.refused = False  # the outcome says what stopped the last Submit
         self.drafts = DraftKeeper(workspace, self.process, self.status)
         self._choices: dict[Callable, list] = {}
         role = process.role
@@ -299,6 +300,8 @@ class ProcessForm:
         parts = [p for p in (self.body.summary(),) if p] + (
             [f'<span style="color:#b00020">{bad} problem(s) shown</span>'] if bad else [])
         self.summary.value = "<p>" + "; ".join(parts) + "</p>" if parts else ""
+        if self.refused and not bad:  # every problem fixed: the list of what stopped Submit is history
+            self.outcome.value, self.refused = "", False
 
     def fields(self) -> list[Field]:
         """Every input of the form."""
@@ -353,6 +356,7 @@ class ProcessForm:
             self.progress.layout.visibility = "hidden"
             shown = [(f.label, f.text) for f in self.fields() if f.problem]
             self.outcome.value = not_submitted(shown or [(p.field, p.message) for p in err.problems])
+            self.refused = True
             first = self.first_problem()
             if first is not None:
                 first.focus()
