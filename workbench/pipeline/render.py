@@ -61,7 +61,11 @@ def csp_hash(script: str) -> str:
 
 def with_static_charts(nb):
     """A copy of ``nb`` whose charts are their SVG pictures, as images; ``nb`` itself when a chart has
-    no picture (a notebook from before charts carried one). The archived notebook keeps both."""
+    no picture (a notebook from before charts carried one). The archived notebook keeps both.
+
+    Each picture's figure can take the keyboard's focus: a picture wider than a phone's screen keeps
+    its drawn size, so its labels stay legible, and scrolls inside its figure.
+    """
     from copy import deepcopy
 
     copy = deepcopy(nb)
@@ -75,7 +79,8 @@ def with_static_charts(nb):
             label = _LABEL.search(data.get("text/html", ""))
             alt = label.group(1) if label else "chart"
             source = "data:image/svg+xml;base64," + base64.b64encode(data[SVG_MIMETYPE].encode()).decode()
-            output["data"] = {"text/html": f'<figure class="chart"><img alt="{alt}" src="{source}"></figure>'}
+            output["data"] = {"text/html": f'<figure class="chart" tabindex="0" aria-label="{alt}">'
+                                           f'<img alt="{alt}" src="{source}"></figure>'}
     return copy
 
 

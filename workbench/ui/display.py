@@ -29,14 +29,20 @@ def show_html(markup: Markup) -> None:
 def table(columns: Iterable[str], rows: Iterable[Iterable[object]], caption: str = "",
           numeric: Iterable[int] = ()) -> Markup:
     """An accessible HTML table; every cell is escaped unless it is :class:`~markupsafe.Markup`
-    (``None`` is an empty cell)."""
-    numeric = set(numeric)
+    (``None`` is an empty cell).
+
+    The table sits in a region named by its caption (else its columns) that a keyboard can focus: a
+    table wider than a phone's screen scrolls inside it, not the page.
+    """
+    numeric, columns = set(numeric), list(columns)
     head = Markup().join(Markup('<th scope="col"{}>{}</th>').format(_num(i, numeric), column)
                          for i, column in enumerate(columns))
     body = Markup().join(Markup("<tr>{}</tr>").format(Markup().join(
         Markup("<td{}>{}</td>").format(_num(i, numeric), esc(cell)) for i, cell in enumerate(row))) for row in rows)
     cap = Markup("<caption>{}</caption>").format(caption) if caption else ""
-    return Markup("<table>{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(cap, head, body)
+    label = escape(caption).striptags() or "Table of " + ", ".join(escape(c).striptags() for c in columns)
+    return Markup('<div class="table-scroll" role="region" tabindex="0" aria-label="{}">'
+                  "<table>{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>").format(label, cap, head, body)
 
 
 def _num(i: int, numeric: set[int]) -> Markup:
