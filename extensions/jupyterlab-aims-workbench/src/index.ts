@@ -164,6 +164,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         try {
           const written = await requestAPI<{ path: string }>('review-notebook', { method: 'POST' });
           await app.commands.execute('docmanager:open', { path: written.path, factory: 'Notebook' });
+          // jupyter-scheduler's Create Job takes the file selected in the file browser, not the open notebook
+          await app.commands.execute('filebrowser:go-to-path', { path: written.path });
         } catch (error) {
           await showErrorMessage("Could not open the periodic review's notebook", (error as Error).message);
         }
