@@ -49,6 +49,18 @@ def test_init_creates_a_workspace(tmp_path):
     assert (root / "register.db").is_file() and (root / "evidence").is_dir()
 
 
+def test_init_writes_the_periodic_review_notebook_and_review_notebook_rewrites_it_only_when_asked(tmp_path):
+    ok("init", tmp_path / "ws")
+    path = (tmp_path / "ws").resolve() / "scheduled" / "periodic_review.ipynb"
+    assert str(path.parent.parent) in path.read_text(encoding="utf-8")
+    assert ok("review", "notebook", "--workspace", tmp_path / "ws").stdout.startswith(f"{path}\n")
+    path.write_text("{}", encoding="utf-8")
+    result = invoke("review", "--workspace", tmp_path / "ws", "notebook")
+    assert result.exit_code == 2 and "--replace" in result.stderr and path.read_text(encoding="utf-8") == "{}"
+    ok("review", "notebook", "--workspace", tmp_path / "ws", "--replace")
+    assert str(path.parent.parent) in path.read_text(encoding="utf-8")
+
+
 def test_init_twice_exits_2(tmp_path):
     ok("init", tmp_path / "ws")
     result = invoke("init", tmp_path / "ws")

@@ -101,7 +101,8 @@ async def test_bad_requests_get_a_4xx_and_a_message(jp_fetch, served, body, stat
 async def test_a_root_that_is_no_workspace_is_a_409(jp_fetch, jp_root_dir, monkeypatch):
     monkeypatch.delenv(ENV_VAR, raising=False)
     for endpoint, method, body in (("systems", "GET", None),
-                                   ("notebooks", "POST", '{"process": "risk-assessment", "system_id": "x"}')):
+                                   ("notebooks", "POST", '{"process": "risk-assessment", "system_id": "x"}'),
+                                   ("review-notebook", "POST", "")):
         code, found = await call(jp_fetch, endpoint, method, body)
         assert code == 409 and "is not a workspace" in found["message"]
 
@@ -117,6 +118,9 @@ async def test_a_workspace_outside_the_server_root_cannot_open_notebooks(jp_fetc
 async def test_endpoints_need_authentication(jp_fetch, jp_serverapp, served):
     response = await jp_fetch("aims-workbench", "systems", headers={"Authorization": ""}, raise_error=False)
     assert response.code == 403
+    response = await jp_fetch("aims-workbench", "review-notebook", method="POST", body="",
+                              headers={"Authorization": ""}, raise_error=False)
+    assert response.code == 403 and not (served / "scheduled").exists()
 
 
 async def test_a_deeply_nested_body_is_a_400_not_a_500(jp_fetch, served):
@@ -141,6 +145,31 @@ async def test_a_planted_draft_is_refused_not_opened(jp_fetch, served):
     code, found = await call(jp_fetch, "notebooks", "POST", '{"process": "risk-assessment", "system_id": "cv-screening"}')
     assert code == 400 and "not the risk-assessment template's" in found["message"]
     assert "pwned" in planted.read_text(encoding="utf-8")  # left for a person to look at, never run
+
+
+@pytest.mark.parametrize("planted", ["{}", "[]"])
+async def test_a_draft_that_is_no_notebook_is_refused_not_a_500(jp_fetch, served, planted):
+    draft = served / "drafts" / "risk-assessment-cv-screening.ipynb"
+    draft.write_text(planted, encoding="utf-8")
+    code, found = await call(jp_fetch, "notebooks", "POST", '{"process": "risk-assessment", "system_id": "cv-screening"}')
+    assert code == 400 and "not the risk-assessment template's" in found["message"]
+
+
+async def test_review_notebook_writes_the_periodic_review_naming_the_workspace(jp_fetch, served):
+    code, found = await call(jp_fetch, "review-notebook", "POST", "")
+    assert (code, found) == (201, {"path": "ws/scheduled/periodic_review.ipynb"})
+    nb = nbformat.read(served / "scheduled" / "periodic_review.ipynb", as_version=4)
+    parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert f'workspace: str = "{served}"' in parameters.source
+
+
+async def test_a_planted_review_notebook_is_refused_not_overwritten(jp_fetch, served):
+    planted = served / "scheduled" / "periodic_review.ipynb"
+    planted.parent.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("open('pwned', 'w')")]), planted)
+    code, found = await call(jp_fetch, "review-notebook", "POST", "")
+    assert code == 400 and "not the periodic review's" in found["message"]
+    assert "pwned" in planted.read_text(encoding="utf-8")
 
 
 async def test_a_stored_date_in_year_9999_is_no_500(jp_fetch, served):

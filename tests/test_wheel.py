@@ -73,6 +73,9 @@ def test_installed_wheel_runs_the_demo(wheel, tmp_path):
         template = package / "processes" / path.parts[-3].replace("-", "_") / "template.ipynb"
         assert Path(nb.metadata["papermill"]["input_path"]) == template
         assert nb.metadata["workbench"]["run_id"] == path.parent.name
+    # the periodic review's notebook for jupyter-scheduler, from the template the wheel ships
+    review = nbformat.read(str(demo / "scheduled" / "periodic_review.ipynb"), as_version=4)
+    assert f'workspace: str = "{demo.resolve()}"' in review.cells[1].source
     for process in ("soa", "internal-audit", "gap-analysis", "management-review"):
         path = next(demo.glob(f"evidence/organisation/{process}/*/notebook.ipynb"))
         template = package / "processes" / process.replace("-", "_") / "template.ipynb"

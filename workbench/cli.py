@@ -95,6 +95,7 @@ def init(path: Path, organisation: str) -> None:
     """Create a workspace at PATH: configuration (recorded in the ledger, signed with your key), register
     and evidence folder. Without a signing key, one is made in ~/.config/aims-workbench/signing_key."""
     from workbench.config import default_configuration
+    from workbench.scheduling.notebook import review_notebook
     from workbench.signing import DEFAULT_KEYS, key_ring, load_key, new_key, public_key_line
     from workbench.workspace import init_workspace
 
@@ -107,6 +108,7 @@ def init(path: Path, organisation: str) -> None:
         click.echo(f"made your signing key {made} (keep it private; it signs your acts)")
     config = default_configuration(organisation, [public])
     ws = init_workspace(path, config=config)
+    review_notebook(ws)
     click.echo(f"workspace created at {ws.root}\nedit {ws.root / 'workbench.yaml'} to add your people, their "
                "public keys and risk criteria, then record it: workbench config record -m WHY")
 
@@ -192,6 +194,7 @@ def demo(path: Path, replace: bool) -> None:
         click.echo(f"  {item.html}")
     click.echo(f"portfolio (start here): {root / 'evidence' / 'index.html'}")
     click.echo(f"example answers to copy and edit: {root / 'examples'}")
+    click.echo(f"the periodic review's notebook, for jupyter-scheduler: {root / 'scheduled' / 'periodic_review.ipynb'}")
     click.echo(f"the demo people's signing keys (to act as one: export WORKBENCH_SIGNING_KEY=PATH): "
                f"{root.with_name(root.name + '-keys')}")
 
@@ -405,6 +408,20 @@ def review_confirm(group_workspace: Path | None, workspace_path: Path | None, ru
 
     entry = confirm(open_workspace(workspace_path or group_workspace), run_id, comment, person=person)
     click.echo(f"confirmed {run_id} by {entry['person']}; it awaits sign-off")
+
+
+@review.command("notebook")
+@workspace_option
+@click.option("--replace", is_flag=True, help="Overwrite a notebook there whose code differs.")
+@click.pass_obj
+def review_notebook_cmd(group_workspace: Path | None, workspace_path: Path | None, replace: bool) -> None:
+    """Write the periodic review's notebook, naming this workspace, to scheduled/periodic_review.ipynb
+    for jupyter-scheduler to run."""
+    from workbench.scheduling.notebook import review_notebook
+
+    path = review_notebook(open_workspace(workspace_path or group_workspace), replace)
+    click.echo(f"{path}\nschedule it with jupyter-scheduler in a JupyterLab that holds the scheduler's key "
+               "(WORKBENCH_SIGNING_KEY)")
 
 
 @main.command()

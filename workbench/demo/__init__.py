@@ -14,6 +14,7 @@ from workbench.config import SCHEDULER_PERSON, default_configuration
 from workbench.exceptions import WorkspaceError
 from workbench.demo.impact_data import ANSWERS as IMPACT_ANSWERS, write_predictions
 from workbench.pipeline.run import Evidence, run_process
+from workbench.scheduling.notebook import review_notebook
 from workbench.signing import holding, load_key, new_key, public_key_line
 from workbench.workspace import CONFIG_FILE, Workspace, init_workspace
 
@@ -232,6 +233,7 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
         shutil.rmtree(root)
     workspace = init_workspace(root, config={**demo_configuration(keys), "evidence_charts": charts})
     (root / MARKER).write_text("created by 'workbench demo'\n")
+    review_notebook(workspace)
     workspace.add_systems(SYSTEMS)
     examples = root / "examples"
     examples.mkdir()

@@ -178,7 +178,7 @@ def prepare_notebook(workspace: Workspace, process: str, system_id: str, item_id
         prepare(proc.template, fresh, parameters)
         if not target.exists():
             os.replace(fresh, target)
-        elif _code(target) != _code(fresh):
+        elif notebook_code(target) != notebook_code(fresh):
             raise InputError.single("drafts", str(target), f"holds code that is not the {proc.name} template's; "
                                     "move it away and open the form again for a fresh copy")
     finally:
@@ -186,11 +186,11 @@ def prepare_notebook(workspace: Workspace, process: str, system_id: str, item_id
     return target
 
 
-def _code(path: Path) -> list[str] | None:
+def notebook_code(path: Path) -> list[str] | None:
     """The sources of a notebook's code cells, or ``None`` if it is no notebook."""
     try:
         return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
-    except (ValueError, KeyError, OSError):
+    except Exception:  # a file that is no notebook raises anything from a ValidationError to a TypeError
         return None
 
 

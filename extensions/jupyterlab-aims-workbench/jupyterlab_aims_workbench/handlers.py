@@ -5,6 +5,8 @@
 - ``GET systems``: every AI system with its items, review status and latest evidence.
 - ``POST notebooks`` with ``{"process", "system_id", "item_id"}``: prepare a form notebook in the
   workspace's drafts (papermill prepare-only) and return its path for JupyterLab to open.
+- ``POST review-notebook``: write the periodic review's notebook (``scheduled/periodic_review.ipynb``,
+  for jupyter-scheduler) and return its path; one whose code differs is refused, never overwritten.
 
 A bad request gets a 4xx status and ``{"message": ...}``, never a 500.
 """
@@ -22,6 +24,7 @@ from jupyter_server.utils import url_path_join
 from workbench.exceptions import InputError, UnknownRecordError, WorkspaceError
 from workbench.pipeline.run import prepare_notebook
 from workbench.processes import processes
+from workbench.scheduling.notebook import review_notebook
 from workbench.scheduling.status import system_reviews
 from workbench.workspace import ENV_VAR, Workspace
 
@@ -45,6 +48,16 @@ class WorkbenchHandler(APIHandler):
         """``path`` relative to the server's root folder, or ``None`` when the server cannot reach it."""
         resolved = path.resolve()
         return resolved.relative_to(self.root_dir).as_posix() if resolved.is_relative_to(self.root_dir) else None
+
+    def created(self, path: Path) -> None:
+        """Answer 201 with the path of the notebook written, as JupyterLab opens it."""
+        served = self.served_path(path)
+        if served is None:
+            raise tornado.web.HTTPError(
+                409, f"the notebook {path} is outside the server's folder {self.root_dir}; "
+                     f"start jupyter lab in the workspace or a folder above it")
+        self.set_status(201)
+        self.finish(json.dumps({"path": served}))
 
     def body(self) -> dict:
         if len(self.request.body) > MAX_BODY_BYTES:
@@ -120,15 +133,13 @@ class NotebooksHandler(WorkbenchHandler):
         item_id = data.get("item_id", "")
         if not isinstance(item_id, str):
             raise InputError.single("item_id", item_id, "must be the id of an item of the system, or left out")
-        workspace = self.workspace()
-        path = prepare_notebook(workspace, data["process"], data["system_id"], item_id)
-        served = self.served_path(path)
-        if served is None:
-            raise tornado.web.HTTPError(
-                409, f"the notebook {path} is outside the server's folder {self.root_dir}; "
-                     f"start jupyter lab in the workspace or a folder above it")
-        self.set_status(201)
-        self.finish(json.dumps({"path": served}))
+        self.created(prepare_notebook(self.workspace(), data["process"], data["system_id"], item_id))
+
+
+class ReviewNotebookHandler(WorkbenchHandler):
+    @tornado.web.authenticated
+    def post(self) -> None:
+        self.created(review_notebook(self.workspace()))
 
 
 def setup_handlers(server_app) -> None:
@@ -139,4 +150,5 @@ def setup_handlers(server_app) -> None:
         (url_path_join(base, "processes"), ProcessesHandler),
         (url_path_join(base, "systems"), SystemsHandler),
         (url_path_join(base, "notebooks"), NotebooksHandler),
+        (url_path_join(base, "review-notebook"), ReviewNotebookHandler),
     ])

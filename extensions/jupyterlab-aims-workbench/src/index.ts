@@ -9,6 +9,7 @@ import { IProcess, ISystem, ORGANISATION, requestAPI } from './api';
 import { SystemsPanel } from './panel';
 
 const CREATE = 'aims-workbench:create';
+const REVIEW = 'aims-workbench:periodic-review';
 const CATEGORY = 'AIMS Workbench';
 
 const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="16" height="16">
@@ -155,6 +156,22 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    app.commands.addCommand(REVIEW, {
+      label: 'Periodic review',
+      caption: "Open the periodic review's notebook, to schedule with jupyter-scheduler",
+      icon: aimsIcon,
+      execute: async () => {
+        try {
+          const written = await requestAPI<{ path: string }>('review-notebook', { method: 'POST' });
+          await app.commands.execute('docmanager:open', { path: written.path, factory: 'Notebook' });
+          // jupyter-scheduler's Create Job takes the file selected in the file browser, not the open notebook
+          await app.commands.execute('filebrowser:go-to-path', { path: written.path });
+        } catch (error) {
+          await showErrorMessage("Could not open the periodic review's notebook", (error as Error).message);
+        }
+      }
+    });
+
     let processes: IProcess[] = [];
     try {
       processes = await requestAPI<IProcess[]>('processes');
@@ -165,6 +182,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       processes.forEach((process, rank) => {
         launcher.add({ command: CREATE, args: { ...process }, category: CATEGORY, rank });
       });
+      launcher.add({ command: REVIEW, category: CATEGORY, rank: processes.length });
     }
   }
 };
