@@ -254,12 +254,28 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
         evidence.append(run_process(workspace, "impact-assessment", system_id, answers_file,
                                     assessor="amara" if system_id != "cv-screening" else "tomas"))
     impact_runs = {e.ledger_entry["system_id"]: e.run_id for e in evidence[len(risk_runs):]}
+    evidence.append(_data_governance(workspace, examples, progress))
     soa, audit = _audit_cycle(workspace, examples, risk_runs, progress)
     evidence += [soa, audit]
     evidence += run_certification(workspace, examples, risk_runs,
                                   {"soa": soa.run_id, "audit": audit.run_id, "impact": impact_runs["cv-screening"]},
                                   progress)
     return evidence
+
+
+def _data_governance(workspace: Workspace, examples: Path, progress) -> Evidence:
+    """The credit-scoring datasets in the register, and the data quality assessment of the training set."""
+    from workbench.demo import data_governance as demo
+    from workbench.processes.data_quality.datasets import import_datasets
+
+    entries = examples / "datasets-credit-scoring.yaml"
+    entries.write_text(yaml.safe_dump({"datasets": demo.dataset_entries(demo.write_datasets(workspace.root),
+                                                                        date.today())}, sort_keys=False))
+    import_datasets(workspace, demo.SYSTEM, entries, person="amara")
+    answers_file = examples / "data-quality-training.yaml"
+    answers_file.write_text(yaml.safe_dump(demo.ANSWERS, sort_keys=False))
+    progress("measuring the data quality of the credit-scoring training set ...")
+    return run_process(workspace, "data-quality", demo.SYSTEM, answers_file, assessor="tomas", item_id="training")
 
 
 def _audit_cycle(workspace: Workspace, examples: Path, risk_runs: dict[str, str], progress) -> list[Evidence]:

@@ -46,7 +46,8 @@ class Process:
     answers : type of BaseModel
         The model that validates answers.
     assess : callable
-        ``assess(answers, workspace) -> BaseModel`` computes every result.
+        ``assess(answers, workspace) -> BaseModel`` computes every result; one that takes a third
+        parameter gets the run request too (its system and item: the dataset a measurement reads).
     report : str
         Module whose functions draw the evidence sections, e.g. ``workbench.processes.soa.report``.
     form : str, optional
@@ -119,6 +120,14 @@ class Process:
     def template(self) -> Traversable:
         """The process's notebook template, found inside its own package."""
         return files(self.package) / TEMPLATE
+
+    def results(self, request, workspace) -> BaseModel:
+        """The results of a run request, computed by ``assess``."""
+        from inspect import signature
+
+        if len(signature(self.assess).parameters) >= 3:
+            return self.assess(request.answers, workspace, request)
+        return self.assess(request.answers, workspace)
 
     def load(self, dotted: str) -> Any:
         """Import ``module`` or ``module:attribute`` named by this process (lazily)."""

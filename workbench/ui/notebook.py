@@ -89,7 +89,7 @@ def start(process: str, workspace: str = "", system_id: str = "", answers: Any =
     # archives itself below, so its assessor signs here
     request = build_request(ws, process, system_id, answers, period, assessor, effective_date, item_id,
                             signed=not run_id)
-    results = request.process.assess(request.answers, ws)
+    results = request.process.results(request, ws)
     if not run_id:
         # Run by a scheduler or by hand, not by the workbench: submit a clean run to the archive.
         from workbench.pipeline.run import execute_request
