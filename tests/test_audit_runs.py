@@ -97,8 +97,9 @@ def test_soa_form_submits_from_python(copy_of_demo):
     editor.fields["included"].value = False
     assert editor.fields["status"].box.layout.display == "none"
     editor.fields["justification"].value = ""
-    assert "excluded without a justification" in editor.fields["justification"].problem
+    assert "excluded without a justification" in editor.fields["justification"].text
     assert form.submit() is None and "Not submitted" in form.outcome.value
+    assert "excluded without a justification" in editor.fields["justification"].problem  # shown after Submit
     editor.fields["justification"].value = "No external reporting channel is required for internal-only systems."
     evidence = form.submit()
     assert evidence is not None and "Archived" in form.outcome.value
@@ -120,7 +121,7 @@ def test_audit_form_builds_the_checklist_and_refuses_na_for_included(copy_of_dem
     for key in ("notes", "action_owner", "action_due"):
         finding.fields[key].clear()
     finding.fields["result"].value = "minor nonconformity"
-    assert "needs notes, action_owner, action_due" in finding.fields["notes"].problem
+    assert "needs notes, action_owner, action_due" in finding.fields["notes"].text
     for editor in items:
         editor.fields["result"].value = "not applicable" if editor.row.key == "A.10.4" else "conforming"
     items[0].fields["evidence"].value = [items[0].fields["evidence"].widget.options[0][1]]

@@ -1,4 +1,4 @@
-"""The impact assessment evidence, with the default static charts, in Debian's Chromium: offline, quiet,
+"""The impact and data quality evidence, with the default static charts, in Debian's Chromium: offline, quiet,
 one chart per disparity metric drawn. Interactive charts in the browser: test_interactive_charts.py."""
 
 from __future__ import annotations
@@ -30,4 +30,22 @@ def test_cv_screening_evidence_draws_three_disparity_charts_offline(chromium, de
                                                                                   int(picture.get("height"))]
             box = image.bounding_box()
             assert box is not None and box["width"] > 300 and box["height"] > 150
+        browser.close()
+
+
+def test_data_quality_evidence_draws_its_lineage_and_representation_offline(chromium, demo_root):
+    from playwright.sync_api import sync_playwright
+
+    [path] = demo_root.glob("evidence/credit-scoring/data-quality/training/*/evidence.html")
+    drawn = pictures(load(path).soup)
+    assert len(drawn) == 3  # lineage, and representation by age band and by sex
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page, visit = open_offline(browser.new_context(viewport={"width": 1280, "height": 900}), path)
+        assert_quiet(visit)
+        assert page.evaluate("document.images.length") == 3
+        lineage = next(alt for alt in drawn if alt.startswith("Lineage"))
+        assert "training (training) from bureau-extract" in lineage
+        breaches = page.get_by_role("table", name="Breaches")
+        assert "age_band = 55+" in breaches.inner_text() and "income" in breaches.inner_text()
         browser.close()

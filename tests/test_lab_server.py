@@ -61,10 +61,16 @@ async def test_systems_of_the_demo_link_their_latest_evidence(jp_fetch, jp_root_
     for system in found:
         assert system["state"] == "awaiting approval"  # the demo's evidence is submitted, not approved
         latest = system["latest"]
-        assert latest["process"] in ("risk-assessment", "impact-assessment") and latest["status"] == "submitted"
-        assert latest["url"] == f"evidence/{system['system_id']}/{latest['process']}/{latest['run_id']}/evidence.html"
+        datasets = ["bureau-extract", "training"] if system["system_id"] == "credit-scoring" else []
+        assert [i["id"] for i in system["items"]] == datasets  # the demo measures credit-scoring's datasets last
+        assert (latest["process"], latest["item_id"]) == (("data-quality", "training") if datasets else
+                                                          (latest["process"], ""))
+        assert latest["process"] in ("risk-assessment", "impact-assessment", "data-quality")
+        assert latest["status"] == "submitted" and latest["headline"]
+        assert latest["url"] == "/".join(["evidence", system["system_id"], latest["process"]]
+                                         + ([latest["item_id"]] if latest["item_id"] else [])
+                                         + [latest["run_id"], "evidence.html"])
         assert (jp_root_dir / latest["url"]).is_file()
-        assert latest["item_id"] == "" and latest["headline"] and system["items"] == []
 
 
 async def test_create_notebook_prepares_the_template_in_drafts(jp_fetch, served):

@@ -23,7 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 EVIDENCE = ([f"{s['id']}/{process}" for process in ("risk-assessment", "impact-assessment") for s in SYSTEMS]
-            + [f"organisation/{process}" for process in ("soa", "internal-audit", "gap-analysis", "management-review")])
+            + [f"organisation/{process}" for process in ("soa", "internal-audit", "gap-analysis", "management-review")]
+            + [f"credit-scoring/data-quality/{dataset}" for dataset in ("bureau-extract", "training")])
 PAGES = EVIDENCE + ["portfolio", "approval"]
 PHONE = {"width": 390, "height": 844}
 MARGIN_MM = 10
@@ -60,7 +61,9 @@ def pages(copy_of_demo) -> dict[str, Path]:
     from workbench.records.signoff import sign_off
 
     evidence = copy_of_demo.evidence_dir
-    found = {str(p.parent.parent.relative_to(evidence)): p for p in evidence.glob("*/*/*/evidence.html")}
+    found = {str(p.parent.parent.relative_to(evidence)): p
+             for pattern in ("*/*/*/evidence.html", "*/*/*/*/evidence.html")  # a system's, and an item's
+             for p in evidence.glob(pattern)}
     run_id = found["credit-scoring/risk-assessment"].parent.name
     approval = sign_off(copy_of_demo, run_id, "approve", "Read on a phone and on paper.", person="david").record
     return {**found, "portfolio": evidence / "index.html", "approval": approval}

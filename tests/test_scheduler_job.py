@@ -133,16 +133,19 @@ def test_a_jupyter_scheduler_job_runs_the_periodic_review_and_its_evidence_is_ar
     [executed] = (base / "staging" / created["job_id"]).glob("periodic_review-*.html")
     assert f"Periodic review {period}" in executed.read_text(encoding="utf-8")
 
-    # the system's two assessments recalculated as the scheduler, nothing else, signed by its key
+    # the system's assessments and its datasets' quality recalculated as the scheduler, nothing else, signed by its key
     workspace = Workspace(root)
     new = [r for r in workspace.register.evidence_list() if r["run_id"] not in before]
-    assert sorted((r["system_id"], r["process"], r["period"], r["status"], r["assessor"]) for r in new) == [
-        (SYSTEM, "impact-assessment", period, "recalculated", "scheduler"),
-        (SYSTEM, "risk-assessment", period, "recalculated", "scheduler")]
+    assert sorted((r["system_id"], r["process"], r["item_id"], r["period"], r["status"], r["assessor"])
+                  for r in new) == [
+        (SYSTEM, "data-quality", "bureau-extract", period, "recalculated", "scheduler"),
+        (SYSTEM, "data-quality", "training", period, "recalculated", "scheduler"),
+        (SYSTEM, "impact-assessment", "", period, "recalculated", "scheduler"),
+        (SYSTEM, "risk-assessment", "", period, "recalculated", "scheduler")]
     for record in new:
         assert (workspace.evidence_dir / record["path"] / "evidence.html").is_file()
     runs = [e for e in ledger_entries(workspace.evidence_dir) if e.get("run_id") in {r["run_id"] for r in new}]
-    assert [e["signature"]["by"] for e in runs] == ["scheduler", "scheduler"]
+    assert [e["signature"]["by"] for e in runs] == ["scheduler"] * 4
     assert {e["signature"]["key"] for e in runs} == {fingerprint(PUBLIC["scheduler"])}
     verified = CliRunner().invoke(main, ["verify", "--workspace", str(root)])
     assert verified.exit_code == 0, verified.output + verified.stderr

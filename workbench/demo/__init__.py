@@ -254,7 +254,7 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
         evidence.append(run_process(workspace, "impact-assessment", system_id, answers_file,
                                     assessor="amara" if system_id != "cv-screening" else "tomas"))
     impact_runs = {e.ledger_entry["system_id"]: e.run_id for e in evidence[len(risk_runs):]}
-    evidence.append(_data_governance(workspace, examples, progress))
+    evidence += _data_governance(workspace, examples, progress)
     soa, audit = _audit_cycle(workspace, examples, risk_runs, progress)
     evidence += [soa, audit]
     evidence += run_certification(workspace, examples, risk_runs,
@@ -263,8 +263,8 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
     return evidence
 
 
-def _data_governance(workspace: Workspace, examples: Path, progress) -> Evidence:
-    """The credit-scoring datasets in the register, and the data quality assessment of the training set."""
+def _data_governance(workspace: Workspace, examples: Path, progress) -> list[Evidence]:
+    """The credit-scoring datasets in the register, and the data quality assessment of each."""
     from workbench.demo import data_governance as demo
     from workbench.processes.data_quality.datasets import import_datasets
 
@@ -272,10 +272,14 @@ def _data_governance(workspace: Workspace, examples: Path, progress) -> Evidence
     entries.write_text(yaml.safe_dump({"datasets": demo.dataset_entries(demo.write_datasets(workspace.root),
                                                                         date.today())}, sort_keys=False))
     import_datasets(workspace, demo.SYSTEM, entries, person="amara")
-    answers_file = examples / "data-quality-training.yaml"
-    answers_file.write_text(yaml.safe_dump(demo.ANSWERS, sort_keys=False))
-    progress("measuring the data quality of the credit-scoring training set ...")
-    return run_process(workspace, "data-quality", demo.SYSTEM, answers_file, assessor="tomas", item_id="training")
+    runs = []
+    for dataset, answers in (("bureau-extract", demo.EXTRACT_ANSWERS), ("training", demo.ANSWERS)):
+        answers_file = examples / f"data-quality-{dataset}.yaml"
+        answers_file.write_text(yaml.safe_dump(answers, sort_keys=False))
+        progress(f"measuring the data quality of the credit-scoring dataset {dataset} ...")
+        runs.append(run_process(workspace, "data-quality", demo.SYSTEM, answers_file, assessor="tomas",
+                                item_id=dataset))
+    return runs
 
 
 def _audit_cycle(workspace: Workspace, examples: Path, risk_runs: dict[str, str], progress) -> list[Evidence]:

@@ -8,6 +8,12 @@ from workbench.ui.svg import Canvas, Scale, nice_ticks, wrap
 BOX_W, BOX_H, GAP = 220, 86, 70
 
 
+def describe_lineage(lineage: list[dict]) -> str:
+    """The lineage in words, for the picture's text alternative."""
+    return "Lineage: " + "; ".join(f"{d['dataset_id']} ({d['role']})" + (
+        f" from {', '.join(d['derived_from'])}" if d["derived_from"] else "") for d in lineage)
+
+
 def lineage_chart(lineage: list[dict]) -> Chart:
     """The datasets, parents left of what was made from them, each with its preparation steps;
     an arrow from each dataset to each one derived from it."""
@@ -21,9 +27,8 @@ def lineage_chart(lineage: list[dict]) -> Chart:
     height = 40 + max(len(c) for c in columns.values()) * (BOX_H + 24)
     where = {d["dataset_id"]: (20 + depth[d["dataset_id"]] * (BOX_W + GAP), 30 + i * (BOX_H + 24))
              for c in columns.values() for i, d in enumerate(c)}
-    summary = "; ".join(f"{d['dataset_id']} ({d['role']})" + (f" from {', '.join(d['derived_from'])}"
-                                                               if d["derived_from"] else "") for d in lineage)
-    canvas = Canvas(width, height, f"Lineage: {summary}")
+    summary = describe_lineage(lineage)
+    canvas = Canvas(width, height, summary)
     for d in lineage:
         x, y = where[d["dataset_id"]]
         for parent in d["derived_from"]:

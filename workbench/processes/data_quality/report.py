@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from workbench.processes.data_quality.charts import lineage_chart, representation_chart
+from workbench.processes.data_quality.charts import describe_lineage, lineage_chart, representation_chart
 from workbench.ui.display import show_figure, show_html, table
 
 
@@ -70,7 +70,7 @@ def provenance(run) -> None:
              for d in run.results.lineage for s in d["preparation"]]
     show_html(Markup("<h2>Lineage</h2>") + table(("Dataset", "Step", "What was done", "By", "On"), steps,
                                                  caption="Preparation steps"))
-    show_figure(lineage_chart(run.results.lineage), "Lineage of the dataset")
+    show_figure(lineage_chart(run.results.lineage), describe_lineage(run.results.lineage))
 
 
 def risks(run) -> None:
