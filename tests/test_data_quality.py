@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from workbench.exceptions import InputError
+from workbench.pipeline.portfolio import build_index
 from workbench.pipeline.request import build_request
 from workbench.processes.data_quality.datasets import add_dataset, datasets, flags, import_datasets, lineage
 from workbench.processes.data_quality.quality import QualityChecks, measure
@@ -106,6 +107,9 @@ def test_a_dataset_is_an_item_with_versions_and_its_file_hash_rechecked(data):
     assert flags(data) == []
     (data.root / "data" / "train.csv").write_text("id\n1\n")
     assert [f["flag"] for f in flags(data)] == ["changed"]
+    build_index(data)
+    portfolio = (data.evidence_dir / "index.html").read_text()
+    assert "Dataset Training set" in portfolio and "changed since it was registered" in portfolio
     (data.root / "data" / "train.csv").unlink()
     assert [f["flag"] for f in flags(data)] == ["missing"]
     assert data.frame("datasets")["dataset_id"].tolist() == ["training", "training"]

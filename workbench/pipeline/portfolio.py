@@ -116,7 +116,8 @@ def build_index(workspace: Workspace, today: date | None = None) -> str:
                     if system_id == "organisation"]
     html = _template().render(
         organisation_name=workspace.config.organisation.name, organisation=organisation,
-        systems=systems, charts=portfolio_charts(workspace, latest, systems), documents=flags(workspace, today),
+        systems=systems, charts=portfolio_charts(workspace, latest, systems),
+        documents=flags(workspace, today) + [f for p in processes().values() if p.flags for f in p.flags(workspace)],
         organisation_ncs=sum(1 for a in open_actions if a["system_id"] == "organisation"),
         generated=datetime.now(timezone.utc).isoformat(timespec="seconds"), version=__version__)
     path = workspace.evidence_dir / INDEX_FILE

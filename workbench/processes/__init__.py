@@ -89,6 +89,9 @@ class Process:
     archived : callable, optional
         ``archived(workspace, evidence, results)`` acts on a run once it is archived and
         registered (for example an audit opens its nonconformities).
+    flags : callable, optional
+        ``flags(workspace) -> [Flag, ...]``: entries of the process's own registers that need
+        attention (a dataset file that changed), shown in the portfolio beside documented information's.
     """
 
     name: str
@@ -115,6 +118,7 @@ class Process:
     portfolio: Callable[[Any, list[dict]], list[str]] | None = None
     check: Callable[[Any, Any], None] | None = None
     archived: Callable[[Any, Any, dict], None] | None = None
+    flags: Callable[[Any], list] | None = None
 
     @property
     def template(self) -> Traversable:

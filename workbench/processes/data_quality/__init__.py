@@ -4,7 +4,7 @@ quality assessment of one dataset, measured in its file rather than declared (A.
 from workbench.processes import Process
 from workbench.processes.data_quality.assessment import (DataQualityAnswers, assess, breaches, check, headline,
                                                          register_rows)
-from workbench.processes.data_quality.datasets import KIND, dataset_rows
+from workbench.processes.data_quality.datasets import KIND, dataset_rows, portfolio_flags
 from workbench.processes.data_quality.tables import DataQualityRow, DatasetRow
 
 PROCESS = Process(
@@ -26,4 +26,5 @@ PROCESS = Process(
     breaches=breaches,
     check=check,
     headline=headline,
+    flags=portfolio_flags,
 )

@@ -225,6 +225,14 @@ def current(workspace, system_id: str, dataset_id: str) -> dict:
     return found[0]
 
 
+def portfolio_flags(workspace) -> list:
+    """The same, as the portfolio lists flags beside documented information's."""
+    from workbench.records.documented_information import Flag
+
+    return [Flag({"missing": "unresolved"}.get(f["flag"], f["flag"]), f"{f['system_id']}/{f['dataset_id']}",
+                 f"Dataset {f['name']}", "A.7.5", f["message"]) for f in flags(workspace)]
+
+
 def flags(workspace) -> list[dict]:
     """The datasets whose file inside the workspace vanished or changed since it was registered."""
     from workbench.pipeline.archive import sha256_file
