@@ -209,3 +209,27 @@ def test_a_run_measures_the_file_archives_the_figures_and_proposes_risks(registe
     row = registered.register.rows("data_quality")[0]
     assert (row["rows"], row["item_id"], row["dataset_version"]) == (5, "training", 1)
     assert row["breaches"] == len(results["proposed_risks"])
+
+
+@pytest.mark.kernel
+def test_a_periodic_review_remeasures_the_current_file_and_opens_a_nonconformity_per_breach(registered):
+    from workbench.pipeline.run import run_process
+    from workbench.scheduling.executor import LocalExecutor
+    from workbench.scheduling.review import plan_review, run_review
+
+    checks = {"columns": [{"column": "id", "type": "integer", "unique": True}]}
+    first = run_process(registered, "data-quality", "credit-scoring", checks, assessor="tomas", item_id="training",
+                        period="2026-Q2", effective_date="2026-06-01")
+    FRAME.assign(id=[1, 2, 3, 4, 4]).to_csv(registered.root / "data" / "train.csv", index=False)  # changed since
+    jobs, known = plan_review(registered, "due", system_id="credit-scoring", force=True)
+    summary = run_review(registered, [j for j in jobs if j.process == "data-quality"], known, LocalExecutor(1),
+                         progress=False)
+    [outcome] = [o for o in summary.outcomes if o.process == "data-quality"]
+    assert outcome.status == "recalculated" and outcome.breaches == [
+        "data quality breach in training: validity: unique of id is 0.8, below the lowest allowed 1"]
+    [nc] = registered.register.rows("nonconformities")
+    assert nc["evidence_ref"] == outcome.run_id and nc["id"] in outcome.nonconformities
+    again = json.loads((registered.evidence_dir / registered.register.rows("evidence", run_id=outcome.run_id)[0]["path"]
+                        / "results.json").read_text())["results"]
+    before = json.loads((first.html.parent / "results.json").read_text())["results"]
+    assert again["sha256"] != before["sha256"]  # the current file, not the one first measured
