@@ -1,0 +1,153 @@
+"""Finding one's way in a real JupyterLab and a real Voilà, driven in Debian's Chromium with Playwright.
+
+From the launcher the notebook opens at its form; the evidence link after Submit opens the evidence
+file itself, as the side panel's links do; the panel lists each system's latest record of every
+process, the organisation-wide records and the portfolio; the launcher's cards say what they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright_loop import jp_asyncio_loop, jp_server_cleanup  # noqa: F401 - autouse overrides
+from test_lab_browser import IDLE, browser, lab, pick, shot  # noqa: F401 - fixtures shared with the lab's other tests
+
+from workbench.processes import processes
+from workbench.workspace import Workspace
+
+pytestmark = [pytest.mark.browser, pytest.mark.kernel]
+
+SYSTEM = "cv-screening"
+HOSTILE = '<img src=x onerror="window.pwned = 1">Hostile ranker'
+
+
+# how far below the top of the notebook's view the form starts, in pixels
+FORM_OFFSET = """(() => {
+    const form = document.querySelector('.jp-NotebookPanel .aims-form');
+    const view = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');
+    return form && view ? form.getBoundingClientRect().top - view.getBoundingClientRect().top : NaN;
+})()"""
+AT_THE_FORM = f"(() => {{ const top = {FORM_OFFSET}; return top >= 0 && top < 80; }})()"
+
+
+def test_the_notebook_opens_at_its_form_and_its_evidence_link_opens_the_file(lab, browser):
+    from playwright.sync_api import expect
+
+    url, root = lab
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(url + "/lab?reset")
+    page.locator(".jp-LauncherCard", has_text="AI risk assessment").click(timeout=90_000)
+    dialog = page.locator(".jp-Dialog")
+    dialog.get_by_label("AI system", exact=True).select_option(SYSTEM)
+    dialog.get_by_role("button", name="Create notebook").click()
+
+    # the view lands on the form, not below the last cell; the code above it is folded
+    form = page.locator(".jp-NotebookPanel .aims-form")
+    form.wait_for(timeout=120_000)
+    page.wait_for_function(IDLE, timeout=60_000)
+    page.wait_for_function(AT_THE_FORM, timeout=30_000)
+    page.wait_for_timeout(1_000)  # and it stays there once the widgets have drawn
+    assert page.evaluate(AT_THE_FORM), page.evaluate(FORM_OFFSET)
+    notebook = page.locator(".jp-NotebookPanel")
+    expect(notebook.locator(".jp-CodeCell .jp-InputArea-editor:visible")).to_have_count(0)  # code folded
+    expect(notebook.get_by_text("How to use this notebook")).to_have_count(0)
+
+    # Submit, then the link: a button-like link to the evidence file served by /files/, as the panel's
+    pick(form.get_by_label("Assessor *", exact=True), "(tomas)")
+    form.get_by_role("button", name="Submit").click()
+    form.locator("strong", has_text="Archived").wait_for(timeout=240_000)
+    run_id = max(p.name for p in (root / "evidence" / SYSTEM / "risk-assessment").iterdir())
+    link = form.get_by_role("link", name="Open the evidence")
+    href = f"{url}/files/evidence/{SYSTEM}/risk-assessment/{run_id}/evidence.html"
+    expect(link).to_have_attribute("href", href)
+    assert link.evaluate("a => getComputedStyle(a).display") == "inline-block"  # it looks like a button
+    with context.expect_page() as opened:
+        link.click()
+    evidence = opened.value
+    evidence.wait_for_load_state()
+    assert evidence.url == href
+    expect(evidence.locator("h1#cover-title")).to_have_text("AI risk assessment: CV screening ranker")
+    assert evidence.locator(".jp-LabShell").count() == 0 and "Trust HTML" not in evidence.content()
+
+    page.locator(".jp-SideBar .lm-TabBar-tab[data-id='aims-workbench-systems']").click()
+    panel = page.locator(".jp-AimsPanel")
+    panel.get_by_role("button", name="Refresh the review status").click()
+    record = panel.get_by_role("link", name="Open the evidence: AI risk assessment, CV screening ranker")
+    expect(record).to_have_attribute("href", href)
+    context.close()
+
+
+def test_the_panel_lists_each_process_the_organisation_and_the_portfolio(lab, browser):
+    from playwright.sync_api import expect
+
+    url, root = lab
+    Workspace(root).add_systems([{
+        "id": "hostile", "name": HOSTILE, "owner": "amara", "purpose": "Tests the panel.",
+        "lifecycle_stage": "inception", "deployment_context": "None.", "affected_stakeholders": ["testers"],
+        "personal_data_categories": [], "tier": "low"}], person="priya")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(url + "/lab?reset")
+    page.locator(".jp-SideBar .lm-TabBar-tab[data-id='aims-workbench-systems']").click(timeout=90_000)
+    panel = page.locator(".jp-AimsPanel")
+    panel.get_by_role("button", name="Refresh the review status").click()
+    credit = panel.locator(".jp-AimsPanel-system[data-system-id='credit-scoring']")
+    records = credit.locator(".jp-AimsPanel-record")
+    expect(records).to_have_count(2, timeout=30_000)
+    for process, title in (("impact-assessment", "AI system impact assessment"), ("risk-assessment", "AI risk assessment")):
+        record = credit.locator(f".jp-AimsPanel-record[data-process='{process}']")
+        link = record.get_by_role("link", name=f"Open the evidence: {title}, Retail credit scoring model")
+        assert link.inner_text() == title  # the registry's title, not the slug
+        assert link.evaluate("a => getComputedStyle(a).textDecorationLine") == "underline"  # looks like a link
+        assert re.fullmatch(rf"{url}/files/evidence/credit-scoring/{process}/[a-z]+-\w+-\w+/evidence\.html",
+                            link.get_attribute("href"))
+        assert re.search(r"\d{4}-\d{2}-\d{2} · awaiting approval", record.inner_text())
+
+    organisation = panel.locator(".jp-AimsPanel-organisation .jp-AimsPanel-record")
+    expect(organisation).to_have_count(4)
+    assert organisation.locator("a").all_inner_texts() == [
+        processes()[name].title for name in ("gap-analysis", "internal-audit", "management-review", "soa")]
+    portfolio = panel.get_by_role("link", name="Portfolio: every latest record")
+    expect(portfolio).to_have_attribute("href", f"{url}/files/evidence/index.html")
+    with context.expect_page() as opened:
+        portfolio.click()
+    assert opened.value.locator("h1").first.inner_text()
+
+    # a hostile name is text in the panel, never markup
+    hostile = panel.locator(".jp-AimsPanel-system[data-system-id='hostile']")
+    expect(hostile.locator(".jp-AimsPanel-name")).to_have_text(HOSTILE)
+    assert hostile.locator("img").count() == 0 and page.evaluate("window.pwned") is None
+    expect(hostile.locator(".jp-AimsPanel-records")).to_have_text("No records yet")
+    shot(page, "lab-panel-records.png")
+    context.close()
+
+
+def test_the_launcher_cards_differ_and_say_what_they_are(lab, browser):
+    from playwright.sync_api import expect
+
+    url, _root = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url + "/lab?reset")
+    titles = {p.title: p for p in processes().values()}
+    cards = page.locator(".jp-LauncherCard[data-category='AIMS Workbench']")
+    cards.first.wait_for(timeout=90_000)
+    found = {card.locator(".jp-LauncherCard-label").inner_text(): card for card in cards.all()}
+    assert set(titles) <= set(found)  # labels are the registry's titles: "AI risk assessment", not a slug
+    icons = [found[title].locator(".jp-LauncherCard-icon svg").inner_html() for title in titles]
+    assert len(set(icons)) == len(icons)
+    for title, process in titles.items():
+        tooltip = found[title].get_attribute("title")
+        assert tooltip.startswith(f"{title}, ") and not re.search(r"\ba [AEIOU]", tooltip), tooltip
+        assert ("organisation-wide" in tooltip) == (process.subject == "organisation"), tooltip
+        assert ("one AI system" in tooltip) == (process.subject == "system"), tooltip
+    assert found["Statement of Applicability"].get_attribute("title").endswith("as AIMS manager")
+    assert found["AI risk assessment"].get_attribute("title").endswith("as assessor")
+
+    found["AI system impact assessment"].click()
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog.get_by_label("AI system", exact=True)).to_be_visible()
+    expect(dialog.locator(".jp-Dialog-header")).to_have_text("AI system impact assessment")
+    dialog.get_by_role("button", name="Cancel").click()
+    page.close()
