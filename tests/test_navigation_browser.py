@@ -3,14 +3,20 @@
 From the launcher the notebook opens at its form; the evidence link after Submit opens the evidence
 file itself, as the side panel's links do; the panel lists each system's latest record of every
 process, the organisation-wide records and the portfolio; the launcher's cards say what they are.
+In Voilà, served by ``workbench form``, a person who does not code chooses the system, fills the
+form, submits and reads the evidence, with no code on the page and nothing wrong in the console.
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import time
 
 import pytest
 from playwright_loop import jp_asyncio_loop, jp_server_cleanup  # noqa: F401 - autouse overrides
+from subprocesses import free_port, wait_for_server
 from test_lab_browser import IDLE, browser, lab, pick, shot  # noqa: F401 - fixtures shared with the lab's other tests
 
 from workbench.processes import processes
@@ -20,6 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 SYSTEM = "cv-screening"
 HOSTILE = '<img src=x onerror="window.pwned = 1">Hostile ranker'
+CLI = "from workbench.cli import main; main()"
 
 
 # how far below the top of the notebook's view the form starts, in pixels
@@ -151,3 +158,70 @@ def test_the_launcher_cards_differ_and_say_what_they_are(lab, browser):
     expect(dialog.locator(".jp-Dialog-header")).to_have_text("AI system impact assessment")
     dialog.get_by_role("button", name="Cancel").click()
     page.close()
+
+
+def test_voila_form_from_choosing_the_system_to_reading_the_evidence(copy_of_demo, browser, tmp_path):
+    """``workbench form``: a person who does not code chooses the system, fills, submits, reads the evidence."""
+    from playwright.sync_api import expect
+
+    root = copy_of_demo.root
+    port = free_port()
+    log = tmp_path / "voila.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-c", CLI, "form", "risk-assessment", "-w", str(root),
+                                 f"--port={port}", "--no-browser"], cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_server(base, proc, log, probe="/voila/static/")
+        for _ in range(100):
+            address = re.search(rf"{re.escape(base)}/\?token=\w+", log.read_text())
+            if address:
+                break
+            time.sleep(0.2)
+        assert address, log.read_text()
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        page = context.new_page()
+        console, failed = [], []
+        page.on("console", lambda message: console.append((message.type, message.text)))
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.goto(address.group(0), timeout=120_000)
+
+        system = page.get_by_role("combobox", name="AI system *")
+        system.wait_for(timeout=120_000)
+        pick(system, "(support-assistant)")  # nobody chose it before: the person does, in the form
+        expect(page.get_by_text("Started from")).to_be_visible(timeout=30_000)
+        pick(page.get_by_label("Assessor *", exact=True), "(tomas)")
+        page.get_by_label("Period (e.g. 2026-Q4)", exact=True).fill("2026-Q4")
+        page.get_by_label("Scope of the assessment *", exact=True).fill("The chat assistant, as deployed.")
+        page.get_by_role("button", name="Submit").click()
+        page.locator("strong", has_text="Archived").wait_for(timeout=240_000)
+
+        with context.expect_page() as opened:
+            page.get_by_role("link", name="Open the evidence").click()
+        evidence = opened.value
+        evidence.wait_for_load_state()
+        assert re.fullmatch(rf"{base}/voila/files/evidence/support-assistant/risk-assessment/ra-\w+-\w+/evidence\.html",
+                            evidence.url), evidence.url
+        assert page.request.get(evidence.url).status == 200
+        expect(evidence.locator("h1#cover-title")).to_have_text("AI risk assessment: Customer support LLM assistant")
+        shot(page, "voila-submitted.png")
+
+        # nothing for coders on the page, nothing wrong in the console, nothing fetched from elsewhere
+        text = page.locator("body").inner_text()
+        for coder in ("How to use this notebook", "run all cells", "system_id", "from workbench"):
+            assert coder not in text
+        assert [m for m in console if m[0] == "error"] == []
+        assert [m for m in console if "doesn't exist in shared scope" in m[1] or "aims-workbench" in m[1]] == []
+        assert failed == []
+        # and Voilà serves the evidence, nothing else of the workspace
+        for path in ("workbench.yaml", "register.db", "drafts/risk-assessment.ipynb", "evidence/ledger.jsonl",
+                     "evidence/index.html"):
+            assert page.request.get(f"{base}/voila/files/{path}").status == 403, path
+        context.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
