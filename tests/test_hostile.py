@@ -187,6 +187,7 @@ RUN_ID = "must be a run id"
     (("signoff", "approve", "../ra-20261127T174501Z-3f9a1c", "--comment", "x", "--as", "david"), f"run_id: {RUN_ID}"),
     (("signoff", "approve", "ra-20261127T174501Z-3f9a1c", "--comment", "x", "--as", "../david"), f"person: {SLUG}"),
     (("notebook", "risk-assessment", "--system", "../../x"), f"system: {SLUG}"),
+    (("form", "risk-assessment", "--system", "../../x", "--no-browser"), f"system: {SLUG}"),  # before Voilà starts
 ])
 def test_path_traversal_is_refused_and_nothing_is_written(workspace, tmp_path, args, refusal):
     before = sorted(p for p in tmp_path.rglob("*"))

@@ -43,6 +43,7 @@ async def test_processes_lists_the_installed_processes(jp_fetch, served):
     assert risk["title"] == "AI risk assessment" and risk["code"] == "ra" and "6.1.2" in risk["clauses"]
     assert risk["subject"] == "system" and risk["item_kind"] == ""  # the launcher asks which AI system
     assert next(p for p in found if p["name"] == "soa")["subject"] == "organisation"  # and for the SoA, nothing
+    assert risk["role"] == "assessor" and next(p for p in found if p["name"] == "soa")["role"] == "AIMS manager"
 
 
 async def test_systems_without_evidence_are_due(jp_fetch, served):
@@ -73,6 +74,35 @@ async def test_systems_of_the_demo_link_their_latest_evidence(jp_fetch, jp_root_
         assert (jp_root_dir / latest["url"]).is_file()
 
 
+@pytest.mark.kernel
+async def test_the_demo_lists_the_latest_record_of_each_process_and_the_organisation(jp_fetch, jp_root_dir, demo_root,
+                                                                                    monkeypatch):
+    shutil.copytree(demo_root, jp_root_dir / "ws")
+    monkeypatch.setenv(ENV_VAR, str(jp_root_dir / "ws"))
+    code, systems = await call(jp_fetch, "systems")
+    assert code == 200
+    for system in systems:
+        records = system["records"]
+        assert [r["title"] for r in records] == ["AI system impact assessment", "AI risk assessment"]  # as installed
+        for record in records:
+            assert record["status"] == "awaiting approval" and record["effective_date"] and record["headline"]
+            assert record["url"] == (f"ws/evidence/{system['system_id']}/{record['process']}/{record['run_id']}"
+                                     "/evidence.html")
+            assert (jp_root_dir / record["url"]).is_file()
+    code, organisation = await call(jp_fetch, "organisation")
+    assert code == 200 and organisation["portfolio"] == "ws/evidence/index.html"
+    assert [r["title"] for r in organisation["records"]] == [
+        "Gap analysis and implementation plan", "Internal audit", "Management review", "Statement of Applicability"]
+    assert all((jp_root_dir / r["url"]).is_file() for r in organisation["records"])
+
+
+async def test_a_workspace_without_records_has_no_portfolio_yet(jp_fetch, served):
+    code, organisation = await call(jp_fetch, "organisation")
+    assert (code, organisation["records"], organisation["portfolio"]) == (200, [], None)
+    code, systems = await call(jp_fetch, "systems")
+    assert all(s["records"] == [] for s in systems)
+
+
 async def test_create_notebook_prepares_the_template_in_drafts(jp_fetch, served):
     body = json.dumps({"process": "risk-assessment", "system_id": "cv-screening"})
     code, found = await call(jp_fetch, "notebooks", "POST", body)
@@ -81,6 +111,9 @@ async def test_create_notebook_prepares_the_template_in_drafts(jp_fetch, served)
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert 'system_id = "cv-screening"' in injected.source and str(served) in injected.source
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    # a notebook for the form: its code folded, the template's note on setting parameters by hand left out
+    assert all(c.metadata.jupyter.source_hidden for c in nb.cells if c.cell_type == "code")
+    assert not any("notebook-only" in c.metadata.get("tags", []) for c in nb.cells)
 
 
 @pytest.mark.parametrize("body, status, words", [
@@ -106,7 +139,7 @@ async def test_bad_requests_get_a_4xx_and_a_message(jp_fetch, served, body, stat
 
 async def test_a_root_that_is_no_workspace_is_a_409(jp_fetch, jp_root_dir, monkeypatch):
     monkeypatch.delenv(ENV_VAR, raising=False)
-    for endpoint, method, body in (("systems", "GET", None),
+    for endpoint, method, body in (("systems", "GET", None), ("organisation", "GET", None),
                                    ("notebooks", "POST", '{"process": "risk-assessment", "system_id": "x"}'),
                                    ("review-notebook", "POST", "")):
         code, found = await call(jp_fetch, endpoint, method, body)
@@ -121,8 +154,9 @@ async def test_a_workspace_outside_the_server_root_cannot_open_notebooks(jp_fetc
     assert code == 200 and found[0]["latest"] is None
 
 
-async def test_endpoints_need_authentication(jp_fetch, jp_serverapp, served):
-    response = await jp_fetch("aims-workbench", "systems", headers={"Authorization": ""}, raise_error=False)
+@pytest.mark.parametrize("endpoint", ["processes", "systems", "organisation"])
+async def test_endpoints_need_authentication(jp_fetch, jp_serverapp, served, endpoint):
+    response = await jp_fetch("aims-workbench", endpoint, headers={"Authorization": ""}, raise_error=False)
     assert response.code == 403
     response = await jp_fetch("aims-workbench", "review-notebook", method="POST", body="",
                               headers={"Authorization": ""}, raise_error=False)

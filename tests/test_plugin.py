@@ -144,11 +144,15 @@ def test_launcher_card_side_panel_and_form(suppliers, venv):
         with urllib.request.urlopen(f"{url}/processes", timeout=30) as response:
             card = next(p for p in json.load(response) if p["name"] == "supplier-assessment")
         assert card == {"name": "supplier-assessment", "code": "sup", "title": "Supplier assessment",
-                        "clauses": ["A.10.3"], "subject": "item", "item_kind": "supplier"}
+                        "clauses": ["A.10.3"], "subject": "item", "item_kind": "supplier", "role": "assessor"}
         with urllib.request.urlopen(f"{url}/systems", timeout=30) as response:
             system = next(s for s in json.load(response) if s["system_id"] == SYSTEM)
         assert [i["id"] for i in system["items"]] == ["bureau-data", "cloudml"]
         assert system["latest"]["headline"] in HEADLINES.values()
+        # the side panel lists each supplier's latest record under its system, by the process's title
+        assert [(r["title"], r["item_id"], r["item_name"], r["headline"]) for r in system["records"]
+                if r["process"] == "supplier-assessment"] == [
+            ("Supplier assessment", item_id, name, HEADLINES[item_id]) for item_id, (name, _a) in sorted(SUPPLIERS.items())]
         body = json.dumps({"process": "supplier-assessment", "system_id": SYSTEM, "item_id": "cloudml"}).encode()
         request = urllib.request.Request(f"{url}/notebooks", data=body, method="POST")
         with urllib.request.urlopen(request, timeout=60) as response:

@@ -145,6 +145,15 @@ def test_a_planted_draft_is_refused_and_a_persons_draft_kept(workspace):
     assert [p.name for p in workspace.drafts_dir.iterdir()] == [draft.name]
 
 
+def test_a_notebook_without_a_system_leaves_the_choice_to_the_form(workspace):
+    draft = prepare_notebook(workspace, "risk-assessment")
+    assert draft.name == "risk-assessment.ipynb"
+    injected = next(c for c in nbformat.read(draft, as_version=4).cells if "injected-parameters" in c.metadata.tags)
+    assert "workspace = " in injected.source and "system_id" not in injected.source
+    with pytest.raises(InputError, match="item: names an item of a system: give the system too"):
+        prepare_notebook(workspace, "risk-assessment", item_id="bureau-data")
+
+
 def test_a_symlinked_drafts_folder_is_refused_before_writing(workspace, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()

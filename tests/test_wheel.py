@@ -22,6 +22,8 @@ SHIPPED = {
     "workbench/_templates/evidence/index.html.j2": ROOT / "templates" / "evidence" / "index.html.j2",
     "workbench/_templates/evidence/conf.json": ROOT / "templates" / "evidence" / "conf.json",
     "workbench/_templates/evidence/static/evidence.css": ROOT / "templates" / "evidence" / "static" / "evidence.css",
+    **{f"workbench/_templates/voila/templates/workbench/{name}": ROOT / "templates" / "voila" / "templates" / "workbench" / name
+       for name in ("conf.json", "index.html.j2")},
     "workbench/content/annex_a.yaml": ROOT / "workbench" / "content" / "annex_a.yaml",
     "workbench/processes/impact_assessment/questionnaire.yaml":
         ROOT / "workbench" / "processes" / "impact_assessment" / "questionnaire.yaml",

@@ -470,7 +470,8 @@ def event_add(workspace_path: Path | None, system_id: str, kind: str, occurred_o
 @main.command("notebook")
 @workspace_option
 @click.argument("process")
-@click.option("--system", "system_id", default="", help="Id of the AI system (leave out for organisation-wide processes).")
+@click.option("--system", "system_id", default="",
+              help="Id of the AI system (leave out for organisation-wide processes, or to choose it in the form).")
 @click.option("--item", "item_id", default="", help="Id of the item of the system (a dataset, a supplier) for a process about items.")
 def notebook_cmd(workspace_path: Path | None, process: str, system_id: str, item_id: str) -> None:
     """Create a notebook for PROCESS and one subject in the workspace's drafts, ready to open."""
@@ -478,6 +479,24 @@ def notebook_cmd(workspace_path: Path | None, process: str, system_id: str, item
 
     path = prepare_notebook(open_workspace(workspace_path), process, system_id, item_id)
     click.echo(f"{path}\nopen it in JupyterLab and run all cells to get the form")
+
+
+@main.command("form")
+@workspace_option
+@click.argument("process")
+@click.option("--system", "system_id", default="", help="Id of the AI system (leave out to choose it in the form).")
+@click.option("--item", "item_id", default="", help="Id of the item of the system, for a process about items.")
+@click.option("--port", default=8866, show_default=True, help="Port on 127.0.0.1 to serve the form on.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser; open the address Voilà prints.")
+def form_cmd(workspace_path: Path | None, process: str, system_id: str, item_id: str, port: int,
+             no_browser: bool) -> None:
+    """Serve the form of PROCESS with Voilà, for someone who does not code: the form, no code, and the
+    evidence Submit archives; Ctrl-C stops it."""
+    from workbench.pipeline.run import prepare_notebook
+    from workbench.ui.voila import serve
+
+    workspace = open_workspace(workspace_path)
+    serve(workspace, prepare_notebook(workspace, process, system_id, item_id), port, not no_browser)
 
 
 @main.command()

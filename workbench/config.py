@@ -19,6 +19,11 @@ SCHEDULER = "scheduler"  # the role of the identity that records the periodic re
 SCHEDULER_PERSON = {"id": "scheduler", "name": "Review scheduler", "email": "", "roles": [SCHEDULER]}
 
 
+def role_title(role: str) -> str:
+    """A role as people write it in a sentence: ``aims_manager`` is "AIMS manager", ``top_management`` "top management"."""
+    return " ".join("AIMS" if word == "aims" else word for word in role.split("_"))
+
+
 class Organisation(Strict):
     """Who runs this AI management system."""
 

@@ -155,19 +155,24 @@ def _stage_evidence(workspace: Workspace, request: RunRequest, provenance: dict,
     return record["previous"]["run_id"] if "previous" in record else None
 
 
-def prepare_notebook(workspace: Workspace, process: str, system_id: str, item_id: str = "") -> Path:
+def prepare_notebook(workspace: Workspace, process: str, system_id: str = "", item_id: str = "") -> Path:
     """Copy a process template into ``drafts/`` with the workspace and subject filled in.
 
     The copy is where a person opens the form, and the launcher runs it: an existing copy is kept
     only while its code is the template's (what the person types is kept in ``drafts/<process>/``),
-    and ``drafts/`` must be a folder of the workspace, not a link out of it.
+    and ``drafts/`` must be a folder of the workspace, not a link out of it. Without a system, the
+    person chooses the subject in the form. The copy folds its code and leaves out the template's
+    note on setting parameters by hand (cells tagged ``notebook-only``): the form is what it is for.
     """
     proc = get_process(process)
-    system = subject(workspace, proc, system_id)
-    item = subject_item(workspace, proc, system, item_id)
-    parameters = {"workspace": str(workspace.root), "system_id": system.id} | ({"item_id": item.id} if item else {})
+    if item_id and not system_id:
+        raise InputError.single("item", item_id, "names an item of a system: give the system too")
+    system = subject(workspace, proc, system_id) if system_id or proc.subject == "organisation" else None
+    item = subject_item(workspace, proc, system, item_id) if system else None
+    parameters = ({"workspace": str(workspace.root)} | ({"system_id": system.id} if system else {})
+                  | ({"item_id": item.id} if item else {}))
     drafts = workspace.drafts_dir
-    target = drafts / f"{'-'.join([proc.name, system.id] + ([item.id] if item else []))}.ipynb"
+    target = drafts / f"{'-'.join([proc.name] + [p.id for p in (system, item) if p])}.ipynb"
     for path in (drafts, target):
         if path.is_symlink():
             raise InputError.single("drafts", str(path), f"is a link to {path.resolve()}; drafts must be plain "
@@ -176,6 +181,7 @@ def prepare_notebook(workspace: Workspace, process: str, system_id: str, item_id
     fresh = drafts / f".{target.stem}.tmp-{os.getpid()}.ipynb"
     try:
         prepare(proc.template, fresh, parameters)
+        _for_the_form(fresh)
         if not target.exists():
             os.replace(fresh, target)
         elif notebook_code(target) != notebook_code(fresh):
@@ -184,6 +190,16 @@ def prepare_notebook(workspace: Workspace, process: str, system_id: str, item_id
     finally:
         fresh.unlink(missing_ok=True)
     return target
+
+
+def _for_the_form(path: Path) -> None:
+    """Fold the code cells of a prepared notebook and drop its ``notebook-only`` cells."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [c for c in nb.cells if "notebook-only" not in c.metadata.get("tags", [])]
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+    nbformat.write(nb, path)
 
 
 def notebook_code(path: Path) -> list[str] | None:

@@ -22,13 +22,22 @@ from workbench.ui.fields import REQUIRED, STYLE, Field, Part, choice, day, text
 
 SHOWN = 5  # problems listed after a Submit that had some
 
-def relative_link(target: Path) -> str:
-    """A link to ``target`` relative to the kernel's folder, which JupyterLab opens in a new tab."""
+
+def relative_link(target: Path, text: str = "", style: str = "") -> str:
+    """A link to ``target`` that opens the file itself in a new browser tab.
+
+    Its address is relative to the kernel's folder, the notebook's. In JupyterLab the AIMS Workbench
+    extension points it (``data-workbench-file``) at the server's ``/files/`` URL of the file, as the
+    side panel's links are; in Voilà started by ``workbench form``, whose root is the workspace, the
+    browser resolves it against the page at the root and Voilà redirects it to ``/voila/files/``.
+    """
     try:
-        href = os.path.relpath(target, Path.cwd())
+        href = Path(os.path.relpath(target, Path.cwd())).as_posix()
     except ValueError:
-        href = str(target)
-    return f'<a href="{escape(href)}" target="_blank" rel="noopener">{escape(target.name)}</a>'
+        href = target.as_posix()
+    styled = f' style="{escape(style)}"' if style else ""
+    return (f'<a href="{escape(href)}" data-workbench-file="{escape(href)}" target="_blank" rel="noopener"{styled}>'
+            f"{escape(text or target.name)}</a>")
 
 
 class DraftKeeper:
@@ -74,8 +83,10 @@ def started_from(latest: dict | None, draft: bool) -> str:
 def submit_outcome(evidence=None, error: Exception | None = None) -> str:
     """The message shown after Submit: a link to the evidence, or what went wrong."""
     if evidence is not None:
-        return (f'<p style="color:#1b5e20"><strong>Archived</strong> as <code>{escape(evidence.run_id)}</code>. '
-                f"Open the evidence: {relative_link(evidence.html)}</p>")
+        button = ("display:inline-block;padding:6px 14px;border-radius:4px;background:#1565c0;color:#fff;"
+                  "font-weight:600;text-decoration:none")  # a link that looks like what it does
+        return (f'<p style="color:#1b5e20"><strong>Archived</strong> as <code>{escape(evidence.run_id)}</code>.</p>'
+                f"<p>{relative_link(evidence.html, 'Open the evidence', button)}</p>")
     if isinstance(error, RunError):
         return (f'<p role="alert" style="color:#b00020">The run failed: {escape(error.ename)}: {escape(error.evalue)}. '
                 f"The partial notebook is kept at <code>{escape(error.notebook_path)}</code>.</p>")
@@ -121,6 +132,7 @@ class ProcessForm:
 
     def __init__(self, workspace, system_id: str = "", period: str = "", assessor: str = "", item_id: str = "",
                  process: str = ""):
+        from workbench.config import role_title
         from workbench.processes import get_process
         from workbench.records.identity import signing_people
         from workbench.systems import ORGANISATION
@@ -148,7 +160,7 @@ class ProcessForm:
         self.header: dict[str, Field] = {f.key: f for f in (
             choice("system", "AI system" if role == "assessor" else "Subject", subjects, required=True),
             *items,
-            choice("assessor", role.replace("_", " ").capitalize(), assessors, required=True),
+            choice("assessor", role_title(role)[:1].upper() + role_title(role)[1:], assessors, required=True),
             text("period", "Period (e.g. 2026-Q4)", value=period),
             day("effective_date", "Effective date"),
         )}

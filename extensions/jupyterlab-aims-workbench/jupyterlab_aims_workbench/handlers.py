@@ -1,8 +1,10 @@
 """The endpoints behind the launcher cards and the side panel, all under ``/aims-workbench/``.
 
 - ``GET processes``: the installed AIMS processes, with what a record is about (``subject``:
-  ``system``, ``item`` of a system of ``item_kind``, or ``organisation``).
-- ``GET systems``: every AI system with its items, review status and latest evidence.
+  ``system``, ``item`` of a system of ``item_kind``, or ``organisation``) and who fills it in.
+- ``GET systems``: every AI system with its items, review status, latest evidence, and the latest
+  record of each process (and item) about it.
+- ``GET organisation``: the latest organisation-wide record of each process, and the portfolio page.
 - ``POST notebooks`` with ``{"process", "system_id", "item_id"}``: prepare a form notebook in the
   workspace's drafts (papermill prepare-only) and return its path for JupyterLab to open.
 - ``POST review-notebook``: write the periodic review's notebook (``scheduled/periodic_review.ipynb``,
@@ -21,11 +23,14 @@ import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
+from workbench.config import role_title
 from workbench.exceptions import InputError, UnknownRecordError, WorkspaceError
-from workbench.pipeline.run import prepare_notebook
+from workbench.pipeline.portfolio import INDEX_FILE, RECORD_STATUS, latest_records, process_title
+from workbench.pipeline.run import HTML_FILE, prepare_notebook
 from workbench.processes import processes
 from workbench.scheduling.notebook import review_notebook
 from workbench.scheduling.status import system_reviews
+from workbench.systems import ORGANISATION
 from workbench.workspace import ENV_VAR, Workspace
 
 MAX_BODY_BYTES = 10_000
@@ -58,6 +63,24 @@ class WorkbenchHandler(APIHandler):
                      f"start jupyter lab in the workspace or a folder above it")
         self.set_status(201)
         self.finish(json.dumps({"path": served}))
+
+    def records(self, workspace: Workspace) -> dict[str, list[dict]]:
+        """The latest record of each process (and item) about each subject, by system id (the
+        organisation's too), in the order processes are installed: title, date, status and the URL
+        path of its evidence."""
+        rank = {name: i for i, name in enumerate(processes())}
+        names = {(i["system_id"], i["id"]): i["name"] for i in workspace.register.item_rows()}
+        found: dict[str, list[dict]] = {}
+        for record in sorted(latest_records(workspace).values(),
+                             key=lambda r: (r["item_id"], rank.get(r["process"], len(rank)))):
+            subject, item_id = record["system_id"], record["item_id"]
+            found.setdefault(subject, []).append({
+                "run_id": record["run_id"], "process": record["process"], "title": process_title(record["process"]),
+                "item_id": item_id, "item_name": names.get((subject, item_id), item_id),
+                "headline": record["headline"], "effective_date": record["effective_date"].isoformat(),
+                "status": RECORD_STATUS.get(record["status"], record["status"]),
+                "url": self.served_path(workspace.evidence_dir / record["path"] / HTML_FILE)})
+        return found
 
     def body(self) -> dict:
         if len(self.request.body) > MAX_BODY_BYTES:
@@ -96,13 +119,15 @@ class ProcessesHandler(WorkbenchHandler):
     @tornado.web.authenticated
     def get(self) -> None:
         self.finish(json.dumps([{"name": p.name, "code": p.code, "title": p.title, "clauses": list(p.clauses),
-                                 "subject": p.subject, "item_kind": p.item_kind} for p in processes().values()]))
+                                 "subject": p.subject, "item_kind": p.item_kind, "role": role_title(p.role)}
+                                for p in processes().values()]))
 
 
 class SystemsHandler(WorkbenchHandler):
     @tornado.web.authenticated
     def get(self) -> None:
         workspace = self.workspace()
+        records = self.records(workspace)
         items: dict[str, list[dict]] = {}
         for item in workspace.register.item_rows():
             items.setdefault(item["system_id"], []).append({k: item[k] for k in ("id", "kind", "name")})
@@ -117,9 +142,20 @@ class SystemsHandler(WorkbenchHandler):
                                   "effective_date": latest["effective_date"].isoformat(),
                                   "status": latest["status"],
                                   "url": self.served_path(workspace.root / latest["html"])}
+            data["records"] = records.get(review.system_id, [])
             data.pop("processes")
             found.append(data)
         self.finish(json.dumps(found))
+
+
+class OrganisationHandler(WorkbenchHandler):
+    @tornado.web.authenticated
+    def get(self) -> None:
+        workspace = self.workspace()
+        portfolio = workspace.evidence_dir / INDEX_FILE
+        self.finish(json.dumps({"name": workspace.config.organisation.name,
+                                "records": self.records(workspace).get(ORGANISATION, []),
+                                "portfolio": self.served_path(portfolio) if portfolio.is_file() else None}))
 
 
 class NotebooksHandler(WorkbenchHandler):
@@ -149,6 +185,7 @@ def setup_handlers(server_app) -> None:
     web_app.add_handlers(".*$", [
         (url_path_join(base, "processes"), ProcessesHandler),
         (url_path_join(base, "systems"), SystemsHandler),
+        (url_path_join(base, "organisation"), OrganisationHandler),
         (url_path_join(base, "notebooks"), NotebooksHandler),
         (url_path_join(base, "review-notebook"), ReviewNotebookHandler),
     ])

@@ -10,6 +10,8 @@ export interface IProcess {
   /** What one record is about: an AI system, an item of one (of `item_kind`), or the organisation. */
   subject: 'system' | 'item' | 'organisation';
   item_kind: string;
+  /** Who fills it in, as people write the role: "assessor", "AIMS manager". */
+  role: string;
 }
 
 /** An item of an AI system that records can be about: a dataset, a supplier, ... */
@@ -34,6 +36,28 @@ export interface ILatestEvidence {
   url: string | null;
 }
 
+/** The latest record of one process about a subject; `url` is null when the server cannot serve the file. */
+export interface IRecord {
+  run_id: string;
+  process: string;
+  /** The process's title, from the registry. */
+  title: string;
+  item_id: string;
+  item_name: string;
+  headline: string;
+  effective_date: string;
+  /** As a reviewer reads it: awaiting approval, approved, rejected, awaiting confirmation. */
+  status: string;
+  url: string | null;
+}
+
+/** The organisation-wide records and the portfolio page (`portfolio` null until one is written). */
+export interface IOrganisation {
+  name: string;
+  records: IRecord[];
+  portfolio: string | null;
+}
+
 /** An AI system with its review status. */
 export interface ISystem {
   system_id: string;
@@ -44,6 +68,8 @@ export interface ISystem {
   reason: string;
   next_review: string | null;
   latest: ILatestEvidence | null;
+  /** The latest record of each process (and item) about the system. */
+  records: IRecord[];
   items: IItem[];
 }
 

@@ -1,9 +1,65 @@
 import { refreshIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import { fileURL, ISystem, requestAPI } from './api';
+import { fileURL, IOrganisation, IRecord, ISystem, requestAPI } from './api';
 
-/** The side panel: every AI system with its review status and a link to its latest evidence. */
+/** A link that opens a file the server serves in a new browser tab. */
+function fileLink(path: string, text: string): HTMLAnchorElement {
+  const link = document.createElement('a');
+  link.href = fileURL(path);
+  link.target = '_blank';
+  link.rel = 'noopener';
+  link.textContent = text;
+  return link;
+}
+
+function detail(text: string): HTMLDivElement {
+  const line = document.createElement('div');
+  line.className = 'jp-AimsPanel-detail';
+  line.textContent = text;
+  return line;
+}
+
+/** A list of records, each its title (a link to its evidence), date, status and one line about it. */
+function recordList(records: IRecord[], subject: string): HTMLUListElement {
+  const list = document.createElement('ul');
+  list.className = 'jp-AimsPanel-records';
+  list.setAttribute('aria-label', `Latest records: ${subject}`);
+  for (const record of records) {
+    const item = document.createElement('li');
+    item.className = 'jp-AimsPanel-record';
+    item.dataset.process = record.process;
+    const title = record.item_id ? `${record.title}: ${record.item_name}` : record.title;
+    if (record.url) {
+      const link = fileLink(record.url, title);
+      link.className = 'jp-AimsPanel-evidence';
+      link.title = record.run_id;
+      link.setAttribute('aria-label', `Open the evidence: ${title}, ${subject}`);
+      item.append(link);
+    } else {
+      const name = document.createElement('span');
+      name.textContent = `${title} (${record.run_id}, outside the server's folder)`;
+      item.append(name);
+    }
+    item.append(detail(`${record.effective_date} · ${record.status}`));
+    if (record.headline) {
+      item.append(detail(record.headline));
+    }
+    list.append(item);
+  }
+  if (!records.length) {
+    const none = document.createElement('li');
+    none.className = 'jp-AimsPanel-detail';
+    none.textContent = 'No records yet';
+    list.append(none);
+  }
+  return list;
+}
+
+/**
+ * The side panel: every AI system with its review status and the latest record of each process
+ * about it, the organisation-wide records, and the portfolio page.
+ */
 export class SystemsPanel extends Widget {
   constructor() {
     super();
@@ -24,17 +80,26 @@ export class SystemsPanel extends Widget {
     this._status = document.createElement('p');
     this._status.className = 'jp-AimsPanel-status';
     this._status.setAttribute('role', 'status');
+    this._portfolio = document.createElement('p');
+    this._portfolio.className = 'jp-AimsPanel-status';
     this._list = document.createElement('ul');
     this._list.className = 'jp-AimsPanel-list';
-    this.node.append(header, this._status, this._list);
+    const organisation = document.createElement('h2');
+    organisation.textContent = 'Organisation-wide';
+    this._organisation = document.createElement('div');
+    this._organisation.className = 'jp-AimsPanel-organisation';
+    this.node.append(header, this._status, this._portfolio, this._list, organisation, this._organisation);
   }
 
-  /** Fetch the systems and redraw the list. */
+  /** Fetch the systems and the organisation-wide records, and redraw. */
   async refresh(): Promise<void> {
     this._status.textContent = 'Loading…';
     try {
-      const systems = await requestAPI<ISystem[]>('systems');
-      this._draw(systems);
+      const [systems, organisation] = await Promise.all([
+        requestAPI<ISystem[]>('systems'),
+        requestAPI<IOrganisation>('organisation')
+      ]);
+      this._draw(systems, organisation);
       this._status.textContent = systems.length
         ? `${systems.length} system(s), updated ${new Date().toLocaleTimeString()}`
         : 'No AI systems registered yet.';
@@ -47,7 +112,14 @@ export class SystemsPanel extends Widget {
     void this.refresh();
   }
 
-  private _draw(systems: ISystem[]): void {
+  private _draw(systems: ISystem[], organisation: IOrganisation): void {
+    if (organisation.portfolio) {
+      const link = fileLink(organisation.portfolio, 'Portfolio: every latest record');
+      link.className = 'jp-AimsPanel-portfolio';
+      this._portfolio.replaceChildren(link);
+    } else {
+      this._portfolio.replaceChildren('No portfolio page yet: the first record writes it.');
+    }
     this._list.replaceChildren(
       ...systems.map(system => {
         const item = document.createElement('li');
@@ -60,38 +132,22 @@ export class SystemsPanel extends Widget {
         state.className = `jp-AimsPanel-state jp-AimsPanel-state-${system.state.replace(' ', '-')}`;
         state.textContent = system.state;
         state.title = system.reason;
-        const detail = document.createElement('div');
-        detail.className = 'jp-AimsPanel-detail';
-        detail.textContent = `${system.system_id} · tier ${system.tier}` +
-          (system.next_review ? ` · next review ${system.next_review}` : '');
-        item.append(name, state, detail);
-        const latest = system.latest;
-        if (latest && latest.url) {
-          const link = document.createElement('a');
-          link.className = 'jp-AimsPanel-evidence';
-          link.href = fileURL(latest.url);
-          link.target = '_blank';
-          link.rel = 'noopener';
-          link.textContent = `Latest evidence: ${latest.process}, ${latest.effective_date}`;
-          link.setAttribute('aria-label', `Open the latest evidence of ${system.name}: ${latest.run_id}`);
-          item.append(link);
-          if (latest.headline) {
-            const headline = document.createElement('div');
-            headline.className = 'jp-AimsPanel-detail';
-            headline.textContent = latest.headline;
-            item.append(headline);
-          }
-        } else {
-          const none = document.createElement('div');
-          none.className = 'jp-AimsPanel-detail';
-          none.textContent = latest ? `Latest evidence ${latest.run_id} is outside the server's folder` : 'No evidence yet';
-          item.append(none);
-        }
+        item.append(
+          name,
+          state,
+          detail(
+            `${system.system_id} · tier ${system.tier}` + (system.next_review ? ` · next review ${system.next_review}` : '')
+          ),
+          recordList(system.records, system.name)
+        );
         return item;
       })
     );
+    this._organisation.replaceChildren(recordList(organisation.records, `${organisation.name} (organisation-wide)`));
   }
 
   private _status: HTMLParagraphElement;
+  private _portfolio: HTMLParagraphElement;
   private _list: HTMLUListElement;
+  private _organisation: HTMLDivElement;
 }
