@@ -77,3 +77,13 @@ def wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float 
         except OSError:
             time.sleep(0.3)
     pytest.fail(f"{proc.args[2:4]} did not answer within {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server: terminate, then kill if it has not ended within 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

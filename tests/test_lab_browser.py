@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from browser_checks import CHROMIUM_ARGS, IMAGES_DRAWN
 from playwright_loop import jp_asyncio_loop, jp_server_cleanup  # noqa: F401 - autouse overrides
-from subprocesses import free_port, wait_for_server
+from subprocesses import free_port, stop, wait_for_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
@@ -54,18 +54,14 @@ def lab(tmp_path_factory, demo_root, chromium):
         proc = subprocess.Popen(
             [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
              "--IdentityProvider.token=", "--ServerApp.password=", "--allow-root",
-             f"--ServerApp.root_dir={root}"], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+             f"--ServerApp.root_dir={root}", f"--SchedulerApp.db_url=sqlite:///{base / 'scheduler.sqlite'}"],
+            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_server(url, proc, log)
         yield url, root
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -273,9 +269,4 @@ def test_voila_renders_the_form_without_code(workspace, browser, tmp_path):
         shot(page, "voila-form.png")
         page.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)

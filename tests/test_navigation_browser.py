@@ -16,7 +16,7 @@ import time
 
 import pytest
 from playwright_loop import jp_asyncio_loop, jp_server_cleanup  # noqa: F401 - autouse overrides
-from subprocesses import free_port, wait_for_server
+from subprocesses import free_port, stop, wait_for_server
 from test_lab_browser import IDLE, browser, lab, pick, shot  # noqa: F401 - fixtures shared with the lab's other tests
 
 from workbench.processes import processes
@@ -216,9 +216,4 @@ def test_voila_form_from_choosing_the_system_to_reading_the_evidence(copy_of_dem
             assert page.request.get(f"{base}/voila/files/{path}").status == 403, path
         context.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)

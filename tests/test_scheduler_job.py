@@ -29,7 +29,7 @@ from click.testing import CliRunner
 from browser_checks import CHROMIUM_ARGS
 from keys import KEYS, PUBLIC
 from playwright_loop import jp_asyncio_loop, jp_server_cleanup  # noqa: F401 - autouse overrides
-from subprocesses import free_port, wait_for_server
+from subprocesses import free_port, stop, wait_for_server
 from workbench.cli import main
 from workbench.pipeline.archive import ledger_entries
 from workbench.pipeline.request import quarter_of
@@ -69,12 +69,7 @@ def scheduler_lab(tmp_path_factory, demo_root):
         wait_for_server(url, proc, log)
         yield url, token, root, base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def call(lab, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
