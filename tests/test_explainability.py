@@ -189,14 +189,25 @@ def test_a_skops_file_holding_a_type_off_the_allow_list_is_refused_and_never_bui
         "model", "holds a dict, not a scikit-learn model")
 
 
-def test_model_files_outside_the_workspace_or_through_a_link_out_of_it_are_refused(model_ws, tmp_path):
+def test_files_outside_the_workspace_or_through_a_link_out_of_it_are_refused(model_ws, tmp_path):
     outside = tmp_path / "outside.skops"
     sio.dump(fitted(applicants()), outside)
     os.symlink(outside, model_ws.root / "models" / "link.skops")
-    for location in ("models/link.skops", "../outside.skops", str(outside)):
-        field, message = refused(model_ws, {**ANSWERS, "model": location})
-        assert field == "model" and ("must stay inside the workspace" in message
-                                     or "relative to the workspace" in message), (location, message)
+    pd.DataFrame({f: [0.1] * 300 for f in FEATURES}).to_csv(tmp_path / "shap.csv", index=False)
+    os.symlink(tmp_path / "shap.csv", model_ws.root / "data" / "link.csv")
+    attempts = [({**ANSWERS, "model": where}, "model") for where in ("models/link.skops", "../outside.skops",
+                                                                      str(outside))]
+    attempts += [(shap_answers(attributions=where), "attributions") for where in ("data/link.csv", "../shap.csv")]
+    for answers, expected in attempts:
+        field, message = refused(model_ws, answers)
+        assert field == expected and ("must stay inside the workspace" in message
+                                      or "relative to the workspace" in message), (answers, message)
+    # a registered dataset whose file was swapped for a link out of the workspace afterwards
+    applicants().to_csv(tmp_path / "holdout.csv", index=False)
+    (model_ws.root / "data" / "holdout.csv").unlink()
+    os.symlink(tmp_path / "holdout.csv", model_ws.root / "data" / "holdout.csv")
+    field, message = refused(model_ws, ANSWERS)
+    assert field == "dataset" and "must stay inside the workspace" in message
 
 
 @pytest.mark.parametrize("changes, field, message", [
