@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from workbench.demo.certification import run_certification
+from workbench.demo.explainability import run_explainability
 from workbench.config import SCHEDULER_PERSON, default_configuration
 from workbench.exceptions import WorkspaceError
 from workbench.demo.impact_data import ANSWERS as IMPACT_ANSWERS, write_predictions
@@ -260,6 +261,7 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
     evidence += run_certification(workspace, examples, risk_runs,
                                   {"soa": soa.run_id, "audit": audit.run_id, "impact": impact_runs["cv-screening"]},
                                   progress)
+    evidence.append(run_explainability(workspace, examples, progress))
     return evidence
 
 
