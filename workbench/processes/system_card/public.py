@@ -143,7 +143,7 @@ def _notices(marked: list[str], facts) -> list[str]:
 def leaks(card: PublicCard, people, root: str) -> list[Problem]:
     """Every text of ``card`` that names a person (id, name or e-mail), holds an e-mail address or a path
     (the workspace's ``root`` or any file path): a public card names roles and channels, not people or files."""
-    words = [(p.id, "names the person id", True) for p in people] + [(p.name, "names the person", False)
+    words = [(p.name, "names the person", False) for p in people] + [(p.id, "names the person id", True)
                                                                        for p in people]
     found = []
     for path, text in _texts(card.model_dump(mode="json")):
