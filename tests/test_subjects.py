@@ -131,7 +131,8 @@ def test_an_unknown_section_and_an_unreviewable_process_are_refused(workspace):
 
 def test_periodic_processes_are_the_review_default():
     assert configuration_model()(organisation={"name": "X"}, people=[
-        {"id": "a", "name": "A", "roles": ["assessor"]}]).review.processes == ["data-quality", "impact-assessment", "risk-assessment"]
+        {"id": "a", "name": "A", "roles": ["assessor"]}]).review.processes == ["data-quality", "impact-assessment", "risk-assessment",
+                                                                     "system-card"]
 
 
 # the process's own commands

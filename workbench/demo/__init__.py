@@ -262,7 +262,20 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
                                   {"soa": soa.run_id, "audit": audit.run_id, "impact": impact_runs["cv-screening"]},
                                   progress)
     evidence.append(run_explainability(workspace, examples, progress))
+    evidence += _system_cards(workspace, examples, progress)
     return evidence
+
+
+def _system_cards(workspace: Workspace, examples: Path, progress) -> list[Evidence]:
+    """A system card of each system, internal and public, from the records made above."""
+    from workbench.demo.system_cards import write_answers
+
+    runs = []
+    for system_id, answers_file in write_answers(examples).items():
+        progress(f"writing the system card of {system_id} ...")
+        runs.append(run_process(workspace, "system-card", system_id, answers_file,
+                                assessor="amara" if system_id != "cv-screening" else "tomas"))
+    return runs
 
 
 def _data_governance(workspace: Workspace, examples: Path, progress) -> list[Evidence]:

@@ -140,8 +140,9 @@ def execute_request(workspace: Workspace, request: RunRequest, timeout: int | No
 
 def _stage_evidence(workspace: Workspace, request: RunRequest, provenance: dict, relative: str, nb, results: dict,
                     staging: Path) -> str | None:
-    """Write the run's three files into ``staging``: the notebook with provenance, results.json (with the
-    changes since the previous version), the HTML; return the previous version's run id."""
+    """Write the run's files into ``staging``: the notebook with provenance, results.json (with the
+    changes since the previous version), the process's attachments made from it, the HTML (whose cover
+    lists the others' hashes); return the previous version's run id."""
     nb.metadata["workbench"] = provenance
     nb.metadata["papermill"]["output_path"] = f"evidence/{relative}/{NOTEBOOK_FILE}"
     nb.metadata["title"] = f"{request.process.title}: {request.system.name}" + (f", {request.item.name}" if request.item else "")
@@ -149,7 +150,10 @@ def _stage_evidence(workspace: Workspace, request: RunRequest, provenance: dict,
     record = {**_facts(request, provenance["run_id"]), "answers": request.answers_json, "results": results}
     record.update(_comparison(workspace, request, record))
     write_atomic(staging / RESULTS_FILE, json.dumps(record, indent=1, ensure_ascii=False, allow_nan=False).encode())
-    hashes = {name: sha256_file(staging / name) for name in (NOTEBOOK_FILE, RESULTS_FILE)}
+    for name, make in request.process.attachments.items():
+        write_atomic(staging / name, make(record).encode())
+    hashes = {name: sha256_file(staging / name)
+              for name in (NOTEBOOK_FILE, RESULTS_FILE, *request.process.attachments)}
     write_atomic(staging / HTML_FILE, render_html(nb, hashes, record.get("previous"), record.get("changes"),
                                                    workspace.config.evidence_charts).encode())
     return record["previous"]["run_id"] if "previous" in record else None

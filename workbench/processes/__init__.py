@@ -25,6 +25,8 @@ ENTRY_POINT_GROUP = "workbench.processes"
 SUBJECTS = ("organisation", "system", "item")
 TEMPLATE = "template.ipynb"
 SETTINGS_SECTION = "[a-z][a-z0-9_]{0,39}"
+ATTACHMENT = "[a-z][a-z0-9-]{0,39}[.]html"
+CORE_FILES = ("evidence.html", "notebook.ipynb", "results.json", "error.txt")
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,12 @@ class Process:
     flags : callable, optional
         ``flags(workspace) -> [Flag, ...]``: entries of the process's own registers that need
         attention (a dataset file that changed), shown in the portfolio beside documented information's.
+    attachments : dict of str to callable, optional
+        ``{file name: make(record) -> text}``: files a run archives beside its evidence, made from
+        its ``results.json`` record (a system card's public card); hashed and signed with the rest.
+    inputs : tuple of str, optional
+        Processes whose records of the same system feed this one: a record of one of them made
+        after this process's latest record makes its review due (a system card's sources).
     """
 
     name: str
@@ -119,6 +127,8 @@ class Process:
     check: Callable[[Any, Any], None] | None = None
     archived: Callable[[Any, Any, dict], None] | None = None
     flags: Callable[[Any], list] | None = None
+    attachments: dict[str, Callable[[dict], str]] = field(default_factory=dict)
+    inputs: tuple[str, ...] = ()
 
     @property
     def template(self) -> Traversable:
@@ -187,6 +197,14 @@ def _load(point: EntryPoint, package: str) -> Process:
             isinstance(kind, str) and re.fullmatch(SLUG_PATTERN, kind) and callable(rows)
             for kind, rows in process.records.items())):
         raise PluginError(package, point.name, "records is not {ledger kind (a slug): function of an entry}")
+    if not (isinstance(process.attachments, dict) and all(
+            isinstance(name, str) and re.fullmatch(ATTACHMENT, name) and name not in CORE_FILES and callable(make)
+            for name, make in process.attachments.items())):
+        raise PluginError(package, point.name, "attachments is not {file name such as 'public-card.html': function "
+                                               "of a record}, or names a file every run archives")
+    if not (isinstance(process.inputs, tuple) and all(isinstance(n, str) and re.fullmatch(SLUG_PATTERN, n)
+                                                      for n in process.inputs)):
+        raise PluginError(package, point.name, "inputs is not a tuple of process names")
     try:
         found = process.template.is_file()
     except Exception:  # no such package, or a module that is not a package: no template either way

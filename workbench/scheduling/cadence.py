@@ -50,7 +50,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def review_state(system, process: str, records: list[dict], events: list[dict], policy: ReviewPolicy,
-                 today: date, item_id: str = "") -> ReviewState:
+                 today: date, item_id: str = "", inputs: list[dict] = ()) -> ReviewState:
     """Compute the review state of one subject (a system, or its item ``item_id``) for one process.
 
     Parameters
@@ -67,6 +67,9 @@ def review_state(system, process: str, records: list[dict], events: list[dict], 
         Intervals, grace period and trigger kinds.
     today : date
         The day to judge against.
+    inputs : list of dict
+        The system's records of the processes this one is made from (``Process.inputs``): one a person
+        recorded after the subject's latest record makes the review due on the day it was recorded.
     """
     assessed = [r for r in records if r["status"] not in ("failed", "recalculated")]
     latest_any = max(records, key=lambda r: (r["recorded_at"], r["run_id"]), default=None)
@@ -83,6 +86,12 @@ def review_state(system, process: str, records: list[dict], events: list[dict], 
         first = min(triggered, key=lambda e: e["occurred_on"])
         if first["occurred_on"] < due_on:
             due_on, reason = first["occurred_on"], f"{first['kind']} on {first['occurred_on'].isoformat()}"
+    changed = [r for r in inputs if r["status"] not in ("failed", "recalculated")
+               and (r["recorded_at"], r["run_id"]) > (last["recorded_at"], last["run_id"])]
+    if changed:
+        first = min(changed, key=lambda r: r["recorded_at"])
+        if first["recorded_at"].date() < due_on:
+            due_on, reason = first["recorded_at"].date(), f"its input {first['process']} {first['run_id']} is newer"
     waiting = max((r for r in records if r["status"] == "recalculated" and _order(r) > _order(last)), key=_order,
                   default=None)
     if waiting:
@@ -127,7 +136,9 @@ def review_states(workspace, today: date | None = None, processes: list[str] | N
         for name in processes or policy.processes:
             process = get_process(name)
             subjects = items.get((system.id, process.item_kind), []) if process.subject == "item" else [""]
+            inputs = [r for (system_id, _item, source), found in records.items()
+                      if system_id == system.id and source in process.inputs for r in found]
             states.extend(review_state(system, name, records.get((system.id, item_id, name), []),
-                                       events.get(system.id, []), policy, today, item_id)
+                                       events.get(system.id, []), policy, today, item_id, inputs)
                           for item_id in subjects)
     return states
