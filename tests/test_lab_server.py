@@ -11,6 +11,7 @@ import shutil
 import nbformat
 import pytest
 
+from workbench.processes import processes
 from workbench.workspace import ENV_VAR
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
@@ -79,13 +80,19 @@ async def test_the_demo_lists_the_latest_record_of_each_process_and_the_organisa
     monkeypatch.setenv(ENV_VAR, str(jp_root_dir / "ws"))
     code, systems = await call(jp_fetch, "systems")
     assert code == 200
+    own = [("impact-assessment", ""), ("risk-assessment", ""), ("system-card", "")]
+    expected = {"credit-scoring": own + [("data-quality", "bureau-extract"), ("explainability", "scorecard-v4"),
+                                         ("data-quality", "training")]}
     for system in systems:
         records = system["records"]
-        assert [r["title"] for r in records] == ["AI system impact assessment", "AI risk assessment"]  # as installed
+        # the system's own records, then its items' by item, each group in the order processes are installed
+        assert [(r["process"], r["item_id"]) for r in records] == expected.get(system["system_id"], own)
         for record in records:
+            assert record["title"] == processes()[record["process"]].title
             assert record["status"] == "awaiting approval" and record["effective_date"] and record["headline"]
-            assert record["url"] == (f"ws/evidence/{system['system_id']}/{record['process']}/{record['run_id']}"
-                                     "/evidence.html")
+            assert record["url"] == "/".join(["ws/evidence", system["system_id"], record["process"]]
+                                             + ([record["item_id"]] if record["item_id"] else [])
+                                             + [record["run_id"], "evidence.html"])
             assert (jp_root_dir / record["url"]).is_file()
     code, organisation = await call(jp_fetch, "organisation")
     assert code == 200 and organisation["portfolio"] == "ws/evidence/index.html"
