@@ -230,3 +230,33 @@ def test_a_newer_input_makes_the_card_due_and_the_review_regenerates_it(copy_of_
     assert risk.run_id in {s["run_id"] for s in results["results"]["facts"]["sources"]}
     assert results["results"]["version"] == 2 and results["previous"]["run_id"] == job.carried_from
     assert state().awaiting_confirmation == outcome.run_id  # a person confirms the scheduler's card
+
+
+def test_the_demo_card_says_in_words_what_the_model_depends_on(demo_root):
+    """The credit-scoring card (internal and public) carries the explainability record's top features,
+    the sensitive attribute among them with its caution."""
+    [card] = demo_root.glob("evidence/credit-scoring/system-card/*/results.json")
+    explanations = json.loads(card.read_text())["results"]["facts"]["explanations"]
+    assert [e["model_id"] for e in explanations] == ["scorecard-v4"]
+    sentences = explanations[0]["top_features"]
+    assert sentences[0].startswith("income matters most") and any("Caution" in s for s in sentences)
+    public = (card.parent / "public-card.html").read_text()
+    assert "What the model depends on most" in public and "income matters most" in public
+    [other] = demo_root.glob("evidence/cv-screening/system-card/*/results.json")
+    assert json.loads(other.read_text())["results"]["facts"]["explanations"] == []
+
+
+def test_a_model_without_its_explanation_is_a_notice_and_no_model_is_none():
+    from workbench.processes.system_card.facts import Explanation, Facts
+    from workbench.processes.system_card.public import _notices
+
+    def facts(missing, explanations):
+        return Facts(interval_months=6, sources=[], missing=missing, impact=None, performance=[], fairness=[],
+                     datasets=[], appetite="Medium", residual_risks=[], explanations=explanations)
+
+    assert _notices(["what_it_depends_on"], facts([], [])) == []  # a system without a model
+    assert _notices(["what_it_depends_on"], facts(["explainability of scorecard-v5"], [])) == [
+        "No explainability of model scorecard-v5 is recorded yet."]
+    old = Explanation(model_id="m", model_name="Scorecard", top_features=[], run_id="xai-1",
+                      measured_on=date(2025, 1, 1), stale=True)
+    assert "measured on 2025-01-01, more than 6 months" in _notices(["what_it_depends_on"], facts([], [old]))[0]

@@ -11,7 +11,7 @@ CONCERN = ("Use the form at https://northwind.example/ai-concerns or call +44 20
            "the AI governance team answers within 10 working days and may escalate to the data protection officer.")
 EVERYTHING = ["purpose", "intended_uses", "prohibited_uses", "users", "affected", "datasets", "performance",
               "fairness", "impact_level", "eu_ai_act", "human_oversight", "limitations", "residual_risks",
-              "raise_concern"]
+              "raise_concern", "what_it_depends_on"]
 
 ANSWERS = {
     "credit-scoring": {

@@ -11,8 +11,8 @@ from pydantic import BaseModel
 from workbench.pipeline.run import read_record
 from workbench.scheduling.cadence import add_months
 
-RISK, IMPACT, QUALITY = "risk-assessment", "impact-assessment", "data-quality"
-INPUTS = (RISK, IMPACT, QUALITY)
+RISK, IMPACT, QUALITY, EXPLAIN = "risk-assessment", "impact-assessment", "data-quality", "explainability"
+INPUTS = (RISK, IMPACT, QUALITY, EXPLAIN)
 
 
 class Source(BaseModel):
@@ -84,6 +84,17 @@ class ResidualRisk(BaseModel):
     stale: bool
 
 
+class Explanation(BaseModel):
+    """What a model version of the system depends on most, in words, from its latest explainability record."""
+
+    model_id: str
+    model_name: str
+    top_features: list[str]
+    run_id: str
+    measured_on: date
+    stale: bool
+
+
 class Facts(BaseModel):
     """Everything a card takes from the register, as of its effective date."""
 
@@ -96,6 +107,7 @@ class Facts(BaseModel):
     datasets: list[CardDataset]
     appetite: str
     residual_risks: list[ResidualRisk]
+    explanations: list[Explanation] = []
 
 
 def stale(measured: date, on: date, months: int) -> bool:
@@ -106,6 +118,7 @@ def stale(measured: date, on: date, months: int) -> bool:
 def assemble(workspace, system, on: date) -> Facts:
     """The facts of ``system``'s card on the day ``on``, from the latest records a person stands behind."""
     from workbench.processes.data_quality.datasets import datasets
+    from workbench.processes.explainability.assessment import top_features_in_words
 
     months = workspace.config.review.interval_months[system.tier]
     register = workspace.register
@@ -134,11 +147,22 @@ def assemble(workspace, system, on: date) -> Facts:
             supplier=d["supplier"], licence=d["licence"], personal_data=d["personal_data"], owner=d["owner"],
             location=d["location"], quality=quality[0] if quality else None,
             quality_breaches=sum(f["breach"] for f in quality[1]["measurement"]["figures"]) if quality else None))
+    explanations = []
+    for model in register.items(system.id, "model"):
+        explained = source(EXPLAIN, model.id)
+        if explained is None:
+            missing.append(f"{EXPLAIN} of {model.id}")
+            continue
+        s, results = explained
+        sources.append(s)
+        explanations.append(Explanation(model_id=model.id, model_name=model.name, run_id=s.run_id,
+                                        measured_on=s.effective_date, stale=s.stale,
+                                        top_features=top_features_in_words(results)))
     performance, fairness = _figures(impact) if impact else ([], [])
     return Facts(interval_months=months, sources=sources, missing=missing,
                  impact=_impact(impact) if impact else None, performance=performance, fairness=fairness,
                  datasets=cards, appetite=risk[1]["appetite"] if risk else workspace.config.risk_criteria.appetite,
-                 residual_risks=_residual(risk) if risk else [])
+                 residual_risks=_residual(risk) if risk else [], explanations=explanations)
 
 
 def _impact(found: tuple[Source, dict]) -> Impact:

@@ -62,6 +62,12 @@ class PublicRisk(Public):
     controls: list[str]
 
 
+class PublicExplanation(Public):
+    model_name: str
+    top_features: list[str]
+    measured_on: date
+
+
 class PublicCard(Public):
     """What the public card shows: these fields and no other; each optional one only when marked public."""
 
@@ -84,6 +90,7 @@ class PublicCard(Public):
     limitations: list[str] | None = None
     residual_risks: list[PublicRisk] | None = None
     raise_concern: str | None = None
+    what_it_depends_on: list[PublicExplanation] | None = None
 
 
 def _figure(f) -> PublicFigure:
@@ -110,10 +117,13 @@ ALLOWED: dict[str, Callable] = {
     "residual_risks": lambda a, s, f: [PublicRisk(title=r.title, residual_band=r.residual_band, treatment=r.treatment,
                                                   controls=r.controls) for r in f.residual_risks],
     "raise_concern": lambda a, s, f: a["raise_concern"],
+    "what_it_depends_on": lambda a, s, f: [PublicExplanation(model_name=e.model_name, top_features=e.top_features,
+                                                             measured_on=e.measured_on) for e in f.explanations],
 }
 PUBLIC_FIELDS = tuple(ALLOWED)
 MEASURED = {"performance": "performance figures", "fairness": "fairness figures", "impact_level": "impact level",
-            "eu_ai_act": "EU AI Act category", "residual_risks": "residual risks"}
+            "eu_ai_act": "EU AI Act category", "residual_risks": "residual risks",
+            "what_it_depends_on": "measurements of what the model depends on"}
 
 
 def public_card(answers: dict, system: dict, facts, organisation: str, version: int, on: date) -> PublicCard:
@@ -126,10 +136,17 @@ def public_card(answers: dict, system: dict, facts, organisation: str, version: 
 
 def _notices(marked: list[str], facts) -> list[str]:
     """A notice for each measured public field whose record is missing or older than the review interval."""
-    from workbench.processes.system_card.facts import IMPACT, RISK
+    from workbench.processes.system_card.facts import EXPLAIN, IMPACT, RISK
 
     notices = []
     for name in (n for n in marked if n in MEASURED):
+        if name == "what_it_depends_on":  # one record per model the system has, and none without a model
+            notices += [f"No {EXPLAIN} of model {m.split(' of ', 1)[1]} is recorded yet." for m in facts.missing
+                        if m.startswith(f"{EXPLAIN} of ")]
+            notices += [f"What {e.model_name} depends on was measured on {e.measured_on.isoformat()}, more than "
+                        f"{facts.interval_months} months before this card: it may no longer hold."
+                        for e in facts.explanations if e.stale]
+            continue
         process = RISK if name == "residual_risks" else IMPACT
         source = next((s for s in facts.sources if s.process == process), None)
         if source is None:

@@ -76,6 +76,10 @@ def measurements(run) -> None:
              _dated(i.run_id, i.assessed_on, i.stale))], caption="Latest impact assessment"))
     else:
         parts.append(Markup('<p class="alert">No impact assessment is recorded.</p>'))
+    for e in f.explanations:
+        parts.append(Markup("<h3>What {} depends on most</h3><p>Measured {}.</p><ul>{}</ul>").format(
+            e.model_name, _dated(e.run_id, e.measured_on, e.stale),
+            Markup().join(Markup("<li>{}</li>").format(s) for s in e.top_features)))
     for title, figures in (("Performance", f.performance), ("Fairness", f.fairness)):
         parts.append(table(("Measure", "Of", "Value", "Threshold", "Finding", "Measured"), [
             (x.measure, x.subject, f"{x.value:.3f}", "" if x.threshold is None else f"{x.threshold:g}",
