@@ -45,6 +45,19 @@ def table(columns: Iterable[str], rows: Iterable[Iterable[object]], caption: str
                   "<table>{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>").format(label, cap, head, body)
 
 
+def proposed_risks(proposed: list, none: str, cites: str = "") -> Markup:
+    """The section of the risks a measurement proposes for the system's risk assessment (``none``: why
+    there are none; ``cites``: the controls the proposals cite, for the caption)."""
+    head = Markup("<h2>Risks proposed for the risk assessment</h2>")
+    if not proposed:
+        return head + Markup("<p class='ok'>{}</p>").format(none)
+    rows = [(r.id, r.title, r.description, ", ".join(r.affected_parties), ", ".join(r.planned_controls), r.owner)
+            for r in proposed]
+    return (head + Markup("<p>Add these to the system's AI risk assessment, rate and treat them there.</p>")
+            + table(("ID", "Risk", "Description", "Affected parties", "Controls (Annex A)", "Proposed owner"), rows,
+                    caption=f"{len(rows)} proposed risk(s)" + (f", citing {cites}" if cites else "")))
+
+
 def _num(i: int, numeric: set[int]) -> Markup:
     return Markup(' class="num"') if i in numeric else Markup()
 

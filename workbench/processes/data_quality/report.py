@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from workbench.processes.data_quality.charts import describe_lineage, lineage_chart, representation_chart
-from workbench.ui.display import show_figure, show_html, table
+from workbench.ui.display import proposed_risks, show_figure, show_html, table
 
 
 def dataset(run) -> None:
@@ -75,14 +75,7 @@ def provenance(run) -> None:
 
 def risks(run) -> None:
     """Each breach proposed as a risk for the system's risk assessment."""
-    proposed = run.results.proposed_risks
-    head = Markup("<h2>Risks proposed for the risk assessment</h2>")
-    if not proposed:
-        show_html(head + Markup("<p class='ok'>No breach, so no risk is proposed.</p>"))
-        return
-    show_html(head + table(("Id", "Title", "Description", "Controls"),
-                           [(r.id, r.title, r.description, ", ".join(r.planned_controls)) for r in proposed],
-                           caption=f"{len(proposed)} proposed risk(s), citing A.7.4"))
+    show_html(proposed_risks(run.results.proposed_risks, "No breach, so no risk is proposed.", cites="A.7.4"))
 
 
 def _value(f) -> str:

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from workbench.processes.explainability.assessment import reason, top_features_in_words
 from workbench.processes.explainability.charts import axis_title, group_chart, importance_chart
 from workbench.processes.explainability.measure import ALLOWED_TYPES, CRAMER, ETA
-from workbench.ui.display import show_figure, show_html, table
+from workbench.ui.display import proposed_risks, show_figure, show_html, table
 
 
 def summary(run) -> None:
@@ -108,11 +108,5 @@ def source(run) -> None:
 
 def risks(run) -> None:
     """Each proxy proposed as a risk for the system's risk assessment."""
-    proposed = run.results.proposed_risks
-    head = Markup("<h2>Risks proposed for the risk assessment</h2>")
-    if not proposed:
-        show_html(head + Markup("<p class='ok'>No proxy among the top features, so no risk is proposed.</p>"))
-        return
-    show_html(head + table(("Id", "Title", "Description", "Controls"),
-                           [(r.id, r.title, r.description, ", ".join(r.planned_controls)) for r in proposed],
-                           caption=f"{len(proposed)} proposed risk(s), citing A.5.4 and A.7.4"))
+    show_html(proposed_risks(run.results.proposed_risks, "No proxy among the top features, so no risk is proposed.",
+                             cites="A.5.4 and A.7.4"))

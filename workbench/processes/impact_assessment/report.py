@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from workbench.processes.impact_assessment.charts import disparity_chart
-from workbench.ui.display import band_badge, show_figure, show_html, table
+from workbench.ui.display import band_badge, proposed_risks, show_figure, show_html, table
 from workbench.processes.impact_assessment.fairness import METRIC_TITLES
 from workbench.processes.impact_assessment.questionnaire import questionnaire_of
 
@@ -119,16 +119,7 @@ def fairness(run) -> None:
 
 def risks(run) -> None:
     """Each fairness breach proposed as a risk for the system's risk assessment."""
-    proposed = run.results.proposed_risks
-    head = Markup("<h2>Risks proposed for the risk assessment</h2>")
-    if not proposed:
-        show_html(head + Markup("<p class='ok'>No fairness breach, so no risk is proposed.</p>"))
-        return
-    rows = [(r.id, r.title, r.description, ", ".join(r.affected_parties), ", ".join(r.planned_controls), r.owner)
-            for r in proposed]
-    show_html(head + Markup("<p>Add these to the system's AI risk assessment, rate and treat them there.</p>")
-              + table(("ID", "Risk", "Description", "Affected parties", "Controls (Annex A)", "Proposed owner"),
-                      rows, caption=f"{len(rows)} proposed risk(s)"))
+    show_html(proposed_risks(run.results.proposed_risks, "No fairness breach, so no risk is proposed."))
 
 
 def answers(run) -> None:
