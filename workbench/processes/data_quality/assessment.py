@@ -30,16 +30,18 @@ class DataQualityResults(BaseModel):
     proposed_risks: list[Risk]
 
 
-def columns_of(path) -> tuple[list[str], int | None]:
-    """A file's column names, and its row count when it is cheap to know (Parquet)."""
+def columns_of(path) -> tuple[list[str], bool]:
+    """A file's column names, and whether it holds a row, read without loading it (the Parquet
+    metadata, a CSV's first row)."""
     import pandas as pd
 
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
 
         meta = pq.ParquetFile(path).metadata
-        return list(meta.schema.names), meta.num_rows
-    return list(pd.read_csv(path, nrows=0).columns), None
+        return list(meta.schema.names), meta.num_rows > 0
+    first = pd.read_csv(path, nrows=1)
+    return list(first.columns), len(first) > 0
 
 
 def check(workspace, request) -> None:
@@ -53,10 +55,10 @@ def check(workspace, request) -> None:
     if path.suffix.lower() not in (".csv", ".parquet"):
         raise InputError.single("location", row["location"], "must be a .csv or .parquet file to be measured")
     try:
-        names, rows = columns_of(path)
+        names, has_rows = columns_of(path)
     except Exception as err:  # a parser error of any kind: report the file, not a traceback
         raise InputError.single("location", row["location"], f"cannot be read: {err}") from None
-    if rows == 0 or not names or (rows is None and sum(1 for _ in path.open("rb")) < 2):
+    if not has_rows or not names:
         raise InputError.single("location", row["location"], "holds no rows: nothing to measure")
     for field, column in request.answers.named_columns():
         if column not in names:
