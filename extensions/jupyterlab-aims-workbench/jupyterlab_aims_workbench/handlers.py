@@ -9,6 +9,15 @@
   workspace's drafts (papermill prepare-only) and return its path for JupyterLab to open.
 - ``POST review-notebook``: write the periodic review's notebook (``scheduled/periodic_review.ipynb``,
   for jupyter-scheduler) and return its path; one whose code differs is refused, never overwritten.
+- ``GET identity``: who acts here (``person``, ``name``, ``roles``, ``hub_user``, ``signs``: whether
+  the server holds their key).
+- ``POST signoff`` with ``{"run_id", "decision", "comment"}`` (``person`` optional): approve or reject
+  a record as the person who acts, under the sign-off rules; answers the ledger entry's facts.
+
+Who acts: under JupyterHub (the server's ``JUPYTERHUB_USER``), the hub's signed-in user, who must be
+the server's owner and a person of the configuration; a request naming another person, a hub user
+who is no person and another user visiting this server are refused with 403 (see
+:mod:`workbench.records.identity`). In a plain JupyterLab, the person whose key the server holds.
 
 A bad request gets a 4xx status and ``{"message": ...}``, never a 500.
 """
@@ -24,10 +33,12 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
 from workbench.config import role_title
-from workbench.exceptions import InputError, UnknownRecordError, WorkspaceError
+from workbench.exceptions import InputError, NotYoursError, UnknownRecordError, WorkspaceError
 from workbench.pipeline.portfolio import INDEX_FILE, RECORD_STATUS, latest_records, process_title
 from workbench.pipeline.run import HTML_FILE, prepare_notebook
 from workbench.processes import processes
+from workbench.records.identity import HUB_USER, acting_person, hub_person
+from workbench.records.signoff import sign_off
 from workbench.scheduling.notebook import review_notebook
 from workbench.scheduling.status import system_reviews
 from workbench.systems import ORGANISATION
@@ -48,6 +59,21 @@ class WorkbenchHandler(APIHandler):
             return Workspace(os.environ.get(ENV_VAR) or self.root_dir)
         except WorkspaceError as err:
             raise tornado.web.HTTPError(409, str(err)) from None
+
+    def hub_person(self, workspace: Workspace):
+        """Under JupyterHub, the person the signed-in user is (``None`` in a plain JupyterLab).
+
+        Refused (:class:`NotYoursError`, 403): a user visiting another's server (it holds its owner's
+        keys and acts as its owner), and a hub user who is no person of the configuration.
+        """
+        owner = os.environ.get(HUB_USER, "")
+        if not owner:
+            return None
+        user = self.current_user.username
+        if user != owner:
+            raise NotYoursError.single("hub_user", user, f"this server is {owner}'s and acts as {owner}: "
+                                       "sign in as yourself and use your own server")
+        return hub_person(workspace.config, user)
 
     def served_path(self, path: Path) -> str | None:
         """``path`` relative to the server's root folder, or ``None`` when the server cannot reach it."""
@@ -108,7 +134,7 @@ class WorkbenchHandler(APIHandler):
 
     def _handle_request_exception(self, e: BaseException) -> None:
         if isinstance(e, InputError):
-            status = 404 if isinstance(e, UnknownRecordError) else 400
+            status = 404 if isinstance(e, UnknownRecordError) else 403 if isinstance(e, NotYoursError) else 400
             self.log.info("AIMS Workbench: bad request: %s", e)
             self.send_error(status, exc_info=(type(e), e, e.__traceback__))
             return
@@ -169,13 +195,52 @@ class NotebooksHandler(WorkbenchHandler):
         item_id = data.get("item_id", "")
         if not isinstance(item_id, str):
             raise InputError.single("item_id", item_id, "must be the id of an item of the system, or left out")
-        self.created(prepare_notebook(self.workspace(), data["process"], data["system_id"], item_id))
+        workspace = self.workspace()
+        self.hub_person(workspace)  # a form is for someone who may act here
+        self.created(prepare_notebook(workspace, data["process"], data["system_id"], item_id))
 
 
 class ReviewNotebookHandler(WorkbenchHandler):
     @tornado.web.authenticated
     def post(self) -> None:
         self.created(review_notebook(self.workspace()))
+
+
+class IdentityHandler(WorkbenchHandler):
+    @tornado.web.authenticated
+    def get(self) -> None:
+        workspace = self.workspace()
+        person = self.hub_person(workspace)
+        try:
+            signer, why = acting_person(workspace, person.id if person else ""), ""
+        except InputError as err:  # a known hub user whose key is not held here: who they are, and why they cannot sign
+            if person is None or isinstance(err, NotYoursError):
+                raise
+            signer, why = person, str(err)
+        self.finish(json.dumps({"person": signer.id, "name": signer.name, "roles": list(signer.roles),
+                                "hub_user": os.environ.get(HUB_USER, ""), "signs": not why, "why": why}))
+
+
+class SignoffHandler(WorkbenchHandler):
+    @tornado.web.authenticated
+    def post(self) -> None:
+        data = self.body()
+        for key in ("run_id", "decision", "comment", "person"):
+            if not isinstance(data.get(key, ""), str):
+                raise InputError.single(key, data[key], "must be a string")
+        workspace = self.workspace()
+        person = self.hub_person(workspace)
+        named = data.get("person", "")
+        if person is not None and named and named != person.id:
+            raise NotYoursError.single("person", named, f"you are signed in to JupyterHub as "
+                                       f"{self.current_user.username}, who is {person.id}: you sign as "
+                                       f"{person.id} only, never as someone else")
+        done = sign_off(workspace, data.get("run_id", ""), data.get("decision", ""), data.get("comment", ""),
+                        person=person.id if person else named)
+        entry = done.ledger_entry
+        self.set_status(201)
+        self.finish(json.dumps({k: entry[k] for k in ("signoff_id", "run_id", "decision", "person", "roles")}
+                               | {"record": self.served_path(done.record)}))
 
 
 def setup_handlers(server_app) -> None:
@@ -188,4 +253,6 @@ def setup_handlers(server_app) -> None:
         (url_path_join(base, "organisation"), OrganisationHandler),
         (url_path_join(base, "notebooks"), NotebooksHandler),
         (url_path_join(base, "review-notebook"), ReviewNotebookHandler),
+        (url_path_join(base, "identity"), IdentityHandler),
+        (url_path_join(base, "signoff"), SignoffHandler),
     ])
