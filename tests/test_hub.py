@@ -96,7 +96,7 @@ def hub(tmp_path_factory) -> Hub:
             (home / place).chmod(0o600)
         (home / ".jupyter").mkdir(parents=True)  # quicker servers: without the extensions these tests do not call
         (home / ".jupyter" / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {"jpserver_extensions": {
-            name: False for name in ("voila.server_extension", "jupyter_scheduler", "jupyter_lsp")}}}))
+            name: False for name in ("voila.server_extension", "jupyter_lsp")}}}))
     port, token = free_port(), uuid.uuid4().hex
     env = {k: v for k, v in os.environ.items() if k not in (KEY_VAR, ENV_VAR, "JUPYTERHUB_USER")}
     passed = {"WORKBENCH_WORKSPACE": str(ws.root)} | {k: env[k] for k in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH") if k in env}
@@ -179,8 +179,8 @@ def test_the_hub_user_logged_in_with_the_password_acts_as_their_person(hub):
     session = login(hub, "tnovak", PASSWORD)
     found = session.get(f"{hub.url}/user/tnovak/aims-workbench/identity", timeout=30)
     assert found.status_code == 200, found.text
-    assert found.json() | {"why": ""} == {"person": "tomas", "name": "Tomas Novak", "roles": ["assessor"],
-                                          "hub_user": "tnovak", "signs": True, "why": ""}
+    assert found.json() == {"person": "tomas", "name": "Tomas Novak", "roles": ["assessor"], "hub_user": "tnovak",
+                            "signs": True, "held": ["tomas"]}  # david's key is in his home too, and not his
     # a request that names another person is refused, though tnovak holds david's key too
     xsrf = session.cookies.get("_xsrf", path="/user/tnovak/")
     refused = session.post(f"{hub.url}/user/tnovak/aims-workbench/signoff", timeout=60, headers={"X-XSRFToken": xsrf},
@@ -244,7 +244,8 @@ def test_a_kernel_in_the_users_server_acts_as_the_hub_user(hub):
 def test_the_sign_off_is_recorded_under_the_hub_users_person(hub):
     token = hub.user_token("david")
     code, found = hub.call("david", token, "identity")
-    assert (code, found["person"], found["hub_user"], found["signs"]) == (200, "david", "david", True)
+    assert (code, found["person"], found["hub_user"], found["signs"], found["held"]) == (200, "david", "david", True,
+                                                                                       ["david"])
     evidence = run_id(hub.workspace)
     code, found = hub.call("david", token, "signoff", {"run_id": evidence, "decision": "approve",
                                                        "comment": "residual risks accepted"})
@@ -255,6 +256,33 @@ def test_the_sign_off_is_recorded_under_the_hub_users_person(hub):
     assert (hub.workspace / found["record"]).is_file()  # the approval record, inside the server's folder
     code, found = hub.call("david", token, "signoff", {"run_id": evidence, "decision": "reject", "comment": "again"})
     assert code == 400 and "one decision per run: already approved by david" in found["message"]
+
+
+@pytest.mark.browser
+def test_the_side_panel_says_who_acts_in_chromium(hub, chromium):
+    """Log in through the hub's form in Chromium, open JupyterLab and the side panel: it names the hub
+    user's person; a stranger's panel says why nobody acts."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from browser_checks import CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            for user, says in [("tnovak", "Signed in to JupyterHub as tnovak: acting as Tomas Novak (tomas)"),
+                               ("mallory", "Nobody acts here: hub_user: is signed in to JupyterHub but is no person")]:
+                page = browser.new_context().new_page()
+                page.goto(f"{hub.url}/hub/login?next=/hub/user/{user}/lab")
+                page.fill("#username_input", user)
+                page.fill("#password_input", PASSWORD)
+                page.click("#login_submit")
+                page.wait_for_url(f"{hub.url}/user/{user}/lab**", timeout=60_000)
+                page.locator(".jp-SideBar .lm-TabBar-tab[data-id='aims-workbench-systems']").click(timeout=60_000)
+                expect(page.locator(".jp-AimsPanel-who")).to_contain_text(says, timeout=30_000)
+                expect(page.locator(".jp-AimsPanel-system")).to_have_count(3, timeout=30_000)
+                page.context.close()
+        finally:
+            browser.close()
 
 
 def execute(hub: Hub, user: str, token: str, code: str, timeout: float = 60) -> str:

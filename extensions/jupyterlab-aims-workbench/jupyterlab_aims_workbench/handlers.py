@@ -9,8 +9,9 @@
   workspace's drafts (papermill prepare-only) and return its path for JupyterLab to open.
 - ``POST review-notebook``: write the periodic review's notebook (``scheduled/periodic_review.ipynb``,
   for jupyter-scheduler) and return its path; one whose code differs is refused, never overwritten.
-- ``GET identity``: who acts here (``person``, ``name``, ``roles``, ``hub_user``, ``signs``: whether
-  the server holds their key).
+- ``GET identity``: who acts here (``person``, ``name``, ``roles``; ``hub_user`` under JupyterHub;
+  ``signs``: whether the server holds their key; ``held``: the people whose keys it holds; in a plain
+  JupyterLab with several, ``person`` is empty and the forms ask).
 - ``POST signoff`` with ``{"run_id", "decision", "comment"}`` (``person`` optional): approve or reject
   a record as the person who acts, under the sign-off rules; answers the ledger entry's facts.
 
@@ -37,7 +38,7 @@ from workbench.exceptions import InputError, NotYoursError, UnknownRecordError, 
 from workbench.pipeline.portfolio import INDEX_FILE, RECORD_STATUS, latest_records, process_title
 from workbench.pipeline.run import HTML_FILE, prepare_notebook
 from workbench.processes import processes
-from workbench.records.identity import HUB_USER, acting_person, hub_person
+from workbench.records.identity import HUB_USER, hub_person, signing_people
 from workbench.records.signoff import sign_off
 from workbench.scheduling.notebook import review_notebook
 from workbench.scheduling.status import system_reviews
@@ -211,14 +212,12 @@ class IdentityHandler(WorkbenchHandler):
     def get(self) -> None:
         workspace = self.workspace()
         person = self.hub_person(workspace)
-        try:
-            signer, why = acting_person(workspace, person.id if person else ""), ""
-        except InputError as err:  # a known hub user whose key is not held here: who they are, and why they cannot sign
-            if person is None or isinstance(err, NotYoursError):
-                raise
-            signer, why = person, str(err)
-        self.finish(json.dumps({"person": signer.id, "name": signer.name, "roles": list(signer.roles),
-                                "hub_user": os.environ.get(HUB_USER, ""), "signs": not why, "why": why}))
+        held = [p.id for p in signing_people(workspace)]  # under JupyterHub: the hub's user, if their key is held
+        if person is None and len(held) == 1:
+            person = workspace.config.person(held[0])
+        self.finish(json.dumps({"hub_user": os.environ.get(HUB_USER, ""), "person": person.id if person else "",
+                                "name": person.name if person else "", "roles": list(person.roles) if person else [],
+                                "signs": person is not None and person.id in held, "held": held}))
 
 
 class SignoffHandler(WorkbenchHandler):
