@@ -371,3 +371,14 @@ def test_a_hub_name_names_one_person(ws, hub_user, problem):
     next(p for p in data["people"] if p["id"] == "amara")["hub_user"] = hub_user
     with pytest.raises(WorkspaceError, match=problem):
         parse_configuration(yaml.safe_dump(data).encode(), "workbench.yaml")
+
+
+def test_workbench_init_in_a_hub_users_terminal_makes_them_the_aims_manager(tmp_path, monkeypatch):
+    holding(monkeypatch, "priya")
+    result = cli("init", str(tmp_path / "ours"), env={"JUPYTERHUB_USER": "p.raman"})
+    assert result.exit_code == 0, result.output
+    ws = Workspace(tmp_path / "ours")
+    manager = ws.config.person("aims-manager")
+    assert manager.hub_user == "p.raman" and manager.keys == [public_key_line(load_key(KEYS["priya"]))]
+    monkeypatch.setenv("JUPYTERHUB_USER", "p.raman")
+    assert acting_person(ws).id == "aims-manager"

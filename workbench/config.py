@@ -214,14 +214,18 @@ def configuration_model() -> type[Configuration]:
 
 def default_configuration(organisation: str, keys: list[str] = ()) -> dict:
     """A starting configuration a user edits, with every process's settings at their defaults; its one
-    person, the AIMS manager, has the public ``keys``."""
+    person, the AIMS manager, has the public ``keys`` (and under JupyterHub is the hub's user, who makes it)."""
+    import os
+
     from workbench.processes import processes
 
     sections = {p.settings[0]: p.settings[1]().model_dump(mode="json") for p in processes().values() if p.settings}
+    manager = {"id": "aims-manager", "name": "AIMS manager", "email": "",
+               "roles": ["aims_manager", "assessor", "reviewer"], "keys": list(keys)}
+    hub = os.environ.get("JUPYTERHUB_USER", "")
     return {
         "organisation": {"name": organisation, "scope": ""},
-        "people": [{"id": "aims-manager", "name": "AIMS manager", "email": "",
-                    "roles": ["aims_manager", "assessor", "reviewer"], "keys": list(keys)}, SCHEDULER_PERSON],
+        "people": [manager | ({"hub_user": hub} if hub else {}), SCHEDULER_PERSON],
         "tiers": ["high", "medium", "low"],
         "review": ReviewPolicy().model_dump(mode="json"),
         **sections,
