@@ -8,7 +8,8 @@ admin, who may open others' servers) and ``mallory`` (no person of the configura
 
 Attacks tried: naming another person (even holding their key), a hub user who is no person, an
 admin visiting another's server, a wrong password, signing one's own assessment; and the one
-sign-off that is allowed is recorded, signed, under the hub user's person.
+sign-off that is allowed is recorded, signed, under the hub user's person (the one test that
+archives: it runs after the refusals, which check that nothing was signed).
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ def acting_person(workspace, person: str = "", field: str = "person", config=Non
         wanted = hub_person(config, hub).id
         if person and person != wanted:
             raise NotYoursError.single(field, person, f"you are signed in to JupyterHub as {hub}, who is {wanted}: "
-                                    f"you act as {wanted} only, never as someone else")
+                                       f"you act as {wanted} only, never as someone else")
     held = _held(workspace, config)
     if wanted:
         require_slug(field, wanted)
@@ -90,8 +90,8 @@ def hub_person(config, hub_user: str):
         if (person.hub_user or person.id) == hub_user:
             return person
     raise NotYoursError.single("hub_user", hub_user, "is signed in to JupyterHub but is no person of the "
-                            "configuration in force: an AIMS manager adds them to people (their id, or hub_user "
-                            "when the hub name differs) and records it with 'workbench config record'")
+                               "configuration in force: an AIMS manager adds them to people (their id, or hub_user "
+                               "when the hub name differs) and records it with 'workbench config record'")
 
 
 def signing_people(workspace, role: str = "") -> list:
