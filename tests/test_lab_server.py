@@ -228,3 +228,26 @@ async def test_a_stored_date_in_year_9999_is_no_500(jp_fetch, served):
         "recorded_at": datetime.now(timezone.utc), "path": "p", "answers_sha256": "0" * 64, "workbench_version": "0"})
     code, found = await call(jp_fetch, "systems")
     assert code == 200 and found[0]["system_id"] == "credit-scoring"
+
+
+async def test_identity_without_a_hub_names_the_one_whose_key_is_held(jp_fetch, served, monkeypatch):
+    from keys import KEYS
+    from workbench.signing import KEY_VAR
+
+    code, found = await call(jp_fetch, "identity")  # the tests hold every demo person's key: the forms ask
+    assert code == 200 and found["person"] == "" and {"tomas", "priya", "david"} <= set(found["held"])
+    monkeypatch.setenv(KEY_VAR, str(KEYS["david"]))
+    code, found = await call(jp_fetch, "identity")
+    assert (code, found["person"], found["signs"], found["hub_user"]) == (200, "david", True, "")
+    code, found = await call(jp_fetch, "signoff", "POST", json.dumps({"run_id": "ra-20260101T000000Z-abcdef",
+                                                                       "decision": "approve", "comment": "ok"}))
+    assert code == 404 and found["problems"][0]["field"] == "run_id"
+
+
+async def test_under_a_hub_a_visitor_to_another_users_server_is_refused(jp_fetch, served, monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_USER", "david")  # this server is david's; the request's user is not david
+    code, found = await call(jp_fetch, "identity")
+    assert code == 403 and "this server is david's and acts as david" in found["message"]
+    code, found = await call(jp_fetch, "notebooks", "POST", json.dumps({"process": "risk-assessment",
+                                                                        "system_id": "cv-screening"}))
+    assert code == 403 and not (served / "drafts" / "risk-assessment-cv-screening.ipynb").exists()

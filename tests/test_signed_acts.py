@@ -318,3 +318,67 @@ def test_only_a_manager_or_system_owner_registers_a_system_and_verify_names_one_
         handle.write(canonical_json(entry) + b"\n")
     assert any(f.startswith("role: ledger seq") and "tomas held assessor then" in f
                and "aims_manager or system_owner" in f for f in findings(ws)), findings(ws)
+
+
+def test_under_jupyterhub_the_hub_user_acts_and_naming_another_is_refused_even_holding_their_key(ws, monkeypatch):
+    """Under JupyterHub the hub's user is who acts (tests/test_hub.py tries it through a real hub)."""
+    from workbench.exceptions import NotYoursError
+
+    holding(monkeypatch, "tomas", "david")  # david's key leaked to tomas's server
+    monkeypatch.setenv("JUPYTERHUB_USER", "tomas")
+    assert acting_person(ws).id == "tomas"  # two keys held, and still no choice to make
+    with pytest.raises(NotYoursError, match="signed in to JupyterHub as tomas, who is tomas: you act as tomas only"):
+        sign_off(ws, run_id(ws), "approve", "fine", person="david")
+    result = cli("signoff", "approve", run_id(ws), "-w", str(ws.root), "--as", "david", "--comment", "ok")
+    assert result.exit_code == 2 and "you act as tomas only, never as someone else" in result.output
+    assert not [e for e in ledger_entries(ws.evidence_dir) if e["kind"] == "signoff"]
+
+
+def test_a_hub_user_is_the_person_whose_hub_user_it_is_and_an_unknown_one_is_refused(ws, monkeypatch):
+    from workbench.exceptions import NotYoursError
+    from workbench.processes.risk_assessment.form import RiskAssessmentForm
+    from workbench.ui.signoff_form import SignoffForm
+
+    path = ws.root / CONFIG_FILE
+    data = yaml.safe_load(path.read_text())
+    next(p for p in data["people"] if p["id"] == "david")["hub_user"] = "d.chen@northwind.example"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    record_configuration(ws, "David signs in to the hub with his e-mail address", "priya")
+    ws = Workspace(ws.root)
+    holding(monkeypatch, "david", "tomas")
+    monkeypatch.setenv("JUPYTERHUB_USER", "d.chen@northwind.example")
+    assert acting_person(ws).id == "david"
+    assert [v for _, v in SignoffForm(ws).person.options] == ["david"]
+    monkeypatch.setenv("JUPYTERHUB_USER", "david")  # his id is no longer his hub name
+    with pytest.raises(NotYoursError, match="hub_user: is signed in to JupyterHub but is no person.*got 'david'"):
+        acting_person(ws)
+    monkeypatch.setenv("JUPYTERHUB_USER", "mallory")
+    with pytest.raises(NotYoursError, match="is signed in to JupyterHub but is no person of the configuration in "
+                                            "force: an AIMS manager adds them.*got 'mallory'"):
+        RiskAssessmentForm(ws, system_id="credit-scoring")
+
+
+@pytest.mark.parametrize("hub_user, problem", [
+    ("tomas", r"JupyterHub user\(s\) tomas would be more than one person"),  # tomas's id is his hub name
+    ("two words", "hub_user: must be a JupyterHub user name, without spaces or slashes"),
+    ("../david", "hub_user: must be a JupyterHub user name, without spaces or slashes"),
+])
+def test_a_hub_name_names_one_person(ws, hub_user, problem):
+    from workbench.exceptions import WorkspaceError
+    from workbench.workspace import parse_configuration
+
+    data = yaml.safe_load((ws.root / CONFIG_FILE).read_text())
+    next(p for p in data["people"] if p["id"] == "amara")["hub_user"] = hub_user
+    with pytest.raises(WorkspaceError, match=problem):
+        parse_configuration(yaml.safe_dump(data).encode(), "workbench.yaml")
+
+
+def test_workbench_init_in_a_hub_users_terminal_makes_them_the_aims_manager(tmp_path, monkeypatch):
+    holding(monkeypatch, "priya")
+    result = cli("init", str(tmp_path / "ours"), env={"JUPYTERHUB_USER": "p.raman"})
+    assert result.exit_code == 0, result.output
+    ws = Workspace(tmp_path / "ours")
+    manager = ws.config.person("aims-manager")
+    assert manager.hub_user == "p.raman" and manager.keys == [public_key_line(load_key(KEYS["priya"]))]
+    monkeypatch.setenv("JUPYTERHUB_USER", "p.raman")
+    assert acting_person(ws).id == "aims-manager"

@@ -395,7 +395,7 @@ def review(ctx: click.Context, workspace_path: Path | None, mode: str, system_id
 @workspace_option
 @click.argument("run_id")
 @click.option("--comment", required=True, help="What you checked and why the assessment stands; required.")
-@click.option("--as", "person", default="", help="Person id (default: $JUPYTERHUB_USER, then the OS user).")
+@click.option("--as", "person", default="", help="Person id (default: the one whose key you hold; under JupyterHub, the hub's user).")
 @click.pass_obj
 def review_confirm(group_workspace: Path | None, workspace_path: Path | None, run_id: str, comment: str,
                    person: str) -> None:

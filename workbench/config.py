@@ -40,6 +40,9 @@ class Person(Strict):
     roles: list[Literal[ROLES]] = Field(min_length=1)  # type: ignore[valid-type]
     keys: list[str] = Field(default_factory=list, max_length=10,
                             description="OpenSSH public keys (ssh-ed25519 ...) whose signatures are this person's acts")
+    hub_user: str = Field(default="", max_length=200, pattern=r"^[^\s/]*$",
+                          description="their JupyterHub user name, when it is not their id: under JupyterHub "
+                                      "the hub's signed-in user acts as this person and no other")
 
     @field_validator("keys")
     @classmethod
@@ -140,6 +143,10 @@ class Configuration(Strict):
         dupes = repeated_ids(ids)
         if dupes:
             raise ValueError(f"people: duplicate ids {dupes}")
+        hub = repeated_ids([p.hub_user or p.id for p in self.people])
+        if hub:
+            raise ValueError(f"people: JupyterHub user(s) {', '.join(hub)} would be more than one person "
+                             "(a person's hub_user, else their id, names one person)")
         pinned = repeated_ids([key for p in self.people for key in p.keys])
         if pinned:
             raise ValueError(f"people: a key is pinned for more than one person ({pinned[0][:40]}...); "
@@ -207,14 +214,18 @@ def configuration_model() -> type[Configuration]:
 
 def default_configuration(organisation: str, keys: list[str] = ()) -> dict:
     """A starting configuration a user edits, with every process's settings at their defaults; its one
-    person, the AIMS manager, has the public ``keys``."""
+    person, the AIMS manager, has the public ``keys`` (and under JupyterHub is the hub's user, who makes it)."""
+    import os
+
     from workbench.processes import processes
 
     sections = {p.settings[0]: p.settings[1]().model_dump(mode="json") for p in processes().values() if p.settings}
+    manager = {"id": "aims-manager", "name": "AIMS manager", "email": "",
+               "roles": ["aims_manager", "assessor", "reviewer"], "keys": list(keys)}
+    hub = os.environ.get("JUPYTERHUB_USER", "")
     return {
         "organisation": {"name": organisation, "scope": ""},
-        "people": [{"id": "aims-manager", "name": "AIMS manager", "email": "",
-                    "roles": ["aims_manager", "assessor", "reviewer"], "keys": list(keys)}, SCHEDULER_PERSON],
+        "people": [manager | ({"hub_user": hub} if hub else {}), SCHEDULER_PERSON],
         "tiers": ["high", "medium", "low"],
         "review": ReviewPolicy().model_dump(mode="json"),
         **sections,

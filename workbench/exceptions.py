@@ -65,6 +65,11 @@ class UnknownRecordError(InputError):
     """A reference to a record (system, evidence, person, control) that does not exist."""
 
 
+class NotYoursError(InputError):
+    """Someone tried to act as a person they are not (another person named under JupyterHub, a hub user
+    who is no person, a visitor in another user's server): refused, nothing recorded."""
+
+
 class AlreadyRecordedError(InputError):
     """Another writer recorded the same thing first (a review of the same subject and period); nothing was archived."""
 

@@ -184,6 +184,7 @@ _PATTERN_RULES = {
     r"^#[0-9a-fA-F]{6}$": "must be a colour written #RRGGBB, like #d32f2f",
     r"^https?://\S+$": "must be a web address starting with http:// or https://, without spaces",
     r"^[^\x00-\x1f]{1,100}$": "must be a column name of 1 to 100 characters, without control characters",
+    r"^[^\s/]*$": "must be a JupyterHub user name, without spaces or slashes",
 }
 
 

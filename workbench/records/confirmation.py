@@ -39,7 +39,8 @@ def confirm(workspace: Workspace, run_id: str, comment: str, person: str = "") -
     comment : str
         What the person checked and why the assessment stands; required, at most 5,000 characters.
     person : str
-        Person id of the confirmer (default: ``JUPYTERHUB_USER``, then the operating-system user).
+        Person id of the confirmer (default: the one whose key is held; under JupyterHub, the hub's user;
+        see :func:`~workbench.records.identity.acting_person`).
 
     Raises
     ------

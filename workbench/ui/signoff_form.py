@@ -25,8 +25,8 @@ class SignoffForm:
     run_id : str
         Preselect this record (default: the newest submitted one).
     person : str
-        Who signs, among the people whose keys this kernel holds (default: ``JUPYTERHUB_USER``, else the
-        first of them).
+        Who signs, among the people whose keys this kernel holds (default: the first of them); under
+        JupyterHub only the hub's user is offered.
     """
 
     def __init__(self, workspace, run_id: str = "", person: str = ""):

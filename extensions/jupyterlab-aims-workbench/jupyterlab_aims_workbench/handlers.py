@@ -9,6 +9,16 @@
   workspace's drafts (papermill prepare-only) and return its path for JupyterLab to open.
 - ``POST review-notebook``: write the periodic review's notebook (``scheduled/periodic_review.ipynb``,
   for jupyter-scheduler) and return its path; one whose code differs is refused, never overwritten.
+- ``GET identity``: who acts here (``person``, ``name``, ``roles``; ``hub_user`` under JupyterHub;
+  ``signs``: whether the server holds their key; ``held``: the people whose keys it holds; in a plain
+  JupyterLab with several, ``person`` is empty and the forms ask).
+- ``POST signoff`` with ``{"run_id", "decision", "comment"}`` (``person`` optional): approve or reject
+  a record as the person who acts, under the sign-off rules; answers the ledger entry's facts.
+
+Who acts: under JupyterHub (the server's ``JUPYTERHUB_USER``), the hub's signed-in user, who must be
+the server's owner and a person of the configuration; a request naming another person, a hub user
+who is no person and another user visiting this server are refused with 403 (see
+:mod:`workbench.records.identity`). In a plain JupyterLab, the person whose key the server holds.
 
 A bad request gets a 4xx status and ``{"message": ...}``, never a 500.
 """
@@ -24,10 +34,12 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
 from workbench.config import role_title
-from workbench.exceptions import InputError, UnknownRecordError, WorkspaceError
+from workbench.exceptions import InputError, NotYoursError, UnknownRecordError, WorkspaceError
 from workbench.pipeline.portfolio import INDEX_FILE, RECORD_STATUS, latest_records, process_title
 from workbench.pipeline.run import HTML_FILE, prepare_notebook
 from workbench.processes import processes
+from workbench.records.identity import HUB_USER, hub_person, signing_people
+from workbench.records.signoff import sign_off
 from workbench.scheduling.notebook import review_notebook
 from workbench.scheduling.status import system_reviews
 from workbench.systems import ORGANISATION
@@ -48,6 +60,21 @@ class WorkbenchHandler(APIHandler):
             return Workspace(os.environ.get(ENV_VAR) or self.root_dir)
         except WorkspaceError as err:
             raise tornado.web.HTTPError(409, str(err)) from None
+
+    def hub_person(self, workspace: Workspace):
+        """Under JupyterHub, the person the signed-in user is (``None`` in a plain JupyterLab).
+
+        Refused (:class:`NotYoursError`, 403): a user visiting another's server (it holds its owner's
+        keys and acts as its owner), and a hub user who is no person of the configuration.
+        """
+        owner = os.environ.get(HUB_USER, "")
+        if not owner:
+            return None
+        user = self.current_user.username
+        if user != owner:
+            raise NotYoursError.single("hub_user", user, f"this server is {owner}'s and acts as {owner}: "
+                                       "sign in as yourself and use your own server")
+        return hub_person(workspace.config, user)
 
     def served_path(self, path: Path) -> str | None:
         """``path`` relative to the server's root folder, or ``None`` when the server cannot reach it."""
@@ -108,7 +135,7 @@ class WorkbenchHandler(APIHandler):
 
     def _handle_request_exception(self, e: BaseException) -> None:
         if isinstance(e, InputError):
-            status = 404 if isinstance(e, UnknownRecordError) else 400
+            status = 404 if isinstance(e, UnknownRecordError) else 403 if isinstance(e, NotYoursError) else 400
             self.log.info("AIMS Workbench: bad request: %s", e)
             self.send_error(status, exc_info=(type(e), e, e.__traceback__))
             return
@@ -169,13 +196,45 @@ class NotebooksHandler(WorkbenchHandler):
         item_id = data.get("item_id", "")
         if not isinstance(item_id, str):
             raise InputError.single("item_id", item_id, "must be the id of an item of the system, or left out")
-        self.created(prepare_notebook(self.workspace(), data["process"], data["system_id"], item_id))
+        workspace = self.workspace()
+        self.hub_person(workspace)  # a form is for someone who may act here
+        self.created(prepare_notebook(workspace, data["process"], data["system_id"], item_id))
 
 
 class ReviewNotebookHandler(WorkbenchHandler):
     @tornado.web.authenticated
     def post(self) -> None:
         self.created(review_notebook(self.workspace()))
+
+
+class IdentityHandler(WorkbenchHandler):
+    @tornado.web.authenticated
+    def get(self) -> None:
+        workspace = self.workspace()
+        person = self.hub_person(workspace)
+        held = [p.id for p in signing_people(workspace)]  # under JupyterHub: the hub's user, if their key is held
+        if person is None and len(held) == 1:
+            person = workspace.config.person(held[0])
+        self.finish(json.dumps({"hub_user": os.environ.get(HUB_USER, ""), "person": person.id if person else "",
+                                "name": person.name if person else "", "roles": list(person.roles) if person else [],
+                                "signs": person is not None and person.id in held, "held": held}))
+
+
+class SignoffHandler(WorkbenchHandler):
+    @tornado.web.authenticated
+    def post(self) -> None:
+        data = self.body()
+        for key in ("run_id", "decision", "comment", "person"):
+            if not isinstance(data.get(key, ""), str):
+                raise InputError.single(key, data[key], "must be a string")
+        workspace = self.workspace()
+        self.hub_person(workspace)  # the signed-in user owns this server and is a person
+        done = sign_off(workspace, data.get("run_id", ""), data.get("decision", ""), data.get("comment", ""),
+                        person=data.get("person", ""))  # naming another than the hub's user is refused there
+        entry = done.ledger_entry
+        self.set_status(201)
+        self.finish(json.dumps({k: entry[k] for k in ("signoff_id", "run_id", "decision", "person", "roles")}
+                               | {"record": self.served_path(done.record)}))
 
 
 def setup_handlers(server_app) -> None:
@@ -188,4 +247,6 @@ def setup_handlers(server_app) -> None:
         (url_path_join(base, "organisation"), OrganisationHandler),
         (url_path_join(base, "notebooks"), NotebooksHandler),
         (url_path_join(base, "review-notebook"), ReviewNotebookHandler),
+        (url_path_join(base, "identity"), IdentityHandler),
+        (url_path_join(base, "signoff"), SignoffHandler),
     ])

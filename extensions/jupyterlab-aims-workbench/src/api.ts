@@ -73,6 +73,18 @@ export interface ISystem {
   items: IItem[];
 }
 
+/** Who acts in this server: under JupyterHub the signed-in user's person; else the one whose key it holds. */
+export interface IIdentity {
+  hub_user: string;
+  person: string;
+  name: string;
+  roles: string[];
+  /** Whether the server holds the person's key, so that their acts can be signed. */
+  signs: boolean;
+  /** The people whose keys the server holds. */
+  held: string[];
+}
+
 /** Call the workbench server extension; throw an Error carrying the server's message. */
 export async function requestAPI<T>(endPoint: string, init: RequestInit = {}): Promise<T> {
   const settings = ServerConnection.makeSettings();

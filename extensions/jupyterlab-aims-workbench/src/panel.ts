@@ -1,7 +1,7 @@
 import { refreshIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import { fileURL, IOrganisation, IRecord, ISystem, requestAPI } from './api';
+import { fileURL, IIdentity, IOrganisation, IRecord, ISystem, requestAPI } from './api';
 
 /** A link that opens a file the server serves in a new browser tab. */
 function fileLink(path: string, text: string): HTMLAnchorElement {
@@ -56,6 +56,20 @@ function recordList(records: IRecord[], subject: string): HTMLUListElement {
   return list;
 }
 
+/** The line that says who acts in this server, and whether they can sign. */
+function whoActs(who: IIdentity): string {
+  const hub = who.hub_user ? `Signed in to JupyterHub as ${who.hub_user}: ` : '';
+  if (who.person && who.signs) {
+    return `${hub}acting as ${who.name} (${who.person})`;
+  }
+  if (who.person) {
+    return `${hub}${who.name} (${who.person}); no key of theirs is held here, so nothing can be signed`;
+  }
+  return who.held.length
+    ? `Keys held for ${who.held.join(', ')}: the forms ask who acts`
+    : 'No key held here: nothing can be signed (workbench key new)';
+}
+
 /**
  * The side panel: every AI system with its review status and the latest record of each process
  * about it, the organisation-wide records, and the portfolio page.
@@ -77,6 +91,8 @@ export class SystemsPanel extends Widget {
     refreshIcon.element({ container: refresh });
     refresh.addEventListener('click', () => void this.refresh());
     header.append(heading, refresh);
+    this._who = document.createElement('p');
+    this._who.className = 'jp-AimsPanel-status jp-AimsPanel-who';
     this._status = document.createElement('p');
     this._status.className = 'jp-AimsPanel-status';
     this._status.setAttribute('role', 'status');
@@ -88,12 +104,15 @@ export class SystemsPanel extends Widget {
     organisation.textContent = 'Organisation-wide';
     this._organisation = document.createElement('div');
     this._organisation.className = 'jp-AimsPanel-organisation';
-    this.node.append(header, this._status, this._portfolio, this._list, organisation, this._organisation);
+    this.node.append(header, this._who, this._status, this._portfolio, this._list, organisation, this._organisation);
   }
 
   /** Fetch the systems and the organisation-wide records, and redraw. */
   async refresh(): Promise<void> {
     this._status.textContent = 'Loading…';
+    requestAPI<IIdentity>('identity')
+      .then(who => (this._who.textContent = whoActs(who)))
+      .catch(error => (this._who.textContent = `Nobody acts here: ${(error as Error).message}`));
     try {
       const [systems, organisation] = await Promise.all([
         requestAPI<ISystem[]>('systems'),
@@ -146,6 +165,7 @@ export class SystemsPanel extends Widget {
     this._organisation.replaceChildren(recordList(organisation.records, `${organisation.name} (organisation-wide)`));
   }
 
+  private _who: HTMLParagraphElement;
   private _status: HTMLParagraphElement;
   private _portfolio: HTMLParagraphElement;
   private _list: HTMLUListElement;
