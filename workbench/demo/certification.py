@@ -96,6 +96,7 @@ def register_policies(workspace, today: date) -> None:
                today, 70, 295),
     ]
     source = workspace.root / "examples" / "documented-information-policies.yaml"
+    source.parent.mkdir(exist_ok=True)
     source.write_text(yaml.safe_dump({"documents": documents}, sort_keys=False))
     import_documents(workspace, source, recorded_by="priya")
 

@@ -313,8 +313,8 @@ def audited_ids(workspace) -> set[str]:
 
     ids = set()
     for record in workspace.register.evidence_list(process="internal-audit"):
-        if record["status"] != "failed":
-            results = workspace.evidence_dir / record["path"] / "results.json"
+        results = workspace.evidence_dir / record["path"] / "results.json"
+        if record["status"] != "failed" and results.exists():  # a missing file is verify's finding, not this one's
             ids.add(json.loads(results.read_text(encoding="utf-8"))["results"]["audit"]["id"])
     return ids
 
