@@ -157,5 +157,9 @@ def test_audit_form_builds_the_checklist_and_refuses_na_for_included(copy_of_dem
     assert "needs notes, action_owner, action_due" in finding.fields["notes"].text
     for editor in items:
         editor.fields["result"].value = "not applicable" if editor.row.key == "A.10.4" else "conforming"
-    items[0].fields["evidence"].value = [items[0].fields["evidence"].widget.options[0][1]]
+    run = copy_of_demo.register.evidence_list(process="risk-assessment")[0]["run_id"]
+    for editor in items:
+        editor.fields["evidence"].value = [] if editor.row.key == "A.10.4" else [run]
     assert form.validate() == 0
+    items[2].fields["evidence"].value = []
+    assert "a conforming result on 9.2.1 needs the evidence that shows it" in items[2].fields["notes"].text

@@ -106,6 +106,13 @@ def cite(workspace, field: str, ref: str, not_after: date | None = None, what: s
     return found
 
 
+def examples(form) -> list[str]:
+    """Citations a form's evidence field shows as examples: the newest run, a register entry, an interview."""
+    runs = [r["run_id"] for r in form.workspace.register.evidence_list() if r["status"] != "failed"][:1]
+    docs = [f"doc:{r['doc_id']}" for r in form.workspace.register.rows("documented_information")][:1]
+    return runs + docs + [f"interview:{date.today().isoformat()}:who was interviewed, on what"]
+
+
 def evidence_href(path: str, depth: int = 3) -> str:
     """Link from one archived run's ``evidence.html`` to another's, relative so the folder travels.
 
