@@ -382,3 +382,26 @@ def test_no_blocker_when_every_requirement_reaches_the_minimum(workspace):
     results = assess_gap(build_request(workspace, "gap-analysis", "", data, assessor="priya").answers, workspace)
     assert results.blockers == [] and results.excluded == []  # no SoA: every control counts
     assert gap_headline(results.model_dump(mode="json")).startswith("no blocker; readiness")
+
+
+def test_a_register_without_the_new_action_columns_is_upgraded(workspace, risk_runs):
+    """A register made before the 10.2 fields: its actions read as empty, and new updates need them."""
+    import sqlite3
+
+    from workbench.register import Register
+
+    nc = opened(workspace)
+    path = workspace.root / "register.db"
+    with sqlite3.connect(path) as db:  # as the previous version made them
+        for column in ("consequences", "similar", "aims_changes", "effectiveness_evidence"):
+            db.execute(f"ALTER TABLE action_updates DROP COLUMN {column}")
+        db.execute("ALTER TABLE nonconformities DROP COLUMN opened_on")
+    [row] = Register(f"sqlite:///{path}").rows("action_updates", nc_id=nc)
+    assert (row["similar"], row["aims_changes"], row["effectiveness_evidence"]) == ("", "", [])
+    assert Register(f"sqlite:///{path}").rows("nonconformities", id=nc)[0]["opened_on"] is None
+    from workbench.workspace import Workspace
+
+    reopened = Workspace(workspace.root)  # an action opened before opened_on: its opening day is opened_at's
+    with pytest.raises(InputError, match=f"opened on {TODAY.isoformat()}"):
+        update_action(reopened, nc, updated_by="lena", due_date=(TODAY - timedelta(days=1)).isoformat())
+    assert update_action(reopened, nc, updated_by="lena", status="in progress")["similar"] == ""
