@@ -14,6 +14,7 @@ from workbench.processes.internal_audit import assessment as audit
 from workbench.processes.soa import assessment as soa
 from workbench.pipeline.archive import GENESIS, entry_hash, ledger_entries
 from workbench.demo import audit_answers, audit_plan_data, soa_answers
+from workbench.demo.certification import register_policies
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.records.nonconformity import (action_history, actions, is_overdue, open_actions, open_nonconformity,
                                      update_action)
@@ -45,6 +46,14 @@ def risk_runs(workspace) -> dict[str, str]:
     return runs
 
 
+@pytest.fixture
+def impact_runs(workspace, risk_runs) -> dict[str, str]:
+    runs = {"credit-scoring": "ia-1", "cv-screening": "ia-2", "support-assistant": "ia-3"}
+    for system_id, run_id in runs.items():
+        register_run(workspace, run_id, "impact-assessment", system_id, "amara")
+    return runs
+
+
 def archive_soa(ws, answers: dict, run_id: str = "soa-1") -> soa.SoAResults:
     request = build_request(ws, "soa", "", answers, assessor="priya")
     results = soa.assess(request.answers, ws)
@@ -53,8 +62,9 @@ def archive_soa(ws, answers: dict, run_id: str = "soa-1") -> soa.SoAResults:
 
 
 @pytest.fixture
-def soa_data(workspace, risk_runs) -> dict:
-    return soa_answers(workspace.content, risk_runs)
+def soa_data(workspace, risk_runs, impact_runs) -> dict:
+    register_policies(workspace, date.today())  # the register entries the SoA and the audit cite
+    return soa_answers(workspace.content, risk_runs, impact_runs, DAY)
 
 
 @pytest.fixture
@@ -128,6 +138,7 @@ def test_soa_evidence_must_resolve(workspace, soa_data):
     with pytest.raises(InputError) as err:
         build_request(workspace, "soa", "", soa_data, assessor="priya")
     assert problem(err)[:2] == ("controls[3].evidence[1]", "ra-nope")
+    assert "is not an archived run nor a citation" in problem(err)[2]
     register_run(workspace, "ra-failed", "risk-assessment", "cv-screening", "tomas", status="failed")
     soa_data["controls"][3]["evidence"] = ["ra-failed"]
     with pytest.raises(InputError, match="is a failed run"):
@@ -140,7 +151,8 @@ def test_soa_links_the_risks_of_the_latest_assessments(workspace, soa_data):
     assert [(r["system_id"], r["risk_id"]) for r in by_id["A.7.4"].risks] == [
         ("support-assistant", "R1"), ("cv-screening", "R1"), ("credit-scoring", "R1")]
     assert by_id["A.2.2"].risks == []
-    assert [e["run_id"] for e in by_id["A.5.4"].evidence] == ["ra-2", "ra-1"]
+    assert [e["ref"] for e in by_id["A.6.2.4"].evidence] == ["ra-1", "ra-3"]
+    assert [(e["kind"], e["label"]) for e in by_id["A.2.2"].evidence] == [("doc", "document ai-policy: Northwind AI policy")]
 
 
 def test_soa_is_organisation_wide(workspace, soa_data):
@@ -194,7 +206,7 @@ def test_audit_ids_are_unique_and_dates_ordered(workspace, planned):
 def test_run_by_someone_not_assigned_is_refused(workspace, planned, risk_runs):
     workspace.config.people[1].roles.append("auditor")  # tomas
     with pytest.raises(InputError) as err:
-        build_request(workspace, "internal-audit", "", audit_answers(DAY, risk_runs), assessor="tomas")
+        build_request(workspace, "internal-audit", "", audit_answers(DAY, risk_runs, "ia-2"), assessor="tomas")
     assert problem(err)[:2] == ("assessor", "tomas")
     assert audit.RULE_ASSIGNED in problem(err)[2]
 
@@ -210,7 +222,7 @@ def test_run_refuses_an_auditor_who_now_owns_a_system_in_scope(workspace, planne
         session.execute(update(SystemRow).where(SystemRow.id == "credit-scoring").values(owner="sofia"))
         session.commit()
     with pytest.raises(InputError, match=f"{audit.RULE_OWN_SYSTEM}: sofia owns AI system credit-scoring"):
-        build_request(workspace, "internal-audit", "", audit_answers(DAY, risk_runs), assessor="sofia")
+        build_request(workspace, "internal-audit", "", audit_answers(DAY, risk_runs, "ia-2"), assessor="sofia")
 
 
 def test_auditor_may_not_audit_evidence_they_produced(workspace, soa_data, risk_runs):
@@ -218,19 +230,19 @@ def test_auditor_may_not_audit_evidence_they_produced(workspace, soa_data, risk_
     archive_soa(workspace, soa_data)
     audit.plan_audit(workspace, {**audit_plan_data(DAY), "auditors": ["tomas"]}, planned_by="priya")
     with pytest.raises(InputError) as err:
-        build_request(workspace, "internal-audit", "", audit_answers(DAY, risk_runs), assessor="tomas")
+        build_request(workspace, "internal-audit", "", audit_answers(DAY, risk_runs, "ia-2"), assessor="tomas")
     field, value, message = problem(err)
     assert (field, value) == ("items[0].evidence[1]", "ra-2")
     assert message.startswith(audit.RULE_OWN_EVIDENCE) and "tomas produced evidence ra-2" in message
 
 
 def test_unknown_evidence_reference_is_an_input_error(workspace, planned, risk_runs):
-    answers = audit_answers(DAY, risk_runs)
+    answers = audit_answers(DAY, risk_runs, "ia-2")
     answers["items"][4]["evidence"] = ["ra-20990101T000000Z-000000"]
     with pytest.raises(InputError) as err:
         build_request(workspace, "internal-audit", "", answers, assessor="sofia")
     assert problem(err)[:2] == ("items[4].evidence[0]", "ra-20990101T000000Z-000000")
-    assert "is not an archived evidence id" in problem(err)[2]
+    assert "is not an archived run nor a citation" in problem(err)[2]
 
 
 # checklist and grades ---------------------------------------------------------------------------
@@ -252,20 +264,20 @@ def test_controls_in_scope_need_an_soa(workspace):
 
 
 def test_not_applicable_is_refused_for_an_included_control(workspace, planned, risk_runs):
-    answers = audit_answers(DAY, risk_runs)
+    answers = audit_answers(DAY, risk_runs, "ia-2")
     answers["items"][6] = {"item": "A.6.2.6", "result": "not applicable"}
     with pytest.raises(InputError) as err:
         build_request(workspace, "internal-audit", "", answers, assessor="sofia")
     assert problem(err)[0] == "items[6].result"
     assert "only for a control the SoA excludes; the SoA includes this control" in problem(err)[2]
-    answers["items"][6] = {"item": "A.6.2.6", "result": "conforming"}
+    answers["items"][6] = {"item": "A.6.2.6", "result": "conforming", "evidence": ["ra-1"]}
     answers["items"][2] = {"item": "9.2.1", "result": "not applicable"}
     with pytest.raises(InputError, match="clause requirements always apply"):
         build_request(workspace, "internal-audit", "", answers, assessor="sofia")
 
 
 def test_excluded_control_takes_not_applicable_but_no_nonconformity(workspace, planned, risk_runs):
-    answers = audit_answers(DAY, risk_runs)
+    answers = audit_answers(DAY, risk_runs, "ia-2")
     assert build_request(workspace, "internal-audit", "", answers, assessor="sofia").answers.items[7].result == \
         "not applicable"
     answers["items"][7] = {"item": "A.10.4", "result": "minor nonconformity", "notes": "x",
@@ -275,60 +287,65 @@ def test_excluded_control_takes_not_applicable_but_no_nonconformity(workspace, p
 
 
 def test_every_checklist_item_needs_a_result_and_no_others(workspace, planned, risk_runs):
-    answers = audit_answers(DAY, risk_runs)
+    answers = audit_answers(DAY, risk_runs, "ia-2")
     answers["items"] = answers["items"][:-2]
     with pytest.raises(InputError, match="missing: A.6.2.6, A.10.4"):
         build_request(workspace, "internal-audit", "", answers, assessor="sofia")
-    answers = audit_answers(DAY, risk_runs)
-    answers["items"].append({"item": "7.5.1", "result": "conforming"})
+    answers = audit_answers(DAY, risk_runs, "ia-2")
+    answers["items"].append({"item": "7.5.1", "result": "conforming", "evidence": ["doc:document-control"]})
     with pytest.raises(InputError, match="is not on the checklist of audit ia-risk-2026"):
         build_request(workspace, "internal-audit", "", answers, assessor="sofia")
 
 
 def test_a_nonconformity_needs_a_finding_an_owner_and_a_due_date(workspace, planned, risk_runs):
-    answers = audit_answers(DAY, risk_runs)
+    answers = audit_answers(DAY, risk_runs, "ia-2")
     answers["items"][1].update(action_owner="", action_due=None)
     with pytest.raises(InputError, match="a minor nonconformity on 6.1.3 needs action_owner, action_due"):
         build_request(workspace, "internal-audit", "", answers, assessor="sofia")
 
 
 def test_audit_grades_count_by_grade_and_by_clause(workspace, planned, risk_runs):
-    request = build_request(workspace, "internal-audit", "", audit_answers(DAY, risk_runs), assessor="sofia")
+    request = build_request(workspace, "internal-audit", "", audit_answers(DAY, risk_runs, "ia-2"), assessor="sofia")
     results = audit.assess(request.answers, workspace)
-    assert results.by_grade == {"conforming": 3, "major nonconformity": 1, "minor nonconformity": 1,
-                                "observation": 1, "opportunity for improvement": 1, "not applicable": 1}
+    assert results.by_grade == {"conforming": 2, "major nonconformity": 1, "minor nonconformity": 1,
+                                "observation": 2, "opportunity for improvement": 1, "not applicable": 1}
     assert results.by_group["6"]["minor nonconformity"] == 1
     assert results.by_group["Annex A"]["major nonconformity"] == 1
-    hrefs = [e["href"] for f in results.findings for e in f.evidence]
-    assert hrefs[0] == "../../../credit-scoring/risk-assessment/ra-1/evidence.html"
+    cited = results.findings[0].evidence
+    assert [e["ref"] for e in cited] == ["ra-1", "ra-2", "doc:risk-procedure"]
+    assert cited[0]["path"] == "credit-scoring/risk-assessment/ra-1"
+    assert cited[2]["label"] == "document risk-procedure: AI risk assessment procedure v2"
 
 
 # nonconformities and corrective actions ---------------------------------------------------------
 
 
 def test_open_nonconformity_validates_its_input(workspace, risk_runs):
-    with pytest.raises(InputError, match="is not an archived evidence id"):
-        open_nonconformity(workspace, "periodic-review", "credit-scoring", "drift", "ra-missing")
+    with pytest.raises(InputError, match="is not an archived run nor a citation"):
+        open_nonconformity(workspace, "review", "credit-scoring", "drift", "ra-missing")
     with pytest.raises(UnknownRecordError):
-        open_nonconformity(workspace, "periodic-review", "nope", "drift", "ra-1")
+        open_nonconformity(workspace, "review", "nope", "drift", "ra-1")
     with pytest.raises(InputError, match="must say what does not conform"):
-        open_nonconformity(workspace, "periodic-review", "credit-scoring", " ", "ra-1")
+        open_nonconformity(workspace, "review", "credit-scoring", " ", "ra-1")
     with pytest.raises(InputError) as err:
-        open_nonconformity(workspace, "periodic-review", "credit-scoring", "drift", "ra-1", owner="zed")
+        open_nonconformity(workspace, "review", "credit-scoring", "drift", "ra-1", owner="zed")
     assert problem(err)[:2] == ("owner", "zed")
     assert workspace.register.rows("nonconformities") == []
 
 
 def test_updates_are_appended_and_ledgered(workspace, risk_runs):
-    nc = open_nonconformity(workspace, "periodic-review", "credit-scoring", "AUC fell below 0.7", "ra-1",
+    nc = open_nonconformity(workspace, "review", "credit-scoring", "AUC fell below 0.7", "ra-1",
                             due_date="2027-01-31", opened_by="priya")
     assert nc == "nc-0001"
     update_action(workspace, nc, updated_by="lena", status="in progress", root_cause="stale features")
-    update_action(workspace, nc, updated_by="lena", status="done", corrective_action="retrained; monitor added")
+    update_action(workspace, nc, updated_by="lena", status="done", corrective_action="retrained; monitor added",
+                  correction="scores of the drifted weeks re-checked by hand", consequences="two declines reversed",
+                  similar="cv-screening has no drift monitor either; added", aims_changes="monitoring procedure v3")
     with pytest.raises(InputError, match="effectiveness_check: is required to set the status 'verified effective'"):
-        update_action(workspace, nc, updated_by="priya", status="verified effective")
+        update_action(workspace, nc, updated_by="priya", status="verified effective",
+                      effectiveness_evidence=["ra-1"])
     update_action(workspace, nc, updated_by="priya", status="verified effective",
-                  effectiveness_check="AUC 0.78 on two months of fresh data")
+                  effectiveness_check="AUC 0.78 on two months of fresh data", effectiveness_evidence=["ra-1"])
     history = action_history(workspace, nc)
     assert list(history["seq"]) == [1, 2, 3, 4]
     assert list(history["status"]) == ["open", "in progress", "done", "verified effective"]
@@ -346,7 +363,7 @@ def test_updates_are_appended_and_ledgered(workspace, risk_runs):
 
 
 def test_update_refuses_unknown_ids_statuses_and_people(workspace, risk_runs):
-    nc = open_nonconformity(workspace, "periodic-review", "credit-scoring", "drift", "ra-1", opened_by="priya")
+    nc = open_nonconformity(workspace, "review", "credit-scoring", "drift", "ra-1", opened_by="priya")
     with pytest.raises(UnknownRecordError, match="known: nc-0001"):
         update_action(workspace, "nc-0099", updated_by="lena", status="done")
     with pytest.raises(InputError, match="unknown status; allowed: open, in progress, done, verified effective"):
@@ -367,9 +384,9 @@ def test_overdue_flag_around_the_due_date(days, status, overdue):
 
 def test_open_actions_flags_overdue_relative_to_today(workspace, risk_runs):
     today = date.today()
-    open_nonconformity(workspace, "periodic-review", "credit-scoring", "late", "ra-1", due_date=today - timedelta(days=1),
-                       opened_by="priya")
-    open_nonconformity(workspace, "periodic-review", "cv-screening", "due today", "ra-2", due_date=today,
+    open_nonconformity(workspace, "review", "credit-scoring", "late", "ra-1", due_date=today - timedelta(days=1),
+                       opened_by="priya", opened_on=today - timedelta(days=20))
+    open_nonconformity(workspace, "review", "cv-screening", "due today", "ra-2", due_date=today,
                        opened_by="priya")
     frame = open_actions(workspace)
     assert list(zip(frame["nc_id"], frame["overdue"])) == [("nc-0001", True), ("nc-0002", False)]
@@ -377,9 +394,10 @@ def test_open_actions_flags_overdue_relative_to_today(workspace, risk_runs):
 
 
 def test_action_history_carries_across_two_audits(workspace, planned, risk_runs):
-    first = build_request(workspace, "internal-audit", "", audit_answers(DAY, risk_runs), assessor="sofia")
+    first = build_request(workspace, "internal-audit", "", audit_answers(DAY, risk_runs, "ia-2"), assessor="sofia")
     register_run(workspace, "audit-1", "internal-audit", "organisation", "sofia")
-    audit.archived(workspace, type("E", (), {"run_id": "audit-1", "ledger_entry": {"assessor": "sofia"}}),
+    audit.archived(workspace, type("E", (), {"run_id": "audit-1", "ledger_entry": {"assessor": "sofia",
+                                                                                   "effective_date": DAY.isoformat()}}),
                     audit.assess(first.answers, workspace).model_dump(mode="json"))
     opened = {r["id"]: r for r in workspace.register.rows("nonconformities")}
     assert sorted((r["grade"], r["evidence_ref"], r["system_id"]) for r in opened.values()) == [
@@ -391,7 +409,7 @@ def test_action_history_carries_across_two_audits(workspace, planned, risk_runs)
     audit.plan_audit(workspace, {**audit_plan_data(DAY + timedelta(days=90)), "id": "ia-follow-up"},
                      planned_by="priya")
     second = build_request(workspace, "internal-audit", "",
-                           {**audit_answers(DAY, risk_runs), "audit_id": "ia-follow-up"}, assessor="sofia")
+                           {**audit_answers(DAY, risk_runs, "ia-2"), "audit_id": "ia-follow-up"}, assessor="sofia")
     earlier = {a["nc_id"]: a for a in audit.assess(second.answers, workspace).earlier_actions}
     assert set(earlier) == set(opened)
     assert (earlier[minor]["status"], earlier[minor]["updates"], earlier[minor]["source_ref"]) == (

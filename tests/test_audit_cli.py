@@ -54,9 +54,9 @@ def test_plan_refuses_an_auditor_who_owns_a_system(workspace):
 def test_action_list_flags_overdue_and_update_appends(workspace):
     register_run(workspace, "ra-1", "risk-assessment", "credit-scoring", "amara")
     today = date.today()
-    late = open_nonconformity(workspace, "periodic-review", "credit-scoring", "late", "ra-1",
-                              due_date=today - timedelta(days=1), opened_by="priya")
-    open_nonconformity(workspace, "periodic-review", "credit-scoring", "on time", "ra-1", due_date=today,
+    late = open_nonconformity(workspace, "review", "credit-scoring", "late", "ra-1",
+                              due_date=today - timedelta(days=1), opened_by="priya", opened_on=today - timedelta(days=31))
+    open_nonconformity(workspace, "review", "credit-scoring", "on time", "ra-1", due_date=today,
                        opened_by="priya")
     lines = invoke(workspace, "action", "list").output.splitlines()
     assert [(line.split()[0], "OVERDUE" in line) for line in lines] == [(late, True), ("nc-0002", False)]

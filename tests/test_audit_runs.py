@@ -40,6 +40,19 @@ def test_demo_soa_evidence(demo_root):
     assert results["system_id"] == "organisation" and results["process"] == "soa"
     frame = soa_frame(Workspace(demo_root))
     assert len(frame) == 39 and frame["included"].sum() == 38
+    # each included control its own justification, an owner, evidence where implemented; one flaw flagged
+    controls = results["results"]["controls"]
+    included = [c for c in controls if c["included"]]
+    assert len({c["justification"] for c in included}) == 38 and all(c["owner"] for c in included)
+    assert all(c["evidence"] for c in included if c["status"] in ("implemented", "verified effective"))
+    assert results["results"]["flagged"] == ["A.8.3"]
+    flags = soup.find("h2", string="Controls to look at again").find_parent("div", class_="jp-Cell")
+    assert "credit-scoring/R2" in flags.get_text() and "not started" in flags.get_text()
+    a72 = next(c for c in controls if c["id"] == "A.7.2")
+    assert [(s["system"], s["included"]) for s in a72["systems"]] == [("support-assistant", False)]
+    assert "excluded for support-assistant" in soup.get_text(" ", strip=True)
+    soa_day = date.fromisoformat(results["effective_date"])
+    assert all(date.fromisoformat(e["dated"]) <= soa_day for c in controls for e in c["evidence"])
 
 
 def test_demo_audit_evidence(demo_root):
@@ -47,16 +60,33 @@ def test_demo_audit_evidence(demo_root):
     soup = offline(html)
     grades = soup.find("caption", string="8 checklist items").find_parent("table")
     counts = {tr.find_all("td")[0].get_text(): int(tr.find_all("td")[1].get_text()) for tr in grades.tbody.find_all("tr")}
-    assert counts == {"conforming": 3, "major nonconformity": 1, "minor nonconformity": 1, "observation": 1,
+    assert counts == {"conforming": 2, "major nonconformity": 1, "minor nonconformity": 1, "observation": 2,
                       "opportunity for improvement": 1, "not applicable": 1}
     assert list(pictures(soup)) == ["Results by clause: checklist items per grade"]
     findings = soup.find("h2", string="Findings").find_parent("div", class_="jp-Cell")
     links = [a["href"] for a in findings.find_all("a")]
-    assert links and all(h.startswith("../../../") and "/risk-assessment/ra-" in h for h in links)
+    assert links and all(h.startswith("../../../") and ("/risk-assessment/" in h or "/impact-assessment/" in h)
+                         for h in links)
+    assert any("/cv-screening/impact-assessment/" in h for h in links)  # the major finding cites the assessment
+    text = findings.get_text(" ", strip=True)
+    assert "interview: Amara Okafor, cv-screening owner" in text and "sample: 20 applications rejected" in text
+    record = json.loads((html.parent / "results.json").read_text())["results"]
+    audit_day = date.fromisoformat(record["audit"]["end_date"])
+    cited = [e for f in record["findings"] for e in f["evidence"]]
+    assert cited and all(date.fromisoformat(e["dated"]) <= audit_day for e in cited)  # nothing newer than the audit
+    coverage = soup.find("h2", string="Audit programme coverage").find_parent("div", class_="jp-Cell")
+    assert "Not covered in this 3-year cycle: 28 clause requirement(s): 4.1, 4.2" in coverage.get_text(" ", strip=True)
+    items = {f["item"]["id"]: f["item"] for f in record["findings"]}
+    assert items["A.6.2.4"]["soa_ref"].startswith("soa-") and items["A.6.2.4"]["soa_decision"].startswith("implemented")
     ws = Workspace(demo_root)
-    ncs = ws.register.rows("nonconformities")
+    ncs = [n for n in ws.register.rows("nonconformities") if n["source"] == "audit"]
     assert sorted(n["grade"] for n in ncs) == ["major nonconformity", "minor nonconformity"]
     assert all(n["evidence_ref"].startswith(html.parent.name + "#") for n in ncs)
+    assert {n["opened_on"] for n in ncs} == {audit_day}  # found on the audit's day, not the day it was recorded
+    complaint = next(n for n in ws.register.rows("nonconformities") if n["source"] == "complaint")
+    history = action_history(ws, complaint["id"])
+    assert list(history["status"]) == ["open", "done", "verified effective"]
+    assert list(history["updated_by"])[1:] == ["amara", "priya"] and history.iloc[-1]["owner"] == "amara"
     actions = open_actions(ws)
     assert list(actions["overdue"]) == [True, False]
     assert list(actions["status"]) == ["open", "in progress"]
@@ -101,6 +131,9 @@ def test_soa_form_submits_from_python(copy_of_demo):
     assert form.submit() is None and "Not submitted" in form.outcome.value
     assert "excluded without a justification" in editor.fields["justification"].problem  # shown after Submit
     editor.fields["justification"].value = "No external reporting channel is required for internal-only systems."
+    assert form.submit() is None and "credit-scoring/R2" in form.outcome.value  # a risk cites A.8.3
+    editor.fields["justification"].value = ("credit-scoring R2 is treated by the complaints procedure, which already "
+                                            "takes reports from declined applicants; no separate channel is needed.")
     evidence = form.submit()
     assert evidence is not None and "Archived" in form.outcome.value
     frame = soa_frame(copy_of_demo)
@@ -124,5 +157,9 @@ def test_audit_form_builds_the_checklist_and_refuses_na_for_included(copy_of_dem
     assert "needs notes, action_owner, action_due" in finding.fields["notes"].text
     for editor in items:
         editor.fields["result"].value = "not applicable" if editor.row.key == "A.10.4" else "conforming"
-    items[0].fields["evidence"].value = [items[0].fields["evidence"].widget.options[0][1]]
+    run = copy_of_demo.register.evidence_list(process="risk-assessment")[0]["run_id"]
+    for editor in items:
+        editor.fields["evidence"].value = [] if editor.row.key == "A.10.4" else [run]
     assert form.validate() == 0
+    items[2].fields["evidence"].value = []
+    assert "a conforming result on 9.2.1 needs the evidence that shows it" in items[2].fields["notes"].text

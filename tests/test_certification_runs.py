@@ -40,6 +40,15 @@ def test_demo_gap_analysis_evidence(demo_root):
     assert "documented information required" in text and "overdue 5.2 ai-policy Northwind AI policy review was due" in text
     assert [a["id"] for a in results["plan"]] == ["P1", "P3", "P2", "P5", "P6", "P4"]
     assert "This is the first gap analysis" in text
+    # the blockers stand apart from the average, and the control the SoA excludes is out of the ranking
+    assert [(b["item"], b["maturity"]) for b in results["blockers"]] == [("6.1.4", 1), ("7.2", 1), ("9.3.3", 0)]
+    assert re.search(r"3 blocker\(s\) ?: clause requirement\(s\) below maturity 2", text)
+    assert "9.3.3 (rated 0)" in text
+    assert [e["item"] for e in results["excluded"]] == ["A.10.4"] and "A.10.4" not in [g["item"] for g in gaps]
+    blockers = soup.find("h2", string="Blockers").find_parent("div", class_="jp-Cell").get_text(" ", strip=True)
+    assert "Controls the SoA excludes" in blockers and "supplies no AI system" in blockers
+    row = Workspace(demo_root).register.evidence_list(process="gap-analysis")[0]
+    assert row["headline"].startswith("3 blocker(s) (6.1.4, 7.2, 9.3.3); readiness")
 
 
 def test_demo_plan_and_decisions_are_in_the_register(demo_root):
@@ -69,10 +78,10 @@ def test_demo_management_review_evidence(demo_root):
     html = only(demo_root, "evidence/organisation/management-review/*/evidence.html")
     text = offline(html).get_text(" ", strip=True)
     results = json.loads((html.parent / "results.json").read_text())["results"]
-    assert results["nonconformities"]["total"] == 2 and results["audits"][0]["audit_id"] == "ia-risk-2026"
+    assert results["nonconformities"]["total"] == 3 and results["audits"][0]["audit_id"] == "ia-risk-2026"
     assert {m["system_id"]: m["fairness_breaches"] for m in results["monitoring"]}["cv-screening"] > 0
     assert results["readiness"]["overall"] > 0 and results["risk_posture"]["above_appetite"]
-    assert "2 nonconformities recorded" in text and "fairness threshold breach(es)" in text
+    assert "3 nonconformities recorded" in text and "fairness threshold breach(es)" in text
     assert "overall readiness" in text and "Residual risks by band" in text
     assert re.search(r"Concluded by David Chen \(david\) ?, top management", text)
     assert "awaiting approval" not in text and "its approval is recorded apart from this file" in text

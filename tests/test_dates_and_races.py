@@ -66,7 +66,7 @@ def _open_three(root: str, run_id: str, writer: int, errors) -> None:
     workspace = Workspace(root)
     for n in range(3):
         try:
-            open_nonconformity(workspace, "internal-audit", "credit-scoring", f"finding {writer}.{n}", run_id,
+            open_nonconformity(workspace, "audit", "credit-scoring", f"finding {writer}.{n}", run_id,
                                opened_by="priya")
         except Exception as err:  # collected: the test shows every writer's failure
             errors.put(repr(err))
@@ -94,11 +94,11 @@ def test_four_concurrent_writers_get_distinct_nonconformity_ids(workspace):
 def test_a_nonconformity_id_the_ledger_already_holds_is_never_reused(workspace):
     run_id = "ra-20261101T000000Z-cccccc"
     _fake_evidence(workspace, run_id, date.today())
-    first = open_nonconformity(workspace, "internal-audit", "credit-scoring", "finding one", run_id, opened_by="priya")
+    first = open_nonconformity(workspace, "audit", "credit-scoring", "finding one", run_id, opened_by="priya")
     with sqlite3.connect(workspace.root / "register.db") as db:  # a writer killed after its ledger line
         db.execute("delete from action_updates")
         db.execute("delete from nonconformities")
-    second = open_nonconformity(workspace, "internal-audit", "credit-scoring", "finding two", run_id, opened_by="priya")
+    second = open_nonconformity(workspace, "audit", "credit-scoring", "finding two", run_id, opened_by="priya")
     assert second != first
 
 
@@ -179,7 +179,7 @@ def test_a_second_record_of_one_review_round_is_refused_by_the_register(workspac
 def test_a_register_made_before_the_unique_constraints_is_upgraded(workspace):
     run_id = "ra-20261101T000000Z-aaaaab"
     _fake_evidence(workspace, run_id, date.today())
-    open_nonconformity(workspace, "internal-audit", "credit-scoring", "finding", run_id, opened_by="tomas")
+    open_nonconformity(workspace, "audit", "credit-scoring", "finding", run_id, opened_by="tomas")
     workspace.register.close()
     with sqlite3.connect(workspace.root / "register.db") as db:  # the schema of the version before
         for index, table, column in (("uq_evidence_review", "evidence", "review_round"),
@@ -191,7 +191,7 @@ def test_a_register_made_before_the_unique_constraints_is_upgraded(workspace):
     with sqlite3.connect(workspace.root / "register.db") as db:
         indexes = {row[1] for row in db.execute("select * from sqlite_master where type = 'index'")}
     assert {"uq_evidence_review", "uq_nonconformities_finding"} <= indexes
-    assert open_nonconformity(again, "internal-audit", "credit-scoring", "finding", run_id, opened_by="tomas") == "nc-0002"
+    assert open_nonconformity(again, "audit", "credit-scoring", "finding", run_id, opened_by="tomas") == "nc-0002"
 
 
 def test_verify_names_a_nonconformity_id_the_ledger_holds_twice(workspace):

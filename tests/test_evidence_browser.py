@@ -163,3 +163,20 @@ def test_the_approval_record_is_inert_in_the_browser(open_page, hostile_approval
     assert page.evaluate("document.scripts.length + document.images.length + frames.length") == 0
     assert page.locator("blockquote").inner_text() == HOSTILE + "\n" + MORE
     assert page.locator("h1").inner_text().startswith("Rejected")
+
+
+@pytest.mark.parametrize(("process", "heading", "seen"), [
+    ("soa", "Controls to look at again", ["credit-scoring/R2", "excluded for support-assistant"]),
+    ("internal-audit", "Audit programme coverage", ["Not covered in this 3-year cycle", "interview: Amara Okafor",
+                                                   "SoA row soa-"]),
+    ("gap-analysis", "Blockers", ["9.3.3 (rated 0)", "Controls the SoA excludes"])])
+def test_the_records_an_auditor_samples_show_their_flags_offline(demo_root, open_page, process, heading, seen):
+    """The SoA's flagged control, the audit programme's uncovered clauses and readiness's blockers,
+    as a reader sees them in Chromium, offline."""
+    [path] = sorted(demo_root.glob(f"evidence/organisation/{process}/*/evidence.html"))
+    page, visit = open_page(path)
+    assert_quiet(visit)
+    assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+    text = page.locator("body").inner_text()
+    for words in seen:
+        assert words in text, words

@@ -127,12 +127,12 @@ def test_only_the_aims_manager_runs_it(workspace, gap_data):
 def test_workspace_without_a_readiness_section_loads_the_defaults(workspace):
     path = workspace.root / CONFIG_FILE
     data = yaml.safe_load(path.read_text())
-    assert data["readiness"]["clause_weights"]["6"] == 1.5
+    assert data["readiness"]["clause_weights"]["6"] == 3  # mandatory clauses weigh more than Annex A areas
     del data["readiness"]
     path.write_text(yaml.safe_dump(data))
     config = record(workspace.root).config
     assert [m.level for m in config.readiness.maturity] == [0, 1, 2, 3, 4, 5]
-    assert config.readiness == Readiness() and config.readiness.weight("6") == 1.5  # the defaults init writes
+    assert config.readiness == Readiness() and config.readiness.weight("6") == 3  # the defaults init writes
 
 
 @pytest.mark.parametrize("bad, message", [

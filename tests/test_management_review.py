@@ -61,11 +61,12 @@ def register(workspace):
     archived(workspace, "internal-audit", "organisation", "audit-1", TODAY - timedelta(days=40),
              {"audit_id": "ia-2026", "conclusion": "treatment lags"},
              {"by_grade": {"conforming": 4, "major nonconformity": 1, "minor nonconformity": 1}})
-    major = open_nonconformity(workspace, "internal-audit", "cv-screening", "no impact assessment", "audit-1#A.5.4",
+    major = open_nonconformity(workspace, "audit", "cv-screening", "no impact assessment", "audit-1#A.5.4",
                                grade="major nonconformity", owner="amara", due_date=TODAY + timedelta(days=30),
                                opened_by="sofia")
-    minor = open_nonconformity(workspace, "internal-audit", "cv-screening", "acceptance not recorded",
-                               "audit-1#6.1.3", owner="amara", due_date=TODAY - timedelta(days=1), opened_by="sofia")
+    minor = open_nonconformity(workspace, "audit", "cv-screening", "acceptance not recorded",
+                               "audit-1#6.1.3", owner="amara", due_date=TODAY - timedelta(days=1), opened_by="sofia",
+                               opened_on=TODAY - timedelta(days=40))
     update_action(workspace, major, updated_by="amara", status="in progress", note="started")
     archived(workspace, "gap-analysis", "organisation", "gap-1", TODAY - timedelta(days=5), {},
              {"overall": 0.485, "clause_readiness": 0.5, "control_readiness": 0.47, "gaps": [{}, {}, {}],

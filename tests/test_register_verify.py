@@ -196,7 +196,7 @@ def test_deleting_a_nonconformity_update_is_named(ws):
     ("items", "update items set kind='dataset'", "items credit-scoring/bureau-data: kind is 'dataset'"),
     ("nonconformities", "update nonconformities set grade='minor nonconformity' where grade='major nonconformity'",
      "grade is 'minor nonconformity'; the ledger says 'major nonconformity'"),
-    ("nonconformities", "update nonconformities set finding_key='0000' where grade='minor nonconformity'",
+    ("nonconformities", "update nonconformities set finding_key='0000' where grade='minor nonconformity' and source='audit'",
      "finding_key is '0000'"),
     ("documented_information", "update documented_information set next_review='2099-01-01' where doc_id='ai-policy'",
      "documented_information ai-policy/1: next_review is '2099-01-01'"),

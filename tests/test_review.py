@@ -131,7 +131,7 @@ def test_failing_and_timed_out_runs_are_recorded_and_the_others_go_on(reviewed, 
     assert outcomes["cv-screening"].nonconformities == [ncs["cv-screening"]["id"]]
     assert "model file unreadable" in ncs["cv-screening"]["description"]
     assert ncs["cv-screening"]["evidence_ref"] == outcomes["cv-screening"].carried_from
-    assert ncs["cv-screening"]["source"] == "periodic-review"
+    assert ncs["cv-screening"]["source"] == "review"
     assert {nc["opened_by"] for nc in ncs.values()} == {"scheduler"}  # no person found them
     assert outcomes["credit-scoring"].nonconformities == []
     failed = [r for r in reviewed.register.evidence_list() if r["status"] == "failed"]

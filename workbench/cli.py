@@ -585,11 +585,17 @@ def action_list(workspace_path: Path | None, overdue: bool, show_all: bool, as_j
 @click.option("--status", default="", help="open, in progress, done or verified effective.")
 @click.option("--note", default="", help="What happened.")
 @click.option("--root-cause", default="")
-@click.option("--correction", default="")
-@click.option("--corrective-action", default="")
+@click.option("--correction", default="", help="The reaction: how the nonconformity was controlled and corrected.")
+@click.option("--consequences", default="", help="How its consequences were dealt with.")
+@click.option("--similar", default="", help="Whether similar nonconformities exist or could occur elsewhere.")
+@click.option("--corrective-action", default="", help="What removes the cause.")
+@click.option("--aims-changes", default="", help="Changes made to the AIMS, or why none are needed.")
 @click.option("--owner", default="", help="Person id of the action owner.")
-@click.option("--due", "due_date", default="", help="New due date, YYYY-MM-DD.")
+@click.option("--due", "due_date", default="", help="New due date, YYYY-MM-DD (not before the opening day).")
 @click.option("--effectiveness-check", default="", help="How effectiveness was checked (needed to verify).")
+@click.option("--evidence", "effectiveness_evidence", multiple=True,
+              help="Evidence that the action works (needed to verify; repeat): a run id, doc:ID, nc:ID, "
+                   "interview:/sample:/record:YYYY-MM-DD:description.")
 @click.option("--by", "updated_by", default="", help="Which person acts, among those whose signing keys you hold (default: the only one).")
 def action_update(workspace_path: Path | None, nc_id: str, updated_by: str, **changes) -> None:
     """Append an update to the corrective action of nonconformity NC_ID (history is kept)."""
@@ -597,6 +603,32 @@ def action_update(workspace_path: Path | None, nc_id: str, updated_by: str, **ch
 
     row = update_action(open_workspace(workspace_path), nc_id, updated_by=updated_by, **changes)
     click.echo(f"{nc_id} update {row['seq']}: {row['status']}, due {row['due_date']}")
+
+
+@main.group("nc")
+def nonconformity() -> None:
+    """Nonconformities from any source: open one."""
+
+
+@nonconformity.command("open")
+@workspace_option
+@click.option("--source", required=True, help="Where it was found: audit, review, incident, complaint, monitoring "
+                                               "or external.")
+@click.option("--system", "system_id", default="organisation", help="The AI system concerned (default: organisation).")
+@click.option("--description", required=True, help="What does not conform, as a statement of fact.")
+@click.option("--evidence", "evidence_ref", required=True,
+              help="What shows it: a run id, doc:ID, nc:ID, interview:/sample:/record:YYYY-MM-DD:description.")
+@click.option("--grade", default="minor nonconformity", help="major nonconformity or minor nonconformity.")
+@click.option("--ref", "source_ref", default="", help="Where in the source: a complaint number, an incident id.")
+@click.option("--owner", default="", help="Person id of the action owner (default: the system owner).")
+@click.option("--due", "due_date", default=None, help="Due date, YYYY-MM-DD (default: in 30 days).")
+@click.option("--by", "opened_by", default="", help="Which person acts, among those whose signing keys you hold.")
+def nc_open(workspace_path: Path | None, **fields) -> None:
+    """Record a nonconformity with its corrective action, status open."""
+    from workbench.records.nonconformity import open_nonconformity
+
+    nc_id = open_nonconformity(open_workspace(workspace_path), **fields)
+    click.echo(f"opened {nc_id} ({fields['source']}, {fields['grade']})")
 
 
 @action.command("history")

@@ -111,6 +111,8 @@ class NonconformityRow(Base):
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # nonconformity.finding_key: the same finding is one nonconformity (empty in registers made before it)
     finding_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # the day it was found (an audit's date), which due dates may not precede (empty before: opened_at's day)
+    opened_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     __table_args__ = (Index("uq_nonconformities_finding", "finding_key", unique=True),)
 
@@ -127,6 +129,11 @@ class ActionUpdateRow(Base):
     due_date: Mapped[date] = mapped_column(Date)
     effectiveness_check: Mapped[str] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text)
+    # nonconformity.ActionState's 10.2 fields (empty in registers made before them)
+    consequences: Mapped[str] = mapped_column(Text, default="")
+    similar: Mapped[str] = mapped_column(Text, default="")
+    aims_changes: Mapped[str] = mapped_column(Text, default="")
+    effectiveness_evidence: Mapped[list] = mapped_column(JSON, default=list)
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ledger_hash: Mapped[str] = mapped_column(String(64))
@@ -224,7 +231,10 @@ def table(name: str) -> type[Base]:
 
 _ADDED_COLUMNS = {"evidence": {"item_id": "VARCHAR(64) NOT NULL DEFAULT ''", "headline": "TEXT NOT NULL DEFAULT ''",
                                 "review_round": "INTEGER", "confirmed_by": "VARCHAR(64)"},
-                   "nonconformities": {"finding_key": "VARCHAR(64)"},
+                   "nonconformities": {"finding_key": "VARCHAR(64)", "opened_on": "DATE"},
+                   "action_updates": {"consequences": "TEXT NOT NULL DEFAULT ''", "similar": "TEXT NOT NULL DEFAULT ''",
+                                      "aims_changes": "TEXT NOT NULL DEFAULT ''",
+                                      "effectiveness_evidence": "JSON NOT NULL DEFAULT '[]'"},
                    "events": {"ledger_hash": "VARCHAR(64)"}}
 
 

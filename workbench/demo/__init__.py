@@ -135,22 +135,88 @@ STATUS = {"A.2.2": "implemented", "A.2.3": "implemented", "A.2.4": "planned", "A
           "A.10.3": "implemented"}
 ADDED_CONTROLS = [{"id": "NW.1", "title": "Model risk committee approval",
                    "intent": "No AI model goes live or changes materially without the model risk committee's approval."}]
+# who owns each Annex A area's controls
+OWNERS = {"A.2": "david", "A.3": "priya", "A.4": "priya", "A.5": "amara", "A.6": "lena", "A.7": "tomas",
+          "A.8": "lena", "A.9": "amara", "A.10": "priya"}
+# the justifications written for the controls that matter most; the others say which risks or duties need them
+WHY = {
+    "A.2.2": "The board approved the AI policy in 2025; the EU AI Act deployer duties and the lending regulator's "
+             "model-risk letter need a written policy.",
+    "A.2.3": "The AI policy must agree with the credit-risk, privacy and information-security policies it relies on.",
+    "A.3.2": "Three high- and medium-tier systems need named owners, assessors and approvers for each AIMS process.",
+    "A.5.2": "Lending and recruiting systems affect applicants' rights; the impact assessment procedure is how "
+             "Northwind finds those effects before go-live.",
+    "A.5.3": "The EU AI Act expects deployers of high-risk systems to keep their impact assessments; records "
+             "also feed the management review.",
+    "A.5.4": "cv-screening R1 and credit-scoring R1 treat unfair outcomes for applicants; their treatment needs "
+             "the impacts on individuals assessed.",
+    "A.6.2.4": "credit-scoring R1 and R3, cv-screening R1 and support-assistant R1 and R2 rely on validation "
+               "before each release.",
+    "A.6.2.8": "support-assistant R2 (prompt injection) is detected only through the event log of every "
+               "conversation turn.",
+    "A.7.4": "credit-scoring R1 and cv-screening R1 start from biased or incomplete training data.",
+    "A.8.2": "credit-scoring R2 and support-assistant R3: applicants and customers must be told how the AI "
+             "affects them.",
+    "A.8.3": "credit-scoring R2 plans a channel for outside parties to report adverse effects of declines.",
+    "A.10.3": "support-assistant R4: the hosted model's supplier must give notice of model changes.",
+    "NW.1": "The lending regulator expects material model changes to be approved by a committee independent "
+            "of the developers.",
+}
+# per-system departures from the organisation-wide decision (6.1.3: applicability can differ by system)
+PER_SYSTEM = {"A.7.2": [{"system": "support-assistant", "included": False,
+                         "justification": "The support assistant uses the supplier's hosted model as is, answering "
+                                          "from retrieved product pages; Northwind builds and improves no model for it, "
+                                          "so it handles no data for building or improving systems."}]}
 
 
-def soa_answers(content, risk_runs: dict[str, str]) -> dict:
-    """The demo's Statement of Applicability, citing the demo's risk assessments as evidence."""
-    cites = {"A.5.4": ["cv-screening", "credit-scoring"], "A.6.2.4": ["credit-scoring", "support-assistant"],
-             "A.7.4": ["credit-scoring"], "A.10.3": ["support-assistant"]}
+def _justification(control_id: str, title: str, risk_cites: dict[str, list[str]]) -> str:
+    if control_id in WHY:
+        return WHY[control_id]
+    risks = risk_cites.get(control_id)
+    if risks:
+        return f"{title}: treats {', '.join(risks)} of the AI risk assessments."
+    return (f"{title}: part of the baseline Northwind applies to every high-tier system, as the AI "
+            f"policy and the EU AI Act deployer duties ask.")
+
+
+def soa_evidence(control_id: str, risk_runs: dict[str, str], impact_runs: dict[str, str], day: date) -> list[str]:
+    """What shows each implemented or verified control works: runs, register entries, a committee record."""
+    return {
+        "A.2.2": ["doc:ai-policy"], "A.2.3": ["doc:ai-policy"], "A.3.2": ["doc:aims-scope"],
+        "A.5.2": ["doc:impact-procedure", impact_runs["credit-scoring"]], "A.5.3": [impact_runs["cv-screening"]],
+        "A.6.2.4": [risk_runs["credit-scoring"], risk_runs["support-assistant"]],
+        "A.6.2.8": [impact_runs["support-assistant"],
+                    f"sample:{(day - timedelta(days=9)).isoformat()}:25 support conversations from September; each "
+                    "turn was in the event log with its retrieved pages"],
+        "A.7.4": [risk_runs["credit-scoring"]], "A.8.2": ["doc:operations-manual"],
+        "A.10.3": [risk_runs["support-assistant"]],
+        "NW.1": [f"record:{(day - timedelta(days=20)).isoformat()}:minutes of the model risk committee approving "
+                 "credit-scoring v4"],
+    }.get(control_id, [])
+
+
+def soa_answers(content, risk_runs: dict[str, str], impact_runs: dict[str, str], day: date) -> dict:
+    """The demo's Statement of Applicability on ``day``: a justification, owner and status per control,
+    the evidence of each implemented one, and one per-system departure."""
+    risk_cites: dict[str, list[str]] = {}
+    for system_id, answers in ANSWERS.items():
+        for risk in answers["risks"]:
+            for control in risk["existing_controls"] + risk["planned_controls"]:
+                risk_cites.setdefault(control, []).append(f"{system_id} {risk['id']}")
+    titles = {c.id: c.title for c in content.controls} | {c["id"]: c["title"] for c in ADDED_CONTROLS}
     controls = []
-    for control_id in content.control_ids() + [c["id"] for c in ADDED_CONTROLS]:
+    for control_id, title in titles.items():
         if control_id in EXCLUDED:
             controls.append({"control": control_id, "included": False, "justification": EXCLUDED[control_id]})
             continue
+        added = not control_id.startswith("A.")
+        area = ".".join(control_id.split(".")[:2])
         controls.append({"control": control_id, "included": True,
-                         "justification": "Needed to treat the risks of the AI risk assessments and to meet "
-                                          "the EU AI Act deployer duties.",
-                         "status": STATUS.get(control_id, "implemented" if control_id == "NW.1" else "planned"),
-                         "owner": "priya", "evidence": [risk_runs[s] for s in cites.get(control_id, [])]})
+                         "justification": _justification(control_id, title, risk_cites),
+                         "status": STATUS.get(control_id, "implemented" if added else "planned"),
+                         "owner": "david" if added else OWNERS[area],
+                         "evidence": soa_evidence(control_id, risk_runs, impact_runs, day),
+                         "systems": PER_SYSTEM.get(control_id, [])})
     return {"added_controls": [dict(c) for c in ADDED_CONTROLS], "controls": controls}
 
 
@@ -166,30 +232,45 @@ def audit_plan_data(day: date) -> dict:
             "auditors": ["sofia"]}
 
 
-def audit_answers(day: date, risk_runs: dict[str, str]) -> dict:
-    """The demo audit's results: findings of several grades, citing the risk assessments."""
+def audit_answers(day: date, risk_runs: dict[str, str], impact_run: str) -> dict:
+    """The demo audit's results: findings of several grades, citing the risk assessments, the cv-screening
+    impact assessment (``impact_run``), register entries, interviews and a sample."""
     def item(item, result, notes="", evidence=(), system="", owner="", due=None):
-        return {"item": item, "result": result, "notes": notes, "evidence": [risk_runs[e] for e in evidence],
+        return {"item": item, "result": result, "notes": notes,
+                "evidence": [risk_runs.get(e, e) for e in evidence],
                 "system": system, "action_owner": owner, "action_due": due.isoformat() if due else None}
+
+    def on(days: int) -> str:
+        return (day + timedelta(days=days)).isoformat()
 
     return {"audit_id": "ia-risk-2026", "conclusion": "Risk assessment works; treatment and impact assessment lag.",
             "items": [
-                item("6.1.2", "conforming", "Every system in scope has a current, scored risk assessment.",
-                     ["credit-scoring", "cv-screening"]),
+                item("6.1.2", "conforming", "Every system in scope has a current, scored risk assessment made "
+                     "under the AI risk assessment procedure v2.",
+                     ["credit-scoring", "cv-screening", "doc:risk-procedure"]),
                 item("6.1.3", "minor nonconformity",
                      "cv-screening risk R1 has a residual risk above appetite without a recorded acceptance "
-                     "by top management.", ["cv-screening"], "cv-screening", "amara", day + timedelta(days=30)),
-                item("9.2.1", "conforming", "The programme covers every clause over three years."),
+                     "by top management.", ["cv-screening", f"interview:{on(1)}:Amara Okafor, cv-screening owner, "
+                                            "on who accepted the residual risk of R1"],
+                     "cv-screening", "amara", day + timedelta(days=30)),
+                item("9.2.1", "observation", "The audit programme holds this audit only: the three-year cycle "
+                     "from this audit does not yet plan clauses 4, 5, 7, 8 and 10 nor most controls (see the "
+                     "coverage section).", [f"interview:{on(0)}:Priya Raman, AIMS manager, on the audit programme "
+                                            "for 2026 to 2029"]),
                 item("9.2.2", "observation", "Auditor selection is impartial in practice but the criteria are not "
-                     "written down."),
+                     "written down.", [f"interview:{on(0)}:Priya Raman on how auditors are chosen"]),
                 item("A.5.4", "major nonconformity",
-                     "No impact assessment on job applicants exists for cv-screening, which is in deployment.",
-                     ["cv-screening"], "cv-screening", "amara", day + timedelta(days=75)),
+                     "The cv-screening impact assessment rates the impact on applicants' rights very high, yet "
+                     "applicants get no notice, cannot contest a ranking and no DPIA was made; the system stays in "
+                     "deployment with none of these treated.",
+                     [impact_run, f"sample:{on(2)}:20 applications rejected in September; no applicant was told "
+                                  "an AI ranked their CV"], "cv-screening", "amara", day + timedelta(days=75)),
                 item("A.6.2.4", "opportunity for improvement",
                      "Validation reports could record the acceptance thresholds next to the results.",
                      ["credit-scoring"], "credit-scoring"),
-                item("A.6.2.6", "conforming", "Calibration monitoring runs monthly.", ["credit-scoring"],
-                     "credit-scoring"),
+                item("A.6.2.6", "conforming", "Calibration monitoring runs monthly.",
+                     ["credit-scoring", f"sample:{on(3)}:the monthly calibration reports of June to September, "
+                                        "all four on file and reviewed"], "credit-scoring"),
                 item("A.10.4", "not applicable"),
             ]}
 
@@ -240,12 +321,14 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
     examples.mkdir()
     (examples / "systems.yaml").write_text(yaml.safe_dump({"systems": SYSTEMS}, sort_keys=False))
     evidence = []
+    assessed = date.today() - timedelta(days=60)  # before the SoA and the audit that cite them
     for system_id, answers in ANSWERS.items():
         answers_file = examples / f"risk-assessment-{system_id}.yaml"
         answers_file.write_text(yaml.safe_dump(answers, sort_keys=False, allow_unicode=True))
         progress(f"running the risk assessment of {system_id} ...")
         evidence.append(run_process(workspace, "risk-assessment", system_id, answers_file,
-                                    assessor="amara" if system_id != "cv-screening" else "tomas"))
+                                    assessor="amara" if system_id != "cv-screening" else "tomas",
+                                    effective_date=assessed))
     risk_runs = {e.ledger_entry["system_id"]: e.run_id for e in evidence}
     for system_id, answers in IMPACT_ANSWERS.items():
         write_predictions(root, system_id)
@@ -253,10 +336,11 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
         answers_file.write_text(yaml.safe_dump(answers, sort_keys=False, allow_unicode=True))
         progress(f"running the impact assessment of {system_id} ...")
         evidence.append(run_process(workspace, "impact-assessment", system_id, answers_file,
-                                    assessor="amara" if system_id != "cv-screening" else "tomas"))
+                                    assessor="amara" if system_id != "cv-screening" else "tomas",
+                                    effective_date=assessed))
     impact_runs = {e.ledger_entry["system_id"]: e.run_id for e in evidence[len(risk_runs):]}
     evidence += _data_governance(workspace, examples, progress)
-    soa, audit = _audit_cycle(workspace, examples, risk_runs, progress)
+    soa, audit = _audit_cycle(workspace, examples, risk_runs, impact_runs, progress)
     evidence += [soa, audit]
     evidence += run_certification(workspace, examples, risk_runs,
                                   {"soa": soa.run_id, "audit": audit.run_id, "impact": impact_runs["cv-screening"]},
@@ -297,19 +381,26 @@ def _data_governance(workspace: Workspace, examples: Path, progress) -> list[Evi
     return runs
 
 
-def _audit_cycle(workspace: Workspace, examples: Path, risk_runs: dict[str, str], progress) -> list[Evidence]:
-    """The SoA, one internal audit 45 days ago with its findings, and work on the corrective actions."""
+def _audit_cycle(workspace: Workspace, examples: Path, risk_runs: dict[str, str], impact_runs: dict[str, str],
+                 progress) -> list[Evidence]:
+    """The register's policies, the SoA, one internal audit 45 days ago with its findings, work on its
+    corrective actions, and a complaint handled to a verified corrective action."""
+    from workbench.demo.certification import register_policies
     from workbench.processes.internal_audit.assessment import plan_audit
     from workbench.records.nonconformity import update_action
 
-    day = date.today() - timedelta(days=45)
+    today = date.today()
+    day = today - timedelta(days=45)
+    register_policies(workspace, today)
     soa_file = examples / "soa.yaml"
-    soa_file.write_text(yaml.safe_dump(soa_answers(workspace.content, risk_runs), sort_keys=False, allow_unicode=True))
+    soa_file.write_text(yaml.safe_dump(soa_answers(workspace.content, risk_runs, impact_runs, day - timedelta(days=7)),
+                                       sort_keys=False, allow_unicode=True))
     progress("archiving the Statement of Applicability ...")
     soa = run_process(workspace, "soa", "", soa_file, assessor="priya", effective_date=day - timedelta(days=7))
     plan_audit(workspace, audit_plan_data(day), planned_by="priya")
     audit_file = examples / "internal-audit.yaml"
-    audit_file.write_text(yaml.safe_dump(audit_answers(day, risk_runs), sort_keys=False, allow_unicode=True))
+    audit_file.write_text(yaml.safe_dump(audit_answers(day, risk_runs, impact_runs["cv-screening"]), sort_keys=False,
+                                         allow_unicode=True))
     progress("running the internal audit ...")
     audit = run_process(workspace, "internal-audit", "", audit_file, assessor="sofia",
                         effective_date=day + timedelta(days=4))
@@ -318,4 +409,34 @@ def _audit_cycle(workspace: Workspace, examples: Path, risk_runs: dict[str, str]
                   root_cause="The impact assessment procedure was adopted after cv-screening went live.",
                   corrective_action="Assess every system in deployment against the procedure; add the assessment "
                                     "to the go-live checklist.", note="accepted at the closing meeting")
+    _complaint(workspace, today)
     return [soa, audit]
+
+
+def _complaint(workspace: Workspace, today: date) -> None:
+    """A complaint from an applicant, opened as a nonconformity, done by its owner and verified by another."""
+    from workbench.records.nonconformity import open_nonconformity, update_action
+
+    nc_id = open_nonconformity(
+        workspace, "complaint", "cv-screening",
+        "An applicant rejected for the analyst vacancy was told no recruiter had read their CV, although every "
+        "rejection below the cut-off is to be read by a person.",
+        f"record:{(today - timedelta(days=3)).isoformat()}:complaint HR-2291 from an applicant, received by email",
+        owner="amara", due_date=(today + timedelta(days=14)).isoformat(), opened_by="priya", source_ref="HR-2291")
+    update_action(workspace, nc_id, updated_by="amara", status="done",
+                  correction="The rejection was withdrawn and a recruiter read the CV; the applicant was invited "
+                             "to interview.",
+                  consequences="All 37 rejections below the cut-off since the last release were read again; two "
+                               "more applicants were invited and every applicant received an apology letter.",
+                  root_cause="The release of ranker v1.3 dropped the queue that assigns rejections for reading.",
+                  similar="credit-scoring declines use the same review queue; checked, every decline was read.",
+                  corrective_action="A release test fails when the review queue is empty; the queue size is on the "
+                                    "daily dashboard.",
+                  aims_changes="The operations manual now lists the review queue as a control of A.9.4.",
+                  note="done within the week")
+    update_action(workspace, nc_id, updated_by="priya", status="verified effective",
+                  effectiveness_check="Two weeks after the change every rejection below the cut-off had a "
+                                      "recruiter's reading recorded.",
+                  effectiveness_evidence=[f"sample:{today.isoformat()}:the 41 rejections of the last two weeks, each "
+                                          "with a recruiter's reading in the queue log"],
+                  note="verified by the AIMS manager")

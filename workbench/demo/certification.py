@@ -16,14 +16,14 @@ BASE = {"4": 3, "5": 3, "6": 3, "7": 2, "8": 3, "9": 2, "10": 2,
         "A.2": 3, "A.3": 3, "A.4": 2, "A.5": 2, "A.6": 3, "A.7": 2, "A.8": 2, "A.9": 3, "A.10": 2}
 SPECIAL = {
     "4.4": (2, "The AIMS processes are known but their interactions are not written down."),
-    "6.1.4": (1, "Impact assessment procedure adopted late; cv-screening went live without one."),
+    "6.1.4": (1, "Impact assessment procedure adopted late; cv-screening was assessed only after it went live."),
     "6.2": (2, "Objectives exist for credit-scoring only."),
     "7.2": (1, "No competence records for assessors and auditors yet."),
     "7.5.3": (2, "Documents live in team drives without retention rules."),
     "9.2.2": (2, "One internal audit done; the three-year programme is a draft."),
     "9.3.3": (0, "No management review held yet."),
     "10.2": (3, "Nonconformities are tracked with appended corrective-action updates."),
-    "A.5.4": (1, "No assessment of impacts on job applicants for cv-screening."),
+    "A.5.4": (1, "cv-screening's impacts on applicants are assessed but untreated: no notice, no way to contest."),
     "A.5.5": (0, "Societal impacts not assessed for any system."),
     "A.6.2.8": (4, "Event logging verified effective for the support assistant."),
     "A.8.3": (0, "No channel for outside parties to report adverse effects."),
@@ -58,9 +58,16 @@ def gap_answers(content, today: date, cite: dict[str, list[str]]) -> dict:
             ]}
 
 
-def register_documents(workspace, today: date, runs: dict[str, str]) -> None:
-    """A register of documented information: policy files and archived evidence, one review overdue."""
-    from workbench.records.documented_information import add_competence, import_documents
+def _entry(id_, title, requirement, owner, location, today, last_days_ago, next_in_days, version="1"):
+    return {"id": id_, "title": title, "requirement": requirement, "owner": owner, "version": version,
+            "location": location, "last_review": (today - timedelta(days=last_days_ago)).isoformat(),
+            "next_review": (today + timedelta(days=next_in_days)).isoformat()}
+
+
+def register_policies(workspace, today: date) -> None:
+    """The register's policy and procedure files, recorded before the SoA and the audit cite them;
+    one review overdue."""
+    from workbench.records.documented_information import import_documents
 
     policies = workspace.root / "documents"
     policies.mkdir(exist_ok=True)
@@ -72,36 +79,46 @@ def register_documents(workspace, today: date, runs: dict[str, str]) -> None:
                           ("document-control", "Document control"), ("operations-manual", "AI operations manual")):
         (policies / f"{name}.md").write_text(f"# {heading}\n\nNorthwind Lending plc, internal.\n")
     (policies / "training-2026.csv").write_text("person,course,date\ntomas,AI risk assessment,2026-03-02\n")
+    documents = [
+        _entry("aims-scope", "Scope of the AIMS", "aims-scope", "priya", "documents/aims-scope.md", today, 90, 275),
+        _entry("ai-policy", "Northwind AI policy", "ai-policy", "david", "documents/ai-policy.md", today, 400, -35, "2"),
+        _entry("risk-criteria", "AI risk criteria", "risk-criteria", "priya", "documents/risk-criteria.md", today,
+               60, 305),
+        _entry("ai-objectives", "AI objectives 2026-2027", "ai-objectives", "david", "documents/ai-objectives.md",
+               today, 120, 245),
+        _entry("risk-procedure", "AI risk assessment procedure v2", "clause-6-1-2", "priya",
+               "documents/risk-procedure.md", today, 200, 165, "2"),
+        _entry("impact-procedure", "AI impact assessment procedure", "clause-6-1-4", "priya",
+               "documents/impact-procedure.md", today, 80, 285),
+        _entry("document-control", "Document control procedure", "clause-7-5-1", "priya",
+               "documents/document-control.md", today, 150, 215),
+        _entry("operations-manual", "AI operations manual", "clause-8-1", "lena", "documents/operations-manual.md",
+               today, 70, 295),
+    ]
+    source = workspace.root / "examples" / "documented-information-policies.yaml"
+    source.parent.mkdir(exist_ok=True)
+    source.write_text(yaml.safe_dump({"documents": documents}, sort_keys=False))
+    import_documents(workspace, source, recorded_by="priya")
 
-    def entry(id_, title, requirement, owner, location, last_days_ago, next_in_days, version="1"):
-        return {"id": id_, "title": title, "requirement": requirement, "owner": owner, "version": version,
-                "location": location, "last_review": (today - timedelta(days=last_days_ago)).isoformat(),
-                "next_review": (today + timedelta(days=next_in_days)).isoformat()}
+
+def register_documents(workspace, today: date, runs: dict[str, str]) -> None:
+    """The register's entries for archived evidence, and competence records."""
+    from workbench.records.documented_information import add_competence, import_documents
 
     documents = [
-        entry("aims-scope", "Scope of the AIMS", "aims-scope", "priya", "documents/aims-scope.md", 90, 275),
-        entry("ai-policy", "Northwind AI policy", "ai-policy", "david", "documents/ai-policy.md", 400, -35, "2"),
-        entry("risk-criteria", "AI risk criteria", "risk-criteria", "priya", "documents/risk-criteria.md", 60, 305),
-        entry("soa", "Statement of Applicability", "soa", "priya", runs["soa"], 52, 313),
-        entry("risk-assessment-credit-scoring", "Risk assessment: credit scoring", "risk-assessment-results",
-              "lena", runs["credit-scoring"], 1, 90),
-        entry("impact-assessment-cv-screening", "Impact assessment: CV screening", "impact-assessment-results",
-              "amara", runs["impact"], 1, 90),
-        entry("internal-audit-2026", "Internal audit: risk management", "audit-programme", "sofia", runs["audit"], 41, 324),
-        entry("nonconformities", "Nonconformities from the 2026 audit", "nonconformities", "priya", runs["audit"], 41, 49),
-        entry("risk-treatment-cv-screening", "Risk treatment plan: CV screening", "risk-treatment-results", "amara",
-              runs["cv-screening"], 1, 90),
-        entry("fairness-monitoring", "Fairness monitoring: CV screening", "monitoring-results", "amara",
-              runs["impact"], 1, 30),
-        entry("ai-objectives", "AI objectives 2026-2027", "ai-objectives", "david", "documents/ai-objectives.md", 120, 245),
-        entry("risk-procedure", "AI risk assessment procedure v2", "clause-6-1-2", "priya",
-              "documents/risk-procedure.md", 200, 165, "2"),
-        entry("impact-procedure", "AI impact assessment procedure", "clause-6-1-4", "priya",
-              "documents/impact-procedure.md", 80, 285),
-        entry("document-control", "Document control procedure", "clause-7-5-1", "priya",
-              "documents/document-control.md", 150, 215),
-        entry("operations-manual", "AI operations manual", "clause-8-1", "lena", "documents/operations-manual.md",
-              30, 335),
+        _entry("soa", "Statement of Applicability", "soa", "priya", runs["soa"], today, 52, 313),
+        _entry("risk-assessment-credit-scoring", "Risk assessment: credit scoring", "risk-assessment-results",
+               "lena", runs["credit-scoring"], today, 1, 90),
+        _entry("impact-assessment-cv-screening", "Impact assessment: CV screening", "impact-assessment-results",
+               "amara", runs["impact"], today, 1, 90),
+        _entry("internal-audit-2026", "Internal audit: risk management", "audit-programme", "sofia", runs["audit"],
+               today, 41, 324),
+        _entry("nonconformities", "Nonconformities from the 2026 audit", "nonconformities", "priya", runs["audit"],
+               today, 41, 49),
+        _entry("risk-treatment-cv-screening", "Risk treatment plan: CV screening", "risk-treatment-results", "amara",
+               runs["cv-screening"], today, 1, 90),
+        _entry("fairness-monitoring", "Fairness monitoring: CV screening", "monitoring-results", "amara",
+               runs["impact"], today, 1, 30),
     ]
     (workspace.root / "examples" / "documented-information.yaml").write_text(
         yaml.safe_dump({"documents": documents}, sort_keys=False))

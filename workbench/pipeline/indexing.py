@@ -27,6 +27,8 @@ HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE = "evidence.html", "notebook.ipynb", "res
 SYSTEM_FIELDS = tuple(f for f in AISystem.model_fields if f != "id")
 ACTION_STATE = ("status", "root_cause", "correction", "corrective_action", "owner", "due_date",
                 "effectiveness_check", "note")
+# fields of an action's state that entries of an earlier version lack, with the value they mean
+ACTION_ADDED = {"consequences": "", "similar": "", "aims_changes": "", "effectiveness_evidence": []}
 DOCUMENT_FIELDS = ("title", "requirement", "owner", "version", "location", "location_sha256", "last_review",
                    "next_review", "recorded_by")
 COMPETENCE_FIELDS = ("id", "person", "role", "competence", "evidence", "evidence_sha256", "expires", "recorded_by")
@@ -119,9 +121,11 @@ def _nonconformity(entry: dict) -> Rows:
     lacks: see :func:`workbench.pipeline.recovery.adopt_locked`)."""
     rows = {"nonconformities": [{
         **{k: entry[k] for k in ("id", "source", "source_ref", "system_id", "grade", "description", "evidence_ref",
-                                 "opened_by", "finding_key")}, "opened_at": entry["recorded_at"]}]}
+                                 "opened_by", "finding_key")}, "opened_at": entry["recorded_at"],
+        "opened_on": entry.get("opened_on")}]}
     if "action" in entry:
         rows["action_updates"] = [{"nc_id": entry["id"], "seq": 1, **{k: entry["action"][k] for k in ACTION_STATE},
+                                   **{k: entry["action"].get(k, v) for k, v in ACTION_ADDED.items()},
                                    "updated_by": entry["opened_by"], "updated_at": entry["recorded_at"],
                                    "ledger_hash": entry["hash"]}]
     return rows
@@ -129,7 +133,8 @@ def _nonconformity(entry: dict) -> Rows:
 
 def _action_update(entry: dict) -> Rows:
     return {"action_updates": [{"nc_id": entry["nc_id"], "seq": entry["update_seq"],
-                                **{k: entry[k] for k in ACTION_STATE}, "updated_by": entry["updated_by"],
+                                **{k: entry[k] for k in ACTION_STATE},
+                                **{k: entry.get(k, v) for k, v in ACTION_ADDED.items()}, "updated_by": entry["updated_by"],
                                 "updated_at": entry["recorded_at"], "ledger_hash": entry["hash"]}]}
 
 

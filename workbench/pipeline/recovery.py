@@ -129,7 +129,8 @@ def adopt_locked(workspace: Workspace, entries: list[dict]) -> list[dict]:
     for row in firsts:
         facts.append({"kind": "action-update", "nc_id": row["nc_id"], "update_seq": 1,
                       **{k: row[k] for k in ("status", "root_cause", "correction", "corrective_action", "owner",
-                                             "effectiveness_check", "note", "updated_by")},
+                                             "effectiveness_check", "note", "updated_by", "consequences", "similar",
+                                             "aims_changes", "effectiveness_evidence")},
                       "due_date": row["due_date"].isoformat(), "recorded_at": iso(row["updated_at"])})
         replaced.append(("action_updates", row))
     adopted = [archive.append_locked(workspace.evidence_dir, {**f, "adopted": True}) for f in facts]

@@ -2,7 +2,14 @@
 
 A nonconformity is recorded once; its corrective action changes only by appended updates, each
 one a row in ``action_updates`` and an entry in the hash-chained ledger, so the history stays.
-Any process opens one through :func:`open_nonconformity` (an audit finding, a periodic review).
+Any source opens one through :func:`open_nonconformity` (an audit finding, a periodic review, an
+incident, a complaint, monitoring, an external party).
+
+An action is ``done`` only once it states the reaction (how the nonconformity was controlled and
+corrected, and how its consequences were dealt with), the root cause, whether similar
+nonconformities exist or could occur elsewhere, the corrective action and the changes to the AIMS
+(or why none are needed). It is ``verified effective`` only by someone other than its owner, who
+says how and cites the evidence. A due date never lies before the day the nonconformity was opened.
 """
 
 from __future__ import annotations
@@ -20,7 +27,16 @@ from workbench.validate import Strict, known_person, model_from
 STATUSES = ("open", "in progress", "done", "verified effective")
 OPEN_STATUSES = STATUSES[:3]
 OVERDUE_STATUSES = STATUSES[:2]
-ACTION_FIELDS = ("root_cause", "correction", "corrective_action", "owner", "due_date", "effectiveness_check")
+SOURCES = ("audit", "review", "incident", "complaint", "monitoring", "external")
+ACTION_FIELDS = ("root_cause", "correction", "consequences", "similar", "corrective_action", "aims_changes", "owner",
+                 "due_date", "effectiveness_check", "effectiveness_evidence")
+# what 10.2 asks before an action is done, in the order it asks
+DONE_NEEDS = {"correction": "the reaction: how the nonconformity was controlled and corrected",
+              "consequences": "how its consequences were dealt with",
+              "root_cause": "the root cause",
+              "similar": "whether similar nonconformities exist or could occur elsewhere",
+              "corrective_action": "the corrective action that removes the cause",
+              "aims_changes": "the changes made to the AIMS, or why none are needed"}
 
 
 class ActionState(Strict):
@@ -28,12 +44,21 @@ class ActionState(Strict):
 
     status: str = Field(json_schema_extra={"enum": list(STATUSES)})
     root_cause: str = Field(default="", max_length=5000)
-    correction: str = Field(default="", max_length=5000, description="what fixes this occurrence")
+    correction: str = Field(default="", max_length=5000,
+                            description="the reaction: how the nonconformity was controlled and corrected")
+    consequences: str = Field(default="", max_length=5000, description="how its consequences were dealt with")
+    similar: str = Field(default="", max_length=5000,
+                         description="whether similar nonconformities exist or could occur elsewhere")
     corrective_action: str = Field(default="", max_length=5000, description="what removes the cause")
+    aims_changes: str = Field(default="", max_length=5000,
+                              description="changes made to the AIMS, or why none are needed")
     owner: str = Field(min_length=1, max_length=64, description="person id of the action owner")
     due_date: date
     effectiveness_check: str = Field(default="", max_length=5000,
                                      description="how effectiveness was checked; required to verify")
+    effectiveness_evidence: list[str] = Field(default_factory=list, max_length=50,
+                                              description="citations of the evidence that shows it works; "
+                                                          "required to verify")
     note: str = Field(default="", max_length=5000)
 
     @field_validator("status")
@@ -62,7 +87,7 @@ def finding_key(source: str, system_id: str, source_ref: str, description: str) 
 def open_nonconformity(workspace, source: str, system_id: str, description: str, evidence_ref: str,
                        grade: str = "minor nonconformity", owner: str = "", due_date: date | str | None = None,
                        opened_by: str = "", source_ref: str = "", root_cause: str = "", correction: str = "",
-                       corrective_action: str = "") -> str:
+                       corrective_action: str = "", opened_on: date | str | None = None) -> str:
     """Record a nonconformity with its corrective action, status ``open``; return its id.
 
     The same finding (source, system, source reference and description) is recorded once: opening
@@ -73,13 +98,14 @@ def open_nonconformity(workspace, source: str, system_id: str, description: str,
     workspace : Workspace
         Where it is registered and ledgered.
     source : str
-        The process that found it, e.g. ``internal-audit`` or ``periodic-review``.
+        Where it was found: one of ``SOURCES`` (audit, review, incident, complaint, monitoring, external).
     system_id : str
         The AI system concerned, or ``organisation``.
     description : str
         What does not conform, as the finder wrote it.
     evidence_ref : str
-        The archived evidence that shows it (a run id, optionally ``run_id#item``).
+        The evidence that shows it: a citation (:mod:`workbench.records.citations`), a run id
+        optionally with ``#item``.
     grade : str
         ``major nonconformity`` or ``minor nonconformity``.
     owner, due_date : str
@@ -88,6 +114,8 @@ def open_nonconformity(workspace, source: str, system_id: str, description: str,
         Person id recording it (default: the owner).
     source_ref, root_cause, correction, corrective_action : str
         Where in the source it was found, and what is known of the action so far.
+    opened_on : date, optional
+        The day it was found (an audit's date; default today, never later). The due date may not precede it.
     """
     from datetime import timedelta
 
@@ -99,12 +127,21 @@ def open_nonconformity(workspace, source: str, system_id: str, description: str,
         owner = owner or system.owner
     if not description or not description.strip():
         raise InputError.single("description", description, "must say what does not conform")
+    if source not in SOURCES:
+        raise InputError.single("source", source, f"is not a source of nonconformities; allowed: {', '.join(SOURCES)}")
     if grade not in ("major nonconformity", "minor nonconformity"):
         raise InputError.single("grade", grade, "allowed: major nonconformity, minor nonconformity")
-    run_id = evidence_ref.split("#")[0]
-    from workbench.records.citations import resolve
+    from workbench.records.citations import cite
 
-    resolve(workspace, "evidence_ref", run_id)
+    today = date.today()
+    try:
+        found_on = date.fromisoformat(opened_on) if isinstance(opened_on, str) else (opened_on or today)
+    except ValueError:
+        raise InputError.single("opened_on", opened_on, "must be a date YYYY-MM-DD") from None
+    if found_on > today:
+        raise InputError.single("opened_on", found_on.isoformat(), f"is after today {today.isoformat()}; "
+                                "a nonconformity is opened on the day it was found or later")
+    cite(workspace, "evidence_ref", evidence_ref)
     if owner:
         _person(workspace, "owner", owner)
     signer = acting_person(workspace, opened_by, "opened_by")
@@ -114,6 +151,9 @@ def open_nonconformity(workspace, source: str, system_id: str, description: str,
                                      "root_cause": root_cause, "correction": correction,
                                      "corrective_action": corrective_action,
                                      "note": "opened"}, workspace.validation_context(), what="action")
+    _check_dates(state, found_on)
+    if state.status != "open":
+        raise InputError.single("status", state.status, "a nonconformity opens with status 'open'")
     key = finding_key(source, system_id, source_ref, description)
     with locked(workspace.evidence_dir):
         recover_locked(workspace)
@@ -124,7 +164,7 @@ def open_nonconformity(workspace, source: str, system_id: str, description: str,
         entry = append_locked(workspace.evidence_dir, {
             "kind": "nonconformity", "id": nc_id, "source": source, "source_ref": source_ref, "system_id": system_id,
             "grade": grade, "description": description.strip(), "evidence_ref": evidence_ref, "opened_by": opened_by,
-            "finding_key": key, "action": state.model_dump(mode="json"),
+            "finding_key": key, "opened_on": found_on.isoformat(), "action": state.model_dump(mode="json"),
             "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, signer)
         index_entry(workspace, entry)
     return nc_id
@@ -159,17 +199,50 @@ def update_action(workspace, nc_id: str, updated_by: str = "", **changes) -> dic
         recover_locked(workspace)
         last = action_history_rows(workspace, nc_id)[-1]  # decided under the lock: two updates never take one number
         data = {k: last[k] for k in ("status",) + ACTION_FIELDS}
-        data.update({k: v for k, v in changes.items() if v not in (None, "")})
+        data.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in changes.items()
+                     if v not in (None, "", (), [])})
         data["note"] = changes.get("note") or ""
         state = model_from(ActionState, data, workspace.validation_context(), what=f"action {nc_id}")
-        if state.status == "verified effective" and not state.effectiveness_check:
-            raise InputError.single("effectiveness_check", "", "is required to set the status 'verified effective': "
-                                    "say how the action was shown to work")
+        nc = workspace.register.rows("nonconformities", id=nc_id)[0]
+        _check_dates(state, nc["opened_on"] or nc["opened_at"].date())
+        _check_closing(workspace, state, signer.id)
         entry = append_locked(workspace.evidence_dir, {
             "kind": "action-update", "nc_id": nc_id, "update_seq": last["seq"] + 1, **state.model_dump(mode="json"),
             "updated_by": signer.id, "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, signer)
         index_entry(workspace, entry)
     return workspace.register.rows("action_updates", nc_id=nc_id, seq=last["seq"] + 1)[0]
+
+
+def _check_dates(state: ActionState, opened_on: date) -> None:
+    if state.due_date < opened_on:
+        raise InputError.single("due_date", state.due_date.isoformat(),
+                                f"is before the nonconformity was opened on {opened_on.isoformat()}; "
+                                "allowed: that day or later")
+
+
+def _check_closing(workspace, state: ActionState, acting: str) -> None:
+    """Refuse 'done' without what 10.2 asks, and 'verified effective' by the owner or without evidence."""
+    from workbench.records.citations import cite
+
+    if state.status not in ("done", "verified effective"):
+        return
+    missing = [name for name in DONE_NEEDS if not getattr(state, name).strip()]
+    if missing:
+        raise InputError.single(missing[0], "", f"is required to set the status {state.status!r}: say "
+                                + "; ".join(DONE_NEEDS[m] for m in missing))
+    if state.status != "verified effective":
+        return
+    if acting == state.owner:
+        raise InputError.single("updated_by", acting, f"is the action's owner; effectiveness is verified by "
+                                                      f"someone other than {state.owner}")
+    if not state.effectiveness_check.strip():
+        raise InputError.single("effectiveness_check", "", "is required to set the status 'verified effective': "
+                                "say how the action was shown to work")
+    if not state.effectiveness_evidence:
+        raise InputError.single("effectiveness_evidence", [], "is required to set the status 'verified effective': "
+                                "cite the evidence that shows the action works")
+    for i, ref in enumerate(state.effectiveness_evidence):
+        cite(workspace, f"effectiveness_evidence[{i}]", ref, not_after=date.today(), what="today")
 
 
 def action_history_rows(workspace, nc_id: str) -> list[dict]:

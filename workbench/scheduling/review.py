@@ -209,12 +209,12 @@ def open_nonconformities(workspace: Workspace, outcome: Outcome) -> list[str]:
     what = outcome.process + (f" of {outcome.item_id}" if outcome.item_id else "")
     if outcome.status == "failed" and outcome.carried_from:
         opened.append(open_nonconformity(
-            workspace, "periodic-review", outcome.system_id,
+            workspace, "review", outcome.system_id,
             f"The periodic review run of {what} for {outcome.period} failed: {outcome.error}",
             outcome.carried_from, opened_by=scheduler, source_ref=outcome.run_id or outcome.period))
     for breach in outcome.breaches:
         opened.append(open_nonconformity(
-            workspace, "periodic-review", outcome.system_id,
+            workspace, "review", outcome.system_id,
             f"{what} for {outcome.period}: {breach}", outcome.run_id, opened_by=scheduler, source_ref=outcome.period))
     return opened
 

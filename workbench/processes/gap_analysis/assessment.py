@@ -4,7 +4,13 @@ ranked, and an implementation plan of actions that close them.
 
 Readiness of a group (a clause 4 to 10, or an Annex A area A.2 to A.10) is the mean maturity of
 its items divided by 5; overall readiness is the weighted mean of the group means divided by 5,
-with the weights of the workspace's ``readiness`` configuration.
+with the weights of the workspace's ``readiness`` configuration (by default the mandatory clauses
+weigh more than the Annex A areas).
+
+An average hides what an auditor would not: a clause requirement rated below the configured
+minimum is a blocker, listed apart from the percentage. A control the newest Statement of
+Applicability excludes is left out of the readiness and the ranking, and listed with its
+justification.
 """
 
 from __future__ import annotations
@@ -126,6 +132,27 @@ class Gap(BaseModel):
     actions: list[str]
 
 
+class Blocker(BaseModel):
+    """A clause requirement below the minimum: a certification audit would raise a nonconformity."""
+
+    item: str
+    title: str
+    maturity: int
+    minimum: int
+    notes: str
+    actions: list[str]
+
+
+class Excluded(BaseModel):
+    """A control the SoA excludes, left out of readiness and the ranking."""
+
+    item: str
+    title: str
+    maturity: int
+    justification: str
+    soa_run: str
+
+
 class Progress(BaseModel):
     """Readiness of one group now and in the previous gap analysis."""
 
@@ -145,6 +172,9 @@ class GapAnalysisResults(BaseModel):
     control_readiness: float
     gaps: list[Gap]
     target: int
+    blockers: list[Blocker] = Field(description="clause requirements below the minimum, apart from the average")
+    minimum: int
+    excluded: list[Excluded] = Field(description="controls the SoA excludes, out of readiness and the ranking")
     di_flags: list[dict] = Field(description="flags of the register of documented information when the analysis ran")
     previous_run: str | None
     progress: list[Progress]
@@ -255,8 +285,23 @@ def assess(answers: GapAnalysisAnswers, workspace) -> GapAnalysisResults:
     """Compute readiness, rank the gaps, and compare with the previous gap analysis."""
     from workbench.records.documented_information import flags
 
+    from workbench.processes.soa.assessment import latest_soa
+
     content, policy = workspace.content, workspace.config.readiness
-    groups, overall, calculation = readiness({r.item: r.maturity for r in answers.ratings}, content, policy)
+    soa = {r["control_id"]: r for r in latest_soa(workspace)}
+    excluded = [Excluded(item=r.item, title=content.control(r.item).title, maturity=r.maturity,
+                         justification=soa[r.item]["justification"], soa_run=soa[r.item]["run_id"])
+                for r in answers.ratings if r.item in soa and not soa[r.item]["included"]]
+    left_out = {e.item for e in excluded}
+    rated = [r for r in answers.ratings if r.item not in left_out]
+    groups, overall, calculation = readiness({r.item: r.maturity for r in rated}, content, policy)
+    planned: dict[str, list[str]] = {}
+    for a in answers.actions:
+        planned.setdefault(a.item, []).append(a.id)
+    titles = {c.id: c.title for c in content.clauses}
+    blockers = [Blocker(item=r.item, title=titles[r.item], maturity=r.maturity, minimum=policy.minimum, notes=r.notes,
+                        actions=planned.get(r.item, []))
+                for r in rated if not r.item.startswith("A.") and r.maturity < policy.minimum]
     di_flags = [f.as_dict() for f in flags(workspace)]
     by_clause: dict[str, list[str]] = {}
     for f in di_flags:
@@ -269,8 +314,8 @@ def assess(answers: GapAnalysisAnswers, workspace) -> GapAnalysisResults:
     return GapAnalysisResults(
         groups=groups, overall=overall, overall_calculation=calculation,
         clause_readiness=_kind_readiness(groups, "clause"), control_readiness=_kind_readiness(groups, "area"),
-        gaps=rank_gaps(answers.ratings, content, policy.target, answers.actions, by_clause),
-        target=policy.target, di_flags=di_flags,
+        gaps=rank_gaps(rated, content, policy.target, answers.actions, by_clause),
+        target=policy.target, blockers=blockers, minimum=policy.minimum, excluded=excluded, di_flags=di_flags,
         previous_run=previous["run_id"] if previous else None,
         progress=progress(groups, overall, previous), evidence=evidence,
         plan=sorted(answers.actions, key=lambda a: (a.start_date, a.due_date, a.id)))
@@ -297,5 +342,7 @@ def plan_frame(workspace):
 
 
 def headline(results: dict) -> str:
-    """One line for the portfolio: overall readiness and the number of gaps."""
-    return f"readiness {results['overall']:.0%}; {len(results['gaps'])} gap(s) below maturity {results['target']}"
+    """One line for the portfolio: the blockers first, then overall readiness and the number of gaps."""
+    blockers = results.get("blockers", [])
+    head = (f"{len(blockers)} blocker(s) ({', '.join(b['item'] for b in blockers)}); " if blockers else "no blocker; ")
+    return head + f"readiness {results['overall']:.0%}; {len(results['gaps'])} gap(s) below maturity {results['target']}"

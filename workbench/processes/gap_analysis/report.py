@@ -19,13 +19,42 @@ def _person(run, person_id: str) -> str:
 
 
 def scope(run) -> None:
-    """What the analysis covers, and the headline readiness."""
+    """What the analysis covers, the blockers apart from the average, and the headline readiness."""
     r = run.results
-    show_html(Markup('<h2>Scope and readiness</h2><p class="text">{}</p>'
-                     "<p>Overall readiness <strong>{}</strong>: clause requirements {}, Annex A controls {}. "
-                     "{} item(s) are below the target maturity {}; {} planned action(s).</p>").format(
-        run.request.answers.scope, _pct(r.overall), _pct(r.clause_readiness), _pct(r.control_readiness),
-        len(r.gaps), r.target, len(r.plan)))
+    if r.blockers:
+        blocked = Markup('<p class="alert"><strong>{} blocker(s)</strong>: clause requirement(s) below maturity {}, '
+                         "which a certification audit would raise as nonconformities whatever the average: {}.</p>"
+                         ).format(len(r.blockers), r.minimum, ", ".join(f"{b.item} (rated {b.maturity})"
+                                                                        for b in r.blockers))
+    else:
+        blocked = Markup('<p class="ok">No blocker: every clause requirement is at maturity {} or above.</p>').format(
+            r.minimum)
+    show_html(Markup('<h2>Scope and readiness</h2><p class="text">{}</p>').format(run.request.answers.scope) + blocked
+              + Markup("<p>Overall readiness <strong>{}</strong>: clause requirements {}, Annex A controls {}. "
+                       "{} item(s) are below the target maturity {}; {} planned action(s).</p>").format(
+        _pct(r.overall), _pct(r.clause_readiness), _pct(r.control_readiness), len(r.gaps), r.target, len(r.plan)))
+
+
+def blockers(run) -> None:
+    """The blockers, each with its notes and the actions planned for it; then the controls the SoA excludes."""
+    r = run.results
+    head = Markup("<h2>Blockers</h2>")
+    if r.blockers:
+        head += table(("Requirement", "Title", "Maturity", "Minimum", "Notes", "Planned actions"),
+                      [(b.item, b.title, b.maturity, b.minimum, Markup("<span class='text'>{}</span>").format(b.notes),
+                        ", ".join(b.actions) or Markup("<strong class='alert'>none planned</strong>"))
+                       for b in r.blockers], caption=f"{len(r.blockers)} blocker(s)", numeric=[2, 3])
+    else:
+        head += Markup('<p class="ok">None.</p>')
+    head += Markup("<h3>Controls the SoA excludes</h3>")
+    if r.excluded:
+        head += Markup("<p>Left out of readiness and of the ranked gaps.</p>") + table(
+            ("Control", "Title", "Maturity (not counted)", "Justification", "SoA"),
+            [(e.item, e.title, e.maturity, Markup("<span class='text'>{}</span>").format(e.justification), e.soa_run)
+             for e in r.excluded], caption=f"{len(r.excluded)} excluded", numeric=[2])
+    else:
+        head += Markup("<p>None: every control counts.</p>")
+    show_html(head)
 
 
 def method(run) -> None:
@@ -40,7 +69,9 @@ def method(run) -> None:
                      "Readiness of a clause or area = mean maturity of its items / 5. Overall readiness = "
                      "(Σ weight × mean maturity) / Σ weight / 5, over the clauses and areas. An item rated below "
                      "the target maturity <strong>{}</strong> is a gap; gaps are ranked clause requirements first, "
-                     "then by gap size, then in the standard's order.</p>").format(policy.target) + scale + weights)
+                     "then by gap size, then in the standard's order. A clause requirement below the minimum "
+                     "<strong>{}</strong> is a blocker, shown apart from the average; a control the SoA excludes "
+                     "counts in neither.</p>").format(policy.target, policy.minimum) + scale + weights)
 
 
 def readiness(run) -> None:

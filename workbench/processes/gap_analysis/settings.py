@@ -30,20 +30,27 @@ class Readiness(Strict):
     """How a gap analysis rates maturity and weighs it into certification readiness.
 
     Readiness of a clause or Annex A area = the mean maturity of its items / 5; overall readiness =
-    the weighted mean of the clause and area means / 5, with the weights below (default 1).
+    the weighted mean of the clause and area means / 5, with the weights below (an area or clause
+    not listed: 1). By default the seven mandatory clauses weigh 16 against 9 for the nine Annex A
+    areas. A clause requirement below ``minimum`` is a blocker, shown apart from the average.
     """
 
     maturity: list[MaturityLevel] = Field(default_factory=lambda: [MaturityLevel(**m) for m in _default_maturity()],
                                           min_length=6, max_length=6)
     target: int = Field(default=3, ge=1, le=5, description="the maturity a certification audit expects; "
                                                            "an item below it is a gap")
-    clause_weights: dict[str, float] = Field(default_factory=lambda: {"6": 1.5, "8": 1.5},
-                                             description="weight per clause 4 to 10 (missing: 1)")
+    minimum: int = Field(default=2, ge=1, le=5, description="a clause requirement rated below it is a blocker: "
+                                                            "a certification audit would raise a nonconformity")
+    clause_weights: dict[str, float] = Field(
+        default_factory=lambda: {"4": 2, "5": 2, "6": 3, "7": 2, "8": 3, "9": 2, "10": 2},
+        description="weight per clause 4 to 10 (missing: 1)")
     area_weights: dict[str, float] = Field(default_factory=dict,
                                            description="weight per Annex A area A.2 to A.10 (missing: 1)")
 
     @model_validator(mode="after")
     def _coherent(self) -> "Readiness":
+        if self.minimum > self.target:
+            raise ValueError(f"minimum {self.minimum} is above the target {self.target}; a blocker is below both")
         if [m.level for m in self.maturity] != [0, 1, 2, 3, 4, 5]:
             raise ValueError("maturity must list levels 0, 1, 2, 3, 4, 5 in order")
         for name in ("clause_weights", "area_weights"):

@@ -1,5 +1,9 @@
-"""Internal audit (ISO/IEC 42001 9.2): the audit programme, impartiality, the checklist a scope
-generates, and the grading of each item."""
+"""Internal audit (ISO/IEC 42001 9.2): the audit programme and what its cycle covers, impartiality,
+the checklist a scope generates, and the grading of each item on cited evidence.
+
+A finding cites evidence of any kind (:mod:`workbench.records.citations`): archived runs, entries
+of the register of documented information, nonconformities, interviews, samples and outside
+records, none dated after the audit. A 'conforming' result cites at least one."""
 
 from __future__ import annotations
 
@@ -10,10 +14,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from workbench.pipeline.archive import append_locked, locked
-from workbench.records.citations import evidence_href, resolve
+from workbench.records.citations import cite
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.records.nonconformity import actions, open_nonconformity
-from workbench.processes.soa.assessment import require_soa
+from workbench.processes.soa.assessment import cited_entry, require_soa
 from workbench.systems import ORGANISATION
 from workbench.validate import Slug, Strict, known_person, model_from, repeated_ids
 
@@ -23,6 +27,7 @@ NONCONFORMITIES = ("major nonconformity", "minor nonconformity")
 RULE_OWN_SYSTEM = "impartiality: an auditor may not audit an AI system they own"
 RULE_OWN_EVIDENCE = "impartiality: an auditor may not audit evidence they produced"
 RULE_ASSIGNED = "the audit is run by one of its planned auditors"
+CYCLE_YEARS = 3
 
 
 class AuditPlan(Strict):
@@ -135,6 +140,8 @@ class ChecklistItem(BaseModel):
     title: str
     group: str = Field(description="the top-level clause, or 'Annex A'")
     applicable: bool = Field(description="clauses always; controls as the SoA decides")
+    soa_ref: str = Field(default="", description="a control's SoA row, citable as evidence: SOA_RUN_ID#CONTROL")
+    soa_decision: str = Field(default="", description="what that row claims: status, owner, justification")
 
 
 def checklist(workspace, plan: AuditPlan) -> list[ChecklistItem]:
@@ -161,8 +168,13 @@ def checklist(workspace, plan: AuditPlan) -> list[ChecklistItem]:
         soa = require_soa(workspace, "controls", plan.controls)
         for control in plan.controls:
             row = soa.get(control)
+            decision = ""
+            if row:
+                decision = (f"{row['status']}; {row['justification']}" if row["included"]
+                            else f"excluded: {row['justification']}")
             items.append(ChecklistItem(id=control, kind="control", title=row["title"] if row else control,
-                                       group="Annex A", applicable=bool(row and row["included"])))
+                                       group="Annex A", applicable=bool(row and row["included"]),
+                                       soa_ref=f"{row['run_id']}#{control}" if row else "", soa_decision=decision))
     return items
 
 
@@ -172,7 +184,9 @@ class ItemResult(Strict):
     item: str = Field(description="clause or control id from the checklist")
     result: Literal[GRADES]  # type: ignore[valid-type]
     notes: str = Field(default="", max_length=10_000, description="the finding, as a statement of fact")
-    evidence: list[str] = Field(default_factory=list, max_length=50, description="archived evidence ids")
+    evidence: list[str] = Field(default_factory=list, max_length=50,
+                                description="citations: run ids (RUN_ID#ITEM for a row), doc:ID, nc:ID, "
+                                            "interview:/sample:/record:YYYY-MM-DD:description")
     system: str = Field(default="", description="the AI system in scope the finding concerns, if one")
     action_owner: str = Field(default="", max_length=64, description="person id who carries the corrective action")
     action_due: date | None = Field(default=None, description="corrective action due date")
@@ -185,6 +199,9 @@ class ItemResult(Strict):
                 raise ValueError(f"a {self.result} on {self.item} needs {', '.join(missing)}")
         elif self.result in ("observation", "opportunity for improvement") and not self.notes:
             raise ValueError(f"an {self.result} on {self.item} needs notes")
+        elif self.result == "conforming" and not self.evidence:
+            raise ValueError(f"a conforming result on {self.item} needs the evidence that shows it: cite a run, "
+                             "a document (doc:ID), an interview or a sample (interview:YYYY-MM-DD:who and what)")
         return self
 
     _action_owner_known = field_validator("action_owner")(known_person)
@@ -238,11 +255,12 @@ def check(workspace, request) -> None:
         if result.system and result.system not in plan.systems:
             raise InputError.single(f"{field}.system", result.system,
                                     f"is not in the audit's scope; allowed: {', '.join(plan.systems) or 'none'}")
-        for j, run_id in enumerate(result.evidence):
-            record = resolve(workspace, f"{field}.evidence[{j}]", run_id)
-            if record["assessor"] == auditor:
-                raise InputError.single(f"{field}.evidence[{j}]", run_id,
-                                        f"{RULE_OWN_EVIDENCE}: {auditor} produced evidence {run_id}; "
+        for j, ref in enumerate(result.evidence):
+            found = cite(workspace, f"{field}.evidence[{j}]", ref, not_after=request.effective_date,
+                         what="the audit (effective date)")
+            if found.kind == "run" and found.record["assessor"] == auditor:
+                raise InputError.single(f"{field}.evidence[{j}]", ref,
+                                        f"{RULE_OWN_EVIDENCE}: {auditor} produced evidence {ref}; "
                                         "another auditor must judge it")
     missing = [i for i in items if i not in given]
     if missing:
@@ -267,6 +285,79 @@ class AuditResults(BaseModel):
     by_group: dict[str, dict[str, int]] = Field(description="clause or 'Annex A' -> grade -> count")
     earlier_actions: list[dict] = Field(description="open corrective actions when the audit ran")
     as_of: date
+    coverage: "Coverage"
+
+
+class Coverage(BaseModel):
+    """What the audit programme's cycle covers: each clause requirement and included control, audited,
+    planned or not covered."""
+
+    years: int
+    start: date
+    end: date = Field(description="the day after the cycle")
+    audits: list[dict] = Field(description="the cycle's audits: id, start_date, state (audited or planned)")
+    clauses: dict[str, str] = Field(description="leaf clause requirement -> audited, planned or not covered")
+    controls: dict[str, str] = Field(description="control the SoA includes -> audited, planned or not covered")
+
+    def uncovered(self, kind: str) -> list[str]:
+        """The clause requirements (``clauses``) or controls (``controls``) no audit of the cycle covers."""
+        return [k for k, v in getattr(self, kind).items() if v == "not covered"]
+
+
+AuditResults.model_rebuild()
+
+
+def audited_ids(workspace) -> set[str]:
+    """The ids of the planned audits an archived internal audit run has graded."""
+    import json
+
+    ids = set()
+    for record in workspace.register.evidence_list(process="internal-audit"):
+        results = workspace.evidence_dir / record["path"] / "results.json"
+        if record["status"] != "failed" and results.exists():  # a missing file is verify's finding, not this one's
+            ids.add(json.loads(results.read_text(encoding="utf-8"))["results"]["audit"]["id"])
+    return ids
+
+
+def programme_coverage(workspace, as_of: date, years: int = CYCLE_YEARS, running: str = "") -> Coverage:
+    """What the cycle of ``years`` years that holds ``as_of`` covers.
+
+    The cycle starts with the earliest audit of the programme that starts less than ``years`` before
+    ``as_of`` (or on ``as_of`` if there is none). An audit of the cycle covers the items of its
+    checklist: ``audited`` once an archived run graded it (``running`` counts as graded), else ``planned``.
+    """
+    from workbench.processes.gap_analysis.assessment import requirement_ids
+    from workbench.processes.soa.assessment import latest_soa
+
+    if not 1 <= years <= 10:
+        raise InputError.single("years", years, "the audit cycle is 1 to 10 years")
+    plans = [audit_plan(workspace, r["id"]) for r in workspace.register.rows("audits")]
+    recent = [p.start_date for p in plans if p.start_date > _years_before(as_of, years)]
+    start = min(recent, default=as_of)
+    end = _years_before(start, -years)
+    graded = audited_ids(workspace) | ({running} if running else set())
+    soa = latest_soa(workspace)
+    controls = [r["control_id"] for r in soa if r["included"]] if soa else workspace.content.control_ids()
+    state = {**{c: "not covered" for c in requirement_ids(workspace.content)}, **{c: "not covered" for c in controls}}
+    audits = []
+    for plan in sorted(plans, key=lambda p: (p.start_date, p.id)):
+        if not start <= plan.start_date < end:
+            continue
+        done = "audited" if plan.id in graded else "planned"
+        audits.append({"id": plan.id, "title": plan.title, "start_date": plan.start_date.isoformat(), "state": done})
+        for item in checklist(workspace, plan):
+            if item.id in state and state[item.id] != "audited":
+                state[item.id] = done
+    return Coverage(years=years, start=start, end=end, audits=audits,
+                    clauses={k: state[k] for k in requirement_ids(workspace.content)},
+                    controls={k: state[k] for k in controls})
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 def assess(answers: AuditAnswers, workspace) -> AuditResults:
@@ -275,11 +366,7 @@ def assess(answers: AuditAnswers, workspace) -> AuditResults:
     items = {i.id: i for i in checklist(workspace, plan)}
     findings = []
     for result in sorted(answers.items, key=lambda r: list(items).index(r.item)):
-        cited = [{k: v for k, v in resolve(workspace, "evidence", run_id).items()
-                  if k in ("run_id", "process", "system_id", "path", "assessor", "effective_date")}
-                 for run_id in result.evidence]
-        for c in cited:
-            c["href"] = evidence_href(c["path"])
+        cited = [cited_entry(workspace, ref) for ref in result.evidence]
         findings.append(Finding(item=items[result.item], result=result, evidence=cited))
     grades = Counter(f.result.result for f in findings)
     groups: dict[str, dict[str, int]] = {}
@@ -290,7 +377,8 @@ def assess(answers: AuditAnswers, workspace) -> AuditResults:
                for a in actions(workspace, today)]
     return AuditResults(audit=plan, auditors=plan.auditors, findings=findings,
                         by_grade={g: grades.get(g, 0) for g in GRADES}, by_group=groups,
-                        earlier_actions=earlier, as_of=today)
+                        earlier_actions=earlier, as_of=today,
+                        coverage=programme_coverage(workspace, plan.end_date, running=plan.id))
 
 
 def archived(workspace, evidence, results: dict) -> None:
@@ -299,10 +387,10 @@ def archived(workspace, evidence, results: dict) -> None:
         result = finding["result"]
         if result["result"] in NONCONFORMITIES:
             open_nonconformity(
-                workspace, source="internal-audit", system_id=result["system"] or ORGANISATION,
+                workspace, source="audit", system_id=result["system"] or ORGANISATION,
                 description=result["notes"], evidence_ref=f"{evidence.run_id}#{result['item']}",
                 grade=result["result"], owner=result["action_owner"], due_date=result["action_due"],
-                opened_by=evidence.ledger_entry["assessor"],
+                opened_by=evidence.ledger_entry["assessor"], opened_on=evidence.ledger_entry["effective_date"],
                 source_ref=f"{results['audit']['id']} {result['item']}")
 
 

@@ -1,4 +1,4 @@
-"""The internal audit's commands: ``workbench audit plan``, ``list`` and ``checklist``."""
+"""The internal audit's commands: ``workbench audit plan``, ``list``, ``checklist`` and ``programme``."""
 
 from __future__ import annotations
 
@@ -61,3 +61,37 @@ def audit_checklist(workspace_path: Path | None, audit_id: str) -> None:
     for item in checklist(ws, audit_plan(ws, audit_id)):
         note = "" if item.applicable else "  (excluded by the SoA: not applicable allowed)"
         click.echo(f"{item.id:<10} {item.kind:<8} {item.title}{note}")
+        if item.soa_ref:
+            click.echo(f"{'':<19} SoA row {item.soa_ref}: {item.soa_decision}")
+
+
+@audit.command("programme")
+@workspace_option
+@click.option("--years", default=3, show_default=True, help="Length of the audit cycle.")
+@click.option("--as-of", "as_of", default="", help="A day of the cycle, YYYY-MM-DD (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def audit_programme(workspace_path: Path | None, years: int, as_of: str, as_json: bool) -> None:
+    """Show what the audit cycle covers and flag the clause requirements and controls it does not."""
+    from datetime import date
+
+    from workbench.exceptions import InputError
+    from workbench.processes.internal_audit.assessment import programme_coverage
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        raise InputError.single("as_of", as_of, "must be a date YYYY-MM-DD") from None
+    coverage = programme_coverage(open_workspace(workspace_path), day, years)
+    if as_json:
+        echo_json({**coverage.model_dump(mode="json"), "uncovered_clauses": coverage.uncovered("clauses"),
+                   "uncovered_controls": coverage.uncovered("controls")})
+        return
+    click.echo(f"cycle {coverage.start} to {coverage.end} ({years} years)")
+    for a in coverage.audits:
+        click.echo(f"  {a['id']:<24} {a['start_date']}  {a['state']}")
+    for kind, label in (("clauses", "clause requirements"), ("controls", "controls the SoA includes")):
+        states = getattr(coverage, kind)
+        missing = coverage.uncovered(kind)
+        click.echo(f"{label}: {len(states) - len(missing)} of {len(states)} covered")
+        if missing:
+            click.echo(click.style(f"  NOT COVERED: {', '.join(missing)}", fg="red"))

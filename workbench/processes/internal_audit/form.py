@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from workbench.exceptions import InputError
 from workbench.processes.internal_audit.assessment import GRADES, NONCONFORMITIES, audit_plan, checklist
-from workbench.ui.builder import Row, Rows, Spec, evidence, people
+from workbench.records.citations import examples
+from workbench.ui.builder import Row, Rows, Spec, people
 from workbench.ui.form import ProcessForm
 
 
@@ -44,7 +45,8 @@ class AuditForm(ProcessForm):
         "items": Rows(key="item", rows=checklist_rows, noun="checklist item", label="Checklist",
                       follows=("audit_id",), overflow="notes", empty="Choose an audit to see its checklist."),
         "items.notes": Spec("Finding"),
-        "items.evidence": Spec(options=evidence),
+        "items.evidence": Spec("Evidence: run ids, doc:ID, nc:ID, interview:/sample:/record:YYYY-MM-DD:what",
+                      suggest=examples),
         "items.system": Spec("AI system"),
         "items.action_owner": Spec(options=people),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from workbench.processes.internal_audit.assessment import GRADES, NONCONFORMITIES
+from workbench.records.citations import evidence_href
 from workbench.ui.charts import stacked_columns
 from workbench.ui.display import show_figure, show_html, table
 
@@ -47,8 +48,11 @@ def grades(run) -> None:
 
 
 def _evidence(finding) -> Markup:
-    return Markup("<br>").join(Markup('<a href="{}">{}</a> <small>({}, {})</small>').format(
-        e["href"], e["run_id"], e["process"], e["system_id"]) for e in finding.evidence) or Markup("none cited")
+    return Markup("<br>").join(
+        Markup('<a href="{}">{}</a> <small>({}, {}, {})</small>').format(
+            evidence_href(e["path"]), e["ref"], e["process"], e["system_id"], e["dated"]) if e.get("path")
+        else Markup("<span class='text'>{}</span> <small>({})</small>").format(e["label"], e["dated"])
+        for e in finding.evidence) or Markup("none cited")
 
 
 def findings(run) -> None:
@@ -75,11 +79,33 @@ def findings(run) -> None:
 
 def checklist(run) -> None:
     """The full checklist with every item's result."""
-    rows = [(f.item.id, f.item.kind, f.item.title, "yes" if f.item.applicable else "excluded by the SoA",
-             f.result.result, ", ".join(e["run_id"] for e in f.evidence)) for f in run.results.findings]
+    rows = [(f.item.id, f.item.kind, f.item.title,
+             Markup("{}<div class='note'>SoA row {}: {}</div>").format(
+                 "yes" if f.item.applicable else "excluded by the SoA", f.item.soa_ref, f.item.soa_decision)
+             if f.item.soa_ref else "yes" if f.item.applicable else "excluded by the SoA",
+             f.result.result, _evidence(f)) for f in run.results.findings]
     show_html(Markup("<h2>Checklist</h2>") + table(("Item", "Kind", "Requirement (paraphrased)", "Applicable",
                                                     "Result", "Evidence"), rows,
                                                    caption="Generated from the audit's scope"))
+
+
+def coverage(run) -> None:
+    """What the audit programme's cycle covers, and the clause requirements and controls it leaves out."""
+    c = run.results.coverage
+    clauses, controls = c.uncovered("clauses"), c.uncovered("controls")
+    audits = table(("Audit", "Starts", "State"), [(f"{a['title']} ({a['id']})", a["start_date"], a["state"])
+                                                  for a in c.audits], caption=f"Audits of the cycle {c.start} to {c.end}")
+    counts = [(kind, sum(v == "audited" for v in d.values()), sum(v == "planned" for v in d.values()), len(missing))
+              for kind, d, missing in (("Clause requirements", c.clauses, clauses), ("Controls the SoA includes",
+                                                                                    c.controls, controls))]
+    gaps = (Markup('<p class="alert">Not covered in this {}-year cycle: {} clause requirement(s): {}; {} control(s): '
+                   "{}.</p>").format(c.years, len(clauses), ", ".join(clauses) or "none", len(controls),
+                                     ", ".join(controls) or "none")
+            if clauses or controls else Markup('<p class="ok">The cycle covers every clause requirement and every '
+                                               "control the SoA includes.</p>"))
+    show_html(Markup("<h2>Audit programme coverage</h2>") + gaps + table(
+        ("Items", "Audited", "Planned", "Not covered"), counts, caption="Coverage of the cycle", numeric=[1, 2, 3])
+              + audits)
 
 
 def actions(run) -> None:

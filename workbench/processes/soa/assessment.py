@@ -1,6 +1,12 @@
 """The Statement of Applicability (ISO/IEC 42001 6.1.3 d to f): every Annex A control and every
 control the organisation adds, included or excluded with a justification, with its
-implementation status, the risks that cite it and the evidence that supports it."""
+implementation status, the risks that cite it and the evidence that supports it.
+
+The SoA holds its claims: an included control has its own justification (not one shared with
+another control), an owner, and, once 'implemented' or 'verified effective', the evidence that
+shows it; a control that risks cite is excluded only by a justification that names those risks;
+applicability may differ per AI system; and nothing cited (evidence, risk records) is dated after
+the SoA's effective date."""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from workbench.records.citations import resolve
+from workbench.records.citations import cite
 from workbench.content import ContentPack, load_content
 from workbench.exceptions import InputError
 from workbench.validate import Strict, check_complete, known_person, repeated_ids
@@ -18,6 +24,8 @@ from workbench.validate import Strict, check_complete, known_person, repeated_id
 NAME = "soa"
 
 STATUSES = ("not started", "planned", "partial", "implemented", "verified effective")
+SHOWN = ("implemented", "verified effective")  # statuses that claim the control works, so need evidence
+NOT_IN_PLACE = ("not started",)  # a control risks rely on that nobody has started: the treatment is on paper only
 ADDED_ID = re.compile(r"^(?!A\.)[A-Z][A-Z0-9]{0,9}(?:\.\d+){1,3}$")
 ADDED_RULE = "an organisation control id such as NW.1 or ORG.2.1 (Annex A ids start with 'A.')"
 
@@ -37,6 +45,14 @@ class AddedControl(Strict):
         return value
 
 
+class SystemApplicability(Strict):
+    """Where one AI system departs from the organisation-wide decision on a control."""
+
+    system: str = Field(min_length=1, max_length=64, description="AI system id")
+    included: bool
+    justification: str = Field(min_length=1, max_length=5000, description="why this system differs")
+
+
 class Applicability(Strict):
     """The decision on one control."""
 
@@ -46,13 +62,30 @@ class Applicability(Strict):
                                description="why included (risks, obligations) or why excluded; required to exclude")
     status: Literal[STATUSES] | None = Field(default=None, description="implementation status of an included control")  # type: ignore[valid-type]
     owner: str = Field(default="", max_length=64, description="person id of the control owner")
-    evidence: list[str] = Field(default_factory=list, max_length=50, description="archived evidence ids")
+    evidence: list[str] = Field(default_factory=list, max_length=50,
+                                description="citations: run ids, doc:ID, interview:/sample:/record:DATE:text")
+    systems: list[SystemApplicability] = Field(default_factory=list, max_length=100,
+                                               description="AI systems where applicability differs")
 
     @model_validator(mode="after")
     def _justified(self) -> "Applicability":
-        if not self.included and not self.justification:
-            raise ValueError(f"{self.control} is excluded without a justification; "
-                             "say why it is not needed (risk assessment, no external requirement)")
+        if not self.justification.strip():
+            why = ("included without a justification; say which risks or obligations need it" if self.included else
+                   "excluded without a justification; say why it is not needed (risk assessment, no external "
+                   "requirement)")
+            raise ValueError(f"{self.control} is {why}")
+        if self.included and not self.owner:
+            raise ValueError(f"{self.control} is included, so it needs an owner (a person id)")
+        if self.status in SHOWN and not self.evidence:
+            raise ValueError(f"{self.control} is {self.status!r}, so it needs the evidence that shows it; "
+                             "cite it, or record the status 'partial'")
+        repeated = repeated_ids([s.system for s in self.systems])
+        if repeated:
+            raise ValueError(f"{self.control} lists a system more than once: {', '.join(repeated)}")
+        same = [s.system for s in self.systems if s.included == self.included]
+        if same:
+            raise ValueError(f"{self.control}: systems lists {', '.join(same)} with the organisation-wide decision; "
+                             "list only the systems where applicability differs")
         if self.included and self.status is None:
             raise ValueError(f"{self.control} is included, so it needs a status; allowed: {', '.join(STATUSES)}")
         if not self.included and self.status is not None:
@@ -84,6 +117,13 @@ class SoAAnswers(Strict):
                                "and the added controls' ids",
                        repeated="controls list a control more than once: {}",
                        missing="the SoA must decide on every control; missing: {}")
+        seen: dict[str, str] = {}
+        for decision in self.controls:
+            key = " ".join(decision.justification.lower().split())
+            if decision.included and key in seen:
+                raise ValueError(f"{decision.control} repeats the justification of {seen[key]}; each included "
+                                 "control needs its own (the risks or obligations that need this control)")
+            seen.setdefault(key, decision.control)
         return self
 
 
@@ -99,8 +139,10 @@ class ControlEntry(BaseModel):
     justification: str
     status: str | None
     owner: str
-    evidence: list[dict] = Field(description="cited evidence: run_id, process, system_id, path")
+    evidence: list[dict] = Field(description="cited evidence: ref, kind, label, dated, and path for a run")
     risks: list[dict] = Field(description="risks of the latest risk assessments that cite it")
+    systems: list[SystemApplicability] = Field(default_factory=list, description="per-system departures")
+    flag: str = Field(default="", description="why a reviewer should look again, or empty")
 
 
 class SoAResults(BaseModel):
@@ -111,13 +153,65 @@ class SoAResults(BaseModel):
     excluded: int
     by_status: dict[str, int]
     risk_runs: list[str] = Field(description="the risk assessment runs the risk links come from")
+    flagged: list[str] = Field(default_factory=list, description="controls with a flag, in order")
+
+
+def citing_risks(workspace) -> tuple[list[dict], dict[str, list[dict]]]:
+    """The latest risk assessment runs, and control id -> the risks of those runs that cite it."""
+    runs = latest_runs(workspace, "risk-assessment")
+    citing: dict[str, list[dict]] = {}
+    for run in runs:
+        for risk in workspace.register.rows("risks", run_id=run["run_id"]):
+            for control in risk["controls"]:
+                citing.setdefault(control, []).append(
+                    {"system_id": risk["system_id"], "risk_id": risk["risk_id"], "title": risk["title"],
+                     "residual_band": risk["residual_band"], "run_id": run["run_id"]})
+    return runs, citing
+
+
+def _unaddressed(justification: str, risks: list[dict]) -> list[str]:
+    """The risks (``system/R1``) a justification does not name: by its risk id and its system id."""
+    words = set(re.findall(r"[A-Za-z0-9_.-]+", justification))
+    return [f"{r['system_id']}/{r['risk_id']}" for r in risks
+            if not (r["risk_id"] in words and r["system_id"] in justification)]
 
 
 def check(workspace, request) -> None:
-    """Every cited evidence id must resolve to archived evidence."""
-    for i, entry in enumerate(request.answers.controls):
-        for j, run_id in enumerate(entry.evidence):
-            resolve(workspace, f"controls[{i}].evidence[{j}]", run_id)
+    """Refuse citations dated after the SoA, risk records newer than the SoA, unknown systems, and the
+    exclusion of a control that risks cite by a justification that does not address them."""
+    answers: SoAAnswers = request.answers
+    effective = request.effective_date
+    runs, citing = citing_risks(workspace)
+    for run in runs:
+        if run["effective_date"] > effective:
+            raise InputError.single("effective_date", effective.isoformat(),
+                                    f"is before the risk records the SoA lists: {run['run_id']} "
+                                    f"({run['system_id']}) is dated {run['effective_date'].isoformat()}; date the "
+                                    "SoA on or after it")
+    systems = {s["id"] for s in workspace.register.rows("systems")}
+    for i, entry in enumerate(answers.controls):
+        for j, ref in enumerate(entry.evidence):
+            cite(workspace, f"controls[{i}].evidence[{j}]", ref, not_after=effective,
+                 what="the SoA (effective date)")
+        risks = citing.get(entry.control, [])
+        if not entry.included:
+            unnamed = _unaddressed(entry.justification, risks)
+            if unnamed:
+                raise InputError.single(f"controls[{i}].justification", entry.justification,
+                                        f"excludes {entry.control}, which risks cite: {', '.join(unnamed)}; the "
+                                        "justification must address each (name the system and risk id and say "
+                                        "why the control is not needed), or include the control")
+        for k, override in enumerate(entry.systems):
+            field = f"controls[{i}].systems[{k}]"
+            if override.system not in systems:
+                raise InputError.single(f"{field}.system", override.system,
+                                        f"is not a registered AI system; allowed: {', '.join(sorted(systems))}")
+            own = [r for r in risks if r["system_id"] == override.system]
+            unnamed = [] if override.included else _unaddressed(override.justification, own)
+            if unnamed:
+                raise InputError.single(f"{field}.justification", override.justification,
+                                        f"excludes {entry.control} for {override.system}, whose risks cite it: "
+                                        f"{', '.join(unnamed)}; address each by its risk id, or keep it included")
 
 
 def latest_runs(workspace, process: str) -> list[dict]:
@@ -133,31 +227,38 @@ def latest_runs(workspace, process: str) -> list[dict]:
 def assess(answers: SoAAnswers, workspace) -> SoAResults:
     """Join each decision with its control's text, the risks that cite it and its evidence."""
     content = workspace.content
-    risk_runs = [r["run_id"] for r in latest_runs(workspace, "risk-assessment")]
-    citing: dict[str, list[dict]] = {}
-    for run_id in risk_runs:
-        for risk in workspace.register.rows("risks", run_id=run_id):
-            for control in risk["controls"]:
-                citing.setdefault(control, []).append(
-                    {"system_id": risk["system_id"], "risk_id": risk["risk_id"], "title": risk["title"],
-                     "residual_band": risk["residual_band"], "run_id": run_id})
+    runs, citing = citing_risks(workspace)
+    risk_runs = [r["run_id"] for r in runs]
     texts = {c.id: (c.title, c.intent, "Annex A", c.area) for c in content.controls}
     texts.update({c.id: (c.title, c.intent, "organisation", "") for c in answers.added_controls})
     order = list(texts)
     entries = []
     for decision in sorted(answers.controls, key=lambda d: order.index(d.control)):
         title, intent, source, area = texts[decision.control]
-        evidence = [{k: v for k, v in resolve(workspace, "evidence", run_id).items()
-                     if k in ("run_id", "process", "system_id", "path", "effective_date")}
-                    for run_id in decision.evidence]
+        evidence = [cited_entry(workspace, ref) for ref in decision.evidence]
+        risks = citing.get(decision.control, [])
+        flag = ""
+        if decision.included and risks and decision.status in NOT_IN_PLACE:
+            flag = (f"{len(risks)} risk(s) rely on it ({', '.join(r['system_id'] + '/' + r['risk_id'] for r in risks)})"
+                    f" but it is {decision.status}: their treatment is not in place")
         entries.append(ControlEntry(
             id=decision.control, title=title, intent=intent, source=source, area=area,
             included=decision.included, justification=decision.justification, status=decision.status,
-            owner=decision.owner, evidence=evidence, risks=citing.get(decision.control, [])))
+            owner=decision.owner, evidence=evidence, risks=risks, systems=decision.systems, flag=flag))
     status = Counter(e.status for e in entries if e.included)
     return SoAResults(controls=entries, included=sum(e.included for e in entries),
                       excluded=sum(not e.included for e in entries),
-                      by_status={s: status.get(s, 0) for s in STATUSES}, risk_runs=risk_runs)
+                      by_status={s: status.get(s, 0) for s in STATUSES}, risk_runs=risk_runs,
+                      flagged=[e.id for e in entries if e.flag])
+
+
+def cited_entry(workspace, ref: str) -> dict:
+    """What a results record keeps of one citation: its kind, label and date, and a run's path."""
+    found = cite(workspace, "evidence", ref)
+    entry = {"ref": ref, "kind": found.kind, "label": found.label, "dated": found.dated.isoformat()}
+    if found.kind == "run":
+        entry |= {k: found.record[k] for k in ("run_id", "process", "system_id", "path")}
+    return entry
 
 
 def register_rows(results: dict) -> dict[str, list[dict]]:
@@ -166,7 +267,7 @@ def register_rows(results: dict) -> dict[str, list[dict]]:
         {"control_id": c["id"], "source": c["source"], "title": c["title"], "included": c["included"],
          "justification": c["justification"], "status": c["status"],
          "risks": [f"{r['system_id']}/{r['risk_id']}" for r in c["risks"]],
-         "evidence": [e["run_id"] for e in c["evidence"]]}
+         "evidence": [e["ref"] for e in c["evidence"]]}
         for c in results["controls"]]}
 
 

@@ -3,7 +3,8 @@ every control, area by area."""
 
 from __future__ import annotations
 
-from workbench.ui.builder import Items, Row, Rows, Spec, evidence, people
+from workbench.records.citations import examples
+from workbench.ui.builder import Items, Row, Rows, Spec, people
 from workbench.ui.form import ProcessForm
 
 ADDED = "Controls the organisation adds"
@@ -32,5 +33,6 @@ class SoAForm(ProcessForm):
         "controls.included": Spec(value=True),
         "controls.status": Spec("Implementation status", when=lambda decision: decision["included"]),
         "controls.owner": Spec("Control owner", options=people),
-        "controls.evidence": Spec(options=evidence),
+        "controls.evidence": Spec("Evidence: run ids, doc:ID, nc:ID, interview:/sample:/record:YYYY-MM-DD:what",
+                      suggest=examples),
     }

@@ -23,9 +23,20 @@ def summary(run) -> None:
                       numeric=[1]))
 
 
+def citation(e: dict) -> Markup:
+    """One cited piece of evidence: a link to an archived run, otherwise its label and date."""
+    if e.get("path"):
+        return Markup('<a href="{}">{}</a>').format(evidence_href(e["path"]), e["run_id"])
+    return Markup("<span class='text'>{} ({})</span>").format(e["label"], e["dated"])
+
+
 def _links(evidence: list) -> Markup:
-    return Markup(", ").join(Markup('<a href="{}">{}</a>').format(evidence_href(e.get("path", "")), e["run_id"])
-                             for e in evidence) or Markup("none cited")
+    return Markup(", ").join(citation(e) for e in evidence) or Markup("none cited")
+
+
+def _systems(c) -> Markup:
+    return Markup("<br>").join(Markup("<em>{} for {}</em>: {}").format(
+        "included" if s.included else "excluded", s.system, s.justification) for s in c.systems)
 
 
 def _risks(risks: list) -> Markup:
@@ -39,13 +50,28 @@ def controls(run) -> None:
     rows = [(Markup("<strong>{}</strong><br><small>{}</small>").format(c.id, c.source),
              Markup("{}<div class='note'>{}</div>").format(c.title, c.intent),
              "included" if c.included else Markup("<strong>excluded</strong>"),
-             Markup("<span class='text'>{}</span>").format(c.justification or "none given"),
+             Markup("<span class='text'>{}</span>{}").format(
+                 c.justification or "none given",
+                 Markup("<div class='note'>{}</div>").format(_systems(c)) if c.systems else ""),
              c.status or "n/a", people.get(c.owner, c.owner) or "unassigned",
              _risks(c.risks), _links(c.evidence))
             for c in run.results.controls]
     show_html(Markup("<h2>Controls</h2>") + table(
         ("Control", "Title and intent (paraphrased)", "Applicability", "Justification", "Status", "Owner",
          "Risks citing it", "Evidence"), rows, caption=f"{len(rows)} controls"))
+
+
+def flags(run) -> None:
+    """Included controls that risks rely on but that are not in place: the treatment is on paper only."""
+    flagged = [c for c in run.results.controls if c.flag]
+    head = Markup("<h2>Controls to look at again</h2>")
+    if not flagged:
+        show_html(head + Markup('<p class="ok">Every control that risks rely on is at least partly in place.</p>'))
+        return
+    show_html(head + Markup('<p class="alert">{} control(s) that risks rely on are not in place.</p>').format(
+        len(flagged)) + table(("Control", "Title", "Status", "Why"), [(c.id, c.title, c.status, c.flag)
+                                                                     for c in flagged],
+                              caption=f"{len(flagged)} flagged"))
 
 
 def exclusions(run) -> None:
