@@ -4,8 +4,11 @@ boundary, and real-kernel runs of the objectives record and the management revie
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
+import re
+import sqlite3
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -339,6 +342,10 @@ def test_the_objectives_record_and_its_measurements_are_verified_and_rebuilt(wor
     assert verify(workspace).ok
     rebuild(workspace)
     assert measurements(workspace) == before and len(before) >= 4
+    with sqlite3.connect(workspace.root / "register.db") as db:  # a hand-edited value in the register
+        db.execute("UPDATE measurements SET value = 100 WHERE measure_id = 'staff-trained'")
+    findings = verify(workspace).findings
+    assert any("measurements" in f.item or "measurements" in f.detail for f in findings), findings
 
 
 @pytest.mark.kernel
@@ -357,8 +364,13 @@ def test_the_demo_management_review_shows_trends_progress_and_the_gap(demo_root)
     series = {t["measure"]: t for t in measured["trends"] if t["subject"] in ("organisation", "")}
     assert len(series["overdue-actions"]["points"]) == 6 and series["overdue-actions"]["change"] == "improving"
     html = (ws.evidence_dir / review["path"] / "evidence.html").read_text(encoding="utf-8")
-    assert html.count("<svg") >= 6 and "threshold 2" in html and "Gaps in monitoring" in html
-    assert "Overdue corrective actions, target 0, threshold 2: " in html  # the chart's words
+    charts = {alt: base64.b64decode(svg).decode() for alt, svg in re.findall(
+        r'<img alt="Trend of ([^"]+)" src="data:image/svg\+xml;base64,([^"]+)"', html)}
+    assert len(charts) == 6 and "Gaps in monitoring" in html
+    overdue = charts["Overdue corrective actions"]
+    assert "Overdue corrective actions (count), target 0, threshold 2: " in overdue  # the chart in words
+    assert ">threshold 2</text>" in overdue and ">target 0</text>" in overdue and 'stroke-dasharray' in overdue
+    assert charts["Impact score per system"].count(">cv-screening</text>") == 1  # one line per system
     index = (ws.evidence_dir / "index.html").read_text(encoding="utf-8")
     assert "Measure Staff in AI roles trained" in index
 
@@ -375,12 +387,11 @@ def test_the_trend_charts_render_offline_in_chromium(chromium, demo_root):
         page, visit = open_offline(browser.new_context(viewport={"width": 1280, "height": 900}),
                                    folder / "evidence.html")
         assert_quiet(visit)
-        charts = page.locator("img[alt^='Trend of'], [aria-label^='Overdue corrective actions']")
-        assert charts.count() >= 1
-        names = page.evaluate("[...document.images].map(i => i.alt || i.getAttribute('aria-label') || '')")
-        trend = [n for n in names if "target" in n or "threshold" in n]
-        assert len(trend) >= 5, names
-        sizes = page.evaluate("[...document.images].map(i => [i.naturalWidth, i.naturalHeight])")
-        assert all(w > 0 and h > 0 for w, h in sizes)
+        trends = page.locator("img[alt^='Trend of']")
+        assert trends.count() == 6
+        sizes = trends.evaluate_all("images => images.map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
+        assert sizes == [[True, 700, 340]] * 6
+        box = trends.first.bounding_box()
+        assert box["width"] > 300 and box["height"] > 100  # drawn on the page, not collapsed
         assert page.get_by_role("heading", name="Gaps in monitoring").is_visible()
         browser.close()

@@ -60,7 +60,7 @@ def answers(today: date) -> dict:
                     "register:readiness", "%", "higher is better", "quarterly", 80, 40),
             measure("impact-score", "Impact score per system",
                     "Current impact score (after mitigation) of each system's latest impact assessment.",
-                    "run:impact-assessment:score.current", "score", "lower is better", "quarterly", threshold=60),
+                    "run:impact-assessment:score.current", "score", "lower is better", "quarterly", threshold=22),
             measure("staff-trained", "Staff in AI roles trained",
                     "Completed training records over staff in AI roles, from the HR learning system.",
                     "manual", "%", "higher is better", "quarterly", 90, 70),
@@ -72,6 +72,7 @@ def answers(today: date) -> dict:
 MONTHLY = {"high-risk-current": [50, 50, 50, 100, 100], "impact-current": [33.3, 33.3, 33.3, 66.7, 66.7],
            "overdue-actions": [0, 1, 1, 2, 3]}
 QUARTERLY = {"readiness": [31.5, 38.0]}
+IMPACT = {"credit-scoring": 18, "cv-screening": 31, "support-assistant": 19}  # last quarter, per system
 TRAINED = [41, 55]  # the two quarters before the last: nobody recorded the last one
 
 
@@ -94,6 +95,9 @@ def run_objectives(workspace, examples: Path, progress):
         for back, value in zip(range(len(values), 0, -1), values):
             record_measurement(workspace, measure_id, value, period_of(add_months(today, -3 * back), "quarterly"),
                                person="priya", note=REPORT)
+    for system_id, value in IMPACT.items():
+        record_measurement(workspace, "impact-score", value, period_of(add_months(today, -3), "quarterly"),
+                           person="priya", note=REPORT, subject=system_id)
     for back, value in zip((3, 2), TRAINED):
         record_measurement(workspace, "staff-trained", value, period_of(add_months(today, -3 * back), "quarterly"),
                            person="priya", note="HR learning system export")

@@ -38,7 +38,7 @@ def trend_chart(series: list, title: str = "") -> Chart:
                       + ", ".join(f"{p.period} {p.value:g}" for p in t.points) for t in series)
     limits = "".join(f", {name} {v:g}" for name, v in levels.items())
     canvas = Canvas(700, 340, f"{title}{limits}: {words or 'no measurement'}")
-    left, right, top, bottom = 70, 680 - (110 if multi else 0), 50, 290
+    left, right, top, bottom = 70, 680 - (150 if multi else 0), 50, 290
     ticks = nice_ticks(low, high)
     y = Scale(ticks[0], ticks[-1], bottom, top)
     canvas.text(10, 22, title, size=14, bold=True)
@@ -62,7 +62,7 @@ def trend_chart(series: list, title: str = "") -> Chart:
             canvas.text(x[last.period], y(last.value) - 9, f"{last.value:g}", size=11, anchor="middle", fill=colour)
         if multi:
             canvas.rect(right + 12, top + 20 * i, 12, 12, colour)
-            canvas.text(right + 28, top + 10 + 20 * i, t.subject[:int(80 / max(text_width("x", 11), 1))], size=11)
+            canvas.text(right + 28, top + 10 + 20 * i, t.subject[:int(120 / text_width("x", 11))], size=11)
     if not periods:
         canvas.text((left + right) / 2, (top + bottom) / 2, "no measurement", anchor="middle")
     return Chart(figure, canvas.svg())

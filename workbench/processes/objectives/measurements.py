@@ -161,7 +161,8 @@ def take_measures(workspace, on: date | None = None, period: str = "", person: s
                          "unit": measure.unit, "source": measure.source, "source_ref": ref,
                          "note": "correction" if earlier else ""})
         if rows:
-            index_entry(workspace, append_locked(workspace.evidence_dir, _entry(rows, "taken", on, record, signer)))
+            index_entry(workspace, append_locked(workspace.evidence_dir, _entry(rows, "taken", on, record, signer),
+                                                 signer))
     return outcomes
 
 
@@ -224,7 +225,8 @@ def record_measurement(workspace, measure_id: str, value: float, period: str, pe
                "unit": measure.unit, "source": measure.source,
                "source_ref": f"recorded by {signer.id}", "note": note}
         index_entry(workspace, append_locked(workspace.evidence_dir,
-                                             _entry([row], "recorded", min(bounds(period)[1], today), record, signer)))
+                                             _entry([row], "recorded", min(bounds(period)[1], today), record, signer),
+                                             signer))
     return workspace.register.rows("measurements", measure_id=measure.id, period=period, subject=subject, seq=seq)[0]
 
 
