@@ -395,3 +395,18 @@ def test_the_trend_charts_render_offline_in_chromium(chromium, demo_root):
         assert box["width"] > 300 and box["height"] > 100  # drawn on the page, not collapsed
         assert page.get_by_role("heading", name="Gaps in monitoring").is_visible()
         browser.close()
+
+
+def test_every_periodic_review_takes_the_measures_as_the_scheduler(planned):
+    from workbench.scheduling.review import run_review
+
+    scheduler = planned.config.scheduler().id
+    summary = run_review(planned, [], [], progress=False, today=TODAY)
+    assert summary.notes[0] == "objectives: took 3 measurement(s) of 3 measure(s)"  # no run, no gap analysis yet
+    assert summary.as_dict()["notes"] == summary.notes
+    assert {r["recorded_by"] for r in planned.register.rows("measurements")} == {scheduler}
+    again = run_review(planned, [], [], progress=False, today=TODAY)
+    assert again.notes[0] == "objectives: took 0 measurement(s) of 0 measure(s)"  # once per period
+    later = run_review(planned, [], [], progress=False, today=date(2027, 1, 1))
+    assert "objectives: gap in monitoring: staff-trained: quarterly measure with no measurement for 2026-Q4 nor " \
+           "2027-Q1; never measured" in later.notes

@@ -3,7 +3,8 @@ targets, due dates, measures and actions; the plan of measures; and the measurem
 period, taken from the register and the workbench's runs or recorded by a person."""
 
 from workbench.processes import Process
-from workbench.processes.objectives.assessment import assess, headline, portfolio_flags, register_rows
+from workbench.processes.objectives.assessment import (assess, headline, portfolio_flags, register_rows,
+                                                       review_measures)
 from workbench.processes.objectives.measurements import KIND, NAME, measurement_rows
 from workbench.processes.objectives.plan import ObjectivesAnswers
 from workbench.processes.objectives.tables import MeasurementRow, MeasureRow, ObjectiveRow
@@ -25,4 +26,5 @@ PROCESS = Process(
     commands=f"{__name__}.cli:measure",
     headline=headline,
     flags=portfolio_flags,
+    on_review=review_measures,
 )

@@ -81,3 +81,17 @@ def portfolio_flags(workspace) -> list:
     from workbench.records.documented_information import Flag
 
     return [Flag("gap", g["measure"], f"Measure {g['name']}", "9.1", g["message"]) for g in monitoring_gaps(workspace)]
+
+
+def review_measures(workspace, today: date, person: str) -> list[str]:
+    """On every periodic review: take the plan's measures for their periods (those already measured are
+    skipped), and say what was taken and which measures are gaps in monitoring."""
+    from workbench.processes.objectives.measurements import take_measures
+
+    if current_plan(workspace) is None:
+        return []
+    outcomes = take_measures(workspace, today, person=person, today=today)
+    taken = [o for o in outcomes if o["status"] == "taken"]
+    found = monitoring_gaps(workspace, today)
+    return ([f"objectives: took {len(taken)} measurement(s) of {len({o['measure'] for o in taken})} measure(s)"]
+            + [f"objectives: gap in monitoring: {g['measure']}: {g['message']}" for g in found])
