@@ -332,8 +332,13 @@ def test_the_objectives_record_and_its_measurements_are_verified_and_rebuilt(wor
     from workbench.pipeline.run import run_process
     from workbench.pipeline.verify import verify
 
-    evidence = run_process(workspace, "objectives", "", plan_data(), assessor="priya")
+    data = plan_data()
+    data["objectives"][0]["objective"] = "<script>alert(1)</script>"
+    data["measures"][0]["name"] = '<img src=x onerror="alert(2)">'
+    evidence = run_process(workspace, "objectives", "", data, assessor="priya")
     html = evidence.html.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=" in html
     assert "AI objectives" in html and "Monitoring plan" in html and "register:readiness" in html
     assert workspace.register.count("objectives") == 4 and workspace.register.count("measures") == 6
     record_measurement(workspace, "staff-trained", 55, period_of(date.today(), "quarterly"), person="priya")
@@ -410,3 +415,45 @@ def test_every_periodic_review_takes_the_measures_as_the_scheduler(planned):
     later = run_review(planned, [], [], progress=False, today=date(2027, 1, 1))
     assert "objectives: gap in monitoring: staff-trained: quarterly measure with no measurement for 2026-Q4 nor " \
            "2027-Q1; never measured" in later.notes
+
+
+# The hooks other registers plug into: a register measure and a management review section.
+
+def open_incidents(workspace, on):
+    """A register measure as the incidents register would add it."""
+    return 2.0, f"incidents open on {on}: inc-1, inc-2"
+
+
+def incident_section(workspace, since, today):
+    return {"title": "Incidents since the previous review", "clause": "9.3.2 c", "note": f"since {since}",
+            "columns": ("Incident", "System", "Status"), "rows": [("inc-1", "cv-screening", "<b>open</b>")]}
+
+
+def test_a_register_measure_added_by_another_module_plugs_in(planned):
+    from workbench.processes.objectives.sources import RegisterMeasure, add_register_measure
+
+    data = plan_data()
+    data["measures"][0]["source"] = "register:open-incidents"
+    with pytest.raises(InputError, match="unknown register measure 'open-incidents'"):
+        model_from(ObjectivesAnswers, data)
+    add_register_measure("open-incidents", RegisterMeasure("Open incidents", "count", f"{__name__}:open_incidents"))
+    try:
+        with pytest.raises(ValueError, match="already defined"):
+            add_register_measure("open-incidents", RegisterMeasure("x", "count", f"{__name__}:open_incidents"))
+        archived(planned, "objectives", "organisation", "obj-2", TODAY, data, {})
+        [outcome] = take_measures(planned, TODAY, person="priya", only=["high-risk-current"], today=TODAY)
+        assert (outcome["value"], outcome["detail"]) == (2.0, "register:open-incidents: incidents open on 2026-11-27: "
+                                                               "inc-1, inc-2")
+    finally:
+        REGISTER_MEASURES.pop("open-incidents")
+
+
+def test_a_review_section_added_by_another_register_is_assembled(planned, monkeypatch):
+    from workbench.processes.management_review.assessment import REVIEW_SECTIONS, assemble_inputs
+
+    monkeypatch.setitem(REVIEW_SECTIONS, "incidents", f"{__name__}:incident_section")
+    inputs = assemble_inputs(planned, TODAY)
+    [section] = inputs["register_sections"]
+    assert section["name"] == "incidents" and section["rows"] == [("inc-1", "cv-screening", "<b>open</b>")]
+    assert section["note"] == "since None" and inputs["since"] is None
+    assert inputs["measured_objectives"]["run_id"] == "obj-1"
