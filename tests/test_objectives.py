@@ -457,3 +457,18 @@ def test_a_review_section_added_by_another_register_is_assembled(planned, monkey
     assert section["name"] == "incidents" and section["rows"] == [("inc-1", "cv-screening", "<b>open</b>")]
     assert section["note"] == "since None" and inputs["since"] is None
     assert inputs["measured_objectives"]["run_id"] == "obj-1"
+
+
+def test_the_review_shows_the_periods_since_the_previous_review(planned):
+    from workbench.processes.management_review.assessment import assemble_inputs
+
+    for period, value in (("2026-07", 4), ("2026-08", 3), ("2026-09", 2), ("2026-10", 2), ("2026-11", 1)):
+        record_measurement(planned, "overdue-actions", value, period, person="priya", note="monthly report",
+                           today=TODAY)
+    archived(planned, "management-review", "organisation", "mr-1", date(2026, 8, 31), {"previous_actions": []}, {})
+    inputs = assemble_inputs(planned, TODAY)
+    assert inputs["since"] == date(2026, 8, 31)
+    [series] = [t for t in inputs["measured_objectives"]["trends"] if t["measure"] == "overdue-actions"]
+    assert [(p["period"], p["value"]) for p in series["points"]] == [("2026-09", 2), ("2026-10", 2), ("2026-11", 1)]
+    progress = {o["id"]: o for o in inputs["measured_objectives"]["objectives"]}["no-overdue-actions"]
+    assert (progress["baseline"], progress["latest"], progress["status"]) == (2, 1, "on track")

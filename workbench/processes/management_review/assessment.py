@@ -227,8 +227,8 @@ def risk_posture(workspace, criteria) -> dict:
 
 
 def previous_review(workspace, today: date) -> date | None:
-    """The effective date of the latest review before ``today``, or ``None``."""
-    return max((r["effective_date"] for r in _review_records(workspace) if r["effective_date"] < today), default=None)
+    """The effective date of the latest review archived so far (on or before ``today``), or ``None``."""
+    return max((r["effective_date"] for r in _review_records(workspace) if r["effective_date"] <= today), default=None)
 
 
 def measured_objectives(workspace, since: date | None, today: date) -> dict | None:
