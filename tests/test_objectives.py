@@ -349,8 +349,9 @@ def test_the_objectives_record_and_its_measurements_are_verified_and_rebuilt(wor
     assert measurements(workspace) == before and len(before) >= 4
     with sqlite3.connect(workspace.root / "register.db") as db:  # a hand-edited value in the register
         db.execute("UPDATE measurements SET value = 100 WHERE measure_id = 'staff-trained'")
-    findings = verify(workspace).findings
-    assert any("measurements" in f.item or "measurements" in f.detail for f in findings), findings
+    found = [f"{f.kind}: {f.item}: {f.detail}" for f in verify(workspace).findings]
+    assert found and all(f.startswith("register: measurements staff-trained/") for f in found), found
+    assert any("value is 100.0; the ledger says 55.0" in f for f in found), found
 
 
 @pytest.mark.kernel
