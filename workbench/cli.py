@@ -383,6 +383,8 @@ def review(ctx: click.Context, workspace_path: Path | None, mode: str, system_id
     for item in summary.awaiting:
         click.echo(f"{'unconfirmed':<14} {item['system_id']:<24} {item['process']:<20} "
                    f"{item['awaiting_confirmation']:<30} workbench review confirm {item['awaiting_confirmation']}")
+    for note in summary.notes:
+        click.echo(f"{'note':<14} {note}")
     counts = ", ".join(f"{n} {k}" for k, n in sorted(summary.counts().items())) or "nothing due"
     click.echo(f"review {summary.period}: {counts}; {len(summary.overdue)} overdue, "
                f"{len(summary.awaiting)} awaiting a person's confirmation")

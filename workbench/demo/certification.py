@@ -1,6 +1,7 @@
 """The demo's certification readiness: a gap analysis of a partly ready organisation with its
 implementation plan, a register of documented information with one overdue entry, competence
-records, and a management review signed off by top management."""
+records, the AI objectives with six months of measurements, and a management review signed off by
+top management."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from workbench.demo.objectives import run_objectives
 from workbench.processes.gap_analysis.assessment import requirement_ids
 
 # Maturity per top-level clause or Annex A area, with the items that stand out.
@@ -170,6 +172,7 @@ def run_certification(workspace, examples: Path, risk_runs: dict[str, str], othe
     gap_file.write_text(yaml.safe_dump(gap_answers(workspace.content, today, cite), sort_keys=False))
     progress("running the gap analysis ...")
     gap = run_process(workspace, "gap-analysis", "", gap_file, assessor="priya")
+    objectives = run_objectives(workspace, examples, progress)
     review_file = examples / "management-review.yaml"
     review_file.write_text(yaml.safe_dump(review_answers(today), sort_keys=False))
     progress("running the management review ...")
@@ -178,4 +181,4 @@ def run_certification(workspace, examples: Path, risk_runs: dict[str, str], othe
                              "requirement": "management-review-results", "owner": "david", "version": "1",
                              "location": review.run_id, "last_review": today.isoformat(),
                              "next_review": (today + timedelta(days=365)).isoformat()}, recorded_by="priya")
-    return [gap, review]
+    return [gap, objectives, review]

@@ -100,6 +100,10 @@ class Process:
     inputs : tuple of str, optional
         Processes whose records of the same system feed this one: a record of one of them made
         after this process's latest record makes its review due (a system card's sources).
+    on_review : callable, optional
+        ``on_review(workspace, today, person) -> [line, ...]``: what every periodic review does for the
+        process besides re-running its records, acting as ``person`` (the scheduler); the lines say what
+        it did (the AI objectives take the measures of their monitoring plan).
     """
 
     name: str
@@ -129,6 +133,7 @@ class Process:
     flags: Callable[[Any], list] | None = None
     attachments: dict[str, Callable[[dict], str]] = field(default_factory=dict)
     inputs: tuple[str, ...] = ()
+    on_review: Callable[[Any, Any, str], list[str]] | None = None
 
     @property
     def template(self) -> Traversable:

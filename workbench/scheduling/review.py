@@ -72,6 +72,7 @@ class ReviewSummary:
     outcomes: list[Outcome]
     overdue: list[dict]
     awaiting: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -85,7 +86,8 @@ class ReviewSummary:
 
     def as_dict(self) -> dict:
         return {"period": self.period, "ok": self.ok, "counts": self.counts(),
-                "outcomes": [asdict(o) for o in self.outcomes], "overdue": self.overdue, "awaiting": self.awaiting}
+                "outcomes": [asdict(o) for o in self.outcomes], "overdue": self.overdue, "awaiting": self.awaiting,
+                "notes": self.notes}
 
 
 def plan_review(workspace: Workspace, mode: str = "due", system_id: str | None = None, period: str = "",
@@ -189,11 +191,28 @@ def run_review(workspace: Workspace, jobs: list[ReviewJob], known: list[Outcome]
     if bar:
         bar.close()
     outcomes.sort(key=lambda o: (o.system_id, o.item_id, o.process))
+    notes = review_tasks(workspace, today or date.today())
     build_index(workspace, today)
     period = jobs[0].period if jobs else (known[0].period if known else quarter_of(today or date.today()))
     states = review_states(workspace, today)
     return ReviewSummary(period, outcomes, [s.as_dict() for s in states if s.status == "overdue"],
-                         [s.as_dict() for s in states if s.awaiting_confirmation])
+                         [s.as_dict() for s in states if s.awaiting_confirmation], notes)
+
+
+def review_tasks(workspace: Workspace, today: date) -> list[str]:
+    """What each process does on every review besides its runs (``Process.on_review``), as the scheduler;
+    a task that fails is reported, and the others go on."""
+    from workbench.processes import processes
+
+    scheduler = workspace.config.scheduler().id
+    notes = []
+    for name, process in processes().items():
+        if process.on_review:
+            try:
+                notes += process.on_review(workspace, today, scheduler)
+            except WorkbenchError as err:
+                notes.append(f"{name}: failed: {err}")
+    return notes
 
 
 def open_nonconformities(workspace: Workspace, outcome: Outcome) -> list[str]:

@@ -5,7 +5,10 @@ The inputs are what the register holds when the review runs: the status of actio
 previous reviews, nonconformities and corrective actions, audit results, monitoring results
 (fairness breaches of impact assessments), readiness from the latest gap analysis, the risk
 posture of the latest risk assessments, impact levels, and the register of documented
-information. Changes in context and progress on AI objectives are what top management states.
+information, each AI objective's progress and each measure's trend over the periods since the
+previous review with the gaps in monitoring (from the objectives record and its measurements), and
+the sections other registers add (:data:`REVIEW_SECTIONS`). Changes in context are what top
+management states, with its own account of the objectives.
 
 Decisions are not nonconformities, so they do not go through the corrective-action machinery
 (which grades nonconformities): each is a row of ``review_actions``. A later review states the
@@ -30,6 +33,13 @@ KINDS = ("improvement", "aims-change", "resources")
 ACTION_STATUSES = ("open", "in progress", "done", "dropped")
 CLOSED = ("done", "dropped")
 OBJECTIVE_STATUSES = ("on track", "at risk", "off track", "achieved")
+
+# Inputs other registers add to the review (9.3.2), as ``name: "module:function"``; each function
+# takes ``(workspace, since, today)`` (``since``: the previous review's effective date, or ``None``)
+# and returns a section ``{"title", "clause", "note", "columns", "rows"}`` or ``None``. The incidents
+# register adds its section with one line, e.g.
+#     "incidents": "workbench.records.incidents:review_section",
+REVIEW_SECTIONS: dict[str, str] = {}
 
 
 class ObjectiveProgress(Strict):
@@ -95,6 +105,10 @@ class ManagementReviewResults(BaseModel):
     readiness: dict | None = Field(description="the latest gap analysis: overall, per group, gaps")
     risk_posture: dict = Field(description="residual risks of the latest risk assessments by band")
     documented_information: list[dict] = Field(description="flags of the register of documented information")
+    since: date | None = Field(default=None, description="the previous review's effective date")
+    measured_objectives: dict | None = Field(
+        default=None, description="the objectives record in force: progress, trends since the previous review, gaps")
+    register_sections: list[dict] = Field(default_factory=list, description="sections other registers add")
     decisions: list[Decision]
 
 
@@ -212,11 +226,50 @@ def risk_posture(workspace, criteria) -> dict:
             "appetite": criteria.appetite}
 
 
+def previous_review(workspace, today: date) -> date | None:
+    """The effective date of the latest review archived so far (on or before ``today``), or ``None``."""
+    return max((r["effective_date"] for r in _review_records(workspace) if r["effective_date"] <= today), default=None)
+
+
+def measured_objectives(workspace, since: date | None, today: date) -> dict | None:
+    """The objectives record in force: each objective's progress, each measure's series over the periods
+    since the previous review, and the gaps in monitoring; ``None`` without an objectives record."""
+    from workbench.processes.objectives.assessment import in_force_since
+    from workbench.processes.objectives.measurements import current_plan, measurements
+    from workbench.processes.objectives.trends import gaps, objective_progress, trends
+
+    found = current_plan(workspace)
+    if found is None:
+        return None
+    record, plan = found
+    rows = measurements(workspace)
+    series = trends(plan, rows, since=since, until=today)
+    return {"run_id": record["run_id"], "path": record["path"], "effective_date": record["effective_date"].isoformat(),
+            "objectives": objective_progress(plan, series, today), "trends": [t.as_dict() for t in series],
+            "gaps": gaps(plan, rows, today, in_force=in_force_since(workspace))}
+
+
+def register_sections(workspace, since: date | None, today: date) -> list[dict]:
+    """The sections other registers add (:data:`REVIEW_SECTIONS`), in their order."""
+    from importlib import import_module
+
+    found = []
+    for name, target in REVIEW_SECTIONS.items():
+        module, _, function = target.partition(":")
+        section = getattr(import_module(module), function)(workspace, since, today)
+        if section:
+            found.append({"name": name, **section})
+    return found
+
+
 def assemble_inputs(workspace, today: date, reported: dict[str, PreviousAction] | None = None) -> dict:
     """Every input of the review that the register holds, as of ``today``."""
     from workbench.records.documented_information import flags
 
-    return {"as_of": today, "previous_actions": previous_actions(workspace, today, reported),
+    since = previous_review(workspace, today)
+    return {"as_of": today, "since": since, "measured_objectives": measured_objectives(workspace, since, today),
+            "register_sections": register_sections(workspace, since, today),
+            "previous_actions": previous_actions(workspace, today, reported),
             "nonconformities": nonconformity_summary(workspace, today), "audits": audit_summary(workspace),
             "monitoring": monitoring_summary(workspace), "readiness": readiness_summary(workspace),
             "risk_posture": risk_posture(workspace, workspace.config.risk_criteria),

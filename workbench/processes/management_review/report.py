@@ -22,9 +22,9 @@ def inputs(run) -> None:
     r, a = run.results, run.request.answers
     show_html(Markup("<h2>Review inputs</h2>"
                      "<p>Inputs other than the statements below were assembled from the register on {}: actions of "
-                     "earlier reviews, nonconformities and corrective actions, internal audits, impact assessments "
-                     "(monitoring results), the latest gap analysis, the latest risk assessments and the register of "
-                     "documented information.</p>"
+                     "earlier reviews, nonconformities and corrective actions, internal audits, impact assessments, the "
+                     "AI objectives and the measurements of the monitoring plan, the latest gap analysis, the latest "
+                     "risk assessments, the register of documented information and the other registers' inputs.</p>"
                      "<h3>Changes in context and in interested parties' needs</h3>"
                      '<p class="text">{}</p>').format(r.as_of.isoformat(), a.context_changes)
               + (Markup('<h3>Opportunities for improvement</h3><p class="text">{}</p>').format(a.opportunities)
@@ -108,10 +108,54 @@ def risk_posture(run) -> None:
 
 
 def objectives(run) -> None:
-    """Progress on the AI objectives, as top management reports it."""
+    """Progress on the AI objectives: as measured (the objectives record in force), and as top management
+    reports it."""
+    from workbench.processes.objectives.report import badge
+
+    measured = run.results.measured_objectives
+    parts = [Markup("<h2>Progress on AI objectives</h2>")]
+    if measured:
+        rows = [(o["id"], o["objective"], _person(run, o["owner"]), o["measure"], f"{o['target']:g} {o['unit']}",
+                 o["due_date"], "" if o["baseline"] is None else f"{o['baseline']:g}",
+                 "" if o["latest"] is None else f"{o['latest']:g}", badge(o["status"])) for o in measured["objectives"]]
+        parts.append(Markup("<p>As measured, from the AI objectives {} in force (effective {}): the first value since "
+                            "the previous review, the latest, and the status: <em>achieved</em> at or past the target; "
+                            "<em>off track</em> past its due date or worsening in its last period; else "
+                            "<em>on track</em>.</p>").format(_link(measured), measured["effective_date"])
+                     + table(("Objective", "What", "Owner", "Measure", "Target", "Due", "First", "Latest", "Status"),
+                             rows, caption=f"{len(rows)} objective(s), as measured"))
+    else:
+        parts.append(Markup('<p class="alert">No AI objectives record is archived: objectives are not measured '
+                            "(workbench run objectives).</p>"))
     rows = [(o.objective, o.status, o.note) for o in run.request.answers.objectives]
-    show_html(Markup("<h2>Progress on AI objectives</h2>") + table(("Objective", "Status", "Note"), rows,
-                                                                 caption=f"{len(rows)} objective(s)"))
+    show_html(Markup().join(parts) + table(("Objective", "Status", "Note"), rows,
+                                          caption=f"{len(rows)} objective(s), as top management reports them"))
+
+
+def measures(run) -> None:
+    """Each measure's trend over the periods since the previous review, against its target or threshold,
+    and the gaps in monitoring (9.3.2 c, d)."""
+    from workbench.processes.objectives.report import gaps_markup, show_trends
+
+    r = run.results
+    since = f"since the previous review of {r.since.isoformat()}" if r.since else "since measurements began (no earlier review)"
+    show_html(Markup("<h2>Monitoring and measurement results</h2><p>Each measure of the monitoring plan {}, "
+                     "with its target (green) and threshold (red).</p>").format(since))
+    if not r.measured_objectives:
+        show_html(Markup('<p class="alert">No monitoring plan is archived: nothing is measured.</p>'))
+        return
+    show_trends(r.measured_objectives["trends"])
+    show_html(gaps_markup(r.measured_objectives["gaps"]))
+
+
+def register_sections(run) -> None:
+    """The inputs other registers add (incidents, concerns, ...), each since the previous review."""
+    for section in run.results.register_sections:
+        show_html(Markup("<h2>{} ({})</h2>{}").format(
+            section["title"], section.get("clause", ""),
+            Markup("<p>{}</p>").format(section["note"]) if section.get("note") else "")
+            + (table(section["columns"], section["rows"], caption=section["title"]) if section["rows"]
+               else Markup('<p class="ok">None.</p>')))
 
 
 def decisions(run) -> None:
