@@ -74,11 +74,15 @@ def numeric_counts(values: np.ndarray, edges: np.ndarray, with_missing: bool) ->
     return np.append(counts, missing.sum()) if with_missing else counts
 
 
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
 def _labels(edges: np.ndarray) -> list[str]:
     if not len(edges):
         return ["all values"]
-    return ([f"≤ {edges[0]:.4g}"] + [f"{lo:.4g} to {hi:.4g}" for lo, hi in zip(edges[:-1], edges[1:])]
-            + [f"> {edges[-1]:.4g}"])
+    return ([f"≤ {_number(edges[0])}"] + [f"{_number(lo)} to {_number(hi)}" for lo, hi in zip(edges[:-1], edges[1:])]
+            + [f"> {_number(edges[-1])}"])
 
 
 def status_of(value: float, p_value: float, psi_warn: float, psi_breach: float, alpha: float) -> Status:
