@@ -63,7 +63,7 @@ async def test_systems_of_the_demo_link_their_latest_evidence(jp_fetch, jp_root_
     for system in found:
         assert system["state"] == "awaiting approval"  # the demo's evidence is submitted, not approved
         latest = system["latest"]
-        items = ["bureau-extract", "scorecard-v4", "training"] if system["system_id"] == "credit-scoring" else []
+        items = ["bureau-extract", "scorecard-v4", "scored-training", "training"] if system["system_id"] == "credit-scoring" else []
         assert [i["id"] for i in system["items"]] == items
         assert (latest["process"], latest["item_id"]) == ("system-card", "")  # the demo writes the cards last
         assert latest["status"] == "submitted" and latest["headline"]
@@ -81,7 +81,7 @@ async def test_the_demo_lists_the_latest_record_of_each_process_and_the_organisa
     code, systems = await call(jp_fetch, "systems")
     assert code == 200
     own = [("impact-assessment", ""), ("risk-assessment", ""), ("system-card", "")]
-    expected = {"credit-scoring": own + [("data-quality", "bureau-extract"), ("explainability", "scorecard-v4"),
+    expected = {"credit-scoring": own[:1] + [("monitoring", "")] + own[1:] + [("data-quality", "bureau-extract"), ("explainability", "scorecard-v4"),
                                          ("data-quality", "training")]}
     for system in systems:
         records = system["records"]

@@ -16,7 +16,7 @@ MONTHS = 6
 ROWS = 3000
 BAND_ODDS = {"18-34": -0.5, "35-54": 0.1, "55+": 0.6}
 ANSWERS = {
-    "prediction_log": f"logs/{SYSTEM}/{{period}}.csv",
+    "prediction_log": f"logs/{SYSTEM}/{{period}}.csv",  # each month's answers name its file and days
     "reference": {"dataset": REFERENCE},
     "columns": {"timestamp": "timestamp", "prediction": "approved", "score": "score", "label": "repaid",
                 "features": ["age_band", "income", "loan_amount", "term_months"],
@@ -83,8 +83,8 @@ def months(today: date) -> list[date]:
     return found[::-1]
 
 
-def write_logs(root: Path, today: date) -> list[tuple[str, date]]:
-    """Write the six monthly logs under ``root``; return each month's period and last day."""
+def write_logs(root: Path, today: date) -> list[tuple[str, date, date]]:
+    """Write the six monthly logs under ``root``; return each month's period, first and last day."""
     folder = root / "logs" / SYSTEM
     folder.mkdir(parents=True, exist_ok=True)
     periods = []
@@ -92,8 +92,15 @@ def write_logs(root: Path, today: date) -> list[tuple[str, date]]:
         period = f"{first:%Y-%m}"
         month_log(first, index).to_csv(folder / f"{period}.csv", index=False, lineterminator="\n")
         following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        periods.append((period, following - timedelta(days=1)))
+        periods.append((period, first, following - timedelta(days=1)))
     return periods
+
+
+def month_answers(period: str, first: date, last: date) -> dict:
+    """One month's answers: its log and its days, so that a periodic review in a later period
+    recalculates the same month rather than look for a log of its own period."""
+    return {**ANSWERS, "prediction_log": ANSWERS["prediction_log"].replace("{period}", period),
+            "period_start": first.isoformat(), "period_end": last.isoformat()}
 
 
 def reference_entry(root: Path, training: str) -> dict:
@@ -119,11 +126,11 @@ def run_monitoring(workspace, examples: Path, progress) -> list:
 
     add_dataset(workspace, SYSTEM, reference_entry(workspace.root, current(workspace, SYSTEM, "training")["location"]),
                 person="amara")
-    answers_file = examples / f"monitoring-{SYSTEM}.yaml"
-    answers_file.write_text(yaml.safe_dump(ANSWERS, sort_keys=False))
     runs = []
-    for period, last_day in write_logs(workspace.root, date.today()):
+    for period, first, last in write_logs(workspace.root, date.today()):
+        answers_file = examples / f"monitoring-{SYSTEM}-{period}.yaml"
+        answers_file.write_text(yaml.safe_dump(month_answers(period, first, last), sort_keys=False))
         progress(f"monitoring {SYSTEM} in production for {period} ...")
         runs.append(run_process(workspace, "monitoring", SYSTEM, answers_file, period=period, assessor="tomas",
-                                effective_date=last_day.isoformat()))
+                                effective_date=last.isoformat()))
     return runs
