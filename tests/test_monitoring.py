@@ -336,3 +336,23 @@ def test_runs_chart_each_period_beside_the_earlier_ones_and_breaches_open_noncon
     history = json.loads(later.results.read_text())["results"]["history"]
     assert [p["period"] for p in history] == ["2026-05", "2026-06", "2026-07"]
     assert history[1]["run_id"] == outcome.run_id  # of two records of a period, the latest (none is approved)
+
+
+def test_many_categories_share_one_bin_beyond_the_limit():
+    from workbench.processes.monitoring.drift import MAX_CATEGORIES, OTHER
+
+    reference = pd.Series([f"id{i}" for i in range(100)] + ["common"] * 100)
+    current = pd.Series([f"id{i}" for i in range(50, 150)] + ["common"] * 100)
+    d = categorical_drift("x", "feature", reference, current, 0.1, 0.25, 0.01)
+    assert len(d.bins) == MAX_CATEGORIES and d.bins[-1].label == OTHER and d.bins[0].label == "common"
+    assert sum(b.reference for b in d.bins) == pytest.approx(1) and sum(b.current for b in d.bins) == pytest.approx(1)
+    assert d.psi == pytest.approx(psi([b.reference for b in d.bins], [b.current for b in d.bins]))
+
+
+def test_brier_and_log_loss_need_probabilities(monitored):
+    log = month_log(date(2026, 5, 1), 0)
+    log.loc[12, "score"] = 1.5
+    path = write_log(monitored, log)
+    refused(monitored, answers(prediction_log=path, performance=[{"metric": "brier", "threshold": 0.3}]),
+            "columns.score", "probabilities from 0 to 1 for brier", "line 14", "1.5")
+    assert request(monitored, answers(prediction_log=path))  # roc_auc ranks scores of any scale

@@ -160,8 +160,9 @@ def _drift(answers: MonitoringAnswers, reference, frame, numeric: dict[str, bool
     found = []
     for column, role in columns:
         if role == "score" or numeric[column]:
-            found.append(numeric_drift(column, role, reference.frame[column].to_numpy(dtype=float, na_value=float("nan")),
-                                       frame[column], t.bins, t.psi_warn, t.psi_breach, t.p_value))
+            baseline = reference.frame[column].to_numpy(dtype=float, na_value=float("nan"))
+            found.append(numeric_drift(column, role, baseline, frame[column], t.bins, t.psi_warn, t.psi_breach,
+                                       t.p_value))
         else:
             found.append(categorical_drift(column, role, reference.frame[column], frame[column], t.psi_warn,
                                            t.psi_breach, t.p_value))

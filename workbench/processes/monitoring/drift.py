@@ -10,7 +10,8 @@ replaced by ``EPSILON`` (the shares are not renormalised), so an empty bin adds 
 term. A numeric column has quantile bins of the reference: the edges are the distinct reference
 quantiles at 1/B, 2/B, ..., (B-1)/B, bin 1 holds values up to the first edge, bin i values above
 edge i-1 and up to edge i, the last bin values above the last edge. A categorical column has a bin
-per value seen on either side. Missing values are a bin of their own when either side has any.
+per value seen on either side (beyond ``MAX_CATEGORIES``, the rarest values over both sides share one
+bin). Missing values are a bin of their own when either side has any.
 
 The test: a numeric column's two samples are compared with ``scipy.stats.ks_2samp`` (missing values
 left out), a categorical column's counts with ``scipy.stats.chi2_contingency`` on the 2 x k table.
@@ -25,6 +26,8 @@ from pydantic import BaseModel
 
 EPSILON = 1e-4
 MISSING = "(missing)"
+OTHER = "(other values)"
+MAX_CATEGORIES = 30  # beyond this, the rarest values share one bin: the evidence stays readable
 Status = Literal["stable", "warning", "drift"]
 
 
@@ -128,6 +131,14 @@ def categorical_drift(column: str, role: str, reference, current, psi_warn: floa
     ref_counts = pd.Series(reference).fillna(MISSING).astype(str).value_counts()
     cur_counts = pd.Series(current).fillna(MISSING).astype(str).value_counts()
     labels = list(ref_counts.index) + sorted(set(cur_counts.index) - set(ref_counts.index))
+    if len(labels) > MAX_CATEGORIES:
+        kept = list(ref_counts.add(cur_counts, fill_value=0).sort_values(ascending=False, kind="stable")
+                    .index[:MAX_CATEGORIES - 1])
+        rest = [v for v in labels if v not in set(kept)]
+        ref_counts, cur_counts = (pd.concat([counts[counts.index.isin(kept)],
+                                             pd.Series({OTHER: counts.reindex(rest).sum()})])
+                                  for counts in (ref_counts, cur_counts))
+        labels = [v for v in labels if v in set(kept)] + [OTHER]
     table = np.array([[ref_counts.get(v, 0) for v in labels], [cur_counts.get(v, 0) for v in labels]])
     e, a = table[0] / table[0].sum(), table[1] / table[1].sum()
     value = psi(e, a)

@@ -76,7 +76,8 @@ def workspace_file(workspace, field: str, relative: str) -> Path:
     try:
         path = workspace.inside(workspace.root / relative)
     except InputError:
-        raise InputError.single(field, relative, "must stay inside the workspace (no '..', no link out of it)") from None
+        raise InputError.single(field, relative,
+                                "must stay inside the workspace (no '..', no link out of it)") from None
     if path.suffix.lower() not in SUFFIXES:
         raise InputError.single(field, relative, "must be a .csv or .parquet file")
     if not path.is_file():
@@ -205,6 +206,13 @@ def load_log(workspace, answers: MonitoringAnswers, period: str, numeric: dict[s
         frame[c.label] = binary(frame[c.label], "columns.label", c.label, path, allow_missing=True)
     if c.score:
         frame[c.score] = _numbers(frame[c.score], "columns.score", c.score, path, allow_missing=False)
+        probabilities = [m.metric for m in answers.performance if m.metric in ("brier", "log_loss")]
+        outside_unit = (frame[c.score] < 0) | (frame[c.score] > 1)
+        if probabilities and outside_unit.any():
+            i = _first(outside_unit.to_numpy())
+            raise InputError.single("columns.score", c.score, f"must hold probabilities from 0 to 1 for "
+                                    f"{' and '.join(probabilities)}; {_where(path, i)} holds "
+                                    f"{frame[c.score].iloc[i]!r}")
     for i, feature in enumerate(c.features):
         if numeric.get(feature):
             frame[feature] = _numbers(frame[feature], f"columns.features[{i}]", feature, path, allow_missing=True)

@@ -113,7 +113,8 @@ def drift(run) -> None:
     if found:
         series = {d.column: f"drift:psi:{d.column}" for d in found}
         show_figure(_history(run, "Population stability index", series,
-                             [("warning", t.psi_warn), ("breach", t.psi_breach)], "PSI"), "PSI of each column by period")
+                             [("warning", t.psi_warn), ("breach", t.psi_breach)], "PSI"),
+                    "PSI of each column by period")
     for d in found:
         if d.status != "stable":
             show_figure(bins_chart(d), f"Share of rows per bin of {d.column}")
