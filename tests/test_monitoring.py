@@ -356,3 +356,15 @@ def test_brier_and_log_loss_need_probabilities(monitored):
     refused(monitored, answers(prediction_log=path, performance=[{"metric": "brier", "threshold": 0.3}]),
             "columns.score", "probabilities from 0 to 1 for brier", "line 14", "1.5")
     assert request(monitored, answers(prediction_log=path))  # roc_auc ranks scores of any scale
+
+
+def test_charts_keep_hostile_names_as_text_and_draw_thresholds():
+    from workbench.processes.monitoring.charts import bins_chart, history_chart
+
+    hostile = "<script>alert(1)</script>"
+    d = categorical_drift(hostile, "feature", pd.Series([hostile, "a"] * 50), pd.Series(["a"] * 100), 0.1, 0.25, 0.01)
+    history = history_chart("PSI", ["2026-05", "2026-06"], {hostile: [0.01, None]}, [("breach", 0.25)], "PSI")
+    for chart in (bins_chart(d), history):
+        assert "<script>" not in str(chart.svg) and "&lt;script&gt;" in str(chart.svg)
+    assert "2026-06 not measured" in str(history.svg) and "breach 0.25" in str(history.svg)
+    assert history.figure["layout"]["shapes"][0]["y0"] == 0.25
