@@ -56,22 +56,21 @@ print(json.dumps({"seconds": seconds, "rows": rows, "figures": figures,
 """
 
 
-def workspace(folder: Path):
+def workspace(folder: Path, keys: dict[str, Path]):
     """A workspace with the demo people and systems, the scored training set as the reference and a
     seeded October log of ROWS predictions (the demo's drifting month, scaled up)."""
-    from workbench.demo import SYSTEMS, demo_configuration, demo_keys
+    from workbench.demo import SYSTEMS, demo_configuration
     from workbench.demo.data_governance import applications
     from workbench.demo.monitoring import month_log, scored
     from workbench.workspace import init_workspace
 
-    keys = demo_keys(folder / "keys")
     ws = init_workspace(folder / "ws", config=demo_configuration(keys))
     ws.add_systems(SYSTEMS)
     (ws.root / "data").mkdir()
     scored(applications()).drop(columns=["note"]).to_csv(ws.root / "data/reference.csv", index=False)
     (ws.root / "logs" / SYSTEM).mkdir(parents=True)
     month_log(date(2026, 10, 1), 4, rows=ROWS).to_csv(ws.root / f"logs/{SYSTEM}/{PERIOD}.csv", index=False)
-    return ws, keys
+    return ws
 
 
 def step(root: Path, name: str) -> dict:
@@ -82,13 +81,15 @@ def step(root: Path, name: str) -> dict:
 def main() -> None:
     import pandas as pd
 
+    from workbench.demo import demo_keys
     from workbench.demo.monitoring import ANSWERS
     from workbench.pipeline.run import run_process
     from workbench.signing import KEY_VAR
 
     with tempfile.TemporaryDirectory() as tmp:
-        ws, keys = workspace(Path(tmp))
-        os.environ[KEY_VAR] = os.pathsep.join(str(p) for p in keys.values())
+        keys = demo_keys(Path(tmp) / "keys")
+        os.environ[KEY_VAR] = os.pathsep.join(str(p) for p in keys.values())  # the demo people act, in each step too
+        ws = workspace(Path(tmp), keys)
         size = (ws.root / f"logs/{SYSTEM}/{PERIOD}.csv").stat().st_size / 1e6
         runs = {name: [step(ws.root, name) for _ in range(RUNS)] for name in ("read", "measure")}
         whole = []
