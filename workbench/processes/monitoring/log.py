@@ -216,19 +216,23 @@ def load_log(workspace, answers: MonitoringAnswers, period: str, numeric: dict[s
     for i, feature in enumerate(c.features):
         if numeric.get(feature):
             frame[feature] = _numbers(frame[feature], f"columns.features[{i}]", feature, path, allow_missing=True)
-    labelled = frame[frame[c.label].notna()] if c.label else frame.iloc[:0]
+    label = frame[c.label].to_numpy() if c.label else np.full(len(frame), np.nan)
+    known = ~np.isnan(label)
     for i, column in enumerate(c.sensitive_features):
         values = frame[column]
         blank = (values.isna() | (values.astype("string").str.strip() == "")).to_numpy()
         if blank.any():
             raise InputError.single(f"columns.sensitive_features[{i}]", column,
                                     f"has an empty group: no value on {_where(path, _first(blank))}")
-        for group, rows in labelled.groupby(labelled[column].astype(str)):
-            for value, what in ((1, "positive"), (0, "negative")):
-                if not (rows[c.label] == value).any():
-                    raise InputError.single(f"columns.sensitive_features[{i}]", column,
-                                            f"group {group!r} has no {what} true labels ({c.label}) in the period; "
-                                            f"its {'true' if value else 'false'} positive rate is undefined")
+        codes, names = pd.factorize(values[known].astype(str), sort=True)
+        positives = np.bincount(codes, weights=label[known], minlength=len(names))
+        rows = np.bincount(codes, minlength=len(names))
+        for counts, value, what in ((positives, 1, "positive"), (rows - positives, 0, "negative")):
+            if (counts == 0).any():
+                group = names[int(np.argmax(counts == 0))]
+                raise InputError.single(f"columns.sensitive_features[{i}]", column,
+                                        f"group {group!r} has no {what} true labels ({c.label}) in the period; "
+                                        f"its {'true' if value else 'false'} positive rate is undefined")
     return Log(frame, relative, path, start, end)
 
 
