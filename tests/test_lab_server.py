@@ -63,7 +63,7 @@ async def test_systems_of_the_demo_link_their_latest_evidence(jp_fetch, jp_root_
     for system in found:
         assert system["state"] == "awaiting approval"  # the demo's evidence is submitted, not approved
         latest = system["latest"]
-        items = ["bureau-extract", "scorecard-v4", "scored-training", "training"] if system["system_id"] == "credit-scoring" else []
+        items = ["bureau-extract", "scorecard-v4", "training"] if system["system_id"] == "credit-scoring" else []
         assert [i["id"] for i in system["items"]] == items
         assert (latest["process"], latest["item_id"]) == ("system-card", "")  # the demo writes the cards last
         assert latest["status"] == "submitted" and latest["headline"]

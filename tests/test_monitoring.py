@@ -368,3 +368,20 @@ def test_charts_keep_hostile_names_as_text_and_draw_thresholds():
         assert "<script>" not in str(chart.svg) and "&lt;script&gt;" in str(chart.svg)
     assert "2026-06 not measured" in str(history.svg) and "breach 0.25" in str(history.svg)
     assert history.figure["layout"]["shapes"][0]["y0"] == 0.25
+
+
+def test_a_registered_dataset_is_a_reference_and_its_hash_is_checked(monitored):
+    from workbench.processes.data_quality.datasets import add_dataset
+
+    add_dataset(monitored, SYSTEM, {
+        "id": "scored-training", "name": "Scored training set", "role": "reference", "source": "internal",
+        "licence": "internal", "retention": "while in production", "owner": "amara",
+        "location": "data/reference.csv"}, person="amara")
+    req = request(monitored, answers(reference={"dataset": "scored-training"}))
+    results = req.process.results(req, monitored)
+    ref = results.reference
+    assert (ref.source, ref.dataset_id, ref.location, ref.rows) == ("dataset", "scored-training", "data/reference.csv",
+                                                                    4000)
+    assert ref.sha256 == ref.registered_sha256
+    assert [d.column for d in results.drift] == ["age_band", "income", "loan_amount", "term_months", "score"]
+    assert [d.role for d in results.drift][-1] == "score" and all(d.status == "stable" for d in results.drift)

@@ -11,13 +11,13 @@ from pathlib import Path
 import yaml
 
 SYSTEM = "credit-scoring"
-REFERENCE = "scored-training"
+REFERENCE = f"data/{SYSTEM}/scored-training.csv"
 MONTHS = 6
 ROWS = 3000
 BAND_ODDS = {"18-34": -0.5, "35-54": 0.1, "55+": 0.6}
 ANSWERS = {
     "prediction_log": f"logs/{SYSTEM}/{{period}}.csv",  # each month's answers name its file and days
-    "reference": {"dataset": REFERENCE},
+    "reference": {"path": REFERENCE},
     "columns": {"timestamp": "timestamp", "prediction": "approved", "score": "score", "label": "repaid",
                 "features": ["age_band", "income", "loan_amount", "term_months"],
                 "sensitive_features": ["sex", "age_band"]},
@@ -103,29 +103,20 @@ def month_answers(period: str, first: date, last: date) -> dict:
             "period_start": first.isoformat(), "period_end": last.isoformat()}
 
 
-def reference_entry(root: Path, training: str) -> dict:
-    """Write the training set with the scorecard's scores next to it; return its register entry."""
+def write_reference(root: Path, training: str) -> None:
+    """Write the training set at ``training`` with the scorecard's scores: the baseline each month is
+    compared with (the registered training set holds no scores, so its drift could not be measured)."""
     import pandas as pd
 
-    location = f"data/{SYSTEM}/{REFERENCE}.csv"
-    scored(pd.read_csv(root / training)).to_csv(root / location, index=False, lineterminator="\n")
-    return {"id": REFERENCE, "name": "Training set v4 as scored by the production scorecard", "role": "reference",
-            "source": "internal", "acquisition": "The training set scored by the scorecard at its validation: the "
-            "baseline that production monitoring compares each month with", "location": location,
-            "licence": "Data-sharing agreement DSA-2024-17 with the credit bureau; internal use only",
-            "personal_data": ["age band", "sex", "income"], "legal_basis": "legitimate interest (credit risk)",
-            "retention": "as long as the scorecard is in production", "owner": "amara", "derived_from": ["training"],
-            "preparation": [{"step": "other", "description": "Scored every row with the production scorecard",
-                             "by": "amara", "on": date.today().isoformat()}]}
+    scored(pd.read_csv(root / training)).to_csv(root / REFERENCE, index=False, lineterminator="\n")
 
 
 def run_monitoring(workspace, examples: Path, progress) -> list:
-    """Register the scored reference, write the six logs and monitor each month, oldest first."""
+    """Write the scored reference and the six logs, and monitor each month, oldest first."""
     from workbench.pipeline.run import run_process
-    from workbench.processes.data_quality.datasets import add_dataset, current
+    from workbench.processes.data_quality.datasets import current
 
-    add_dataset(workspace, SYSTEM, reference_entry(workspace.root, current(workspace, SYSTEM, "training")["location"]),
-                person="amara")
+    write_reference(workspace.root, current(workspace, SYSTEM, "training")["location"])
     runs = []
     for period, first, last in write_logs(workspace.root, date.today()):
         answers_file = examples / f"monitoring-{SYSTEM}-{period}.yaml"
