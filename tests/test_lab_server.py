@@ -81,7 +81,7 @@ async def test_the_demo_lists_the_latest_record_of_each_process_and_the_organisa
     code, systems = await call(jp_fetch, "systems")
     assert code == 200
     own = [("impact-assessment", ""), ("risk-assessment", ""), ("system-card", "")]
-    expected = {"credit-scoring": own + [("data-quality", "bureau-extract"), ("explainability", "scorecard-v4"),
+    expected = {"credit-scoring": own[:1] + [("monitoring", "")] + own[1:] + [("data-quality", "bureau-extract"), ("explainability", "scorecard-v4"),
                                          ("data-quality", "training")]}
     for system in systems:
         records = system["records"]

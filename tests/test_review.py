@@ -233,7 +233,8 @@ def test_a_fairness_breach_in_a_reviewed_impact_assessment_opens_nonconformities
                          period="2026-Q2", assessor="tomas", effective_date="2026-06-01")
     jobs, known = plan_review(workspace, "due", system_id="cv-screening", today=TODAY)
     assert [(j.process, j.system_id) for j in jobs] == [("impact-assessment", "cv-screening")]
-    assert [(o.process, o.status) for o in known] == [("risk-assessment", "needs-answers"), ("system-card", "needs-answers")]
+    assert [(o.process, o.status) for o in known] == [("monitoring", "needs-answers"), ("risk-assessment", "needs-answers"),
+                                                      ("system-card", "needs-answers")]
     summary = run_review(workspace, jobs, known, progress=False, today=TODAY)
     impact = next(o for o in summary.outcomes if o.process == "impact-assessment")
     assert impact.status == "recalculated" and len(impact.breaches) == 3

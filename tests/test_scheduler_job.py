@@ -136,12 +136,13 @@ def test_a_jupyter_scheduler_job_runs_the_periodic_review_and_its_evidence_is_ar
         (SYSTEM, "data-quality", "bureau-extract", period, "recalculated", "scheduler"),
         (SYSTEM, "data-quality", "training", period, "recalculated", "scheduler"),
         (SYSTEM, "impact-assessment", "", period, "recalculated", "scheduler"),
+        (SYSTEM, "monitoring", "", period, "recalculated", "scheduler"),
         (SYSTEM, "risk-assessment", "", period, "recalculated", "scheduler"),
         (SYSTEM, "system-card", "", period, "recalculated", "scheduler")]
     for record in new:
         assert (workspace.evidence_dir / record["path"] / "evidence.html").is_file()
     runs = [e for e in ledger_entries(workspace.evidence_dir) if e.get("run_id") in {r["run_id"] for r in new}]
-    assert [e["signature"]["by"] for e in runs] == ["scheduler"] * 5
+    assert [e["signature"]["by"] for e in runs] == ["scheduler"] * 6
     assert {e["signature"]["key"] for e in runs} == {fingerprint(PUBLIC["scheduler"])}
     verified = CliRunner().invoke(main, ["verify", "--workspace", str(root)])
     assert verified.exit_code == 0, verified.output + verified.stderr

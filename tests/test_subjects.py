@@ -131,7 +131,8 @@ def test_an_unknown_section_and_an_unreviewable_process_are_refused(workspace):
 
 def test_periodic_processes_are_the_review_default():
     assert configuration_model()(organisation={"name": "X"}, people=[
-        {"id": "a", "name": "A", "roles": ["assessor"]}]).review.processes == ["data-quality", "impact-assessment", "risk-assessment",
+        {"id": "a", "name": "A", "roles": ["assessor"]}]).review.processes == ["data-quality", "impact-assessment", "monitoring",
+                                                                     "risk-assessment",
                                                                      "system-card"]
 
 
@@ -206,7 +207,7 @@ def test_broken_plug_ins_are_refused_by_package_and_the_others_keep_working(inst
     assert "answers is not a pydantic model" in reasons["bad-answers/evil-plugin"]
     assert "cannot be imported (ModuleNotFoundError" in reasons["import-fails/evil-plugin"]
     # the built-in processes are untouched, and asking for a refused one says why
-    assert get_process("risk-assessment") is risk and len(registry.processes()) == 10
+    assert get_process("risk-assessment") is risk and len(registry.processes()) == 11
     with pytest.raises(InputError, match="process 'clash' from package 'evil-plugin' is refused"):
         get_process("clash")
     listed = cli("process", "list")

@@ -184,12 +184,13 @@ def measure(frame, spec: FairnessSpec, thresholds: FairnessThresholds, dataset_s
             "equalized_odds_difference": equalized_odds_difference(y_true, y_pred, sensitive_features=groups),
         }
         attributes.append(AttributeFairness(attribute=column, groups=rows,
-                                            disparities=[_compare(m, float(v), thresholds) for m, v in values.items()]))
+                                            disparities=[disparity(m, float(v), thresholds) for m, v in values.items()]))
     return FairnessResults(dataset=spec.predictions, sha256=dataset_sha256, rows=len(frame), label=spec.label,
                            prediction=spec.prediction, score=spec.score, attributes=attributes)
 
 
-def _compare(metric: str, value: float, thresholds: FairnessThresholds) -> Disparity:
+def disparity(metric: str, value: float, thresholds: FairnessThresholds) -> Disparity:
+    """A disparity against its threshold: a ratio below its minimum, a difference above its maximum."""
     if metric == "demographic_parity_ratio":
         limit = thresholds.demographic_parity_ratio_min
         return Disparity(metric=metric, title=METRIC_TITLES[metric], value=value, threshold=limit, bound="min",
