@@ -405,3 +405,38 @@ def test_the_anonymous_reporter_appears_in_no_file_written_nor_any_line_printed(
         assert not any(s.lower() in output.lower() for s in secrets), output
     [row] = concerns(workspace)
     assert row["raised_by"] == "anonymous" and incidents(workspace)[0]["concern"] == "con-0001"
+
+
+# the form, in JupyterLab and Voila
+
+def test_the_concern_form_raises_a_concern_and_never_shows_who(workspace):
+    from workbench.processes.incident_report.concern_form import ConcernForm
+
+    form = ConcernForm(workspace, "cv-screening")
+    assert form.system.value == "cv-screening" and "Priya Raman" in form.anonymous.description
+    form.person.value, form.text.value = "tomas", "   "
+    form.submit.click()
+    assert "Not recorded" in form.message.value and "text" in form.message.value and not concerns(workspace)
+    form.text.value, form.anonymous.value = "Ranks drop for <b>career breaks</b>", True
+    form.submit.click()
+    assert "Recorded concern <strong>con-0001</strong> about cv-screening, anonymously" in form.message.value
+    assert "tomas" not in form.message.value.lower() and form.text.value == ""
+    [row] = concerns(workspace)
+    assert (row["raised_by"], row["text"]) == ("anonymous", "Ranks drop for <b>career breaks</b>")
+
+
+@pytest.mark.kernel
+def test_the_concern_notebook_runs_headless_and_shows_the_form(workspace):
+    import nbformat
+
+    from workbench.pipeline.execute import execute
+    from workbench.processes.incident_report.concern_form import concern_notebook
+
+    path = concern_notebook(workspace, "credit-scoring")
+    assert path.parent == workspace.drafts_dir
+    nb = nbformat.read(path, as_version=4)
+    assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in nb.cells if c.cell_type == "code")
+    executed = path.with_name("executed.ipynb")
+    execute(path, executed, {}, workspace.root)
+    outputs = [o for c in nbformat.read(executed, as_version=4).cells for o in c.get("outputs", [])]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs), outputs

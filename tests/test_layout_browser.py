@@ -25,7 +25,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 EVIDENCE = ([f"{s['id']}/{process}" for process in ("risk-assessment", "impact-assessment") for s in SYSTEMS]
             + [f"organisation/{process}" for process in ("soa", "internal-audit", "gap-analysis", "management-review")]
             + [f"credit-scoring/data-quality/{dataset}" for dataset in ("bureau-extract", "training")]
-            + ["credit-scoring/explainability/scorecard-v4"]
+            + ["credit-scoring/explainability/scorecard-v4", "cv-screening/incident-report/inc-0001"]
             + [f"{s['id']}/system-card" for s in SYSTEMS])
 PAGES = EVIDENCE + ["portfolio", "approval"]
 PHONE = {"width": 390, "height": 844}

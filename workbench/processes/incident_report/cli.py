@@ -218,3 +218,17 @@ def concern_reveal(workspace_path: Path | None, concern_id: str, person: str) ->
         return
     click.echo(f"{concern_id} was raised by {found['reporter']} ({found['name']}, {found['email'] or 'no e-mail'}); "
                f"signature {found['signature']}; this reveal is recorded in the ledger")
+
+
+@concern.command("form")
+@workspace_option
+@click.option("--system", "system_id", default="", help="The AI system chosen first (default: the first registered).")
+@click.option("--port", default=8866, show_default=True, help="Port on 127.0.0.1 to serve the form on.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser; open the address Voila prints.")
+def concern_form(workspace_path: Path | None, system_id: str, port: int, no_browser: bool) -> None:
+    """Serve the concern form with Voila, for someone who does not code; Ctrl-C stops it."""
+    from workbench.processes.incident_report.concern_form import concern_notebook
+    from workbench.ui.voila import serve
+
+    workspace = open_workspace(workspace_path)
+    serve(workspace, concern_notebook(workspace, system_id), port, not no_browser)

@@ -78,8 +78,8 @@ def leads_to(run) -> None:
         parts.append(Markup("<p class='note'>This report opens the incident's nonconformity (source incident, "
                             "citing this record) when it is archived; the timeline then records its id.</p>"))
     if r.event:
-        parts.append(Markup("<p>Event <strong>{}</strong> of {} (ledger entry {}): it makes every review of the "
-                            "system due.</p>").format(r.event["kind"], r.event["occurred_on"],
+        parts.append(Markup("<p>Event <strong>{}</strong> of {} (ledger entry {}): every review of the system "
+                            "whose latest record predates it is due.</p>").format(r.event["kind"], r.event["occurred_on"],
                                                       r.event["ledger_hash"][:16]))
     if r.reviews:
         parts.append(table(("Assessment", "Review", "Due", "Why"),
