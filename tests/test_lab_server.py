@@ -65,6 +65,10 @@ async def test_systems_of_the_demo_link_their_latest_evidence(jp_fetch, jp_root_
         latest = system["latest"]
         items = {"credit-scoring": ["bureau-extract", "scorecard-v4", "training"], "cv-screening": ["inc-0001"]}
         assert [i["id"] for i in system["items"]] == items.get(system["system_id"], [])
+        # the demo's incident report is overdue: its flag reaches the panel beside its system
+        flagged = [(f["kind"], f["key"], f["clause"]) for f in system["flags"]]
+        assert flagged == ([("overdue", "cv-screening/inc-0001", "A.8.4")] if system["system_id"] == "cv-screening"
+                           else [])
         assert (latest["process"], latest["item_id"]) == ("system-card", "")  # the demo writes the cards last
         assert latest["status"] == "submitted" and latest["headline"]
         assert latest["url"] == "/".join(["evidence", system["system_id"], latest["process"]]
