@@ -100,7 +100,7 @@ def test_a_register_without_the_item_and_headline_columns_is_upgraded(tmp_path, 
 def test_every_settings_section_comes_from_its_process(workspace):
     model = configuration_model()
     sections = {p.settings[0]: p.settings[1] for p in registry.processes().values() if p.settings}
-    assert sections.keys() == {"risk_criteria", "impact_criteria", "readiness"}
+    assert sections.keys() == {"risk_criteria", "impact_criteria", "readiness", "incidents"}
     for key, settings in sections.items():
         assert model.model_fields[key].annotation is settings
         assert isinstance(getattr(workspace.config, key), settings)
