@@ -179,7 +179,7 @@ def add_incident(workspace, system_id: str, data: dict, person: str = "") -> dic
     workspace.register.system(system_id)
     data = dict(data)
     for name in ("status", "lessons_learned", "closed_on", "nonconformity"):
-        if data.get(name):
+        if data.get(name) and not (name == "status" and data[name] == "open"):
             raise InputError.single(name, data[name], "is set by 'workbench incident close' and by the incident "
                                     "report, not when an incident is recorded")
     state = validated(workspace, data)
