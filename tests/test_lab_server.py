@@ -63,8 +63,12 @@ async def test_systems_of_the_demo_link_their_latest_evidence(jp_fetch, jp_root_
     for system in found:
         assert system["state"] == "awaiting approval"  # the demo's evidence is submitted, not approved
         latest = system["latest"]
-        items = ["bureau-extract", "scorecard-v4", "training"] if system["system_id"] == "credit-scoring" else []
-        assert [i["id"] for i in system["items"]] == items
+        items = {"credit-scoring": ["bureau-extract", "scorecard-v4", "training"], "cv-screening": ["inc-0001"]}
+        assert [i["id"] for i in system["items"]] == items.get(system["system_id"], [])
+        # the demo's incident report is overdue: its flag reaches the panel beside its system
+        flagged = [(f["kind"], f["key"], f["clause"]) for f in system["flags"]]
+        assert flagged == ([("overdue", "cv-screening/inc-0001", "A.8.4")] if system["system_id"] == "cv-screening"
+                           else [])
         assert (latest["process"], latest["item_id"]) == ("system-card", "")  # the demo writes the cards last
         assert latest["status"] == "submitted" and latest["headline"]
         assert latest["url"] == "/".join(["evidence", system["system_id"], latest["process"]]
@@ -82,7 +86,8 @@ async def test_the_demo_lists_the_latest_record_of_each_process_and_the_organisa
     assert code == 200
     own = [("impact-assessment", ""), ("risk-assessment", ""), ("system-card", "")]
     expected = {"credit-scoring": own[:1] + [("monitoring", "")] + own[1:] + [("data-quality", "bureau-extract"), ("explainability", "scorecard-v4"),
-                                         ("data-quality", "training")]}
+                                         ("data-quality", "training")],
+                "cv-screening": own + [("incident-report", "inc-0001")]}
     for system in systems:
         records = system["records"]
         # the system's own records, then its items' by item, each group in the order processes are installed

@@ -43,21 +43,20 @@ def process_commands() -> dict[str, click.Command]:
 
     found = {}
     for process in processes().values():
-        if not process.commands:
-            continue
-        try:
-            command = process.load(process.commands)
-        except Exception as err:  # a third-party plug-in's import error must not break the CLI
-            command, problem = None, f"cannot be imported ({type(err).__name__}: {err})"
-        else:
-            problem = "" if isinstance(command, click.Command) else "is not a click command"
-        if command is not None and not problem and (command.name in main.commands or command.name in found):
-            problem = f"is named {command.name!r}, which another command has"
-        if problem:
-            click.secho(f"warning: the commands of process {process.name!r} ({process.commands}) {problem}; "
-                        "left out", fg="yellow", err=True)
-            continue
-        found[command.name] = command
+        for dotted in process.commands.split():
+            try:
+                command = process.load(dotted)
+            except Exception as err:  # a third-party plug-in's import error must not break the CLI
+                command, problem = None, f"cannot be imported ({type(err).__name__}: {err})"
+            else:
+                problem = "" if isinstance(command, click.Command) else "is not a click command"
+            if command is not None and not problem and (command.name in main.commands or command.name in found):
+                problem = f"is named {command.name!r}, which another command has"
+            if problem:
+                click.secho(f"warning: the commands of process {process.name!r} ({dotted}) {problem}; "
+                            "left out", fg="yellow", err=True)
+                continue
+            found[command.name] = command
     return found
 
 

@@ -12,6 +12,7 @@ import yaml
 from workbench.demo.certification import run_certification
 from workbench.demo.explainability import run_explainability
 from workbench.demo.monitoring import run_monitoring
+from workbench.demo.incidents import run_incidents
 from workbench.config import SCHEDULER_PERSON, default_configuration
 from workbench.exceptions import WorkspaceError
 from workbench.demo.impact_data import ANSWERS as IMPACT_ANSWERS, write_predictions
@@ -348,6 +349,7 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
                                   progress)
     evidence.append(run_explainability(workspace, examples, progress))
     evidence += run_monitoring(workspace, examples, progress)
+    evidence.append(run_incidents(workspace, examples, progress))
     evidence += _system_cards(workspace, examples, progress)
     return evidence
 

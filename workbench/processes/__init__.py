@@ -71,7 +71,8 @@ class Process:
     settings : tuple of (str, type of BaseModel), optional
         The process's section of ``workbench.yaml`` and the model (with defaults) that validates it.
     commands : str
-        ``module:attribute`` of a click command or group added to the ``workbench`` CLI.
+        ``module:attribute`` of a click command or group added to the ``workbench`` CLI (several,
+        separated by spaces).
     periodic : bool
         Whether the periodic review re-runs it by default (``review.processes`` in the configuration).
     breaches : callable

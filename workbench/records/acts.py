@@ -17,8 +17,10 @@ from workbench.signing import entry_problem
 ACTOR = {"configuration": "person", "evidence": "assessor", "failed-run": "assessor", "signoff": "person",
          "nonconformity": "opened_by", "action-update": "updated_by", "documented-information": "recorded_by",
          "competence": "recorded_by", "audit-plan": "planned_by", "confirmation": "person",
-         "system": "recorded_by", "item": "recorded_by", "event": "recorded_by"}
+         "system": "recorded_by", "item": "recorded_by", "event": "recorded_by", "incident": "recorded_by",
+         "incident-update": "updated_by", "concern": "raised_by", "concern-reveal": "person"}
 UNSIGNED_KINDS = ("anchor",)  # proved by their own token, not by a person
+ANONYMOUS_KINDS = ("concern",)  # unsigned only when anonymous: a signature would name who raised it
 
 
 def check_acts(evidence_dir: Path, entries: list[dict]) -> tuple[list[tuple[str, dict, str]], int]:
@@ -48,6 +50,11 @@ def check_acts(evidence_dir: Path, entries: list[dict]) -> tuple[list[tuple[str,
             in_force, digest = trusted[entry["hash"]], entry["files"]["workbench.yaml"]
             continue
         if kind in UNSIGNED_KINDS:
+            continue
+        if kind in ANONYMOUS_KINDS and "signature" not in entry:
+            problem = _anonymous_problem(entry)
+            if problem:
+                problems.append(("signature", entry, problem))
             continue
         if in_force is None:
             legacy += 1
@@ -85,6 +92,12 @@ def required_roles(evidence_dir: Path, entry: dict, config, evidence: dict) -> t
     kind = entry.get("kind")
     if kind == "configuration":
         return ["aims_manager"], "changing the configuration"
+    if kind in ("incident", "incident-update"):
+        from workbench.workspace import REGISTRARS
+
+        return list(REGISTRARS), "recording an incident"
+    if kind == "concern-reveal":
+        return ["aims_manager"], "seeing who raised an anonymous concern"
     if kind in ("system", "item"):
         from workbench.workspace import REGISTRARS
 
@@ -99,6 +112,14 @@ def required_roles(evidence_dir: Path, entry: dict, config, evidence: dict) -> t
             if accepted:
                 return [accepted[0]], f"approving it ({accepted[1]})"
         return list(SIGNING_ROLES), "a sign-off"
+    return None
+
+
+def _anonymous_problem(entry: dict) -> str | None:
+    """An unsigned concern is accepted only when it is anonymous, with its commitment and sealed identity."""
+    if not (entry.get("anonymous") is True and entry.get("raised_by") == "anonymous"
+            and isinstance(entry.get("reporter_commitment"), str) and entry.get("sealed_reporter")):
+        return "is not signed, and only an anonymous concern (with its commitment and sealed identity) may be"
     return None
 
 

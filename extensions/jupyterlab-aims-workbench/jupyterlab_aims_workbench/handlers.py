@@ -2,8 +2,9 @@
 
 - ``GET processes``: the installed AIMS processes, with what a record is about (``subject``:
   ``system``, ``item`` of a system of ``item_kind``, or ``organisation``) and who fills it in.
-- ``GET systems``: every AI system with its items, review status, latest evidence, and the latest
-  record of each process (and item) about it.
+- ``GET systems``: every AI system with its items, review status, latest evidence, the latest
+  record of each process (and item) about it, and the flags of the processes' registers about it
+  (an incident report overdue, a dataset file changed).
 - ``GET organisation``: the latest organisation-wide record of each process, and the portfolio page.
 - ``POST notebooks`` with ``{"process", "system_id", "item_id"}``: prepare a form notebook in the
   workspace's drafts (papermill prepare-only) and return its path for JupyterLab to open.
@@ -158,10 +159,15 @@ class SystemsHandler(WorkbenchHandler):
         items: dict[str, list[dict]] = {}
         for item in workspace.register.item_rows():
             items.setdefault(item["system_id"], []).append({k: item[k] for k in ("id", "kind", "name")})
+        flags: dict[str, list[dict]] = {}
+        for process in processes().values():  # what needs attention in a process's registers (an overdue report)
+            for flag in process.flags(workspace) if process.flags else []:
+                flags.setdefault(flag.key.partition("/")[0], []).append(flag.as_dict())
         found = []
         for review in system_reviews(workspace):
             data = review.as_json()
             data["items"] = items.get(review.system_id, [])
+            data["flags"] = flags.get(review.system_id, [])
             if review.latest:
                 latest = review.latest
                 data["latest"] = {"run_id": latest["run_id"], "process": latest["process"],

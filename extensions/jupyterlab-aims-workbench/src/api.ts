@@ -71,6 +71,17 @@ export interface ISystem {
   /** The latest record of each process (and item) about the system. */
   records: IRecord[];
   items: IItem[];
+  /** What needs attention in the system's registers: an overdue incident report, a changed dataset file. */
+  flags: IFlag[];
+}
+
+/** One entry of a register that needs attention. */
+export interface IFlag {
+  kind: string;
+  key: string;
+  title: string;
+  clause: string;
+  message: string;
 }
 
 /** Who acts in this server: under JupyterHub the signed-in user's person; else the one whose key it holds. */

@@ -157,6 +157,12 @@ export class SystemsPanel extends Widget {
           detail(
             `${system.system_id} · tier ${system.tier}` + (system.next_review ? ` · next review ${system.next_review}` : '')
           ),
+          ...system.flags.map(flag => {
+            const line = detail(`${flag.title}: ${flag.message}`);
+            line.className = 'jp-AimsPanel-detail jp-AimsPanel-flag';
+            line.dataset.kind = flag.kind;
+            return line;
+          }),
           recordList(system.records, system.name)
         );
         return item;
