@@ -100,6 +100,10 @@ class Process:
     inputs : tuple of str, optional
         Processes whose records of the same system feed this one: a record of one of them made
         after this process's latest record makes its review due (a system card's sources).
+    reads : callable, optional
+        ``reads(workspace, request) -> [path, ...]``: the workspace files, relative to it, a run reads
+        besides the configuration, content, register and archived results (the data files its answers or
+        its item name); a run computed on another machine is given these and nothing else.
     """
 
     name: str
@@ -129,6 +133,7 @@ class Process:
     flags: Callable[[Any], list] | None = None
     attachments: dict[str, Callable[[dict], str]] = field(default_factory=dict)
     inputs: tuple[str, ...] = ()
+    reads: Callable[[Any, Any], list[str]] | None = None
 
     @property
     def template(self) -> Traversable:
