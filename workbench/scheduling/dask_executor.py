@@ -67,7 +67,7 @@ class DaskExecutor:
             return
         futures = self.client.map(fn, jobs, pure=False)
         submitted = {future.key: job for future, job in zip(futures, jobs)}
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=self.client.loop):
             job = submitted[future.key]
             if future.status == "finished":
                 yield job, future.result()
