@@ -23,16 +23,39 @@ import time
 from pathlib import Path
 
 import workbench
+from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
+from workbench.demo.impact_data import ANSWERS as IMPACT_ANSWERS, write_predictions
 from workbench.pipeline.compute import bundle
 from workbench.pipeline.request import build_request
+from workbench.pipeline.run import run_process
 from workbench.scheduling.review import plan_review
-from workbench.workspace import Workspace
+from workbench.workspace import Workspace, init_workspace
 
-from benchmarks_md import write_section
-from review import TreeMemory, portfolio
+from benchmarks_md import hold_demo_keys, write_section
+from review import TreeMemory
 
 BIN = Path(sys.executable).parent
 START, END = "<!-- review-dask:start -->", "<!-- review-dask:end -->"
+
+
+def portfolio(root: Path, count: int) -> Workspace:
+    """A workspace with ``count`` systems, each with a risk assessment and an impact assessment whose
+    fairness is measured on a predictions file (the reviewed processes)."""
+    config = demo_configuration(hold_demo_keys())
+    config["review"]["processes"] = ["risk-assessment", "impact-assessment"]
+    workspace = init_workspace(root, config=config)
+    systems = [{**SYSTEMS[i % len(SYSTEMS)], "id": f"{SYSTEMS[i % len(SYSTEMS)]['id']}-{i:03d}",
+                "name": f"{SYSTEMS[i % len(SYSTEMS)]['name']} #{i}"} for i in range(count)]
+    workspace.add_systems(systems)
+    answers = {"risk-assessment": ANSWERS, "impact-assessment": IMPACT_ANSWERS}
+    for source in ANSWERS:
+        write_predictions(root, source)
+    for system in systems:
+        source = system["id"].rsplit("-", 1)[0]
+        for process in workspace.config.review.processes:
+            run_process(workspace, process, system["id"], answers[process][source], assessor="tomas",
+                        effective_date="2026-01-15", period="2026-Q1", refresh_index=False)
+    return workspace
 
 
 def free_port() -> int:
