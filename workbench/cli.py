@@ -350,7 +350,12 @@ def run_cmd(workspace_path: Path | None, process: str, system_id: str, answers: 
 @click.option("--all", "mode", flag_value="all", help="Review every system and process.")
 @click.option("--system", "system_id", default=None, help="Review this system only.")
 @click.option("--period", default="", help="Period the runs speak for, e.g. 2026-Q4 (default: this quarter).")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Runs at once.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Runs at once (local executor; dask without --scheduler: local workers).")
+@click.option("--executor", "executor_name", default="local", show_default=True,
+              help="Where runs compute: local, dask, or another installed workbench.executors entry point.")
+@click.option("--scheduler", default="", help="The Dask scheduler's address, e.g. tcp://10.0.0.5:8786 "
+                                               "(dask executor; none: a cluster on this machine).")
 @click.option("--timeout", type=int, default=600, show_default=True, help="Seconds a single cell may run.")
 @click.option("--force", is_flag=True, help="Run even where the period already has evidence or a recalculation "
                                             "awaits confirmation.")
@@ -359,13 +364,16 @@ def run_cmd(workspace_path: Path | None, process: str, system_id: str, answers: 
 @click.option("--no-progress", is_flag=True, help="No progress bar (for logs).")
 @click.pass_context
 def review(ctx: click.Context, workspace_path: Path | None, mode: str, system_id: str | None, period: str,
-           workers: int, timeout: int, force: bool, summary_path: Path | None, no_progress: bool) -> None:
+           workers: int, executor_name: str, scheduler: str, timeout: int, force: bool, summary_path: Path | None,
+           no_progress: bool) -> None:
     """Recalculate every due review headless as the scheduler, archive it, and say what is still overdue
     and what awaits a person's confirmation ('workbench review confirm').
 
-    Exit status 1 when a run failed, could not run, or a review is still overdue.
+    Runs compute where the executor puts them (this machine, or a Dask cluster's workers, which need no
+    access to the workspace); this process alone archives them. Exit status 1 when a run failed, could
+    not run, or a review is still overdue.
     """
-    from workbench.scheduling.executor import LocalExecutor
+    from workbench.scheduling.executor import get_executor
     from workbench.scheduling.review import plan_review, run_review, write_summary
 
     if ctx.invoked_subcommand:
@@ -373,7 +381,11 @@ def review(ctx: click.Context, workspace_path: Path | None, mode: str, system_id
         return
     ws = open_workspace(workspace_path)
     jobs, known = plan_review(ws, mode, system_id, period, force, timeout)
-    summary = run_review(ws, jobs, known, LocalExecutor(workers), progress=not no_progress)
+    executor = get_executor(executor_name, workers, scheduler)
+    try:
+        summary = run_review(ws, jobs, known, executor, progress=not no_progress)
+    finally:
+        executor.close()
     for o in summary.outcomes:
         detail = o.evidence or o.error
         click.echo(f"{o.status:<14} {o.system_id:<24} {o.process:<20} {o.run_id:<30} {detail}")

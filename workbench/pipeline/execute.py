@@ -22,8 +22,11 @@ class ExecutionFailed(WorkbenchError):
         super().__init__(f"{ename}: {evalue}")
 
 
-def execute(template: Path, output: Path, parameters: dict, cwd: Path, timeout: int | None = None):
+def execute(template: Path, output: Path, parameters: dict, cwd: Path, timeout: int | None = None,
+            env: dict | None = None):
     """Execute ``template`` with ``parameters`` into ``output`` and return the executed notebook.
+
+    ``env`` is the kernel's whole environment (default: this process's).
 
     Raises
     ------
@@ -39,7 +42,7 @@ def execute(template: Path, output: Path, parameters: dict, cwd: Path, timeout: 
         return papermill.execute_notebook(
             str(template), str(output), parameters=parameters, kernel_name=KERNEL,
             progress_bar=False, log_output=False, cwd=str(cwd), execution_timeout=timeout,
-            extra_arguments=KERNEL_ARGUMENTS, engine_name=ENGINE, shutdown_kernel="immediate",
+            extra_arguments=KERNEL_ARGUMENTS, engine_name=ENGINE, shutdown_kernel="immediate", kernel_env=env,
         )
     except PapermillExecutionError as err:
         raise ExecutionFailed(err.ename, _last_line(err.evalue)) from None

@@ -72,7 +72,8 @@ class Engine(NBClientEngine):
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                 start_timeout=60, execution_timeout=None, **kwargs):
+                                 start_timeout=60, execution_timeout=None, kernel_env=None, **kwargs):
+        """``kernel_env``: the kernel's whole environment (default: this process's)."""
         kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
         client = PapermillNotebookClient(
             nb_man, km=Manager(kernel_name=kernel_name), timeout=execution_timeout, startup_timeout=start_timeout,
@@ -80,7 +81,7 @@ class Engine(NBClientEngine):
             stdout_file=stdout_file, stderr_file=stderr_file, **kwargs)
         save, nb_man.save = nb_man.save, lambda **_: None
         try:
-            return client.execute(cleanup_kc=True)
+            return client.execute(cleanup_kc=True, **({"env": kernel_env} if kernel_env is not None else {}))
         finally:
             nb_man.save = save
 

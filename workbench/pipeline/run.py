@@ -98,39 +98,84 @@ def run_process(workspace: Workspace, process: str, system_id: str, answers: Any
     return execute_request(workspace, request, timeout=timeout, refresh_index=refresh_index, review=review)
 
 
-def execute_request(workspace: Workspace, request: RunRequest, timeout: int | None = None,
-                    refresh_index: bool = True, review: Review = "") -> Evidence:
-    """Run an already validated request through the rest of the pipeline (``review``: see :func:`run_process`)."""
-    if timeout is not None and (not isinstance(timeout, int) or timeout < 1):
-        raise InputError.single("timeout", timeout, "must be at least 1 second, or left out for no limit")
+@dataclass(frozen=True)
+class Started:
+    """A run's identity, fixed by the coordinator before it computes anywhere: its id, its provenance
+    (the notebook's metadata) and its folder under ``evidence/``."""
+
+    run_id: str
+    provenance: dict
+    relative: str
+
+
+def start_run(workspace: Workspace, request: RunRequest) -> Started:
+    """Give a validated request its run id and provenance."""
     now = datetime.now(timezone.utc)
     run_id = new_run_id(request.process.code, now)
-    provenance = _provenance(workspace, request, run_id, now)
-    relative = f"{request.subject_path}/{run_id}"
-    with staged(workspace.staging_dir, run_id) as staging:  # archived: renamed away; else removed
+    return Started(run_id, _provenance(workspace, request, run_id, now), f"{request.subject_path}/{run_id}")
+
+
+def execute_request(workspace: Workspace, request: RunRequest, timeout: int | None = None,
+                    refresh_index: bool = True, review: Review = "") -> Evidence:
+    """Run an already validated request through the rest of the pipeline (``review``: see :func:`run_process`).
+
+    The run computes in this process on the workspace itself; a periodic review computes each run from
+    a bundle, possibly on another machine (:mod:`workbench.pipeline.compute`), and commits it here.
+    """
+    check_timeout(timeout)
+    started = start_run(workspace, request)
+    with staged(workspace.staging_dir, started.run_id) as staging:  # archived: renamed away; else removed
         try:
-            nb = execute(request.process.template, staging / NOTEBOOK_FILE,
-                         _parameters(workspace, request, run_id), cwd=workspace.root, timeout=timeout)
-            results = extract_results(nb)
-            previous = _stage_evidence(workspace, request, provenance, relative, nb, results, staging)
+            nb, results, previous = compute_in(workspace, request, started, staging, timeout, str(workspace.root))
         except (ExecutionFailed, OSError) as err:  # OSError: the disk filled up or a file limit was hit
-            failure = err if isinstance(err, ExecutionFailed) else ExecutionFailed(type(err).__name__, str(err))
-            _record_failure(workspace, request, provenance, staging, failure)
-            raise RunError(run_id, str(workspace.evidence_dir / relative / NOTEBOOK_FILE), failure.ename,
-                           failure.evalue) from None
+            fail(workspace, request, started, staging, err)
+        return commit_staged(workspace, request, started, staging, nb, results, previous, refresh_index, review)
 
-        def decide() -> dict:
-            """Under the lock: the review round, and the previous version if another run archived one meanwhile."""
-            facts = _review_round(workspace, request, review)
-            if _previous_version(workspace, request) != previous:
-                _stage_evidence(workspace, request, provenance, relative, nb, results, staging)
-            return facts
 
-        entry = _archive(workspace, staging, relative, {
-            "kind": "evidence", **_facts(request, run_id), "status": "recalculated" if request.recalculates else "submitted",
-            "answers_sha256": request.answers_sha256, "recorded_at": provenance["recorded_at"],
-            "workbench_version": __version__}, request.signer, decide)
-    evidence = Evidence(run_id, workspace.evidence_dir / relative, entry)
+def check_timeout(timeout: int | None) -> None:
+    if timeout is not None and (not isinstance(timeout, int) or timeout < 1):
+        raise InputError.single("timeout", timeout, "must be at least 1 second, or left out for no limit")
+
+
+def compute_in(workspace: Workspace, request: RunRequest, started: Started, staging: Path, timeout: int | None,
+               shown_workspace: str, env: dict | None = None):
+    """The compute half of a run: execute the template on a clean kernel in ``workspace`` and stage its
+    evidence files in ``staging``; return the executed notebook, its results and the previous version's
+    run id. ``shown_workspace`` is the ``workspace`` parameter the notebook records; ``env`` the kernel's."""
+    nb = execute(request.process.template, staging / NOTEBOOK_FILE,
+                 _parameters(shown_workspace, request, started.run_id), cwd=workspace.root, timeout=timeout, env=env)
+    results = extract_results(nb)
+    previous = _stage_evidence(workspace, request, started.provenance, started.relative, nb, results, staging)
+    return nb, results, previous
+
+
+def fail(workspace: Workspace, request: RunRequest, started: Started, staging: Path, err: Exception):
+    """Archive a failed run (its partial notebook, if any, and its error) and raise ``RunError``."""
+    failure = err if isinstance(err, ExecutionFailed) else ExecutionFailed(type(err).__name__, str(err))
+    _record_failure(workspace, request, started.provenance, staging, failure)
+    raise RunError(started.run_id, str(workspace.evidence_dir / started.relative / NOTEBOOK_FILE), failure.ename,
+                   failure.evalue) from None
+
+
+def commit_staged(workspace: Workspace, request: RunRequest, started: Started, staging: Path, nb, results: dict,
+                  previous: str | None, refresh_index: bool = True, review: Review = "") -> Evidence:
+    """The commit half of a run, in the process that holds the workspace: archive the staged files under
+    the archive's lock, write the ledger entry and the register rows."""
+    relative = started.relative
+
+    def decide() -> dict:
+        """Under the lock: the review round, and the previous version if another run archived one meanwhile."""
+        facts = _review_round(workspace, request, review)
+        if _previous_version(workspace, request) != previous:
+            _stage_evidence(workspace, request, started.provenance, relative, nb, results, staging)
+        return facts
+
+    entry = _archive(workspace, staging, relative, {
+        "kind": "evidence", **_facts(request, started.run_id),
+        "status": "recalculated" if request.recalculates else "submitted",
+        "answers_sha256": request.answers_sha256, "recorded_at": started.provenance["recorded_at"],
+        "workbench_version": __version__}, request.signer, decide)
+    evidence = Evidence(started.run_id, workspace.evidence_dir / relative, entry)
     if request.process.archived is not None:
         request.process.archived(workspace, evidence, results)
     if refresh_index:
@@ -257,8 +302,8 @@ def _facts(request: RunRequest, run_id: str) -> dict:
             **({"recalculates": request.recalculates, "answers_by": request.answers_by} if request.recalculates else {})}
 
 
-def _parameters(workspace: Workspace, request: RunRequest, run_id: str) -> dict:
-    return {"workspace": str(workspace.root), "system_id": request.system.id,
+def _parameters(workspace: str, request: RunRequest, run_id: str) -> dict:
+    return {"workspace": workspace, "system_id": request.system.id,
             "answers": json.dumps(request.answers_json, ensure_ascii=False), "period": request.period,
             "assessor": request.assessor, "effective_date": request.effective_date.isoformat(),
             "run_id": run_id} | ({"item_id": request.item_id} if request.item else {})

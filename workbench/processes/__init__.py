@@ -105,6 +105,10 @@ class Process:
         ``on_review(workspace, today, person) -> [line, ...]``: what every periodic review does for the
         process besides re-running its records, acting as ``person`` (the scheduler); the lines say what
         it did (the AI objectives take the measures of their monitoring plan).
+    reads : callable, optional
+        ``reads(workspace, request) -> [path, ...]``: the workspace files, relative to it, a run reads
+        besides the configuration, content, register and archived results (the data files its answers or
+        its item name); a run computed on another machine is given these and nothing else.
     """
 
     name: str
@@ -135,6 +139,7 @@ class Process:
     attachments: dict[str, Callable[[dict], str]] = field(default_factory=dict)
     inputs: tuple[str, ...] = ()
     on_review: Callable[[Any, Any, str], list[str]] | None = None
+    reads: Callable[[Any, Any], list[str]] | None = None
 
     @property
     def template(self) -> Traversable:

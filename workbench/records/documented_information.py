@@ -229,6 +229,24 @@ def _location_flag(workspace, location: str, recorded: str | None) -> tuple[str,
     return None
 
 
+def located_files(workspace) -> list[str]:
+    """The workspace files the register of documented information names by location (those
+    :func:`flags` hashes), relative to the workspace; what is missing or outside it is left out."""
+    named = [e["location"] for e in documents(workspace) if e["location_sha256"]]
+    named += [c["evidence"] for c in competence_records(workspace) if c["evidence_sha256"]]
+    found = []
+    for location in named:
+        path = workspace.root / location
+        if path.is_file() and not Path(location).is_absolute() and path.resolve().is_relative_to(workspace.root):
+            found.append(location)
+    return found
+
+
+def reads(workspace, request) -> list[str]:
+    """What a run of a process that reports documented information reads (``Process.reads``)."""
+    return located_files(workspace)
+
+
 def flags(workspace, today: date | None = None) -> list[Flag]:
     """Everything the register should make someone act on, required items first, by clause."""
     today = today or date.today()

@@ -1,7 +1,9 @@
-"""Where batch runs execute: an interface, and a local process pool as the default.
+"""Where batch runs compute: an interface, a local process pool as the default, and the executors
+installed under the ``workbench.executors`` entry point group, chosen by name (``local``, ``dask``).
 
-A distributed engine can take batch runs later by implementing :class:`Executor`; the processes
-and the review do not change.
+An executor only computes: it maps :func:`workbench.pipeline.compute.compute` over bundles that carry
+everything a run reads, so its workers need no access to the workspace; the review commits each result
+in the process that holds the workspace.
 """
 
 from __future__ import annotations
@@ -13,17 +15,45 @@ import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from importlib.metadata import entry_points
 from typing import Callable, Iterable, Iterator, Protocol, TypeVar
+
+from workbench.exceptions import InputError
 
 J = TypeVar("J")
 R = TypeVar("R")
+ENTRY_POINT_GROUP = "workbench.executors"
 
 
 class Executor(Protocol):
-    """Runs ``fn`` over jobs and yields each result as soon as it is ready (in any order)."""
+    """Runs ``fn`` over jobs and yields each job with its result as soon as it is ready (in any order),
+    or with the exception that lost it (a worker that died): one lost job never stops the others."""
 
-    def map_unordered(self, fn: Callable[[J], R], jobs: Iterable[J]) -> Iterator[R]:
+    def map_unordered(self, fn: Callable[[J], R], jobs: Iterable[J]) -> Iterator[tuple[J, R | BaseException]]:
         ...
+
+    def close(self) -> None:
+        """Release the workers."""
+
+
+def executor_names() -> list[str]:
+    """The names of the installed executors."""
+    return sorted({e.name for e in entry_points(group=ENTRY_POINT_GROUP)})
+
+
+def get_executor(name: str = "local", workers: int = 1, scheduler: str = "") -> Executor:
+    """The executor installed as ``name``, made with ``workers`` and ``scheduler`` (its address, for an
+    executor that connects to one).
+
+    Raises
+    ------
+    InputError
+        An unknown name, or options the executor refuses (a scheduler that does not answer).
+    """
+    found = {e.name: e for e in entry_points(group=ENTRY_POINT_GROUP)}
+    if name not in found:
+        raise InputError.single("executor", name, f"allowed: {', '.join(sorted(found))}")
+    return found[name].load()(workers=workers, scheduler=scheduler)
 
 
 class LocalExecutor:
@@ -34,27 +64,41 @@ class LocalExecutor:
     workers : int
         How many runs go on at once. Each run starts its own kernel, so more workers than cores
         mostly adds memory.
+    scheduler : str
+        Must be empty: the local executor has no scheduler.
     """
 
-    def __init__(self, workers: int = 1):
-        if workers < 1:
-            raise ValueError("workers must be at least 1")
+    def __init__(self, workers: int = 1, scheduler: str = ""):
+        if not isinstance(workers, int) or workers < 1:
+            raise InputError.single("workers", workers, "must be a whole number, at least 1")
+        if scheduler:
+            raise InputError.single("scheduler", scheduler, "is for the dask executor; the local executor runs "
+                                    "on this machine: leave it out, or choose --executor dask")
         self.workers = workers
 
-    def map_unordered(self, fn: Callable[[J], R], jobs: Iterable[J]) -> Iterator[R]:
+    def map_unordered(self, fn: Callable[[J], R], jobs: Iterable[J]) -> Iterator[tuple[J, R | BaseException]]:
         jobs = list(jobs)
         if self.workers == 1 or len(jobs) <= 1:
             for job in jobs:
-                yield fn(job)
+                try:
+                    yield job, fn(job)
+                except Exception as err:
+                    yield job, err
             return
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=context,
                                  initializer=_end_with, initargs=(os.getpid(),)) as pool:
-            pending = {pool.submit(_run, fn, job) for job in jobs}
+            submitted = {pool.submit(_run, fn, job): job for job in jobs}
+            pending = set(submitted)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    yield future.result()
+                    error = future.exception()
+                    yield submitted[future], error if error is not None else future.result()
+
+
+    def close(self) -> None:
+        """Nothing to release: each review's pool ends with it."""
 
 
 _orphaned = threading.Event()

@@ -152,16 +152,46 @@ def plan_review(workspace: Workspace, mode: str = "due", system_id: str | None =
 
 
 def run_job(job: ReviewJob) -> Outcome:
-    """Run one review job through the pipeline (in a worker process or in this one)."""
-    from workbench.pipeline.run import run_process
-    from workbench.processes import get_process
+    """Run one review job through the pipeline in this process: prepare, compute, commit."""
+    from workbench.pipeline.compute import compute
 
     workspace = Workspace(job.workspace)
+    prepared = prepare_job(workspace, job)
+    if isinstance(prepared, Outcome):
+        return prepared
+    request, packed = prepared
+    try:
+        computed = compute(packed)
+    except Exception as err:  # recorded as a failed run; the other runs go on
+        computed = err
+    return finish_job(workspace, job, request, packed, computed)
+
+
+def prepare_job(workspace: Workspace, job: ReviewJob):
+    """Validate a job as the scheduler and pack what its run reads (``(request, bundle)``), or the
+    outcome of a job that cannot run (nothing was written)."""
+    from workbench.pipeline.compute import bundle
+    from workbench.pipeline.request import build_request
+    from workbench.pipeline.run import check_timeout
+
+    try:
+        check_timeout(job.timeout)
+        request = build_request(workspace, job.process, job.system_id, job.answers, job.period, job.assessor,
+                                job.effective_date, job.item_id)
+        return request, bundle(workspace, request, job.timeout)
+    except Exception as err:  # recorded in the summary; the other runs go on
+        return Outcome(job.system_id, job.process, job.period, "failed", job.item_id, carried_from=job.carried_from,
+                       error=str(err) if isinstance(err, WorkbenchError) else repr(err))
+
+
+def finish_job(workspace: Workspace, job: ReviewJob, request, packed, computed) -> Outcome:
+    """Commit what a worker computed for a job (or the exception that lost it) and say what happened."""
+    from workbench.pipeline.compute import commit
+    from workbench.processes import get_process
+
     outcome = Outcome(job.system_id, job.process, job.period, "recalculated", job.item_id, carried_from=job.carried_from)
     try:
-        evidence = run_process(workspace, job.process, job.system_id, job.answers, period=job.period,
-                               assessor=job.assessor, effective_date=job.effective_date, timeout=job.timeout,
-                               refresh_index=False, item_id=job.item_id, review="forced" if job.force else "once")
+        evidence = commit(workspace, request, packed, computed, review="forced" if job.force else "once")
     except AlreadyRecordedError as err:  # a concurrent review of the same period archived first
         outcome.status, outcome.error = "skipped", str(err)
         return outcome
@@ -177,17 +207,36 @@ def run_job(job: ReviewJob) -> Outcome:
 
 def run_review(workspace: Workspace, jobs: list[ReviewJob], known: list[Outcome], executor: Executor | None = None,
                progress: bool = True, today: date | None = None) -> ReviewSummary:
-    """Run the planned jobs, then report every outcome, what is still overdue and what awaits confirmation."""
+    """Run the planned jobs, then report every outcome, what is still overdue and what awaits confirmation.
+
+    This process packs each run's bundle, the executor computes them (here or on other machines), and
+    this process commits each result as it arrives: it alone archives, writes the ledger and the
+    register, and opens nonconformities.
+    """
+    from workbench.pipeline.compute import compute
+
     executor = executor or LocalExecutor()
     outcomes = list(known)
     bar = _progress(len(jobs)) if progress and jobs else None
-    for outcome in executor.map_unordered(run_job, jobs):
+    prepared = {}
+
+    def done(outcome: Outcome) -> None:
         outcome.nonconformities = open_nonconformities(workspace, outcome)
         outcomes.append(outcome)
         if bar:
             bar.set_postfix_str(f"{outcome.system_id}/{outcome.item_id + '/' if outcome.item_id else ''}"
                                 f"{outcome.process}: {outcome.status}")
             bar.update(1)
+
+    for job in jobs:
+        found = prepare_job(workspace, job)
+        if isinstance(found, Outcome):
+            done(found)
+        else:
+            prepared[found[1].started.run_id] = (job, *found)
+    for packed, computed in executor.map_unordered(compute, [p[2] for p in prepared.values()]):
+        job, request, _ = prepared[packed.started.run_id]
+        done(finish_job(workspace, job, request, packed, computed))
     if bar:
         bar.close()
     outcomes.sort(key=lambda o: (o.system_id, o.item_id, o.process))

@@ -101,21 +101,29 @@ def start(process: str, workspace: str = "", system_id: str = "", answers: Any =
 
 
 def periodic_review(workspace: str = "", mode: str = "due", system_id: str = "", period: str = "",
-                    workers: Any = 1, force: Any = False, timeout: Any = 600):
+                    workers: Any = 1, force: Any = False, timeout: Any = 600, executor: str = "local",
+                    scheduler: str = ""):
     """Run the periodic review from a scheduled notebook; raise if anything failed or is overdue.
+
+    ``executor`` names where the runs compute (``local``, ``dask``); ``scheduler`` is a Dask scheduler's
+    address (``tcp://host:8786``).
 
     Raising makes the scheduler (jupyter-scheduler, cron around papermill) report the job as failed.
     The recalculations it records stay due until a person confirms them, so a review that was
     overdue stays overdue.
     """
-    from workbench.scheduling.executor import LocalExecutor
+    from workbench.scheduling.executor import get_executor
     from workbench.scheduling.review import plan_review, run_review
 
-    workspace, mode, system_id, period, workers, force, timeout = (
-        parameter(v) for v in (workspace, mode, system_id, period, workers, force, timeout))
+    workspace, mode, system_id, period, workers, force, timeout, executor, scheduler = (
+        parameter(v) for v in (workspace, mode, system_id, period, workers, force, timeout, executor, scheduler))
     ws = find_workspace(workspace or None)
     jobs, known = plan_review(ws, mode, system_id or None, period, _flag(force), int(timeout))
-    summary = run_review(ws, jobs, known, LocalExecutor(int(workers)), progress=False)
+    pool = get_executor(executor or "local", int(workers), scheduler)
+    try:
+        summary = run_review(ws, jobs, known, pool, progress=False)
+    finally:
+        pool.close()
     from workbench.ui.display import show_html, table
 
     show_html(Markup("<h2>Periodic review {}</h2>").format(summary.period) + table(

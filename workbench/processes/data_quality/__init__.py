@@ -4,7 +4,7 @@ quality assessment of one dataset, measured in its file rather than declared (A.
 from workbench.processes import Process
 from workbench.processes.data_quality.assessment import (DataQualityAnswers, assess, breaches, check, headline,
                                                          register_rows)
-from workbench.processes.data_quality.datasets import KIND, dataset_rows, portfolio_flags
+from workbench.processes.data_quality.datasets import KIND, dataset_rows, portfolio_flags, reads
 from workbench.processes.data_quality.tables import DataQualityRow, DatasetRow
 
 PROCESS = Process(
@@ -25,6 +25,7 @@ PROCESS = Process(
     periodic=True,
     breaches=breaches,
     check=check,
+    reads=reads,
     headline=headline,
     flags=portfolio_flags,
 )

@@ -225,6 +225,12 @@ def current(workspace, system_id: str, dataset_id: str) -> dict:
     return found[0]
 
 
+def reads(workspace, request) -> list[str]:
+    """The file of the dataset a run measures, if it is held inside the workspace (``Process.reads``)."""
+    location = current(workspace, request.system.id, request.item.id)["location"]
+    return [] if external(location) else [location]
+
+
 def portfolio_flags(workspace) -> list:
     """The same, as the portfolio lists flags beside documented information's."""
     from workbench.records.documented_information import Flag

@@ -4,7 +4,7 @@ that stand in for a sensitive attribute, proposed as risks."""
 
 from workbench.processes import Process
 from workbench.processes.explainability.assessment import (KIND, ExplainabilityAnswers, assess, breaches, check,
-                                                           headline, register_rows)
+                                                           headline, reads, register_rows)
 from workbench.processes.explainability.tables import ExplainabilityRow
 
 PROCESS = Process(
@@ -22,5 +22,6 @@ PROCESS = Process(
     tables=(ExplainabilityRow,),
     breaches=breaches,
     check=check,
+    reads=reads,
     headline=headline,
 )

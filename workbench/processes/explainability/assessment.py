@@ -115,6 +115,14 @@ def read_rows(path: Path, field: str, shown: str):
     return frame
 
 
+def reads(workspace, request) -> list[str]:
+    """The dataset, and the model or attributions file, a run reads (``Process.reads``)."""
+    a: ExplainabilityAnswers = request.answers
+    found = [d["location"] for d in datasets(workspace, request.system.id)
+             if d["dataset_id"] == a.dataset and not external(d["location"])]
+    return found + [name for name in (a.model, a.attributions) if name]
+
+
 def inputs(workspace, request) -> Inputs:
     """Load and check everything a run reads; raise ``InputError`` naming the field at fault."""
     a: ExplainabilityAnswers = request.answers

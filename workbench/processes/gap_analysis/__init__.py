@@ -2,6 +2,7 @@
 readiness for certification, and an implementation plan."""
 
 from workbench.processes import Process
+from workbench.records.documented_information import reads
 from workbench.processes.gap_analysis.assessment import NAME, GapAnalysisAnswers, assess, check, headline, register_rows
 from workbench.processes.gap_analysis.settings import Readiness
 from workbench.processes.gap_analysis.tables import GapActionRow
@@ -22,5 +23,6 @@ PROCESS = Process(
     tables=(GapActionRow,),
     settings=("readiness", Readiness),
     check=check,
+    reads=reads,
     headline=headline,
 )

@@ -4,6 +4,7 @@ the system's impact on people and society, with fairness measured on its predict
 from workbench.processes import Process
 from workbench.processes.impact_assessment.assessment import (ImpactAssessmentAnswers, assess, breaches, headline,
                                                               portfolio_charts, register_rows)
+from workbench.processes.impact_assessment.fairness import reads
 from workbench.processes.impact_assessment.settings import ImpactCriteria
 from workbench.processes.impact_assessment.tables import ImpactAssessmentRow
 
@@ -24,4 +25,5 @@ PROCESS = Process(
     breaches=breaches,
     headline=headline,
     portfolio=portfolio_charts,
+    reads=reads,
 )

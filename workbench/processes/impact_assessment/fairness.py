@@ -98,6 +98,12 @@ def dataset_path(workspace, relative: str) -> Path:
     return path
 
 
+def reads(workspace, request) -> list[str]:
+    """The predictions file a run measures, if its answers name one (``Process.reads``)."""
+    spec = request.answers.fairness
+    return [spec.predictions] if spec is not None else []
+
+
 def load_predictions(workspace, spec: FairnessSpec):
     """Read and check the dataset: named columns present, no empty group, binary labels.
 

@@ -2,6 +2,7 @@
 management's decisions as actions with owners and due dates."""
 
 from workbench.processes import Process
+from workbench.records.documented_information import reads
 from workbench.processes.management_review.assessment import (NAME, ManagementReviewAnswers, assess, check, headline,
                                                               register_rows)
 from workbench.processes.management_review.tables import ReviewActionRow
@@ -21,5 +22,6 @@ PROCESS = Process(
     index=register_rows,
     tables=(ReviewActionRow,),
     check=check,
+    reads=reads,
     headline=headline,
 )
