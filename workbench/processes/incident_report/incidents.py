@@ -364,3 +364,29 @@ def portfolio_flags(workspace) -> list:
     return [Flag(i["clock"]["status"], f"{i['system_id']}/{i['incident_id']}", f"Incident {i['title']}", "A.8.4",
                  f"report to the market surveillance authority {i['clock']['status']}: due {i['clock']['due_on']} "
                  f"({i['clock']['rule']})") for i in flags(workspace)]
+
+
+def open_incidents(workspace, on: date) -> tuple[float | None, str]:
+    """The incidents the organisation was aware of on ``on`` and had not closed (a register measure)."""
+    found = [i["incident_id"] for i in incidents(workspace, today=on)
+             if _day(i["aware_on"]) <= on and (i["status"] == "open" or (i["closed_on"] and _day(i["closed_on"]) > on))]
+    return float(len(found)), f"incidents open on {on}: {', '.join(found) or 'none'}"
+
+
+def review_section(workspace, since: date | None, today: date) -> dict | None:
+    """Incidents and concerns since the previous management review (9.3.2), for its evidence."""
+    from workbench.processes.incident_report.concerns import concerns
+
+    after = (lambda day: since is None or _day(day) > since)
+    rows = [["incident", i["incident_id"], i["system_id"], str(i["aware_on"]),
+             f"{i['title']} ({i['severity']}, {i['status']}); report to the authority: {i['clock']['status']}"]
+            for i in incidents(workspace, today=today) if after(i["aware_on"]) or i["status"] == "open"]
+    rows += [["concern", c["concern_id"], c["system_id"], str(c["raised_at"])[:10],
+              c["text"] + (f" (led to {c['incident']})" if c["incident"] else "")]
+             for c in concerns(workspace) if after(str(c["raised_at"])[:10])]
+    if not rows:
+        return None
+    return {"title": "Incidents and concerns", "clause": "9.3.2, 10.2",
+            "note": "Incidents the organisation became aware of since the previous review or still open, and "
+                    "concerns raised since then (an anonymous reporter is never named).",
+            "columns": ["Kind", "Id", "AI system", "Since", "What"], "rows": rows}

@@ -36,10 +36,10 @@ OBJECTIVE_STATUSES = ("on track", "at risk", "off track", "achieved")
 
 # Inputs other registers add to the review (9.3.2), as ``name: "module:function"``; each function
 # takes ``(workspace, since, today)`` (``since``: the previous review's effective date, or ``None``)
-# and returns a section ``{"title", "clause", "note", "columns", "rows"}`` or ``None``. The incidents
-# register adds its section with one line, e.g.
-#     "incidents": "workbench.records.incidents:review_section",
-REVIEW_SECTIONS: dict[str, str] = {}
+# and returns a section ``{"title", "clause", "note", "columns", "rows"}`` or ``None``.
+REVIEW_SECTIONS: dict[str, str] = {
+    "incidents": "workbench.processes.incident_report.incidents:review_section",
+}
 
 
 class ObjectiveProgress(Strict):

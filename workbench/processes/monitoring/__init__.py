@@ -5,6 +5,7 @@ beside the earlier periods."""
 from workbench.processes import Process
 from workbench.processes.monitoring.answers import MonitoringAnswers
 from workbench.processes.monitoring.assessment import assess, breaches, check, headline, register_rows
+from workbench.processes.monitoring.log import reads
 from workbench.processes.monitoring.tables import MonitoringRow
 
 PROCESS = Process(
@@ -22,4 +23,5 @@ PROCESS = Process(
     breaches=breaches,
     check=check,
     headline=headline,
+    reads=reads,
 )

@@ -288,3 +288,17 @@ def numeric_features(reference: ReferenceData, answers: MonitoringAnswers) -> di
     frame = reference.frame
     return {f: bool(pd.api.types.is_numeric_dtype(frame[f]) and not pd.api.types.is_bool_dtype(frame[f]))
             for f in answers.columns.features}
+
+
+def reads(workspace, request) -> list[str]:
+    """The period's prediction log and the reference file a run reads (``Process.reads``)."""
+    from workbench.processes.data_quality.datasets import current, external
+
+    answers = request.answers
+    files = [answers.prediction_log.replace("{period}", request.period)]
+    if answers.reference.dataset:
+        location = current(workspace, request.system.id, answers.reference.dataset)["location"]
+        files += [] if external(location) else [location]
+    else:
+        files.append(answers.reference.path)
+    return files

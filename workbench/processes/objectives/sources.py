@@ -42,6 +42,8 @@ REGISTER_MEASURES: dict[str, RegisterMeasure] = {
     "impact-current": RegisterMeasure("Systems with a current impact assessment", "%", f"{__name__}:impact_current"),
     "overdue-actions": RegisterMeasure("Overdue corrective actions", "count", f"{__name__}:overdue_actions"),
     "readiness": RegisterMeasure("Certification readiness (latest gap analysis)", "%", f"{__name__}:readiness"),
+    "open-incidents": RegisterMeasure("Open incidents", "count",
+                                      "workbench.processes.incident_report.incidents:open_incidents"),
 }
 
 
