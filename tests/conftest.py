@@ -16,10 +16,52 @@ HERE = Path(__file__).parent
 ROOT = HERE.parent
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server of this test session (Debian's postgresql), started on first use."""
+    from postgres import Server, binaries
+
+    if binaries() is None:
+        pytest.skip("Debian's postgresql is not installed (./dev test installs it when run as root)")
+    server = Server().start()
+    yield server
+    server.stop()
+
+
+class Backend:
+    """The register's database in a test module run over both: ``sqlite`` (register.db in the
+    workspace) or ``postgresql`` (a new database on the test server for each workspace)."""
+
+    def __init__(self, name: str, server=None):
+        self.name, self.server = name, server
+
+    def config(self, config: dict) -> dict:
+        """A workspace configuration whose register is on this backend."""
+        return {**config, "register_url": self.server.new_database()} if self.server else config
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def register_backend(request) -> Backend:
+    """Each test of a module that uses it, once per register backend (``pytestmark =
+    pytest.mark.usefixtures("register_backend")``): the ``workspace`` fixture follows it."""
+    return Backend(request.param, request.getfixturevalue("postgres") if request.param == "postgresql" else None)
+
+
+def backend_config(request, config: dict) -> dict:
+    """``config`` with the register on the test module's backend, when it runs over both."""
+    if "register_backend" in request.fixturenames:
+        return request.getfixturevalue("register_backend").config(config)
+    return config
+
+
 @pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    """A fresh workspace with the demo people and the three demo systems, no evidence yet."""
-    ws = init_workspace(tmp_path / "ws", config=demo_configuration(KEYS))
+def workspace(tmp_path: Path, request) -> Workspace:
+    """A fresh workspace with the demo people and the three demo systems, no evidence yet (its register on
+    the module's backend, see ``register_backend``)."""
+    ws = init_workspace(tmp_path / "ws", config=backend_config(request, demo_configuration(KEYS)))
     ws.add_systems(SYSTEMS)
     return ws
 

@@ -704,6 +704,48 @@ def register_rebuild(workspace_path: Path | None) -> None:
         sys.exit(1)
 
 
+@register_group.command("copy")
+@click.option("--to", "target", required=True, metavar="URL",
+              help="The database to copy into: postgresql://USER:PASSWORD@HOST:PORT/DB or sqlite:///PATH.")
+@click.option("--replace", is_flag=True, help="Replace the rows of a target that already holds a register.")
+@workspace_option
+def register_copy(target: str, replace: bool, workspace_path: Path | None) -> None:
+    """Copy the whole register (every table) into another database, SQLite or PostgreSQL, and verify the
+    copy: the same rows in every table, by count and hash. The workspace keeps using its register until
+    its register_url (or WORKBENCH_REGISTER_URL) names the copy."""
+    from workbench.register import shown
+    from workbench.register_copy import copy_register
+
+    ws = open_workspace(workspace_path)
+    done = copy_register(ws.register, target, replace)
+    for name, count in done.counts.items():
+        click.echo(f"{name:<24} {count:>7}  {done.hashes[name][:16]}")
+    click.echo(f"copied {sum(done.counts.values())} rows in {len(done.counts)} tables to {shown(target)}; "
+               "every table's rows match. To use it, set register_url in workbench.yaml and record it "
+               "(workbench config record -m WHY), or set WORKBENCH_REGISTER_URL")
+
+
+@main.group("db")
+def db_group() -> None:
+    """The register's database: its schema version."""
+
+
+@db_group.command("upgrade")
+@workspace_option
+def db_upgrade(workspace_path: Path | None) -> None:
+    """Bring the workspace's register to the schema this workbench writes (back it up first)."""
+    from workbench.migrations import upgrade_register
+    from workbench.register import shown
+    from workbench.workspace import find_workspace
+
+    ws = find_workspace(workspace_path)
+    before, after = upgrade_register(ws.register_url)
+    if before == after:
+        click.echo(f"register {shown(ws.register_url)}: schema {after}, nothing to upgrade")
+    else:
+        click.echo(f"register {shown(ws.register_url)}: schema {before or 'before versions'} -> {after}")
+
+
 @main.command("export")
 @workspace_option
 @click.argument("table")

@@ -47,8 +47,12 @@ def recover_locked(workspace: Workspace) -> list[dict]:
     head = register.head()
     last = archive.last_entry(workspace.evidence_dir)
     if head is not None and (last is None or head["seq"] >= last["seq"]):
+        if foreign_head(head, [last] if last else []):
+            raise foreign_register(workspace, head)
         return []
     entries = upgraded(archive.ledger_entries(workspace.evidence_dir))
+    if head is not None and foreign_head(head, entries):
+        raise foreign_register(workspace, head)
     if head is None:
         adopt_locked(workspace, entries)
         last = archive.last_entry(workspace.evidence_dir)
@@ -67,6 +71,25 @@ def recover_locked(workspace: Workspace) -> list[dict]:
                 continue
         register.index([], head=last)
         return indexed
+
+
+def foreign_head(head: dict, entries: list[dict]) -> bool:
+    """Whether the register's head is not an entry of this ledger (``entries`` holds the entry of the
+    head's number, if any): the register indexes another workspace's ledger."""
+    if head["seq"] == 0:
+        return False
+    at = next((e for e in entries if e["seq"] == head["seq"]), None)
+    return at is None or at["hash"] != head["hash"]
+
+
+def foreign_register(workspace: Workspace, head: dict) -> InputError:
+    """The error for a register that indexes another ledger: nothing is written to it."""
+    from workbench.register import shown
+
+    return InputError.single("register_url", shown(workspace.register_url), f"the register's last indexed ledger "
+                             f"entry ({head['seq']}, {head['hash'][:12]}) is not in this workspace's ledger: it is "
+                             "another workspace's register (one database per workspace), or this ledger lost "
+                             "entries (run 'workbench verify')")
 
 
 def _unindexed(register: Register, entries: list[dict]) -> list[dict]:
@@ -164,14 +187,21 @@ def rebuild(workspace: Workspace) -> Rebuilt:
     from workbench.pipeline.verify import verify_archive
     from workbench.register import known_tables
 
-    url = make_url(workspace.register.url)
+    url = make_url(workspace.register_url)
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         raise InputError.single("register_url", url.render_as_string(hide_password=True),
                                 "a rebuild replaces a SQLite register file; a database server's register "
-                                "(PostgreSQL) is not rebuilt by the workbench yet")
+                                "(PostgreSQL) is not rebuilt by the workbench yet: rebuild a SQLite register "
+                                "and move it there with 'workbench register copy --to URL'")
     path = Path(url.database)
+    if not path.exists():  # a deleted register file is made again, then filled from the ledger
+        workspace.new_register()
     with archive.locked(workspace.evidence_dir):
-        recover_locked(workspace)
+        try:
+            recover_locked(workspace)
+        except InputError as err:  # another ledger's register: the rebuild replaces it
+            if err.problems[0].field != "register_url":
+                raise
         untrusted = [str(f) for f in verify_archive(workspace.evidence_dir).findings if f.kind in UNTRUSTED]
         if untrusted:
             raise InputError.single("archive", untrusted[:3], f"{len(untrusted)} problem(s): the register is "

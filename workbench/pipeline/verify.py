@@ -27,7 +27,7 @@ from typing import Sequence
 
 from cryptography import x509
 
-from workbench.exceptions import WorkbenchError
+from workbench.exceptions import InputError, WorkbenchError
 from workbench.pipeline.anchor import ANCHOR_DIR, TOKEN_SUFFIX, read_token
 from workbench.pipeline.archive import (GENESIS, LEDGER_FILE, MANIFEST_FILE, entry_hash, locked, manifest_text,
                                        sha256_file)
@@ -319,8 +319,14 @@ def verify(workspace, external: Sequence[Path] = ()) -> Report:
     from workbench.pipeline.recovery import recover_locked
 
     with locked(workspace.evidence_dir):
-        recover_locked(workspace)
-        register = verify_register(workspace)
+        try:
+            recover_locked(workspace)
+            register = []
+        except InputError as err:  # a register indexing another ledger: named, and compared row by row
+            if err.problems[0].field != "register_url":
+                raise
+            register = [Finding("register", "register head", err.problems[0].message)]
+        register += verify_register(workspace)
     anchoring = workspace.config.anchor
     report = verify_archive(workspace.evidence_dir, anchoring.trusted() if anchoring else None, external)
     report.findings += register
