@@ -39,19 +39,34 @@ class Backend:
         """A workspace configuration whose register is on this backend."""
         return {**config, "register_url": self.server.new_database()} if self.server else config
 
+    def copied(self, workspace: Workspace, monkeypatch) -> Workspace:
+        """``workspace`` (a copy of another's folder) with a register of its own: on PostgreSQL a copy of
+        the database, named by ``WORKBENCH_REGISTER_URL``."""
+        if self.server:
+            monkeypatch.setenv("WORKBENCH_REGISTER_URL", self.server.clone(workspace.register_url))
+        return Workspace(workspace.root)
+
     def __repr__(self) -> str:
         return self.name
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def pytest_generate_tests(metafunc):
+    """A module's tests that use one of its ``REGISTER_BACKENDS`` fixtures run once per register backend."""
+    wanted = getattr(metafunc.module, "REGISTER_BACKENDS", ())
+    if set(wanted) & set(metafunc.fixturenames):
+        metafunc.parametrize("register_backend", ["sqlite", "postgresql"], indirect=True, scope="module")
+
+
+@pytest.fixture(scope="module")
 def register_backend(request) -> Backend:
-    """Each test of a module that uses it, once per register backend (``pytestmark =
-    pytest.mark.usefixtures("register_backend")``): the ``workspace`` fixture follows it."""
-    return Backend(request.param, request.getfixturevalue("postgres") if request.param == "postgresql" else None)
+    """The register backend of a module's tests (see ``pytest_generate_tests``): the ``workspace``
+    fixture, and the module's own that ask, put the register there."""
+    name = getattr(request, "param", "sqlite")
+    return Backend(name, request.getfixturevalue("postgres") if name == "postgresql" else None)
 
 
 def backend_config(request, config: dict) -> dict:
-    """``config`` with the register on the test module's backend, when it runs over both."""
+    """``config`` with the register on the test's backend, when its module runs over both."""
     if "register_backend" in request.fixturenames:
         return request.getfixturevalue("register_backend").config(config)
     return config

@@ -70,6 +70,15 @@ class Server:
     def url(self, database: str = "postgres", user: str = USER, password: str = PASSWORD, port: int | None = None) -> str:
         return f"postgresql://{user}:{password}@127.0.0.1:{port or self.port}/{database}"
 
+    def clone(self, url: str) -> str:
+        """The URL of a new database holding a copy of the one at ``url`` (nobody may be connected to it)."""
+        import psycopg
+
+        name = f"register_{next(self._names)}"
+        with psycopg.connect(self.url(), autocommit=True) as db:
+            db.execute(f'CREATE DATABASE "{name}" TEMPLATE "{url.rsplit("/", 1)[1]}"')
+        return self.url(name)
+
     def new_database(self, register: bool = True) -> str:
         """The URL of a new database: holding a new register (copied from a template made once), or empty."""
         import psycopg

@@ -175,26 +175,29 @@ def rebuild(workspace: Workspace) -> Rebuilt:
 
     Under the archive's lock: recovery first (so what an earlier version kept only in the register is
     in the ledger), then the archive is verified, the register is built in a new file next to the
-    old one in one transaction and copied over it in one more (SQLite's backup: schema, rows and
-    all, so nothing of the old file stays).
+    old one (a PostgreSQL register: in the staging folder) in one transaction and copied over it in one
+    more (SQLite's backup: schema, rows and all, so nothing of the old file stays; on PostgreSQL
+    :func:`workbench.register_copy.copy_register`, every table replaced and checked).
 
     Raises
     ------
     InputError
-        The register is not a SQLite file, or the archive does not verify (a changed or missing file,
+        The register is an in-memory one, or the archive does not verify (a changed or missing file,
         a tampered or reordered ledger entry): nothing is replaced.
     """
     from workbench.pipeline.verify import verify_archive
     from workbench.register import known_tables
 
+    from workbench.register_copy import copy_register
+
     url = make_url(workspace.register_url)
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+    server = url.get_backend_name() != "sqlite"
+    if not server and url.database in (None, "", ":memory:"):
         raise InputError.single("register_url", url.render_as_string(hide_password=True),
-                                "a rebuild replaces a SQLite register file; a database server's register "
-                                "(PostgreSQL) is not rebuilt by the workbench yet: rebuild a SQLite register "
-                                "and move it there with 'workbench register copy --to URL'")
-    path = Path(url.database)
-    if not path.exists():  # a deleted register file is made again, then filled from the ledger
+                                "a rebuild replaces a register file or a database server's register; an "
+                                "in-memory register is not rebuilt")
+    path = workspace.staging_dir / "register.db" if server else Path(url.database)
+    if not server and not path.exists():  # a deleted register file is made again, then filled from the ledger
         workspace.new_register()
     with archive.locked(workspace.evidence_dir):
         try:
@@ -210,11 +213,16 @@ def rebuild(workspace: Workspace) -> Rebuilt:
         entries = archive.ledger_entries(workspace.evidence_dir)
         batches, problems = implied_rows(workspace.evidence_dir, entries)
         fresh = path.with_name(f".{path.name}.rebuild-{os.getpid()}")
+        fresh.parent.mkdir(parents=True, exist_ok=True)
         fresh.unlink(missing_ok=True)
         try:
             built = Register(f"sqlite:///{fresh}")
             built.index(batches, head=entries[-1] if entries else None)
             counts = {name: built.count(name) for name in known_tables()}
+            if server:
+                copy_register(built, workspace.register_url, replace=True)
+                built.close()
+                return Rebuilt(len(entries), counts, [f"{label(e)}: {why}" for e, why in problems])
             built.close()
             # SQLite's backup copies the new file over the register in one write transaction: every open
             # connection (a JupyterLab server's) reads the new register at its next query
