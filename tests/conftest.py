@@ -59,24 +59,18 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture(scope="module")
 def register_backend(request) -> Backend:
-    """The register backend of a module's tests (see ``pytest_generate_tests``): the ``workspace``
-    fixture, and the module's own that ask, put the register there."""
+    """The register backend of a module's tests: SQLite, or each in turn in a module that names its
+    ``REGISTER_BACKENDS`` (see ``pytest_generate_tests``); the ``workspace`` fixture, and the module's
+    own that ask, put the register there."""
     name = getattr(request, "param", "sqlite")
     return Backend(name, request.getfixturevalue("postgres") if name == "postgresql" else None)
 
 
-def backend_config(request, config: dict) -> dict:
-    """``config`` with the register on the test's backend, when its module runs over both."""
-    if "register_backend" in request.fixturenames:
-        return request.getfixturevalue("register_backend").config(config)
-    return config
-
-
 @pytest.fixture
-def workspace(tmp_path: Path, request) -> Workspace:
+def workspace(tmp_path: Path, register_backend) -> Workspace:
     """A fresh workspace with the demo people and the three demo systems, no evidence yet (its register on
     the module's backend, see ``register_backend``)."""
-    ws = init_workspace(tmp_path / "ws", config=backend_config(request, demo_configuration(KEYS)))
+    ws = init_workspace(tmp_path / "ws", config=register_backend.config(demo_configuration(KEYS)))
     ws.add_systems(SYSTEMS)
     return ws
 

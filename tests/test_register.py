@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import backend_config
 from keys import KEYS, PUBLIC, record
 from workbench.config import default_configuration
 from workbench.demo import SYSTEMS, demo_configuration
@@ -45,9 +44,9 @@ REGISTER_BACKENDS = ("workspace", "empty")  # these tests run on SQLite and on P
 
 
 @pytest.fixture
-def empty(tmp_path: Path, request) -> Workspace:
+def empty(tmp_path: Path, register_backend) -> Workspace:
     """A workspace with the demo people and no systems."""
-    return init_workspace(tmp_path / "empty", config=backend_config(request, demo_configuration(KEYS)))
+    return init_workspace(tmp_path / "empty", config=register_backend.config(demo_configuration(KEYS)))
 
 
 def _ids(workspace: Workspace) -> list[str]:
