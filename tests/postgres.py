@@ -7,7 +7,6 @@ import glob
 import itertools
 import os
 import pwd
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -65,7 +64,8 @@ class Server:
     def stop(self) -> None:
         subprocess.run([*self.as_user, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
                        capture_output=True, timeout=60)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        subprocess.Popen(["rm", "-rf", str(self.folder)], start_new_session=True)  # the databases: the session's end
+        # need not wait for the disk
 
     def url(self, database: str = "postgres", user: str = USER, password: str = PASSWORD, port: int | None = None) -> str:
         return f"postgresql://{user}:{password}@127.0.0.1:{port or self.port}/{database}"

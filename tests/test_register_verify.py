@@ -20,14 +20,14 @@ from keys import KEYS, record
 from workbench.cli import main
 from workbench.demo import SYSTEMS, demo_configuration
 from workbench.exceptions import InputError
-from workbench.pipeline.archive import LEDGER_FILE, append_entry, ledger_entries
+from workbench.pipeline.archive import append_entry, ledger_entries
 from workbench.pipeline.portfolio import latest_records, portfolio_rows
 from workbench.pipeline.recovery import rebuild
 from workbench.records.identity import acting_person
 from workbench.pipeline.verify import verify
 from workbench.records.nonconformity import actions
 from workbench.records.signoff import sign_off
-from workbench.register import Register, engine
+from workbench.register import Register, engine, known_tables
 from workbench.register_copy import copy_register
 from workbench.workspace import Workspace, init_workspace
 
@@ -361,12 +361,22 @@ def ledger_finding_key(ws: Workspace) -> str:
     return finding_key(entry["source"], entry["system_id"], entry["source_ref"], entry["description"])
 
 
-def test_the_ledger_file_is_the_only_source(ws):
-    """Nothing but the ledger and the archive is read: a rebuild of a deleted register gives it back whole."""
+def test_the_ledger_file_is_the_only_source(ws, register_backend, monkeypatch):
+    """Nothing but the ledger and the archive is read: a register on an empty database gets every table
+    back whole from verify's recovery, a deleted register file from a rebuild (never silently empty)."""
     before = verify(ws)
-    (ws.root / "register.db").unlink()
+    counts = {name: ws.register.count(name) for name in known_tables()}
+    assert all(counts[name] for name in ("systems", "nonconformities", "action_updates", "audits",
+                                         "documented_information", "competence"))
     ws.register.close()
+    if register_backend.server:  # the workspace pointed at an empty database
+        monkeypatch.setenv("WORKBENCH_REGISTER_URL", register_backend.server.new_database())
+        assert not Workspace(ws.root).register.rows("systems")
+    else:
+        (ws.root / "register.db").unlink()
+        with pytest.raises(InputError, match="the register is missing while the ledger has entries"):
+            Workspace(ws.root).register
+        rebuild(Workspace(ws.root))
     fresh = Workspace(ws.root)
-    assert not fresh.register.rows("systems")
     assert verify(fresh).ok and verify(fresh).entries == before.entries
-    assert (fresh.evidence_dir / LEDGER_FILE).exists() and len(fresh.register.rows("systems")) == 3
+    assert {name: fresh.register.count(name) for name in known_tables()} == counts
