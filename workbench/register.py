@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from sqlalchemy import (JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, case, create_engine, delete,
-                        event, func, insert, select, update)
+                        event, func, insert, inspect, select, update)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -355,14 +355,18 @@ class Register:
         from workbench import migrations
 
         with reached(self.engine) as connection:
-            fresh = migrations.is_empty(connection)
+            existing = set(inspect(connection).get_table_names())
+            fresh = not existing
             if not fresh:
                 migrations.check(connection, shown(url))
-        tables = [LedgerHeadRow.__table__, *(t.__table__ for t in known_tables().values())]
+        # the core's tables and those of the processes discovery accepted (never a refused plug-in's); a
+        # versioned register has the core's already, so only a process's new or third-party table is made
+        missing = [t for t in (LedgerHeadRow.__table__, *(m.__table__ for m in known_tables().values()))
+                   if t.name not in existing]
+        if not missing:
+            return
         with self.engine.begin() as connection:
-            # the core's tables and those of the processes discovery accepted (never a refused plug-in's); a
-            # versioned register has the core's already, so only a process's new or third-party table is made
-            Base.metadata.create_all(connection, tables=tables)
+            Base.metadata.create_all(connection, tables=missing)
             if fresh:  # a new register: this schema version, indexing the ledger from its start (its genesis)
                 migrations.stamp(connection)
                 connection.execute(insert(LedgerHeadRow.__table__).values(id=1, seq=0, hash="0" * 64))
