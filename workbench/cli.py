@@ -6,6 +6,7 @@ Exit status: 0 on success, 2 for bad input, 1 when a run fails.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -99,6 +100,10 @@ def init(path: Path, organisation: str) -> None:
     from workbench.signing import DEFAULT_KEYS, key_ring, load_key, new_key, public_key_line
     from workbench.workspace import init_workspace
 
+    if os.environ.get("WORKBENCH_REGISTER_URL"):  # a register that cannot be used stops init before any key is made
+        from workbench.register import check_url
+
+        check_url(os.environ["WORKBENCH_REGISTER_URL"])
     ring = key_ring()
     if ring:
         public = public_key_line(load_key(ring[0]))

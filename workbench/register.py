@@ -301,6 +301,22 @@ def engine(url: str, foreign_keys: bool = True):
     return made
 
 
+def check_url(url: str) -> None:
+    """Refuse a register URL whose driver is missing or whose database cannot be reached; writes nothing.
+
+    Raises
+    ------
+    InputError
+        Naming what to fix (see :func:`engine` and :func:`unreachable`).
+    """
+    made = engine(url)
+    try:
+        with reached(made):
+            pass
+    finally:
+        made.dispose()
+
+
 class reached:
     """A connection to the register's database, or an error saying what to fix to reach it."""
 
