@@ -51,10 +51,14 @@ class Backend:
 
 
 def pytest_generate_tests(metafunc):
-    """A module's tests that use one of its ``REGISTER_BACKENDS`` fixtures run once per register backend."""
+    """A module's tests that use one of its ``REGISTER_BACKENDS`` fixtures run on SQLite and, when marked
+    ``both_registers`` (the module or the test), on PostgreSQL too; SQLite-only tests share the module's
+    SQLite fixtures with the others, so nothing slow is built twice."""
     wanted = getattr(metafunc.module, "REGISTER_BACKENDS", ())
     if set(wanted) & set(metafunc.fixturenames):
-        metafunc.parametrize("register_backend", ["sqlite", "postgresql"], indirect=True, scope="module")
+        both = metafunc.definition.get_closest_marker("both_registers") is not None
+        metafunc.parametrize("register_backend", ["sqlite", "postgresql"] if both else ["sqlite"], indirect=True,
+                             scope="module")
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from workbench.processes import Process
 from workbench.processes.risk_assessment.assessment import assess
 from workbench.workspace import init_workspace
 
-pytestmark = pytest.mark.kernel
+pytestmark = [pytest.mark.kernel, pytest.mark.both_registers]  # on SQLite and on PostgreSQL
 
 FILES = (HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE)
 PERIOD, ASSESSOR, EFFECTIVE = "2026-Q3", "amara", "2026-09-30"
@@ -34,7 +34,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-REGISTER_BACKENDS = ("archived", "workspace")  # these tests run on SQLite and on PostgreSQL
+REGISTER_BACKENDS = ("archived", "workspace")
 
 
 @pytest.fixture(scope="module")

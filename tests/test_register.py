@@ -40,7 +40,8 @@ def _system(**changes) -> dict:
     return data
 
 
-REGISTER_BACKENDS = ("workspace", "empty")  # these tests run on SQLite and on PostgreSQL
+REGISTER_BACKENDS = ("workspace", "empty")
+pytestmark = pytest.mark.both_registers  # every test runs on SQLite and on PostgreSQL
 
 
 @pytest.fixture

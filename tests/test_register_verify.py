@@ -56,7 +56,7 @@ def prepared(demo_root: Path, tmp_path_factory) -> Path:
     return root
 
 
-REGISTER_BACKENDS = ("ws",)  # these tests run on SQLite and on PostgreSQL
+REGISTER_BACKENDS = ("ws",)  # on SQLite; those marked both_registers on PostgreSQL too
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +112,7 @@ def portfolio_status(ws: Workspace, system_id: str, process: str) -> str:
     return next(r["record_status"] for r in rows if r["state"].process == process and not r["item"])
 
 
+@pytest.mark.both_registers
 def test_setting_an_unapproved_assessment_to_approved_is_named(ws):
     run = run_of(ws, "credit-scoring", "risk-assessment")  # residual risks above appetite, never signed off
     assert portfolio_status(ws, "credit-scoring", "risk-assessment") == "awaiting approval"
@@ -193,6 +194,7 @@ def test_deleting_a_sign_off_row_is_named(ws):
     assert ws.register.evidence(signoff["run_id"])["status"] == "approved"
 
 
+@pytest.mark.both_registers
 def test_inserting_evidence_with_no_ledger_entry_is_named(ws):
     run = run_of(ws, "cv-screening", "risk-assessment")
     sql(ws, "insert into evidence select 'ra-20261101T000000Z-f0f0f0', process, system_id, item_id, period, "
@@ -214,6 +216,7 @@ def test_deleting_a_nonconformity_update_is_named(ws):
     assert [a["status"] for a in actions(ws) if a["nc_id"] == updated["nc_id"]] == [updated["status"]]
 
 
+@pytest.mark.both_registers
 @pytest.mark.parametrize("table, edit, item", [
     ("items", "update items set kind='dataset'", "items credit-scoring/bureau-data: kind is 'dataset'"),
     ("nonconformities", "update nonconformities set grade='minor nonconformity' where grade='major nonconformity'",
@@ -237,6 +240,7 @@ def test_editing_a_fact_in_any_table_is_named(ws, table, edit, item):
     repaired(ws)
 
 
+@pytest.mark.both_registers
 def test_a_rebuild_counts_each_table_as_the_register_had_it(ws):
     before = {name: len(ws.register.rows(name)) for name in ("systems", "items", "events", "evidence", "signoffs",
                                                                "risks", "action_updates", "documented_information")}
@@ -361,6 +365,7 @@ def ledger_finding_key(ws: Workspace) -> str:
     return finding_key(entry["source"], entry["system_id"], entry["source_ref"], entry["description"])
 
 
+@pytest.mark.both_registers
 def test_the_ledger_file_is_the_only_source(ws, register_backend, monkeypatch):
     """Nothing but the ledger and the archive is read: a register on an empty database gets every table
     back whole from verify's recovery, a deleted register file from a rebuild (never silently empty)."""

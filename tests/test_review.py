@@ -47,7 +47,7 @@ pytestmark = pytest.mark.kernel
 TODAY = date(2026, 11, 27)
 
 
-REGISTER_BACKENDS = ("reviewed", "workspace")  # these tests run on SQLite and on PostgreSQL
+REGISTER_BACKENDS = ("reviewed", "workspace")  # on SQLite; those marked both_registers on PostgreSQL too
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +80,7 @@ def test_due_mode_selects_the_overdue_systems_only(reviewed):
     assert {j.assessor for j in jobs} == {"scheduler"}
 
 
+@pytest.mark.both_registers
 def test_review_recalculates_due_runs_then_a_second_review_archives_nothing(reviewed):
     jobs, known = plan_review(reviewed, "due", today=TODAY)
     summary = run_review(reviewed, jobs, known, LocalExecutor(2), progress=False, today=TODAY)

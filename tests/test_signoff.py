@@ -145,7 +145,8 @@ def cover_status(run) -> str:
     return " ".join(dt.find_next_sibling("dd").get_text().split())
 
 
-REGISTER_BACKENDS = ("signed", "workspace")  # these tests run on SQLite and on PostgreSQL
+REGISTER_BACKENDS = ("signed", "workspace")
+pytestmark = pytest.mark.both_registers  # every test runs on SQLite and on PostgreSQL
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,8 @@ def stage(root: Path, name: str, files: dict[str, bytes]) -> Path:
     return folder
 
 
-REGISTER_BACKENDS = ("workspace",)  # these tests run on SQLite and on PostgreSQL
+REGISTER_BACKENDS = ("workspace",)
+pytestmark = pytest.mark.both_registers  # every test runs on SQLite and on PostgreSQL
 
 
 @pytest.fixture
