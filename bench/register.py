@@ -160,7 +160,8 @@ def write(operations, reviews, checks, copies, count: int, rows: int) -> None:
     lines = [START, "## The register on PostgreSQL next to SQLite (`bench/register.py`)", "",
              f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
              f"workbench {workbench.__version__}; PostgreSQL is Debian's on this machine (no network in between), "
-             "SQLite is a file in the workspace. Seconds; lower is better.", "",
+             f"SQLite is a file in the workspace. Load average at the end: {os.getloadavg()[0]:.1f} (other work on the "
+             "machine slows both columns alike). Seconds; lower is better.", "",
              "| operation | " + " | ".join(backends) + " |", "|---|" + "---:|" * len(backends)]
     for name in operations[backends[0]]:
         lines.append(f"| {name} | " + " | ".join(f"{operations[b][name]:.3f}" for b in backends) + " |")
