@@ -20,6 +20,7 @@ from workbench.cli import main
 from workbench.demo import SYSTEMS, demo_configuration
 from workbench.exceptions import InputError
 from workbench.migrations import SchemaError
+from workbench.pipeline.archive import ledger_entries
 from workbench.pipeline.verify import verify
 from workbench.register import LedgerHeadRow, Register, engine, known_tables
 from workbench.signing import KEY_VAR
@@ -323,6 +324,7 @@ def test_a_second_workspace_on_the_same_register_writes_nothing_and_verify_names
     first.add_systems(SYSTEMS)
     assert verify(first).ok
     second = init_workspace(tmp_path / "second", config=demo_configuration(KEYS))
+    second.add_systems(SYSTEMS)  # its own ledger, as long as the first's: its entries differ
     ledger = (second.evidence_dir / "ledger.jsonl").read_bytes()
     monkeypatch.setenv("WORKBENCH_REGISTER_URL", url)  # the second folder pointed at the first's database
     with pytest.raises(InputError, match="is not in this workspace's ledger: it is another workspace's register"):
@@ -332,10 +334,11 @@ def test_a_second_workspace_on_the_same_register_writes_nothing_and_verify_names
     monkeypatch.delenv("WORKBENCH_REGISTER_URL")
 
     # a writer elsewhere moved the register on: the first folder's verify names it, writing nothing
+    last = ledger_entries(first.evidence_dir)[-1]["seq"]
     first.register.index([{"events": [{"system_id": "credit-scoring", "kind": "incident", "note": "elsewhere",
                                        "occurred_on": date(2026, 11, 1), "recorded_at": AT,
-                                       "ledger_hash": "f" * 64}]}], head={"seq": 40, "hash": "f" * 64})
+                                       "ledger_hash": "f" * 64}]}], head={"seq": last, "hash": "f" * 64})
     findings = [str(f) for f in verify(Workspace(first.root)).findings]
-    assert findings[0].startswith("register: register head: the register's last indexed ledger entry (40, ffffffffffff) "
-                                  "is not in this workspace's ledger")
+    assert findings[0].startswith(f"register: register head: the register's last indexed ledger entry ({last}, "
+                                  "ffffffffffff) is not in this workspace's ledger")
     assert any("events ffff" in f and "no ledger entry records it" in f for f in findings)

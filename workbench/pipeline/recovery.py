@@ -74,12 +74,11 @@ def recover_locked(workspace: Workspace) -> list[dict]:
 
 
 def foreign_head(head: dict, entries: list[dict]) -> bool:
-    """Whether the register's head is not an entry of this ledger (``entries`` holds the entry of the
-    head's number, if any): the register indexes another workspace's ledger."""
-    if head["seq"] == 0:
-        return False
+    """Whether the register's head is another entry than this ledger's of the same number (``entries``
+    holds it, if any): the register indexes another workspace's ledger. A head past the ledger's end
+    is not judged here: a ledger cut short is the anchors' to name (see :mod:`workbench.pipeline.verify`)."""
     at = next((e for e in entries if e["seq"] == head["seq"]), None)
-    return at is None or at["hash"] != head["hash"]
+    return head["seq"] > 0 and at is not None and at["hash"] != head["hash"]
 
 
 def foreign_register(workspace: Workspace, head: dict) -> InputError:
@@ -88,8 +87,8 @@ def foreign_register(workspace: Workspace, head: dict) -> InputError:
 
     return InputError.single("register_url", shown(workspace.register_url), f"the register's last indexed ledger "
                              f"entry ({head['seq']}, {head['hash'][:12]}) is not in this workspace's ledger: it is "
-                             "another workspace's register (one database per workspace), or this ledger lost "
-                             "entries (run 'workbench verify')")
+                             "another workspace's register (give each workspace a database of its own), or this "
+                             "ledger was rewritten (run 'workbench verify')")
 
 
 def _unindexed(register: Register, entries: list[dict]) -> list[dict]:
