@@ -321,12 +321,10 @@ def verify(workspace, external: Sequence[Path] = ()) -> Report:
     with locked(workspace.evidence_dir):
         try:
             recover_locked(workspace)
-            register = []
-        except InputError as err:  # a register indexing another ledger: named, and compared row by row
-            if err.problems[0].field != "register_url":
+        except InputError as err:  # a register indexing another ledger (or a rewritten one): nothing is
+            if err.problems[0].field != "register_url":  # indexed; its rows are compared row by row below
                 raise
-            register = [Finding("register", "register head", err.problems[0].message)]
-        register += verify_register(workspace)
+        register = verify_register(workspace)
     anchoring = workspace.config.anchor
     report = verify_archive(workspace.evidence_dir, anchoring.trusted() if anchoring else None, external)
     report.findings += register
