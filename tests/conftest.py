@@ -16,10 +16,65 @@ HERE = Path(__file__).parent
 ROOT = HERE.parent
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server of this test session (Debian's postgresql), started on first use."""
+    from postgres import Server, binaries
+
+    if binaries() is None:
+        pytest.skip("Debian's postgresql is not installed (./dev test installs it when run as root)")
+    server = Server().start()
+    yield server
+    server.stop()
+
+
+class Backend:
+    """The register's database in a test module run over both: ``sqlite`` (register.db in the
+    workspace) or ``postgresql`` (a new database on the test server for each workspace)."""
+
+    def __init__(self, name: str, server=None):
+        self.name, self.server = name, server
+
+    def config(self, config: dict) -> dict:
+        """A workspace configuration whose register is on this backend."""
+        return {**config, "register_url": self.server.new_database()} if self.server else config
+
+    def copied(self, workspace: Workspace, monkeypatch) -> Workspace:
+        """``workspace`` (a copy of another's folder) with a register of its own: on PostgreSQL a copy of
+        the database, named by ``WORKBENCH_REGISTER_URL``."""
+        if self.server:
+            monkeypatch.setenv("WORKBENCH_REGISTER_URL", self.server.clone(workspace.register_url))
+        return Workspace(workspace.root)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def pytest_generate_tests(metafunc):
+    """A module's tests that use one of its ``REGISTER_BACKENDS`` fixtures run on SQLite and, when marked
+    ``both_registers`` (the module or the test), on PostgreSQL too; SQLite-only tests share the module's
+    SQLite fixtures with the others, so nothing slow is built twice."""
+    wanted = getattr(metafunc.module, "REGISTER_BACKENDS", ())
+    if set(wanted) & set(metafunc.fixturenames):
+        both = metafunc.definition.get_closest_marker("both_registers") is not None
+        metafunc.parametrize("register_backend", ["sqlite", "postgresql"] if both else ["sqlite"], indirect=True,
+                             scope="module")
+
+
+@pytest.fixture(scope="module")
+def register_backend(request) -> Backend:
+    """The register backend of a module's tests: SQLite, or each in turn in a module that names its
+    ``REGISTER_BACKENDS`` (see ``pytest_generate_tests``); the ``workspace`` fixture, and the module's
+    own that ask, put the register there."""
+    name = getattr(request, "param", "sqlite")
+    return Backend(name, request.getfixturevalue("postgres") if name == "postgresql" else None)
+
+
 @pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    """A fresh workspace with the demo people and the three demo systems, no evidence yet."""
-    ws = init_workspace(tmp_path / "ws", config=demo_configuration(KEYS))
+def workspace(tmp_path: Path, register_backend) -> Workspace:
+    """A fresh workspace with the demo people and the three demo systems, no evidence yet (its register on
+    the module's backend, see ``register_backend``)."""
+    ws = init_workspace(tmp_path / "ws", config=register_backend.config(demo_configuration(KEYS)))
     ws.add_systems(SYSTEMS)
     return ws
 

@@ -300,6 +300,7 @@ def test_a_kept_copy_names_a_rewrite_re_anchored_under_a_repinned_tsa(anchored, 
     entries = ledger_entries(ev)[:5]
     (ev / entries[4]["path"] / "evidence.html").write_text("<p>forged</p>")
     rechain(ev, entries)
+    anchored.register.index([], head=ledger_entries(ev)[-1])  # and the register's head: writers refuse another's
     forged = pin(anchored, rogue_tsa)
     anchor_head(forged)
     assert {f.kind for f in verify(forged).findings} == {"signature"}

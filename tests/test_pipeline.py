@@ -24,7 +24,7 @@ from workbench.processes import Process
 from workbench.processes.risk_assessment.assessment import assess
 from workbench.workspace import init_workspace
 
-pytestmark = pytest.mark.kernel
+pytestmark = [pytest.mark.kernel, pytest.mark.both_registers]  # on SQLite and on PostgreSQL
 
 FILES = (HTML_FILE, NOTEBOOK_FILE, RESULTS_FILE)
 PERIOD, ASSESSOR, EFFECTIVE = "2026-Q3", "amara", "2026-09-30"
@@ -34,10 +34,14 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+REGISTER_BACKENDS = ("archived", "workspace")
+
+
 @pytest.fixture(scope="module")
-def archived(tmp_path_factory):
+def archived(tmp_path_factory, register_backend):
     """One workspace with two real runs of the credit-scoring risk assessment."""
-    ws = init_workspace(tmp_path_factory.mktemp("pipeline") / "ws", config=demo_configuration(KEYS))
+    ws = init_workspace(tmp_path_factory.mktemp("pipeline") / "ws",
+                        config=register_backend.config(demo_configuration(KEYS)))
     ws.add_systems(SYSTEMS)
     answers = copy.deepcopy(ANSWERS["credit-scoring"])
     first = run_process(ws, "risk-assessment", "credit-scoring", copy.deepcopy(answers),

@@ -9,24 +9,26 @@ sign-off added, so every table the portfolio, the review status and the rules re
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import text
 
 from keys import KEYS, record
 from workbench.cli import main
 from workbench.demo import SYSTEMS, demo_configuration
 from workbench.exceptions import InputError
-from workbench.pipeline.archive import LEDGER_FILE, append_entry, ledger_entries
+from workbench.pipeline.archive import append_entry, ledger_entries
 from workbench.pipeline.portfolio import latest_records, portfolio_rows
 from workbench.pipeline.recovery import rebuild
 from workbench.records.identity import acting_person
 from workbench.pipeline.verify import verify
 from workbench.records.nonconformity import actions
 from workbench.records.signoff import sign_off
+from workbench.register import Register, engine, known_tables
+from workbench.register_copy import copy_register
 from workbench.workspace import Workspace, init_workspace
 
 
@@ -54,18 +56,38 @@ def prepared(demo_root: Path, tmp_path_factory) -> Path:
     return root
 
 
+REGISTER_BACKENDS = ("ws",)  # on SQLite; those marked both_registers on PostgreSQL too
+
+
+@pytest.fixture(scope="module")
+def prepared_url(prepared: Path, register_backend) -> str:
+    """On PostgreSQL, the URL of a database holding the prepared register (moved with ``register copy``)."""
+    if not register_backend.server:
+        return ""
+    url = register_backend.server.new_database(register=False)
+    source = Register(f"sqlite:///{prepared / 'register.db'}")
+    copy_register(source, url)
+    source.close()
+    return url
+
+
 @pytest.fixture
-def ws(prepared: Path, tmp_path: Path) -> Workspace:
+def ws(prepared: Path, prepared_url: str, register_backend, tmp_path: Path, monkeypatch) -> Workspace:
     root = tmp_path / "ws"
     shutil.copytree(prepared, root)
+    if prepared_url:  # a database of its own, and no register file that anything could read instead
+        monkeypatch.setenv("WORKBENCH_REGISTER_URL", register_backend.server.clone(prepared_url))
+        (root / "register.db").unlink()
     return Workspace(root)
 
 
 def sql(ws: Workspace, *statements: str) -> None:
-    """Edit the register as an attacker would: with sqlite3, behind the workbench's back."""
-    with sqlite3.connect(ws.root / "register.db") as db:
+    """Edit the register as an attacker would: behind the workbench's back, in its database."""
+    made = engine(ws.register_url)
+    with made.begin() as db:
         for statement in statements:
-            db.execute(statement)
+            db.execute(text(statement))
+    made.dispose()
 
 
 def named(ws: Workspace) -> list[str]:
@@ -90,6 +112,7 @@ def portfolio_status(ws: Workspace, system_id: str, process: str) -> str:
     return next(r["record_status"] for r in rows if r["state"].process == process and not r["item"])
 
 
+@pytest.mark.both_registers
 def test_setting_an_unapproved_assessment_to_approved_is_named(ws):
     run = run_of(ws, "credit-scoring", "risk-assessment")  # residual risks above appetite, never signed off
     assert portfolio_status(ws, "credit-scoring", "risk-assessment") == "awaiting approval"
@@ -104,7 +127,7 @@ def test_setting_an_unapproved_assessment_to_approved_is_named(ws):
 def test_lowering_a_risk_band_and_level_is_named(ws):
     run = run_of(ws, "credit-scoring", "risk-assessment")
     [risk] = [r for r in ws.register.rows("risks", run_id=run) if r["above_appetite"]]
-    sql(ws, f"update risks set residual_band='Low', residual_score=2, above_appetite=0 "
+    sql(ws, f"update risks set residual_band='Low', residual_score=2, above_appetite=false "
             f"where run_id='{run}' and risk_id='{risk['risk_id']}'")
     item = f"register: risks {run}/{risk['risk_id']}"
     assert named(ws) == [f"{item}: residual_score is 2; the ledger says {risk['residual_score']}",
@@ -117,7 +140,7 @@ def test_lowering_a_risk_band_and_level_is_named(ws):
 def test_lowering_an_impact_level_is_named(ws):
     run = run_of(ws, "cv-screening", "impact-assessment")
     level = ws.register.rows("impact_assessments", run_id=run)[0]["level"]
-    sql(ws, f"update impact_assessments set level='I', fria_required=0 where run_id='{run}'")
+    sql(ws, f"update impact_assessments set level='I', fria_required=false where run_id='{run}'")
     found = named(ws)
     assert f"register: impact_assessments {run}: level is 'I'; the ledger says '{level}'" in found
     repaired(ws)
@@ -171,6 +194,7 @@ def test_deleting_a_sign_off_row_is_named(ws):
     assert ws.register.evidence(signoff["run_id"])["status"] == "approved"
 
 
+@pytest.mark.both_registers
 def test_inserting_evidence_with_no_ledger_entry_is_named(ws):
     run = run_of(ws, "cv-screening", "risk-assessment")
     sql(ws, "insert into evidence select 'ra-20261101T000000Z-f0f0f0', process, system_id, item_id, period, "
@@ -192,6 +216,7 @@ def test_deleting_a_nonconformity_update_is_named(ws):
     assert [a["status"] for a in actions(ws) if a["nc_id"] == updated["nc_id"]] == [updated["status"]]
 
 
+@pytest.mark.both_registers
 @pytest.mark.parametrize("table, edit, item", [
     ("items", "update items set kind='dataset'", "items credit-scoring/bureau-data: kind is 'dataset'"),
     ("nonconformities", "update nonconformities set grade='minor nonconformity' where grade='major nonconformity'",
@@ -203,7 +228,7 @@ def test_deleting_a_nonconformity_update_is_named(ws):
     ("competence", "delete from competence where id='comp-0001'",
      "competence comp-0001: is recorded in the ledger; missing from the register"),
     ("audits", "update audits set auditors='[\"amara\"]'", "auditors is ['amara']; the ledger says ['sofia']"),
-    ("soa_controls", "update soa_controls set included=0 where control_id='A.2.2'", "/A.2.2: included is False"),
+    ("soa_controls", "update soa_controls set included=false where control_id='A.2.2'", "/A.2.2: included is False"),
     ("gap_actions", "update gap_actions set owner='nobody'", "owner is 'nobody'"),
     ("review_actions", "update review_actions set due_date='2099-12-31'", "due_date is '2099-12-31'"),
 ])
@@ -215,6 +240,7 @@ def test_editing_a_fact_in_any_table_is_named(ws, table, edit, item):
     repaired(ws)
 
 
+@pytest.mark.both_registers
 def test_a_rebuild_counts_each_table_as_the_register_had_it(ws):
     before = {name: len(ws.register.rows(name)) for name in ("systems", "items", "events", "evidence", "signoffs",
                                                                "risks", "action_updates", "documented_information")}
@@ -237,7 +263,7 @@ def test_a_rebuild_refuses_an_archive_that_does_not_verify(ws):
 def test_a_register_that_is_not_a_file_is_not_rebuilt(ws, monkeypatch):
     monkeypatch.setenv("WORKBENCH_REGISTER_URL", "sqlite://")
     result = cli("register", "rebuild", "-w", ws.root)
-    assert result.exit_code == 2 and "register_url: a rebuild replaces a SQLite register file" in result.output
+    assert result.exit_code == 2 and "an in-memory register is not rebuilt" in result.output
 
 
 def test_an_unknown_kind_adds_no_rows_and_a_kind_lacking_its_facts_is_named(ws):
@@ -339,12 +365,23 @@ def ledger_finding_key(ws: Workspace) -> str:
     return finding_key(entry["source"], entry["system_id"], entry["source_ref"], entry["description"])
 
 
-def test_the_ledger_file_is_the_only_source(ws):
-    """Nothing but the ledger and the archive is read: a rebuild of a deleted register gives it back whole."""
+@pytest.mark.both_registers
+def test_the_ledger_file_is_the_only_source(ws, register_backend, monkeypatch):
+    """Nothing but the ledger and the archive is read: a register on an empty database gets every table
+    back whole from verify's recovery, a deleted register file from a rebuild (never silently empty)."""
     before = verify(ws)
-    (ws.root / "register.db").unlink()
+    counts = {name: ws.register.count(name) for name in known_tables()}
+    assert all(counts[name] for name in ("systems", "nonconformities", "action_updates", "audits",
+                                         "documented_information", "competence"))
     ws.register.close()
+    if register_backend.server:  # the workspace pointed at an empty database
+        monkeypatch.setenv("WORKBENCH_REGISTER_URL", register_backend.server.new_database())
+        assert not Workspace(ws.root).register.rows("systems")
+    else:
+        (ws.root / "register.db").unlink()
+        with pytest.raises(InputError, match="the register is missing while the ledger has entries"):
+            Workspace(ws.root).register
+        rebuild(Workspace(ws.root))
     fresh = Workspace(ws.root)
-    assert not fresh.register.rows("systems")
     assert verify(fresh).ok and verify(fresh).entries == before.entries
-    assert (fresh.evidence_dir / LEDGER_FILE).exists() and len(fresh.register.rows("systems")) == 3
+    assert {name: fresh.register.count(name) for name in known_tables()} == counts

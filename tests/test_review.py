@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import nbformat
 import pytest
+from sqlalchemy import text
 import yaml
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
@@ -47,14 +47,17 @@ pytestmark = pytest.mark.kernel
 TODAY = date(2026, 11, 27)
 
 
+REGISTER_BACKENDS = ("reviewed", "workspace")  # on SQLite; those marked both_registers on PostgreSQL too
+
+
 @pytest.fixture(scope="module")
-def assessed_in_june(tmp_path_factory) -> Path:
+def assessed_in_june(tmp_path_factory, register_backend) -> Path:
     """The demo systems, each with a risk assessment effective 2026-06-01: the two high-tier systems
     are overdue on TODAY, the medium-tier one is current. Built once; each test gets a copy."""
     root = tmp_path_factory.mktemp("june") / "ws"
     config = demo_configuration(KEYS)
     config["review"]["processes"] = ["risk-assessment"]
-    workspace = init_workspace(root, config=config)
+    workspace = init_workspace(root, config=register_backend.config(config))
     workspace.add_systems(SYSTEMS)
     for system_id in ("credit-scoring", "cv-screening", "support-assistant"):
         pipeline.run_process(workspace, "risk-assessment", system_id, ANSWERS[system_id], period="2026-Q2",
@@ -64,8 +67,8 @@ def assessed_in_june(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def reviewed(assessed_in_june, tmp_path) -> Workspace:
-    return Workspace(shutil.copytree(assessed_in_june, tmp_path / "ws"))
+def reviewed(assessed_in_june, tmp_path, register_backend, monkeypatch) -> Workspace:
+    return register_backend.copied(Workspace(shutil.copytree(assessed_in_june, tmp_path / "ws")), monkeypatch)
 
 
 def test_due_mode_selects_the_overdue_systems_only(reviewed):
@@ -77,6 +80,7 @@ def test_due_mode_selects_the_overdue_systems_only(reviewed):
     assert {j.assessor for j in jobs} == {"scheduler"}
 
 
+@pytest.mark.both_registers
 def test_review_recalculates_due_runs_then_a_second_review_archives_nothing(reviewed):
     jobs, known = plan_review(reviewed, "due", today=TODAY)
     summary = run_review(reviewed, jobs, known, LocalExecutor(2), progress=False, today=TODAY)
@@ -345,9 +349,9 @@ def test_a_recalculation_resets_no_clock_and_closes_no_incident_until_a_person_c
     assert [j.system_id for j in plan_review(reviewed, "due", today=TODAY)[0]] == ["cv-screening"]
 
     # the register's confirmation is derived from the ledger: verify names a lost one, a rebuild restores it
-    with sqlite3.connect(reviewed.root / "register.db") as db:
-        db.execute("update evidence set status = 'recalculated', confirmed_by = null where run_id = ?",
-                   (recalculation["run_id"],))
+    with reviewed.register.engine.begin() as db:  # behind the workbench's back, on either backend
+        db.execute(text("update evidence set status = 'recalculated', confirmed_by = null where run_id = :run_id"),
+                   {"run_id": recalculation["run_id"]})
     assert {f"register: evidence {recalculation['run_id']}: confirmed_by is None; the ledger says 'amara'",
             f"register: evidence {recalculation['run_id']}: status is 'recalculated'; the ledger says 'submitted'"
             } <= {str(f) for f in verify(reviewed).findings}

@@ -145,10 +145,15 @@ def cover_status(run) -> str:
     return " ".join(dt.find_next_sibling("dd").get_text().split())
 
 
+REGISTER_BACKENDS = ("signed", "workspace")
+pytestmark = pytest.mark.both_registers  # every test runs on SQLite and on PostgreSQL
+
+
 @pytest.fixture(scope="module")
-def signed(tmp_path_factory):
+def signed(tmp_path_factory, register_backend):
     """Three real runs: credit-scoring (R3 above appetite) by amara, support-assistant by tomas, cv-screening by tomas."""
-    ws = init_workspace(tmp_path_factory.mktemp("signoff") / "ws", config=demo_configuration(KEYS))
+    ws = init_workspace(tmp_path_factory.mktemp("signoff") / "ws",
+                        config=register_backend.config(demo_configuration(KEYS)))
     ws.add_systems(SYSTEMS)
     runs = {s: run_process(ws, "risk-assessment", s, copy.deepcopy(ANSWERS[s]), assessor=a)
             for s, a in (("credit-scoring", "amara"), ("support-assistant", "tomas"), ("cv-screening", "tomas"))}

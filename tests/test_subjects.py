@@ -15,6 +15,7 @@ from workbench import processes as registry
 from workbench.cli import main
 from workbench.config import configuration_model
 from workbench.exceptions import InputError, UnknownRecordError, WorkspaceError
+from workbench.migrations import SchemaError, upgrade_register
 from workbench.processes import Process, get_process
 from workbench.register import Register
 from workbench.workspace import CONFIG_FILE
@@ -87,6 +88,9 @@ def test_a_register_without_the_item_and_headline_columns_is_upgraded(tmp_path, 
         db.execute("INSERT INTO evidence VALUES ('ra-1', 'risk-assessment', 'credit-scoring', '2026-Q3', "
                    "'2026-09-30', 'amara', 'approved', '2026-09-30 10:00:00', 'credit-scoring/risk-assessment/ra-1', "
                    "NULL, NULL, NULL, 'abc', NULL, '0.1.0', NULL)")
+    with pytest.raises(SchemaError, match="made before schema versions"):
+        Register(f"sqlite:///{path}")
+    upgrade_register(f"sqlite:///{path}")  # workbench db upgrade
     register = Register(f"sqlite:///{path}")
     [record] = register.evidence_list()
     assert record["run_id"] == "ra-1" and record["item_id"] == "" and record["headline"] == ""

@@ -25,12 +25,16 @@ def stage(root: Path, name: str, files: dict[str, bytes]) -> Path:
     return folder
 
 
+REGISTER_BACKENDS = ("workspace",)
+pytestmark = pytest.mark.both_registers  # every test runs on SQLite and on PostgreSQL
+
+
 @pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
+def workspace(tmp_path: Path, register_backend) -> Workspace:
     """A workspace without systems: its ledger holds only what a test puts there."""
     from workbench.demo import demo_configuration
 
-    return init_workspace(tmp_path / "ws", config=demo_configuration(KEYS))
+    return init_workspace(tmp_path / "ws", config=register_backend.config(demo_configuration(KEYS)))
 
 
 @pytest.fixture

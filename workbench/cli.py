@@ -6,6 +6,7 @@ Exit status: 0 on success, 2 for bad input, 1 when a run fails.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -98,6 +99,10 @@ def init(path: Path, organisation: str) -> None:
     from workbench.signing import DEFAULT_KEYS, key_ring, load_key, new_key, public_key_line
     from workbench.workspace import init_workspace
 
+    if os.environ.get("WORKBENCH_REGISTER_URL"):  # a register that cannot be used stops init before any key is made
+        from workbench.register import check_url
+
+        check_url(os.environ["WORKBENCH_REGISTER_URL"])
     ring = key_ring()
     if ring:
         public = public_key_line(load_key(ring[0]))
@@ -747,6 +752,48 @@ def register_rebuild(workspace_path: Path | None) -> None:
     if done.problems:
         click.secho(f"register: {len(done.problems)} ledger entries could not be indexed", fg="red", err=True)
         sys.exit(1)
+
+
+@register_group.command("copy")
+@click.option("--to", "target", required=True, metavar="URL",
+              help="The database to copy into: postgresql://USER:PASSWORD@HOST:PORT/DB or sqlite:///PATH.")
+@click.option("--replace", is_flag=True, help="Replace the rows of a target that already holds a register.")
+@workspace_option
+def register_copy(target: str, replace: bool, workspace_path: Path | None) -> None:
+    """Copy the whole register (every table) into another database, SQLite or PostgreSQL, and verify the
+    copy: the same rows in every table, by count and hash. The workspace keeps using its register until
+    its register_url (or WORKBENCH_REGISTER_URL) names the copy."""
+    from workbench.register import shown
+    from workbench.register_copy import copy_register
+
+    ws = open_workspace(workspace_path)
+    done = copy_register(ws.register, target, replace)
+    for name, count in done.counts.items():
+        click.echo(f"{name:<24} {count:>7}  {done.hashes[name][:16]}")
+    click.echo(f"copied {sum(done.counts.values())} rows in {len(done.counts)} tables to {shown(target)}; "
+               "every table's rows match. To use it, set register_url in workbench.yaml and record it "
+               "(workbench config record -m WHY), or set WORKBENCH_REGISTER_URL")
+
+
+@main.group("db")
+def db_group() -> None:
+    """The register's database: its schema version."""
+
+
+@db_group.command("upgrade")
+@workspace_option
+def db_upgrade(workspace_path: Path | None) -> None:
+    """Bring the workspace's register to the schema this workbench writes (back it up first)."""
+    from workbench.migrations import upgrade_register
+    from workbench.register import shown
+    from workbench.workspace import find_workspace
+
+    ws = find_workspace(workspace_path)
+    before, after = upgrade_register(ws.register_url)
+    if before == after:
+        click.echo(f"register {shown(ws.register_url)}: schema {after}, nothing to upgrade")
+    else:
+        click.echo(f"register {shown(ws.register_url)}: schema {before or 'before versions'} -> {after}")
 
 
 @main.command("export")

@@ -15,8 +15,9 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from sqlalchemy import (JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, case, create_engine, delete,
-                        event, func, insert, inspect, select, text, update)
-from sqlalchemy.exc import IntegrityError
+                        event, func, insert, inspect, select, update)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.schema import sort_tables
 
@@ -229,32 +230,6 @@ def table(name: str) -> type[Base]:
     return known[name]
 
 
-_ADDED_COLUMNS = {"evidence": {"item_id": "VARCHAR(64) NOT NULL DEFAULT ''", "headline": "TEXT NOT NULL DEFAULT ''",
-                                "review_round": "INTEGER", "confirmed_by": "VARCHAR(64)"},
-                   "nonconformities": {"finding_key": "VARCHAR(64)", "opened_on": "DATE"},
-                   "action_updates": {"consequences": "TEXT NOT NULL DEFAULT ''", "similar": "TEXT NOT NULL DEFAULT ''",
-                                      "aims_changes": "TEXT NOT NULL DEFAULT ''",
-                                      "effectiveness_evidence": "JSON NOT NULL DEFAULT '[]'"},
-                   "events": {"ledger_hash": "VARCHAR(64)"}}
-
-
-def _upgrade(engine) -> None:
-    """Add the columns and unique indexes a register made by an earlier version lacks.
-
-    The new columns are empty in existing rows, so the unique indexes over them always build.
-    """
-    with engine.begin() as connection:
-        for name, added in _ADDED_COLUMNS.items():
-            columns = {c["name"] for c in inspect(connection).get_columns(name)}
-            for column, kind in added.items():
-                if column not in columns:
-                    connection.execute(text(f"ALTER TABLE {name} ADD COLUMN {column} {kind}"))
-        for model in (EvidenceRow, NonconformityRow):
-            for index in model.__table__.indexes:
-                if index.unique:
-                    index.create(connection, checkfirst=True)
-
-
 def key_columns(model: type[Base]) -> tuple[str, ...]:
     """The columns that name a row of ``model`` in every register: its primary key, or ``ledger_hash``
     where the primary key is a number only this register gave (an event's id)."""
@@ -289,6 +264,98 @@ def _complete(table_: Any, rows: list[dict]) -> list[dict]:
     return [{**defaults, **row} for row in rows]
 
 
+DRIVERS = {"postgresql": "postgresql+psycopg"}  # the driver the [postgres] extra installs
+
+
+def shown(url: str) -> str:
+    """A register URL as it may be printed: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<not a URL>"
+
+
+def engine(url: str, foreign_keys: bool = True):
+    """A SQLAlchemy engine for a register URL: ``postgresql://`` uses psycopg 3, SQLite waits for a busy
+    file and enforces foreign keys (unless ``foreign_keys`` is false, as a migration needs).
+
+    Raises
+    ------
+    InputError
+        The URL is not one, or its database's driver is not installed (naming the extra that has it).
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InputError.single("register_url", shown(url), "is not a database URL; use sqlite:///PATH or "
+                                "postgresql://USER:PASSWORD@HOST:PORT/DATABASE") from None
+    parsed = parsed.set(drivername=DRIVERS.get(parsed.drivername, parsed.drivername))
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise InputError.single("register_url", shown(url), "names a database the register does not support; "
+                                "allowed: sqlite, postgresql")
+    try:
+        # a server's times come back in UTC, as SQLite keeps them, whatever the server's own time zone
+        made = (create_engine(parsed) if backend == "sqlite" else
+                create_engine(parsed, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"}))
+    except ModuleNotFoundError as err:
+        fix = ("install the extra: pip install 'aims-workbench[postgres]'" if err.name == "psycopg" else
+               "use postgresql://..., whose driver (psycopg 3) the extra installs: pip install 'aims-workbench[postgres]'")
+        raise InputError.single("register_url", shown(url), f"needs a database driver that is not installed "
+                                f"({err.name}); {fix}") from None
+    if backend == "sqlite" and foreign_keys:
+        event.listen(made, "connect", _sqlite_pragmas)
+    return made
+
+
+def check_url(url: str) -> None:
+    """Refuse a register URL whose driver is missing or whose database cannot be reached; writes nothing.
+
+    Raises
+    ------
+    InputError
+        Naming what to fix (see :func:`engine` and :func:`unreachable`).
+    """
+    made = engine(url)
+    try:
+        with reached(made):
+            pass
+    finally:
+        made.dispose()
+
+
+class reached:
+    """A connection to the register's database, or an error saying what to fix to reach it."""
+
+    def __init__(self, engine_):
+        self.engine = engine_
+
+    def __enter__(self):
+        try:
+            self.connection = self.engine.connect()
+        except DBAPIError as err:
+            raise unreachable(self.engine.url, err) from None
+        return self.connection
+
+    def __exit__(self, *exc):
+        self.connection.close()
+
+
+def unreachable(url, err: DBAPIError) -> InputError:
+    """The error for a database the register cannot open: what the server said, and what to fix."""
+    said = str(err.orig).strip().splitlines()[0] if err.orig else str(err)
+    where = url.render_as_string(hide_password=True)
+    if "password authentication failed" in said or "no password supplied" in said or "role" in said and "does not exist" in said:
+        fix = "fix the user and password in register_url (workbench.yaml) or WORKBENCH_REGISTER_URL"
+    elif "database" in said and "does not exist" in said:
+        fix = f"create the database first (createdb {url.database}) or fix its name in the URL"
+    elif url.get_backend_name() == "sqlite":
+        fix = "fix the path in the URL, or the folder's permissions"
+    else:
+        fix = "start the database server, or fix the host and port in register_url or WORKBENCH_REGISTER_URL"
+    return InputError.single("register_url", where, f"cannot open the register: {said}; {fix}")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA busy_timeout = 30000")
@@ -307,18 +374,25 @@ class Register:
 
     def __init__(self, url: str):
         self.url = url
-        self.engine = create_engine(url)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        fresh = not inspect(self.engine).has_table(EvidenceRow.__tablename__)
-        # the core's tables and those of the processes discovery accepted: never a refused plug-in's
-        Base.metadata.create_all(self.engine, tables=[LedgerHeadRow.__table__,
-                                                      *(t.__table__ for t in known_tables().values())])
-        _upgrade(self.engine)
-        if fresh:  # a new register indexes the ledger from its start; an earlier version's has no head
-            with Session(self.engine) as session:
-                session.add(LedgerHeadRow(id=1, seq=0, hash="0" * 64))  # the ledger's genesis
-                session.commit()
+        self.engine = engine(url)
+        from workbench import migrations
+
+        with reached(self.engine) as connection:
+            existing = set(inspect(connection).get_table_names())
+            fresh = not existing
+            if not fresh:
+                migrations.check(connection, shown(url))
+        # the core's tables and those of the processes discovery accepted (never a refused plug-in's); a
+        # versioned register has the core's already, so only a process's new or third-party table is made
+        missing = [t for t in (LedgerHeadRow.__table__, *(m.__table__ for m in known_tables().values()))
+                   if t.name not in existing]
+        if not missing:
+            return
+        with self.engine.begin() as connection:
+            Base.metadata.create_all(connection, tables=missing)
+            if fresh:  # a new register: this schema version, indexing the ledger from its start (its genesis)
+                migrations.stamp(connection)
+                connection.execute(insert(LedgerHeadRow.__table__).values(id=1, seq=0, hash="0" * 64))
 
     def close(self) -> None:
         """Release the database connections."""

@@ -13,13 +13,15 @@ import yaml
 from workbench.config import Configuration, configuration_model, default_configuration
 from workbench.content import ContentPack, load_content
 from workbench.exceptions import InputError, WorkspaceError
-from workbench.register import Register
+from workbench.pipeline.archive import LEDGER_FILE
+from workbench.register import Register, shown
 from workbench.validate import model_from, safe_load
 
 CONFIG_FILE = "workbench.yaml"
 REGISTRARS = ("aims_manager", "system_owner")  # who registers AI systems and their items
 CONFIGURATION_DIR = "_configuration"  # in the evidence folder; not a slug, so never a system's folder
 REGISTER_FILE = "register.db"
+REGISTER_VAR = "WORKBENCH_REGISTER_URL"
 ENV_VAR = "WORKBENCH_WORKSPACE"
 
 
@@ -83,11 +85,36 @@ class Workspace:
         """The content pack, with any file in the workspace's ``content/`` taking precedence."""
         return load_content(self.root / "content")
 
+    @property
+    def register_url(self) -> str:
+        """The register's URL: ``$WORKBENCH_REGISTER_URL``, else the configuration's ``register_url``, else
+        ``register.db`` in the workspace."""
+        url = os.environ.get(REGISTER_VAR) or self.config.register_url
+        return url or f"sqlite:///{self.root / REGISTER_FILE}"
+
     @cached_property
     def register(self) -> Register:
-        """The register database."""
-        url = os.environ.get("WORKBENCH_REGISTER_URL") or self.config.register_url
-        return Register(url or f"sqlite:///{self.root / REGISTER_FILE}")
+        """The register database.
+
+        Raises
+        ------
+        InputError
+            The workspace's ``register.db`` is missing while its ledger has entries (the register is
+            elsewhere, named by a URL not set now, or was deleted): no empty register is made in its place.
+        """
+        url = self.register_url
+        ledger = self.evidence_dir / LEDGER_FILE
+        named = os.environ.get(REGISTER_VAR) or self.config.register_url
+        if not named and not (self.root / REGISTER_FILE).exists() and ledger.exists() and ledger.stat().st_size:
+            raise InputError.single("register_url", url, f"the register is missing while the ledger has entries: "
+                                    f"set {REGISTER_VAR} or register_url to where the register is, or make it "
+                                    "again from the ledger: workbench register rebuild")
+        return Register(url)
+
+    def new_register(self) -> Register:
+        """Make the workspace's missing ``register.db`` (a rebuild fills it from the ledger)."""
+        self.__dict__["register"] = Register(self.register_url)
+        return self.register
 
     @property
     def evidence_dir(self) -> Path:
@@ -248,6 +275,15 @@ def init_workspace(path: str | Path, organisation: str = "My organisation", conf
     from workbench.records.identity import acting_person
 
     founder = acting_person(None, config=parsed, role="aims_manager")
+    url = os.environ.get(REGISTER_VAR) or parsed.register_url
+    if url:  # a database server's register: reached, of this schema and empty before anything is written
+        register = Register(url)
+        try:
+            if register.head() != {"seq": 0, "hash": "0" * 64} or register.count("evidence"):
+                raise InputError.single("register_url", shown(url), "holds another workspace's register; give each "
+                                        "workspace a database of its own (an empty one)")
+        finally:
+            register.close()
     root.mkdir(parents=True, exist_ok=True)
     for sub in ("evidence", "drafts"):
         (root / sub).mkdir(exist_ok=True)
@@ -259,7 +295,8 @@ def init_workspace(path: str | Path, organisation: str = "My organisation", conf
     workspace.register  # creates the database and its tables
     from workbench.records.configuration import record_configuration
 
-    record_configuration(workspace, "workspace created", founder.id)
+    entry = record_configuration(workspace, "workspace created", founder.id)
+    workspace.register.index([], head=entry)  # the register is this ledger's from its first entry
     return workspace
 
 

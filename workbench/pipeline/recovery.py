@@ -47,8 +47,12 @@ def recover_locked(workspace: Workspace) -> list[dict]:
     head = register.head()
     last = archive.last_entry(workspace.evidence_dir)
     if head is not None and (last is None or head["seq"] >= last["seq"]):
+        if foreign_head(head, [last] if last else []):
+            raise foreign_register(workspace, head)
         return []
     entries = upgraded(archive.ledger_entries(workspace.evidence_dir))
+    if head is not None and foreign_head(head, entries):
+        raise foreign_register(workspace, head)
     if head is None:
         adopt_locked(workspace, entries)
         last = archive.last_entry(workspace.evidence_dir)
@@ -67,6 +71,24 @@ def recover_locked(workspace: Workspace) -> list[dict]:
                 continue
         register.index([], head=last)
         return indexed
+
+
+def foreign_head(head: dict, entries: list[dict]) -> bool:
+    """Whether the register's head is another entry than this ledger's of the same number (``entries``
+    holds it, if any): the register indexes another workspace's ledger. A head past the ledger's end
+    is not judged here: a ledger cut short is the anchors' to name (see :mod:`workbench.pipeline.verify`)."""
+    at = next((e for e in entries if e["seq"] == head["seq"]), None)
+    return head["seq"] > 0 and at is not None and at["hash"] != head["hash"]
+
+
+def foreign_register(workspace: Workspace, head: dict) -> InputError:
+    """The error for a register that indexes another ledger: nothing is written to it."""
+    from workbench.register import shown
+
+    return InputError.single("register_url", shown(workspace.register_url), f"the register's last indexed ledger "
+                             f"entry ({head['seq']}, {head['hash'][:12]}) is not in this workspace's ledger: it is "
+                             "another workspace's register (give each workspace a database of its own), or this "
+                             "ledger was rewritten (run 'workbench verify')")
 
 
 def _unindexed(register: Register, entries: list[dict]) -> list[dict]:
@@ -153,26 +175,36 @@ def rebuild(workspace: Workspace) -> Rebuilt:
 
     Under the archive's lock: recovery first (so what an earlier version kept only in the register is
     in the ledger), then the archive is verified, the register is built in a new file next to the
-    old one in one transaction and copied over it in one more (SQLite's backup: schema, rows and
-    all, so nothing of the old file stays).
+    old one (a PostgreSQL register: in the staging folder) in one transaction and copied over it in one
+    more (SQLite's backup: schema, rows and all, so nothing of the old file stays; on PostgreSQL
+    :func:`workbench.register_copy.copy_register`, every table replaced and checked).
 
     Raises
     ------
     InputError
-        The register is not a SQLite file, or the archive does not verify (a changed or missing file,
+        The register is an in-memory one, or the archive does not verify (a changed or missing file,
         a tampered or reordered ledger entry): nothing is replaced.
     """
     from workbench.pipeline.verify import verify_archive
     from workbench.register import known_tables
 
-    url = make_url(workspace.register.url)
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+    from workbench.register_copy import copy_register
+
+    url = make_url(workspace.register_url)
+    server = url.get_backend_name() != "sqlite"
+    if not server and url.database in (None, "", ":memory:"):
         raise InputError.single("register_url", url.render_as_string(hide_password=True),
-                                "a rebuild replaces a SQLite register file; a database server's register "
-                                "(PostgreSQL) is not rebuilt by the workbench yet")
-    path = Path(url.database)
+                                "a rebuild replaces a register file or a database server's register; an "
+                                "in-memory register is not rebuilt")
+    path = workspace.staging_dir / "register.db" if server else Path(url.database)
+    if not server and not path.exists():  # a deleted register file is made again, then filled from the ledger
+        workspace.new_register()
     with archive.locked(workspace.evidence_dir):
-        recover_locked(workspace)
+        try:
+            recover_locked(workspace)
+        except InputError as err:  # another ledger's register: the rebuild replaces it
+            if err.problems[0].field != "register_url":
+                raise
         untrusted = [str(f) for f in verify_archive(workspace.evidence_dir).findings if f.kind in UNTRUSTED]
         if untrusted:
             raise InputError.single("archive", untrusted[:3], f"{len(untrusted)} problem(s): the register is "
@@ -181,11 +213,16 @@ def rebuild(workspace: Workspace) -> Rebuilt:
         entries = archive.ledger_entries(workspace.evidence_dir)
         batches, problems = implied_rows(workspace.evidence_dir, entries)
         fresh = path.with_name(f".{path.name}.rebuild-{os.getpid()}")
+        fresh.parent.mkdir(parents=True, exist_ok=True)
         fresh.unlink(missing_ok=True)
         try:
             built = Register(f"sqlite:///{fresh}")
             built.index(batches, head=entries[-1] if entries else None)
             counts = {name: built.count(name) for name in known_tables()}
+            if server:
+                copy_register(built, workspace.register_url, replace=True)
+                built.close()
+                return Rebuilt(len(entries), counts, [f"{label(e)}: {why}" for e, why in problems])
             built.close()
             # SQLite's backup copies the new file over the register in one write transaction: every open
             # connection (a JupyterLab server's) reads the new register at its next query
