@@ -440,3 +440,22 @@ def test_the_concern_notebook_runs_headless_and_shows_the_form(workspace):
     execute(path, executed, {}, workspace.root)
     outputs = [o for c in nbformat.read(executed, as_version=4).cells for o in c.get("outputs", [])]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs), outputs
+
+
+def test_open_incidents_is_a_measure_and_the_management_review_lists_incidents_and_concerns(workspace):
+    from workbench.processes.incident_report.incidents import open_incidents, review_section
+
+    aware = date.today() - timedelta(days=10)
+    add_incident(workspace, SYSTEM, facts(aware), person="priya")
+    add_incident(workspace, SYSTEM, facts(aware, title="Second"), person="priya")
+    close_incident(workspace, "inc-0002", "Lessons.", person="priya", root_cause="Cause.")
+    raise_concern(workspace, SYSTEM, "<b>Declines</b> of older applicants", anonymous=True, person="tomas")
+    assert open_incidents(workspace, date.today()) == (1.0, f"incidents open on {date.today()}: inc-0001")
+    assert open_incidents(workspace, aware - timedelta(days=1))[0] == 0.0  # not yet aware
+    section = review_section(workspace, aware - timedelta(days=1), date.today())
+    kinds = [(row[0], row[1]) for row in section["rows"]]
+    assert kinds == [("incident", "inc-0001"), ("incident", "inc-0002"), ("concern", "con-0001")]
+    assert "tomas" not in json.dumps(section)
+    # a review after the closed incident lists only what is still open and what came since
+    later = review_section(workspace, date.today(), date.today())
+    assert [(row[0], row[1]) for row in later["rows"]] == [("incident", "inc-0001")]

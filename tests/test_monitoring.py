@@ -324,7 +324,7 @@ def test_runs_chart_each_period_beside_the_earlier_ones_and_breaches_open_noncon
     [outcome] = [o for o in summary.outcomes if o.process == "monitoring"]
     assert outcome.status == "recalculated" and outcome.breaches == found
     assert len(outcome.nonconformities) == len(found)
-    opened = monitored.register.rows("nonconformities", source="periodic-review")
+    opened = monitored.register.rows("nonconformities", source="review")
     assert {n["id"] for n in opened} == set(outcome.nonconformities)
     assert all("monitoring for 2026-06: monitoring breach" in n["description"] for n in opened)
     recalculated = json.loads(Path(outcome.evidence).with_name("results.json").read_text())["results"]

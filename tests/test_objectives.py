@@ -44,7 +44,7 @@ def row(measure: str, period: str, value: float, subject: str = "organisation", 
 
 @pytest.mark.parametrize("change_, field, message", [
     (lambda d: d["measures"][0].update(source="register:open-incidentz"), "measures[0].source",
-     "unknown register measure 'open-incidentz'; allowed: high-tier-risk-current, impact-current, overdue-actions"),
+     "unknown register measure 'open-incidentz'; allowed: high-tier-risk-current, impact-current, open-incidents, overdue-actions"),
     (lambda d: d["measures"][4].update(source="run:monitorin:drift.psi"), "measures[4].source",
      "unknown process 'monitorin'; allowed: data-quality"),
     (lambda d: d["measures"][4].update(source="run:impact-assessment:score/../x"), "measures[4].source",
@@ -227,8 +227,8 @@ def test_take_computes_register_and_run_measures_once_per_period(planned):
              {"score": {"current": 35}})
     archived(planned, "impact-assessment", "cv-screening", "ia-2", TODAY - timedelta(days=5), {},
              {"score": {"current": 61}})
-    open_nonconformity(planned, "internal-audit", "cv-screening", "late", "ia-2", owner="amara",
-                       due_date=TODAY - timedelta(days=1), opened_by="priya")
+    open_nonconformity(planned, "audit", "cv-screening", "late", "ia-2", owner="amara",
+                       due_date=TODAY - timedelta(days=1), opened_by="priya", opened_on=TODAY - timedelta(days=5))
     outcomes = take_measures(planned, TODAY, person="priya", today=TODAY)
     by = {(o["measure"], o["subject"]): o for o in outcomes}
     assert by["overdue-actions", "organisation"]["value"] == 1.0
@@ -434,19 +434,19 @@ def test_a_register_measure_added_by_another_module_plugs_in(planned):
     from workbench.processes.objectives.sources import RegisterMeasure, add_register_measure
 
     data = plan_data()
-    data["measures"][0]["source"] = "register:open-incidents"
-    with pytest.raises(InputError, match="unknown register measure 'open-incidents'"):
+    data["measures"][0]["source"] = "register:open-complaints"
+    with pytest.raises(InputError, match="unknown register measure 'open-complaints'"):
         model_from(ObjectivesAnswers, data)
-    add_register_measure("open-incidents", RegisterMeasure("Open incidents", "count", f"{__name__}:open_incidents"))
+    add_register_measure("open-complaints", RegisterMeasure("Open complaints", "count", f"{__name__}:open_incidents"))
     try:
         with pytest.raises(ValueError, match="already defined"):
-            add_register_measure("open-incidents", RegisterMeasure("x", "count", f"{__name__}:open_incidents"))
+            add_register_measure("open-complaints", RegisterMeasure("x", "count", f"{__name__}:open_incidents"))
         archived(planned, "objectives", "organisation", "obj-2", TODAY, data, {})
         [outcome] = take_measures(planned, TODAY, person="priya", only=["high-risk-current"], today=TODAY)
-        assert (outcome["value"], outcome["detail"]) == (2.0, "register:open-incidents: incidents open on 2026-11-27: "
+        assert (outcome["value"], outcome["detail"]) == (2.0, "register:open-complaints: incidents open on 2026-11-27: "
                                                                "inc-1, inc-2")
     finally:
-        REGISTER_MEASURES.pop("open-incidents")
+        REGISTER_MEASURES.pop("open-complaints")
 
 
 def test_a_review_section_added_by_another_register_is_assembled(planned, monkeypatch):

@@ -396,6 +396,12 @@ def test_a_register_without_the_new_action_columns_is_upgraded(workspace, risk_r
         for column in ("consequences", "similar", "aims_changes", "effectiveness_evidence"):
             db.execute(f"ALTER TABLE action_updates DROP COLUMN {column}")
         db.execute("ALTER TABLE nonconformities DROP COLUMN opened_on")
+        db.execute("DROP TABLE alembic_version")
+    from workbench.migrations import SchemaError, upgrade_register
+
+    with pytest.raises(SchemaError, match="workbench db upgrade"):
+        Register(f"sqlite:///{path}")
+    upgrade_register(f"sqlite:///{path}")
     [row] = Register(f"sqlite:///{path}").rows("action_updates", nc_id=nc)
     assert (row["similar"], row["aims_changes"], row["effectiveness_evidence"]) == ("", "", [])
     assert Register(f"sqlite:///{path}").rows("nonconformities", id=nc)[0]["opened_on"] is None
