@@ -88,8 +88,12 @@ def test_demo_audit_evidence(demo_root):
     assert list(history["status"]) == ["open", "done", "verified effective"]
     assert list(history["updated_by"])[1:] == ["amara", "priya"] and history.iloc[-1]["owner"] == "amara"
     actions = open_actions(ws)
-    assert list(actions["overdue"]) == [True, False]
-    assert list(actions["status"]) == ["open", "in progress"]
+    audit_actions = actions[actions["nc_id"].isin({n["id"] for n in ncs})]
+    assert list(audit_actions["overdue"]) == [True, False]
+    assert list(audit_actions["status"]) == ["open", "in progress"]
+    # besides the audit's, the one the demo's incident opened
+    [incident] = [n for n in ws.register.rows("nonconformities") if n["source"] == "incident"]
+    assert set(actions["nc_id"]) == {n["id"] for n in ncs} | {incident["id"]}
 
 
 def test_follow_up_audit_shows_earlier_actions_and_escapes_text(copy_of_demo):

@@ -78,10 +78,12 @@ def test_demo_management_review_evidence(demo_root):
     html = only(demo_root, "evidence/organisation/management-review/*/evidence.html")
     text = offline(html).get_text(" ", strip=True)
     results = json.loads((html.parent / "results.json").read_text())["results"]
-    assert results["nonconformities"]["total"] == 3 and results["audits"][0]["audit_id"] == "ia-risk-2026"
+    # the audit's two, the complaint's and the incident's
+    assert results["nonconformities"]["total"] == 4 and results["audits"][0]["audit_id"] == "ia-risk-2026"
     assert {m["system_id"]: m["fairness_breaches"] for m in results["monitoring"]}["cv-screening"] > 0
     assert results["readiness"]["overall"] > 0 and results["risk_posture"]["above_appetite"]
-    assert "3 nonconformities recorded" in text and "fairness threshold breach(es)" in text
+    assert "4 nonconformities recorded" in text and "fairness threshold breach(es)" in text
+    assert "Incidents and concerns" in text and "inc-0001" in text  # since the previous review (none: all)
     assert "overall readiness" in text and "Residual risks by band" in text
     assert re.search(r"Concluded by David Chen \(david\) ?, top management", text)
     assert "awaiting approval" not in text and "its approval is recorded apart from this file" in text
