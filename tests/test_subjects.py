@@ -253,7 +253,7 @@ def test_evidence_rows_carry_the_process_headline(copy_of_demo):
     assert rows["support-assistant", "risk-assessment"] == "4 risks; none above appetite"
     assert rows["cv-screening", "impact-assessment"] == "impact level III; 3 fairness breach(es)"
     assert rows["organisation", "soa"] == "38 controls included, 1 excluded"
-    assert rows["organisation", "gap-analysis"].startswith("readiness 48%; 37 gap(s)")
+    assert rows["organisation", "gap-analysis"].startswith("3 blocker(s) (6.1.4, 7.2, 9.3.3); readiness 49%; 36 gap(s)")
     index = (copy_of_demo.evidence_dir / "index.html").read_text()
     assert "4 risks; 1 above appetite (R3)" in index and "38 controls included, 1 excluded" in index
 

@@ -388,7 +388,7 @@ def review(ctx: click.Context, workspace_path: Path | None, mode: str, system_id
     jobs, known = plan_review(ws, mode, system_id, period, force, timeout)
     executor = get_executor(executor_name, workers, scheduler)
     try:
-        summary = run_review(ws, jobs, known, executor, progress=not no_progress)
+        summary = run_review(ws, jobs, known, executor, progress=not no_progress, system_id=system_id)
     finally:
         executor.close()
     for o in summary.outcomes:

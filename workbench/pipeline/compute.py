@@ -95,13 +95,14 @@ def register_snapshot(workspace: Workspace) -> bytes:
     """The register's tables copied into a new SQLite file, whatever database holds them."""
     from sqlalchemy import delete, insert, select
 
-    from workbench.register import Base, Register
+    from workbench.register import Register
+    from workbench.register_copy import register_tables
 
     source = workspace.register
     with tempfile.TemporaryDirectory(prefix="workbench-register-") as folder:
         path = Path(folder) / REGISTER_FILE
         copy = Register(f"sqlite:///{path}")
-        tables = [t for t in Base.metadata.sorted_tables if t.name in _tables(copy)]
+        tables = [t for t in register_tables() if t.name in _tables(copy)]  # the installed processes' only
         with source.engine.connect() as reading, copy.engine.begin() as writing:
             for table in reversed(tables):
                 writing.execute(delete(table))

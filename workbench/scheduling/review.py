@@ -206,8 +206,9 @@ def finish_job(workspace: Workspace, job: ReviewJob, request, packed, computed) 
 
 
 def run_review(workspace: Workspace, jobs: list[ReviewJob], known: list[Outcome], executor: Executor | None = None,
-               progress: bool = True, today: date | None = None) -> ReviewSummary:
-    """Run the planned jobs, then report every outcome, what is still overdue and what awaits confirmation.
+               progress: bool = True, today: date | None = None, system_id: str | None = None) -> ReviewSummary:
+    """Run the planned jobs, then report every outcome, what is still overdue and what awaits confirmation
+    (of every system, or of ``system_id``'s alone when the review was of that system).
 
     This process packs each run's bundle, the executor computes them (here or on other machines), and
     this process commits each result as it arrives: it alone archives, writes the ledger and the
@@ -243,7 +244,7 @@ def run_review(workspace: Workspace, jobs: list[ReviewJob], known: list[Outcome]
     notes = review_tasks(workspace, today or date.today())
     build_index(workspace, today)
     period = jobs[0].period if jobs else (known[0].period if known else quarter_of(today or date.today()))
-    states = review_states(workspace, today)
+    states = [s for s in review_states(workspace, today) if system_id is None or s.system_id == system_id]
     return ReviewSummary(period, outcomes, [s.as_dict() for s in states if s.status == "overdue"],
                          [s.as_dict() for s in states if s.awaiting_confirmation], notes)
 

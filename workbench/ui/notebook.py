@@ -121,7 +121,7 @@ def periodic_review(workspace: str = "", mode: str = "due", system_id: str = "",
     jobs, known = plan_review(ws, mode, system_id or None, period, _flag(force), int(timeout))
     pool = get_executor(executor or "local", int(workers), scheduler)
     try:
-        summary = run_review(ws, jobs, known, pool, progress=False)
+        summary = run_review(ws, jobs, known, pool, progress=False, system_id=system_id or None)
     finally:
         pool.close()
     from workbench.ui.display import show_html, table
