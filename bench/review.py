@@ -48,8 +48,8 @@ def portfolio(root: Path, count: int) -> Workspace:
         write_predictions(root, source)
     for system in systems:
         source = system["id"].rsplit("-", 1)[0]
-        for process in workspace.config.review.processes:
-            run_process(workspace, process, system["id"], answers[process][source], assessor="tomas",
+        for process, by_source in answers.items():  # the review's other processes need answers of their own
+            run_process(workspace, process, system["id"], by_source[source], assessor="tomas",
                         effective_date="2026-01-15", period="2026-Q1", refresh_index=False)
     return workspace
 
