@@ -42,7 +42,8 @@ def execute(template: Path, output: Path, parameters: dict, cwd: Path, timeout: 
         return papermill.execute_notebook(
             str(template), str(output), parameters=parameters, kernel_name=KERNEL,
             progress_bar=False, log_output=False, cwd=str(cwd), execution_timeout=timeout,
-            extra_arguments=KERNEL_ARGUMENTS, engine_name=ENGINE, shutdown_kernel="immediate", kernel_env=env,
+            extra_arguments=KERNEL_ARGUMENTS, engine_name=ENGINE, shutdown_kernel="immediate",
+            **({"kernel_env": env} if env is not None else {}),  # only our engine knows it
         )
     except PapermillExecutionError as err:
         raise ExecutionFailed(err.ename, _last_line(err.evalue)) from None
