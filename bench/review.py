@@ -36,20 +36,21 @@ START, END = "<!-- review:start -->", "<!-- review:end -->"
 
 
 def portfolio(root: Path, count: int) -> Workspace:
-    """A workspace with ``count`` systems, each assessed once for every reviewed process."""
-    workspace = init_workspace(root, config=demo_configuration(hold_demo_keys()))
-    systems = []
-    for i in range(count):
-        base = SYSTEMS[i % len(SYSTEMS)]
-        systems.append({**base, "id": f"{base['id']}-{i:03d}", "name": f"{base['name']} #{i}"})
+    """A workspace with ``count`` systems, each with a risk assessment and an impact assessment whose
+    fairness is measured on a predictions file: the processes reviewed (the others need answers of their own)."""
+    config = demo_configuration(hold_demo_keys())
+    config["review"]["processes"] = ["risk-assessment", "impact-assessment"]
+    workspace = init_workspace(root, config=config)
+    systems = [{**SYSTEMS[i % len(SYSTEMS)], "id": f"{SYSTEMS[i % len(SYSTEMS)]['id']}-{i:03d}",
+                "name": f"{SYSTEMS[i % len(SYSTEMS)]['name']} #{i}"} for i in range(count)]
     workspace.add_systems(systems)
     answers = {"risk-assessment": ANSWERS, "impact-assessment": IMPACT_ANSWERS}
     for source in ANSWERS:
         write_predictions(root, source)
     for system in systems:
         source = system["id"].rsplit("-", 1)[0]
-        for process, by_source in answers.items():  # the review's other processes need answers of their own
-            run_process(workspace, process, system["id"], by_source[source], assessor="tomas",
+        for process in workspace.config.review.processes:
+            run_process(workspace, process, system["id"], answers[process][source], assessor="tomas",
                         effective_date="2026-01-15", period="2026-Q1", refresh_index=False)
     return workspace
 
@@ -96,13 +97,14 @@ def tree_memory(root: int) -> dict[str, int]:
     return total
 
 
-def review(workspace: Workspace, workers: int) -> tuple[float, int, dict[str, float]]:
-    """Seconds, runs and peak memory (MB) of ``workbench review`` over every system and process."""
-    summary_file = workspace.root.parent / f"summary-{workers}.json"
+def review(workspace: Workspace, options: list[str]) -> tuple[float, int, dict[str, float]]:
+    """Seconds, runs and peak memory (MB: PSS and RSS of the command's process tree, with its kernels) of
+    ``workbench review`` over every system and reviewed process, with the command line's ``options``."""
+    summary_file = workspace.root.parent / f"summary-{workspace.root.name}.json"
     start = time.perf_counter()
     child = subprocess.Popen([str(BIN / "workbench"), "review", "-w", str(workspace.root), "--all", "--period",
-                              "2026-Q4", "--force", "--workers", str(workers), "--no-progress",
-                              "--summary", str(summary_file)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              "2026-Q4", "--force", "--no-progress", "--summary", str(summary_file), *options],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sampler = TreeMemory(child.pid)
     sampler.start()
     _, errors = child.communicate()
@@ -144,7 +146,7 @@ def main() -> None:
     results, memory = {}, {}
     for name, workers in (("1 worker", 1), ("2 workers", 2)):
         copy = Workspace(shutil.copytree(base.root, tmp / name.replace(" ", "-")))
-        seconds, runs, memory[name] = review(copy, workers)
+        seconds, runs, memory[name] = review(copy, ["--workers", str(workers)])
         results[name] = (seconds, runs)
     results["CLI loop"] = cli_loop(Workspace(base.root), tmp / "cli")
     shutil.rmtree(tmp, ignore_errors=True)

@@ -11,7 +11,6 @@ Usage: ``.venv/bin/python bench/review_dask.py [--systems 12]``
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -19,43 +18,19 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import workbench
-from workbench.demo import ANSWERS, SYSTEMS, demo_configuration
-from workbench.demo.impact_data import ANSWERS as IMPACT_ANSWERS, write_predictions
 from workbench.pipeline.compute import bundle
 from workbench.pipeline.request import build_request
-from workbench.pipeline.run import run_process
 from workbench.scheduling.review import plan_review
-from workbench.workspace import Workspace, init_workspace
+from workbench.workspace import Workspace
 
-from benchmarks_md import hold_demo_keys, write_section
-from review import TreeMemory
+from benchmarks_md import write_section
+from review import portfolio, review
 
 BIN = Path(sys.executable).parent
 START, END = "<!-- review-dask:start -->", "<!-- review-dask:end -->"
-
-
-def portfolio(root: Path, count: int) -> Workspace:
-    """A workspace with ``count`` systems, each with a risk assessment and an impact assessment whose
-    fairness is measured on a predictions file (the reviewed processes)."""
-    config = demo_configuration(hold_demo_keys())
-    config["review"]["processes"] = ["risk-assessment", "impact-assessment"]
-    workspace = init_workspace(root, config=config)
-    systems = [{**SYSTEMS[i % len(SYSTEMS)], "id": f"{SYSTEMS[i % len(SYSTEMS)]['id']}-{i:03d}",
-                "name": f"{SYSTEMS[i % len(SYSTEMS)]['name']} #{i}"} for i in range(count)]
-    workspace.add_systems(systems)
-    answers = {"risk-assessment": ANSWERS, "impact-assessment": IMPACT_ANSWERS}
-    for source in ANSWERS:
-        write_predictions(root, source)
-    for system in systems:
-        source = system["id"].rsplit("-", 1)[0]
-        for process in workspace.config.review.processes:
-            run_process(workspace, process, system["id"], answers[process][source], assessor="tomas",
-                        effective_date="2026-01-15", period="2026-Q1", refresh_index=False)
-    return workspace
 
 
 def free_port() -> int:
@@ -92,22 +67,10 @@ def stop(procs: list[subprocess.Popen]) -> None:
         proc.wait(60)
 
 
-def review(workspace: Workspace, options: list[str]) -> tuple[float, int, float]:
-    """Seconds, runs and peak PSS (MB, the review's process tree: with the local executor its kernels)."""
-    summary_file = workspace.root.parent / f"summary-{workspace.root.name}.json"
-    start = time.perf_counter()
-    child = subprocess.Popen([str(BIN / "workbench"), "review", "-w", str(workspace.root), "--all", "--period",
-                              "2026-Q4", "--force", "--no-progress", "--summary", str(summary_file), *options],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    sampler = TreeMemory(child.pid)
-    sampler.start()
-    _, errors = child.communicate()
-    seconds = time.perf_counter() - start
-    sampler.stopped.set()
-    sampler.join()
-    counts = json.loads(summary_file.read_text())["counts"]
-    assert set(counts) == {"recalculated"}, (counts, errors.decode()[-2000:])
-    return seconds, counts["recalculated"], sampler.peak["Pss"] / 2**20
+def peak_pss(measured: tuple[float, int, dict[str, float]]) -> tuple[float, int, float]:
+    """Seconds, runs and the peak PSS (MB) of a measured review."""
+    seconds, runs, peak = measured
+    return seconds, runs, peak["Pss"]
 
 
 def bundle_size(workspace: Workspace) -> float:
@@ -129,15 +92,15 @@ def main() -> None:
     results = {}
     for name, workers in (("local, 1 worker", 1), ("local, 2 workers", 2)):
         copy = Workspace(shutil.copytree(base.root, tmp / f"local-{workers}"))
-        results[name] = review(copy, ["--workers", str(workers)])
+        results[name] = peak_pss(review(copy, ["--workers", str(workers)]))
     for workers in (1, 2, 4):
         folder = tmp / f"cluster-{workers}"
         folder.mkdir()
         address, procs = start_cluster(workers, folder)
         try:
             copy = Workspace(shutil.copytree(base.root, tmp / f"dask-{workers}"))
-            results[f"dask, {workers} worker{'s' if workers > 1 else ''}"] = review(
-                copy, ["--executor", "dask", "--scheduler", address])
+            results[f"dask, {workers} worker{'s' if workers > 1 else ''}"] = peak_pss(review(
+                copy, ["--executor", "dask", "--scheduler", address]))
         finally:
             stop(procs)
     shutil.rmtree(tmp, ignore_errors=True)
