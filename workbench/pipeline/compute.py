@@ -66,8 +66,21 @@ class Computed:
     error: tuple[str, str] | None = None
 
 
-def bundle(workspace: Workspace, request: RunRequest, timeout: int | None = None) -> Bundle:
-    """Pack what ``request`` reads, under a new run id."""
+def bundle(workspace: Workspace, request: RunRequest, timeout: int | None = None,
+           shared: dict[str, bytes] | None = None) -> Bundle:
+    """Pack what ``request`` reads, under a new run id; ``shared`` is :func:`shared_files` when a review
+    packs many runs of one unchanged workspace, so the register is copied once, not once per run."""
+    files = dict(shared_files(workspace) if shared is None else shared)
+    for name in request.process.reads(workspace, request) if request.process.reads else ():
+        relative = workspace.inside(workspace.root / name).relative_to(workspace.root).as_posix()
+        files[relative] = (workspace.root / relative).read_bytes()
+    return Bundle(request.process.name, request.system.id, request.item_id, request.answers_json, request.period,
+                  request.assessor, request.effective_date.isoformat(), start_run(workspace, request), timeout, files)
+
+
+def shared_files(workspace: Workspace) -> dict[str, bytes]:
+    """What every run of the workspace reads: the configuration in force, a copy of the register, the
+    content pack and the archived results."""
     files = {CONFIG_FILE: configuration_in_force(workspace), REGISTER_FILE: register_snapshot(workspace)}
     content = workspace.root / "content"
     if content.is_dir():
@@ -78,11 +91,7 @@ def bundle(workspace: Workspace, request: RunRequest, timeout: int | None = None
         if row["status"] != "failed":
             relative = f"evidence/{row['path']}/{RESULTS_FILE}"
             files[relative] = (workspace.root / relative).read_bytes()
-    for name in request.process.reads(workspace, request) if request.process.reads else ():
-        relative = workspace.inside(workspace.root / name).relative_to(workspace.root).as_posix()
-        files[relative] = (workspace.root / relative).read_bytes()
-    return Bundle(request.process.name, request.system.id, request.item_id, request.answers_json, request.period,
-                  request.assessor, request.effective_date.isoformat(), start_run(workspace, request), timeout, files)
+    return files
 
 
 def configuration_in_force(workspace: Workspace) -> bytes:

@@ -167,9 +167,9 @@ def run_job(job: ReviewJob) -> Outcome:
     return finish_job(workspace, job, request, packed, computed)
 
 
-def prepare_job(workspace: Workspace, job: ReviewJob):
+def prepare_job(workspace: Workspace, job: ReviewJob, shared: dict[str, bytes] | None = None):
     """Validate a job as the scheduler and pack what its run reads (``(request, bundle)``), or the
-    outcome of a job that cannot run (nothing was written)."""
+    outcome of a job that cannot run (nothing was written); ``shared``: see :func:`bundle`."""
     from workbench.pipeline.compute import bundle
     from workbench.pipeline.request import build_request
     from workbench.pipeline.run import check_timeout
@@ -178,7 +178,7 @@ def prepare_job(workspace: Workspace, job: ReviewJob):
         check_timeout(job.timeout)
         request = build_request(workspace, job.process, job.system_id, job.answers, job.period, job.assessor,
                                 job.effective_date, job.item_id)
-        return request, bundle(workspace, request, job.timeout)
+        return request, bundle(workspace, request, job.timeout, shared)
     except Exception as err:  # recorded in the summary; the other runs go on
         return Outcome(job.system_id, job.process, job.period, "failed", job.item_id, carried_from=job.carried_from,
                        error=str(err) if isinstance(err, WorkbenchError) else repr(err))
@@ -214,7 +214,7 @@ def run_review(workspace: Workspace, jobs: list[ReviewJob], known: list[Outcome]
     this process commits each result as it arrives: it alone archives, writes the ledger and the
     register, and opens nonconformities.
     """
-    from workbench.pipeline.compute import compute
+    from workbench.pipeline.compute import compute, shared_files
 
     executor = executor or LocalExecutor()
     outcomes = list(known)
@@ -229,8 +229,12 @@ def run_review(workspace: Workspace, jobs: list[ReviewJob], known: list[Outcome]
                                 f"{outcome.process}: {outcome.status}")
             bar.update(1)
 
+    try:  # nothing is archived before every job is packed: one copy of the register serves them all
+        shared = shared_files(workspace) if jobs else None
+    except Exception:  # each job then meets the error itself and records it as its outcome
+        shared = None
     for job in jobs:
-        found = prepare_job(workspace, job)
+        found = prepare_job(workspace, job, shared)
         if isinstance(found, Outcome):
             done(found)
         else:
