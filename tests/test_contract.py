@@ -232,6 +232,12 @@ BROKEN = {
 
         PROCESS = replace(SOA, name="people", code="ppl", tables=(), settings=("person", Anyone))
         """}, "the settings section 'person' is taken by the core configuration"),
+    "register-measure-of-a-built-in": ({"overdue": "overdue:PROCESS"}, {"overdue/__init__.py": """
+        from dataclasses import replace
+        from workbench.processes.soa import PROCESS as SOA
+        PROCESS = replace(SOA, name="overdue", code="ovd", tables=(),
+                          measures={"overdue-actions": ("None overdue", "count", lambda workspace, on: (0, "none"))})
+        """}, "the register measure 'overdue-actions' is taken by package 'aims-workbench'"),
     "import-raises": ({"boom": "boom:PROCESS"}, {"boom/__init__.py": """
         raise RuntimeError("no licence key")
         """}, "cannot be imported (RuntimeError: no licence key)"),

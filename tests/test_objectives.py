@@ -20,7 +20,7 @@ from workbench.pipeline.archive import ledger_entries
 from workbench.processes.objectives.measurements import (measurement_rows, measurements, record_measurement,
                                                          take_measures)
 from workbench.processes.objectives.plan import ObjectivesAnswers, bounds, period_of, previous
-from workbench.processes.objectives.sources import REGISTER_MEASURES, lookup
+from workbench.processes.objectives.sources import lookup, register_measures
 from workbench.processes.objectives.trends import change, gaps, objective_progress, status, trends
 from workbench.validate import model_from
 
@@ -86,7 +86,7 @@ def test_a_bad_plan_archives_nothing(workspace):
 def test_the_demo_plan_is_valid_and_its_register_measures_exist(workspace):
     found = model_from(ObjectivesAnswers, plan_data(), workspace.validation_context())
     assert [m.kind for m in found.measures] == ["register"] * 4 + ["run", "manual"]
-    assert {"high-tier-risk-current", "impact-current", "overdue-actions", "readiness"} <= set(REGISTER_MEASURES)
+    assert {"high-tier-risk-current", "impact-current", "overdue-actions", "readiness"} <= set(register_measures())
 
 
 def test_periods_and_their_bounds():
@@ -418,45 +418,51 @@ def test_every_periodic_review_takes_the_measures_as_the_scheduler(planned):
            "2027-Q1; never measured" in later.notes
 
 
-# The hooks other registers plug into: a register measure and a management review section.
+# The hooks other processes plug into: a register measure and a management review section.
 
-def open_incidents(workspace, on):
-    """A register measure as the incidents register would add it."""
-    return 2.0, f"incidents open on {on}: inc-1, inc-2"
-
-
-def incident_section(workspace, since, today):
-    return {"title": "Incidents since the previous review", "clause": "9.3.2 c", "note": f"since {since}",
-            "columns": ("Incident", "System", "Status"), "rows": [("inc-1", "cv-screening", "<b>open</b>")]}
+def open_complaints(workspace, on):
+    """A register measure as a complaints process would offer it."""
+    return 2.0, f"complaints open on {on}: c-1, c-2"
 
 
-def test_a_register_measure_added_by_another_module_plugs_in(planned):
-    from workbench.processes.objectives.sources import RegisterMeasure, add_register_measure
+def complaint_section(workspace, since, today):
+    return {"title": "Complaints since the previous review", "clause": "9.3.2 c", "note": f"since {since}",
+            "columns": ("Complaint", "System", "Status"), "rows": [("c-1", "cv-screening", "<b>open</b>")]}
 
+
+def install_complaints(monkeypatch):
+    """An installed process that offers a register measure and a management review section."""
+    import workbench.processes
+    from dataclasses import replace
+
+    installed = workbench.processes.processes()
+    added = replace(installed["incident-report"], name="complaints", code="cmp", tables=(), records={},
+                    settings=None, measures={"open-complaints": ("Open complaints", "count", open_complaints)},
+                    review_section=complaint_section)
+    monkeypatch.setattr(workbench.processes, "processes", lambda: {**installed, "complaints": added})
+
+
+def test_a_register_measure_offered_by_another_process_plugs_in(planned, monkeypatch):
     data = plan_data()
     data["measures"][0]["source"] = "register:open-complaints"
     with pytest.raises(InputError, match="unknown register measure 'open-complaints'"):
         model_from(ObjectivesAnswers, data)
-    add_register_measure("open-complaints", RegisterMeasure("Open complaints", "count", f"{__name__}:open_incidents"))
-    try:
-        with pytest.raises(ValueError, match="already defined"):
-            add_register_measure("open-complaints", RegisterMeasure("x", "count", f"{__name__}:open_incidents"))
-        archived(planned, "objectives", "organisation", "obj-2", TODAY, data, {})
-        [outcome] = take_measures(planned, TODAY, person="priya", only=["high-risk-current"], today=TODAY)
-        assert (outcome["value"], outcome["detail"]) == (2.0, "register:open-complaints: incidents open on 2026-11-27: "
-                                                               "inc-1, inc-2")
-    finally:
-        REGISTER_MEASURES.pop("open-complaints")
+    install_complaints(monkeypatch)
+    archived(planned, "objectives", "organisation", "obj-2", TODAY, data, {})
+    [outcome] = take_measures(planned, TODAY, person="priya", only=["high-risk-current"], today=TODAY)
+    assert (outcome["value"], outcome["detail"]) == (2.0, "register:open-complaints: complaints open on 2026-11-27: "
+                                                           "c-1, c-2")
 
 
-def test_a_review_section_added_by_another_register_is_assembled(planned, monkeypatch):
-    from workbench.processes.management_review.assessment import REVIEW_SECTIONS, assemble_inputs
+def test_a_review_section_added_by_another_process_is_assembled(planned, monkeypatch):
+    from workbench.processes.management_review.assessment import assemble_inputs
 
-    monkeypatch.setitem(REVIEW_SECTIONS, "incidents", f"{__name__}:incident_section")
+    install_complaints(monkeypatch)
     inputs = assemble_inputs(planned, TODAY)
-    [section] = inputs["register_sections"]
-    assert section["name"] == "incidents" and section["rows"] == [("inc-1", "cv-screening", "<b>open</b>")]
-    assert section["note"] == "since None" and inputs["since"] is None
+    sections = {s["name"]: s for s in inputs["register_sections"]}
+    assert sections["complaints"]["rows"] == [("c-1", "cv-screening", "<b>open</b>")]
+    assert sections["complaints"]["note"] == "since None" and inputs["since"] is None
+    assert "incident-report" not in sections  # the built-in incident register adds none: nothing to report
     assert inputs["measured_objectives"]["run_id"] == "obj-1"
 
 

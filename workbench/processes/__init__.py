@@ -105,6 +105,14 @@ class Process:
         ``on_review(workspace, today, person) -> [line, ...]``: what every periodic review does for the
         process besides re-running its records, acting as ``person`` (the scheduler); the lines say what
         it did (the AI objectives take the measures of their monitoring plan).
+    measures : dict of str to (str, str, callable), optional
+        ``{name: (title, unit, measure)}``: register measures the AI objectives' monitoring plan may use
+        (``register:<name>``). ``measure(workspace, on) -> (value, query)`` gives the number as of the date
+        ``on`` (``None`` when there is nothing to measure) and, in words, what it counted.
+    review_section : callable, optional
+        ``review_section(workspace, since, today) -> section or None``: the process's input to the
+        management review (9.3.2) since the previous review (``since``; ``None`` before the first), as
+        ``{"title", "clause", "note", "columns", "rows"}``.
     reads : callable, optional
         ``reads(workspace, request) -> [path, ...]``: the workspace files, relative to it, a run reads
         besides the configuration, content, register and archived results (the data files its answers or
@@ -139,6 +147,8 @@ class Process:
     attachments: dict[str, Callable[[dict], str]] = field(default_factory=dict)
     inputs: tuple[str, ...] = ()
     on_review: Callable[[Any, Any, str], list[str]] | None = None
+    measures: dict[str, tuple[str, str, Callable[[Any, Any], tuple[float | None, str]]]] = field(default_factory=dict)
+    review_section: Callable[[Any, Any, Any], dict | None] | None = None
     reads: Callable[[Any, Any], list[str]] | None = None
 
     @property
@@ -226,13 +236,14 @@ def _load(point: EntryPoint, package: str) -> Process:
 
 
 def _claims(process: Process) -> list[tuple[str, str]]:
-    """What a process takes that no other may: its name, run-id code, settings section, table names and
-    ledger kinds."""
+    """What a process takes that no other may: its name, run-id code, settings section, table names,
+    ledger kinds and register measures."""
     claims = [("name", process.name), ("run-id code", process.code)]
     if process.settings:
         claims.append(("settings section", process.settings[0]))
     return (claims + [("table", t.__tablename__) for t in process.tables]
-            + [("ledger kind", kind) for kind in process.records])
+            + [("ledger kind", kind) for kind in process.records]
+            + [("register measure", name) for name in process.measures])
 
 
 @lru_cache(maxsize=1)

@@ -6,8 +6,8 @@ from workbench.processes import Process
 from workbench.processes.incident_report.assessment import (IncidentReportAnswers, archived, assess, breaches,
                                                             check, headline, register_rows)
 from workbench.processes.incident_report.concerns import KIND as CONCERN, REVEAL_KIND, concern_rows, reveal_rows
-from workbench.processes.incident_report.incidents import (KIND, SECTION, UPDATE_KIND, incident_rows,
-                                                           portfolio_flags, update_rows)
+from workbench.processes.incident_report.incidents import (KIND, SECTION, UPDATE_KIND, incident_rows, open_incidents,
+                                                           portfolio_flags, review_section, update_rows)
 from workbench.processes.incident_report.settings import IncidentSettings
 from workbench.processes.incident_report.tables import (ConcernRevealRow, ConcernRow, IncidentReportRow, IncidentRow,
                                                         IncidentUpdateRow)
@@ -34,4 +34,6 @@ PROCESS = Process(
     archived=archived,
     headline=headline,
     flags=portfolio_flags,
+    measures={"open-incidents": ("Open incidents", "count", open_incidents)},
+    review_section=review_section,
 )

@@ -7,7 +7,7 @@ previous reviews, nonconformities and corrective actions, audit results, monitor
 posture of the latest risk assessments, impact levels, and the register of documented
 information, each AI objective's progress and each measure's trend over the periods since the
 previous review with the gaps in monitoring (from the objectives record and its measurements), and
-the sections other registers add (:data:`REVIEW_SECTIONS`). Changes in context are what top
+the sections other processes add (``Process.review_section``). Changes in context are what top
 management states, with its own account of the objectives.
 
 Decisions are not nonconformities, so they do not go through the corrective-action machinery
@@ -33,14 +33,6 @@ KINDS = ("improvement", "aims-change", "resources")
 ACTION_STATUSES = ("open", "in progress", "done", "dropped")
 CLOSED = ("done", "dropped")
 OBJECTIVE_STATUSES = ("on track", "at risk", "off track", "achieved")
-
-# Inputs other registers add to the review (9.3.2), as ``name: "module:function"``; each function
-# takes ``(workspace, since, today)`` (``since``: the previous review's effective date, or ``None``)
-# and returns a section ``{"title", "clause", "note", "columns", "rows"}`` or ``None``.
-REVIEW_SECTIONS: dict[str, str] = {
-    "incidents": "workbench.processes.incident_report.incidents:review_section",
-}
-
 
 class ObjectiveProgress(Strict):
     """Progress on one AI objective (6.2)."""
@@ -250,13 +242,12 @@ def measured_objectives(workspace, since: date | None, today: date) -> dict | No
 
 
 def register_sections(workspace, since: date | None, today: date) -> list[dict]:
-    """The sections other registers add (:data:`REVIEW_SECTIONS`), in their order."""
-    from importlib import import_module
+    """The sections the installed processes add (``Process.review_section``), by process name."""
+    from workbench.processes import processes
 
     found = []
-    for name, target in REVIEW_SECTIONS.items():
-        module, _, function = target.partition(":")
-        section = getattr(import_module(module), function)(workspace, since, today)
+    for name, process in processes().items():
+        section = process.review_section(workspace, since, today) if process.review_section else None
         if section:
             found.append({"name": name, **section})
     return found

@@ -7,6 +7,7 @@ from workbench.processes.objectives.assessment import (assess, headline, portfol
                                                        review_measures)
 from workbench.processes.objectives.measurements import KIND, NAME, measurement_rows
 from workbench.processes.objectives.plan import ObjectivesAnswers
+from workbench.processes.objectives.sources import MEASURES
 from workbench.processes.objectives.tables import MeasurementRow, MeasureRow, ObjectiveRow
 
 PROCESS = Process(
@@ -27,4 +28,5 @@ PROCESS = Process(
     headline=headline,
     flags=portfolio_flags,
     on_review=review_measures,
+    measures=MEASURES,
 )

@@ -5,7 +5,7 @@ or threshold, frequency, and who measures and who evaluates it.
 
 A measure's ``source`` says where its value comes from:
 
-- ``register:<name>``: a function of the register, from :data:`sources.REGISTER_MEASURES`;
+- ``register:<name>``: a function of the register, one of the installed processes' ``measures``;
 - ``run:<process>:<path>``: a number in the ``results`` of each system's latest run of an installed
   process (``score.current``, ``figures.0.value``), aggregated over systems (``aggregate``);
 - ``manual``: a value a person records (``workbench measure record``).

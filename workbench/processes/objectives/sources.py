@@ -1,13 +1,9 @@
 """Where a measure's value comes from: the register, the workbench's own runs, or a person.
 
-Register measures are named functions in :data:`REGISTER_MEASURES`. Each is ``module:function``,
-imported when used, so a module adds one with one line and no import of this package; a plug-in may
-call :func:`add_register_measure`. The incidents register adds its measure so::
-
-    "open-incidents": RegisterMeasure("Open incidents", "count", "workbench.records.incidents:open_incidents"),
-
-A function takes ``(workspace, on)`` and returns ``(value, query)``: the number as of the date ``on``
-(``None`` when there is nothing to measure), and in words what it counted, recorded as the
+Register measures are the ``measures`` of the installed processes (:class:`workbench.processes.Process`):
+the objectives' own (:data:`MEASURES`), the incident register's open incidents, a plug-in's. A
+measure's function takes ``(workspace, on)`` and returns ``(value, query)``: the number as of the date
+``on`` (``None`` when there is nothing to measure), and in words what it counted, recorded as the
 measurement's source record. A run source reads a number in the ``results`` of each system's latest
 run of a process (any installed process: a monitoring process's ``results.json`` plugs in by its
 path, with no code here naming it).
@@ -23,40 +19,22 @@ from typing import Callable
 
 @dataclass(frozen=True)
 class RegisterMeasure:
-    """A measure computed from the register: its title, unit and ``module:function``."""
+    """A measure computed from the register: its title, unit and function."""
 
     title: str
     unit: str
-    function: str
+    function: Callable[[object, date], tuple[float | None, str]]
 
     def compute(self, workspace, on: date) -> tuple[float | None, str]:
-        from importlib import import_module
-
-        module, _, name = self.function.partition(":")
-        return getattr(import_module(module), name)(workspace, on)
-
-
-REGISTER_MEASURES: dict[str, RegisterMeasure] = {
-    "high-tier-risk-current": RegisterMeasure("High-tier systems with a current risk assessment", "%",
-                                              f"{__name__}:high_tier_risk_current"),
-    "impact-current": RegisterMeasure("Systems with a current impact assessment", "%", f"{__name__}:impact_current"),
-    "overdue-actions": RegisterMeasure("Overdue corrective actions", "count", f"{__name__}:overdue_actions"),
-    "readiness": RegisterMeasure("Certification readiness (latest gap analysis)", "%", f"{__name__}:readiness"),
-    "open-incidents": RegisterMeasure("Open incidents", "count",
-                                      "workbench.processes.incident_report.incidents:open_incidents"),
-}
+        return self.function(workspace, on)
 
 
 def register_measures() -> dict[str, RegisterMeasure]:
-    """Every register measure by name."""
-    return dict(REGISTER_MEASURES)
+    """Every register measure the installed processes offer, by name (discovery keeps names unique)."""
+    from workbench.processes import processes
 
-
-def add_register_measure(name: str, measure: RegisterMeasure) -> None:
-    """Add a register measure (a plug-in's); a name already taken is refused."""
-    if name in REGISTER_MEASURES:
-        raise ValueError(f"register measure {name!r} is already defined")
-    REGISTER_MEASURES[name] = measure
+    return {name: RegisterMeasure(*measure) for process in processes().values()
+            for name, measure in process.measures.items()}
 
 
 def _share_current(workspace, on: date, process: str, tiers: tuple[str, ...] | None) -> tuple[float | None, str]:
@@ -103,6 +81,13 @@ def readiness(workspace, on: date) -> tuple[float | None, str]:
 
 
 # Run sources: a number in each system's latest run of a process.
+
+MEASURES = {  # the objectives' own register measures (``Process.measures``)
+    "high-tier-risk-current": ("High-tier systems with a current risk assessment", "%", high_tier_risk_current),
+    "impact-current": ("Systems with a current impact assessment", "%", impact_current),
+    "overdue-actions": ("Overdue corrective actions", "count", overdue_actions),
+    "readiness": ("Certification readiness (latest gap analysis)", "%", readiness),
+}
 
 AGGREGATIONS: dict[str, Callable[[list[float], float | None], float]] = {
     "mean": lambda values, _limit: round(fmean(values), 6),
