@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sqlite3
 from datetime import date, timedelta
 
 import pytest
@@ -297,3 +298,22 @@ def test_the_demo_records_the_context_and_its_gap_analysis_cites_it(demo_root):
     assert cited["context"]["run_id"] == record["run_id"] and cited["unsupported"] == []
     scope = max(ws.register.rows("documented_information", doc_id="aims-scope"), key=lambda r: r["seq"])
     assert (scope["location"], scope["version"], scope["requirement"]) == (record["run_id"], "2", "aims-scope")
+
+
+# A register of the schema before the context tables is refused, then upgraded.
+
+def test_a_register_without_the_context_tables_is_upgraded(workspace):
+    from workbench.migrations import SchemaError, upgrade_register
+
+    workspace.register.close()
+    path = workspace.root / "register.db"
+    with sqlite3.connect(path) as db:  # as the previous version made it
+        for name in ("context_issues", "context_requirements", "context_scope"):
+            db.execute(f"DROP TABLE {name}")
+        db.execute("UPDATE alembic_version SET version_num = '0001'")
+    with pytest.raises(SchemaError, match="schema 0001 is older than 0002_context.*workbench db upgrade"):
+        Workspace(workspace.root).register
+    assert upgrade_register(workspace.register_url) == ("0001", "0002_context")
+    reopened = Workspace(workspace.root)
+    assert reopened.register.rows("context_scope") == [] and ai_roles(reopened) == {}
+    assert upgrade_register(workspace.register_url) == ("0002_context", "0002_context")
