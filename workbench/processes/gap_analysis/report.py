@@ -30,13 +30,13 @@ def scope(run) -> None:
         blocked = Markup('<p class="ok">No blocker: every clause requirement is at maturity {} or above.</p>').format(
             r.minimum)
     show_html(Markup('<h2>Scope and readiness</h2><p class="text">{}</p>').format(run.request.answers.scope) + blocked
-              + context(r)
+              + _context(r)
               + Markup("<p>Overall readiness <strong>{}</strong>: clause requirements {}, Annex A controls {}. "
                        "{} item(s) are below the target maturity {}; {} planned action(s).</p>").format(
         _pct(r.overall), _pct(r.clause_readiness), _pct(r.control_readiness), len(r.gaps), r.target, len(r.plan)))
 
 
-def context(r) -> Markup:
+def _context(r) -> Markup:
     """The context record cited for 4.1 to 4.3, its flags, or the ratings that have none behind them."""
     if r.unsupported:
         return Markup('<p class="alert"><strong>Unsupported</strong>: no context record of the organisation '
