@@ -23,8 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 EVIDENCE = ([f"{s['id']}/{process}" for process in ("risk-assessment", "impact-assessment") for s in SYSTEMS]
-            + [f"organisation/{process}" for process in ("soa", "internal-audit", "gap-analysis", "objectives",
-                                                                  "management-review")]
+            + [f"organisation/{process}" for process in ("soa", "internal-audit", "context", "gap-analysis",
+                                                                  "objectives", "management-review")]
             + [f"credit-scoring/data-quality/{dataset}" for dataset in ("bureau-extract", "training")]
             + ["credit-scoring/explainability/scorecard-v4", "credit-scoring/monitoring",
                "cv-screening/incident-report/inc-0001"]

@@ -112,8 +112,8 @@ def test_the_panel_lists_each_process_the_organisation_and_the_portfolio(lab, br
 
     organisation = panel.locator(".jp-AimsPanel-organisation .jp-AimsPanel-record a")
     expect(organisation).to_have_text(
-        [processes()[name].title for name in ("gap-analysis", "internal-audit", "management-review", "objectives",
-                                              "soa")])
+        [processes()[name].title for name in ("context", "gap-analysis", "internal-audit", "management-review",
+                                              "objectives", "soa")])
     portfolio = panel.get_by_role("link", name="Portfolio: every latest record")
     expect(portfolio).to_have_attribute("href", f"{url}/files/evidence/index.html")
     with context.expect_page() as opened:

@@ -211,7 +211,7 @@ def test_broken_plug_ins_are_refused_by_package_and_the_others_keep_working(inst
     assert "answers is not a pydantic model" in reasons["bad-answers/evil-plugin"]
     assert "cannot be imported (ModuleNotFoundError" in reasons["import-fails/evil-plugin"]
     # the built-in processes are untouched, and asking for a refused one says why
-    assert get_process("risk-assessment") is risk and len(registry.processes()) == 12
+    assert get_process("risk-assessment") is risk and len(registry.processes()) == 13
     with pytest.raises(InputError, match="process 'clash' from package 'evil-plugin' is refused"):
         get_process("clash")
     listed = cli("process", "list")
@@ -254,6 +254,8 @@ def test_evidence_rows_carry_the_process_headline(copy_of_demo):
     assert rows["cv-screening", "impact-assessment"] == "impact level III; 3 fairness breach(es)"
     assert rows["organisation", "soa"] == "38 controls included, 1 excluded"
     assert rows["organisation", "gap-analysis"].startswith("3 blocker(s) (6.1.4, 7.2, 9.3.3); readiness 49%; 36 gap(s)")
+    assert rows["organisation", "context"] == ("1 flag(s); 3 system(s) in scope, 0 out; 5 issue(s); 7 of 8 party "
+                                               "requirement(s) addressed")
     index = (copy_of_demo.evidence_dir / "index.html").read_text()
     assert "4 risks; 1 above appetite (R3)" in index and "38 controls included, 1 excluded" in index
 

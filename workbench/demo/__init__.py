@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from workbench.demo.certification import run_certification
+from workbench.demo.context import run_context
 from workbench.demo.explainability import run_explainability
 from workbench.demo.monitoring import run_monitoring
 from workbench.demo.incidents import run_incidents
@@ -347,6 +348,7 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
     evidence.append(run_explainability(workspace, examples, progress))
     evidence += run_monitoring(workspace, examples, progress)
     evidence.append(run_incidents(workspace, examples, progress))
+    evidence.append(run_context(workspace, examples, progress))
     # the gap analysis, the objectives' measures and the management review read all of the above
     evidence += run_certification(workspace, examples, risk_runs,
                                   {"soa": soa.run_id, "audit": audit.run_id, "impact": impact_runs["cv-screening"]},

@@ -27,6 +27,7 @@ from workbench.content import ContentPack, load_content
 from workbench.validate import Strict, check_complete, known_person, repeated_ids
 
 NAME = "gap-analysis"
+CONTEXT_CLAUSES = ("4.1", "4.2", "4.3")  # kept in the context record (process ``context``)
 
 MAX_MATURITY = 5
 
@@ -153,6 +154,14 @@ class Excluded(BaseModel):
     soa_run: str
 
 
+class Unsupported(BaseModel):
+    """A rating of 4.1 to 4.3 above "not started" with no context record behind it."""
+
+    item: str
+    maturity: int
+    message: str
+
+
 class Progress(BaseModel):
     """Readiness of one group now and in the previous gap analysis."""
 
@@ -180,6 +189,10 @@ class GapAnalysisResults(BaseModel):
     progress: list[Progress]
     evidence: dict[str, list[dict]] = Field(description="item -> cited evidence: run_id, process, system_id, path")
     plan: list[PlannedAction] = Field(description="the implementation plan, by start date")
+    context: dict | None = Field(default=None, description="the latest context record on the effective date, cited "
+                                                           "for 4.1 to 4.3: run_id, path, effective_date, flags")
+    unsupported: list[Unsupported] = Field(default_factory=list,
+                                           description="ratings of 4.1 to 4.3 above 0 with no context record")
 
 
 def check(workspace, request) -> None:
@@ -281,8 +294,25 @@ def progress(groups: list[GroupReadiness], overall: float, previous: dict | None
     return rows
 
 
-def assess(answers: GapAnalysisAnswers, workspace) -> GapAnalysisResults:
-    """Compute readiness, rank the gaps, and compare with the previous gap analysis."""
+def context_support(workspace, ratings: list[Rating], on: date) -> tuple[dict | None, list[Unsupported]]:
+    """The latest context record effective on or before ``on`` (cited for 4.1 to 4.3), or, without one, the
+    ratings of 4.1 to 4.3 above "not started" that nothing supports."""
+    from workbench.processes.context.assessment import context_results, latest_context
+
+    record = latest_context(workspace, on)
+    if record is None:
+        return None, [Unsupported(item=r.item, maturity=r.maturity,
+                                  message=f"{r.item} is rated {r.maturity} with no context record of the organisation "
+                                          f"on or before {on.isoformat()} behind it ('workbench run context')")
+                      for r in ratings if r.item in CONTEXT_CLAUSES and r.maturity > 0]
+    flags = [f"{f['clause']} {f['subject']}: {f['message']}" for f in context_results(workspace, record)["flags"]]
+    return {"run_id": record["run_id"], "process": record["process"], "system_id": record["system_id"],
+            "path": record["path"], "effective_date": record["effective_date"].isoformat(), "flags": flags}, []
+
+
+def assess(answers: GapAnalysisAnswers, workspace, request=None) -> GapAnalysisResults:
+    """Compute readiness, rank the gaps, compare with the previous gap analysis, and cite the context record
+    for 4.1 to 4.3 (or flag the ratings it would support)."""
     from workbench.records.documented_information import flags
 
     from workbench.processes.soa.assessment import latest_soa
@@ -311,6 +341,13 @@ def assess(answers: GapAnalysisAnswers, workspace) -> GapAnalysisResults:
     evidence = {r.item: [{k: v for k, v in resolve(workspace, "evidence", run_id).items()
                           if k in ("run_id", "process", "system_id", "path")} for run_id in r.evidence]
                 for r in answers.ratings if r.evidence}
+    context, unsupported = context_support(workspace, answers.ratings,
+                                           request.effective_date if request else date.today())
+    if context:
+        cited = {k: context[k] for k in ("run_id", "process", "system_id", "path")}
+        for item in CONTEXT_CLAUSES:
+            if cited["run_id"] not in [e["run_id"] for e in evidence.get(item, [])]:
+                evidence.setdefault(item, []).append(cited)
     return GapAnalysisResults(
         groups=groups, overall=overall, overall_calculation=calculation,
         clause_readiness=_kind_readiness(groups, "clause"), control_readiness=_kind_readiness(groups, "area"),
@@ -318,7 +355,8 @@ def assess(answers: GapAnalysisAnswers, workspace) -> GapAnalysisResults:
         target=policy.target, blockers=blockers, minimum=policy.minimum, excluded=excluded, di_flags=di_flags,
         previous_run=previous["run_id"] if previous else None,
         progress=progress(groups, overall, previous), evidence=evidence,
-        plan=sorted(answers.actions, key=lambda a: (a.start_date, a.due_date, a.id)))
+        plan=sorted(answers.actions, key=lambda a: (a.start_date, a.due_date, a.id)),
+        context=context, unsupported=unsupported)
 
 
 def register_rows(results: dict) -> dict[str, list[dict]]:
@@ -345,4 +383,7 @@ def headline(results: dict) -> str:
     """One line for the portfolio: the blockers first, then overall readiness and the number of gaps."""
     blockers = results.get("blockers", [])
     head = (f"{len(blockers)} blocker(s) ({', '.join(b['item'] for b in blockers)}); " if blockers else "no blocker; ")
-    return head + f"readiness {results['overall']:.0%}; {len(results['gaps'])} gap(s) below maturity {results['target']}"
+    unsupported = results.get("unsupported", [])
+    tail = (f"; {', '.join(u['item'] for u in unsupported)} rated with no context record" if unsupported else "")
+    return (head + f"readiness {results['overall']:.0%}; {len(results['gaps'])} gap(s) below maturity "
+                   f"{results['target']}" + tail)

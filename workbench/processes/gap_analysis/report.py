@@ -30,9 +30,28 @@ def scope(run) -> None:
         blocked = Markup('<p class="ok">No blocker: every clause requirement is at maturity {} or above.</p>').format(
             r.minimum)
     show_html(Markup('<h2>Scope and readiness</h2><p class="text">{}</p>').format(run.request.answers.scope) + blocked
+              + _context(r)
               + Markup("<p>Overall readiness <strong>{}</strong>: clause requirements {}, Annex A controls {}. "
                        "{} item(s) are below the target maturity {}; {} planned action(s).</p>").format(
         _pct(r.overall), _pct(r.clause_readiness), _pct(r.control_readiness), len(r.gaps), r.target, len(r.plan)))
+
+
+def _context(r) -> Markup:
+    """The context record cited for 4.1 to 4.3, its flags, or the ratings that have none behind them."""
+    if r.unsupported:
+        return Markup('<p class="alert"><strong>Unsupported</strong>: no context record of the organisation '
+                      "(4.1 to 4.3) is archived on or before this analysis, yet {}.</p>").format(
+            "; ".join(u.message for u in r.unsupported))
+    if r.context is None:
+        return Markup('<p>No context record of the organisation (4.1 to 4.3) is archived, and none of 4.1 to 4.3 is '
+                      "rated above not started.</p>")
+    c = r.context
+    cited = Markup('<p>4.1 to 4.3 cite the context record <a href="{}">{}</a> of {}').format(
+        evidence_href(c["path"]), c["run_id"], c["effective_date"])
+    if not c["flags"]:
+        return cited + Markup(", which flags nothing.</p>")
+    return cited + Markup(', which flags {} item(s):</p><ul class="alert">{}</ul>').format(
+        len(c["flags"]), Markup().join(Markup("<li>{}</li>").format(f) for f in c["flags"]))
 
 
 def blockers(run) -> None:
@@ -161,6 +180,14 @@ def ratings(run) -> None:
     """Every rating as given, for the auditor to check."""
     answers = run.request.answers
     levels = {m.level: m.label for m in run.workspace.config.readiness.maturity}
-    rows = [(r.item, f"{r.maturity} {levels[r.maturity]}", r.notes, ", ".join(r.evidence)) for r in answers.ratings]
+    cited = run.results.evidence
+    unsupported = {u.item for u in run.results.unsupported}
+
+    def shown(rating) -> Markup:
+        refs = list(rating.evidence) + [e["run_id"] for e in cited.get(rating.item, []) if e["run_id"] not in rating.evidence]
+        flag = Markup("<strong class='alert'>unsupported: no context record</strong>") if rating.item in unsupported else ""
+        return Markup(", ").join(refs) + (Markup(" ") + flag if refs and flag else flag)
+
+    rows = [(r.item, f"{r.maturity} {levels[r.maturity]}", r.notes, shown(r)) for r in answers.ratings]
     show_html(Markup("<h2>All ratings</h2>") + table(("Item", "Maturity", "Notes", "Evidence"), rows,
                                                     caption=f"{len(rows)} requirements and controls"))
