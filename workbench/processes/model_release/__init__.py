@@ -23,6 +23,7 @@ PROCESS = Process(
     index=register_rows,
     tables=(ModelReleaseRow,),
     settings=(SECTION, ReleaseSettings),
+    commands=f"{__name__}.cli:model",
     acceptance=acceptance,
     approval=approval,
     check=check,
