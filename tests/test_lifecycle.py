@@ -151,6 +151,38 @@ def test_a_release_record_is_about_a_registered_model_version(release_ws):
     assert caught.value.problems[0].field == "item"
 
 
+def test_what_falls_short_is_flagged_and_met_or_not_is_computed(release_ws):
+    record = answers(training_data=[], deployed_on=CHECKED.isoformat(),
+                     requirements=[*answers()["requirements"], {"id": "REQ-3", "statement": "Give reasons."}],
+                     event_logs=[{"what": "scores", "where": "decision log", "retention_months": 5},
+                                 {"what": "overrides", "where": "case system", "retention_months": 6}],
+                     **{"verification.metrics.0.value": 0.7})
+    request = build_request_of(release_ws, record)
+    results = request.process.results(request, release_ws)
+    assert [c.met for c in results.criteria] == [False, True, True] and not results.verified
+    assert results.flags == ["acceptance criterion roc_auc >= 0.75 not met (measured 0.7)",
+                             f"deployed on {CHECKED.isoformat()} although 1 acceptance criterion(s) are not met",
+                             "requirement REQ-3 is verified by no acceptance criterion",
+                             "event log 'scores' is kept 5 month(s), less than the minimum of 6",
+                             "no training data is cited from the dataset register"]
+    assert [log.short for log in results.logs] == [True, False]
+
+
+def test_the_approval_role_is_the_configured_one():
+    from types import SimpleNamespace
+
+    from workbench.processes.model_release.assessment import acceptance
+    from workbench.processes.model_release.settings import ReleaseSettings
+
+    def configured(**settings):
+        return SimpleNamespace(config=SimpleNamespace(model_release=ReleaseSettings(**settings)))
+
+    assert acceptance(configured(), results())[0] == "approver"
+    role, reason = acceptance(configured(approval_role="top_management"), results())
+    assert role == "top_management" and reason == ("release approval: approving this record releases model version "
+                                                   "scorecard-v2 (2.0.0)")
+
+
 # the release approval
 
 def results(unmet: list[str] = (), checked_by: str = "amara") -> dict:
