@@ -1,8 +1,9 @@
 """The demo's model lifecycle: the release records of the credit-scoring scorecard. Version 3, in use
 through the monitored months, was released before the dataset register existed, so its record cites no
 registered training data (flagged). Version 4 (the model the explainability assessment explains) failed
-its fairness criterion at first (4.1.0, rejected), was re-weighted and passed (4.2.0, released, its
-rollout planned), though its requirement of reasons for declines is verified by no criterion (flagged)."""
+its fairness criterion at first (4.1.0, rejected), was re-weighted and passed (4.2.0, awaiting the
+approver's release, its rollout planned), though its requirement of reasons for declines is verified by no
+criterion (flagged)."""
 
 from __future__ import annotations
 
@@ -41,8 +42,9 @@ def _verification(checked: date, parity_ratio: float, method: str) -> dict:
                          {"metric": "brier", "operator": "<=", "threshold": 0.2, "requirement": "REQ-3"}]}
 
 
-def records(today: date) -> list[tuple[str, str, date, dict, str, str]]:
-    """Each release record: (model version, answers file name, effective date, answers, sign-off decision, why)."""
+def records(today: date) -> list[tuple[str, str, date, dict, tuple[str, str] | None]]:
+    """Each release record: (model version, answers file name, effective date, answers, sign-off decision and
+    why, or ``None`` while it awaits one)."""
     legacy_checked = today - timedelta(days=250)
     legacy = {
         "version": "3.0.0", "requirements": REQUIREMENTS,
@@ -80,29 +82,29 @@ def records(today: date) -> list[tuple[str, str, date, dict, str, str]]:
         "verification": _verification(today - timedelta(days=10), 0.83, current["verification"]["method"]),
     }
     return [
-        (LEGACY, "model-release-v3.yaml", legacy_checked + timedelta(days=10), legacy, "approve",
-         "Released by the model risk committee on its validation report."),
-        (CURRENT, "model-release-v4.1.yaml", today - timedelta(days=14), current, "reject",
-         "The age-band parity criterion is not met; re-weight and validate again."),
-        (CURRENT, "model-release-v4.2.yaml", today - timedelta(days=9), reweighted, "approve",
-         "Every acceptance criterion is met; release for the shadow-mode rollout."),
+        (LEGACY, "model-release-v3.yaml", legacy_checked + timedelta(days=10), legacy,
+         ("approve", "Released by the model risk committee on its validation report.")),
+        (CURRENT, "model-release-v4.1.yaml", today - timedelta(days=14), current,
+         ("reject", "The age-band parity criterion is not met; re-weight and validate again.")),
+        (CURRENT, "model-release-v4.2.yaml", today - timedelta(days=9), reweighted, None),
     ]
 
 
 def run_lifecycle(workspace, examples: Path, progress) -> list:
-    """Register version 3, archive the three release records and sign each off as David, the approver."""
+    """Register version 3, archive the three release records, and sign off the first two as David, the approver."""
     from workbench.pipeline.run import run_process
     from workbench.records.signoff import sign_off
 
     workspace.add_item(SYSTEM, {"id": LEGACY, "kind": "model", "name": "Scorecard v3 (logistic regression)",
                                 "description": "In use since before the dataset register was kept"}, person="amara")
     runs = []
-    for model, name, effective, answers, decision, why in records(date.today()):
+    for model, name, effective, answers, decision in records(date.today()):
         progress(f"archiving the release record of {model} {answers['version']} ...")
         answers_file = examples / name
         answers_file.write_text(yaml.safe_dump(answers, sort_keys=False))
         run = run_process(workspace, "model-release", SYSTEM, answers_file, assessor="tomas", item_id=model,
                           effective_date=effective)
-        sign_off(workspace, run.run_id, decision, why, person="david")
+        if decision:
+            sign_off(workspace, run.run_id, *decision, person="david")
         runs.append(run)
     return runs
