@@ -64,13 +64,16 @@ async def test_systems_of_the_demo_link_their_latest_evidence(jp_fetch, jp_root_
         # the demo's evidence is submitted, not approved; cv-screening's incident made its assessments overdue
         assert system["state"] == ("overdue" if system["system_id"] == "cv-screening" else "awaiting approval")
         latest = system["latest"]
-        items = {"credit-scoring": ["bureau-extract", "scorecard-v4", "training"], "cv-screening": ["inc-0001"]}
+        items = {"credit-scoring": ["bureau-extract", "scorecard-v3", "scorecard-v4", "training"],
+                 "cv-screening": ["inc-0001"]}
         assert [i["id"] for i in system["items"]] == items.get(system["system_id"], [])
         # the demo's incident report is overdue: its flag reaches the panel beside its system
         flagged = [(f["kind"], f["key"], f["clause"]) for f in system["flags"]]
         assert flagged == ([("overdue", "cv-screening/inc-0001", "A.8.4")] if system["system_id"] == "cv-screening"
                            else [])
-        assert (latest["process"], latest["item_id"]) == ("system-card", "")  # the demo writes the cards last
+        # the demo writes the cards, then credit-scoring's model release records (the last awaits approval)
+        assert (latest["process"], latest["item_id"]) == (("model-release", "scorecard-v4") if system["system_id"]
+                                                          == "credit-scoring" else ("system-card", ""))
         assert latest["status"] == "submitted" and latest["headline"]
         assert latest["url"] == "/".join(["evidence", system["system_id"], latest["process"]]
                                          + ([latest["item_id"]] if latest["item_id"] else [])
@@ -86,8 +89,9 @@ async def test_the_demo_lists_the_latest_record_of_each_process_and_the_organisa
     code, systems = await call(jp_fetch, "systems")
     assert code == 200
     own = [("impact-assessment", ""), ("risk-assessment", ""), ("system-card", "")]
-    expected = {"credit-scoring": own[:1] + [("monitoring", "")] + own[1:] + [("data-quality", "bureau-extract"), ("explainability", "scorecard-v4"),
-                                         ("data-quality", "training")],
+    expected = {"credit-scoring": own[:1] + [("monitoring", "")] + own[1:] + [("data-quality", "bureau-extract"),
+                                         ("model-release", "scorecard-v3"), ("explainability", "scorecard-v4"),
+                                         ("model-release", "scorecard-v4"), ("data-quality", "training")],
                 "cv-screening": own + [("incident-report", "inc-0001")]}
     for system in systems:
         records = system["records"]
@@ -95,7 +99,9 @@ async def test_the_demo_lists_the_latest_record_of_each_process_and_the_organisa
         assert [(r["process"], r["item_id"]) for r in records] == expected.get(system["system_id"], own)
         for record in records:
             assert record["title"] == processes()[record["process"]].title
-            assert record["status"] == "awaiting approval" and record["effective_date"] and record["headline"]
+            released = (record["process"], record["item_id"]) == ("model-release", "scorecard-v3")  # approved
+            assert record["status"] == ("approved" if released else "awaiting approval")
+            assert record["effective_date"] and record["headline"]
             assert record["url"] == "/".join(["ws/evidence", system["system_id"], record["process"]]
                                              + ([record["item_id"]] if record["item_id"] else [])
                                              + [record["run_id"], "evidence.html"])

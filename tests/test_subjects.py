@@ -104,7 +104,7 @@ def test_a_register_without_the_item_and_headline_columns_is_upgraded(tmp_path, 
 def test_every_settings_section_comes_from_its_process(workspace):
     model = configuration_model()
     sections = {p.settings[0]: p.settings[1] for p in registry.processes().values() if p.settings}
-    assert sections.keys() == {"risk_criteria", "impact_criteria", "readiness", "incidents"}
+    assert sections.keys() == {"risk_criteria", "impact_criteria", "readiness", "incidents", "model_release"}
     for key, settings in sections.items():
         assert model.model_fields[key].annotation is settings
         assert isinstance(getattr(workspace.config, key), settings)
@@ -211,7 +211,7 @@ def test_broken_plug_ins_are_refused_by_package_and_the_others_keep_working(inst
     assert "answers is not a pydantic model" in reasons["bad-answers/evil-plugin"]
     assert "cannot be imported (ModuleNotFoundError" in reasons["import-fails/evil-plugin"]
     # the built-in processes are untouched, and asking for a refused one says why
-    assert get_process("risk-assessment") is risk and len(registry.processes()) == 13
+    assert get_process("risk-assessment") is risk and len(registry.processes()) == 14
     with pytest.raises(InputError, match="process 'clash' from package 'evil-plugin' is refused"):
         get_process("clash")
     listed = cli("process", "list")

@@ -354,6 +354,9 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
                                   {"soa": soa.run_id, "audit": audit.run_id, "impact": impact_runs["cv-screening"]},
                                   progress)
     evidence += _system_cards(workspace, examples, progress)
+    from workbench.demo.lifecycle import run_lifecycle  # after the cards: the versions it adds are not explained
+
+    evidence += run_lifecycle(workspace, examples, progress)
     return evidence
 
 

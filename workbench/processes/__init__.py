@@ -81,6 +81,10 @@ class Process:
     acceptance : callable, optional
         ``acceptance(workspace, results) -> (role, reason) or None``: a record only ``role`` may
         approve, and why (residual risks above appetite).
+    approval : callable, optional
+        ``approval(workspace, results, person) -> str or None``: why ``person`` (a person id) may not
+        approve a record whatever their roles (a model release whose acceptance criteria are not met, or
+        that they verified themselves), or ``None``; it never refuses a rejection.
     headline : callable, optional
         ``headline(results) -> str``: one line about a record, shown in the portfolio and side panel.
     portfolio : callable, optional
@@ -139,6 +143,7 @@ class Process:
     periodic: bool = False
     breaches: Callable[[dict], list[str]] = lambda _results: []
     acceptance: Callable[[Any, dict], tuple[str, str] | None] | None = None
+    approval: Callable[[Any, dict, str], str | None] | None = None
     headline: Callable[[dict], str] | None = None
     portfolio: Callable[[Any, list[dict]], list[str]] | None = None
     check: Callable[[Any, Any], None] | None = None

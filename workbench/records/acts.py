@@ -2,8 +2,8 @@
 the configuration in force pinned for them, and that person held the role the act needs then.
 
 ``workbench verify`` runs :func:`check_acts`; the rules are those enforced when the act was
-recorded (a run's process role, the sign-off roles and acceptance, an AIMS manager for the
-configuration), re-applied with the configuration that was in force at that point of the ledger.
+recorded (a run's process role, the sign-off roles, acceptance and approval, an AIMS manager for
+the configuration), re-applied with the configuration that was in force at that point of the ledger.
 """
 
 from __future__ import annotations
@@ -80,6 +80,10 @@ def _check_one(evidence_dir: Path, entry: dict, config, digest: str, evidence: d
     if needed and not roles & set(needed[0]):
         found.append(("role", entry, f"{by} held {', '.join(sorted(roles))} then; {needed[1]} needs "
                       f"{' or '.join(needed[0])}"))
+    if kind == "signoff" and entry.get("decision") == "approved" and entry.get("run_id") in evidence:
+        refusal = _approval(evidence_dir, evidence[entry["run_id"]], config, by)
+        if refusal:
+            found.append(("role", entry, f"approved by {by} although {refusal}"))
     return found
 
 
@@ -130,14 +134,29 @@ class _AsConfigured:
         self.config = config
 
 
+def _results(evidence_dir: Path, evidence: dict) -> dict | None:
+    try:
+        return json.loads((evidence_dir / evidence["path"] / "results.json").read_text(encoding="utf-8"))["results"]
+    except (OSError, ValueError, KeyError):
+        return None  # a missing or changed file is named by the hash check
+
+
 def _acceptance(evidence_dir: Path, evidence: dict, config) -> tuple[str, str] | None:
     from workbench.processes import processes
 
     process = processes().get(evidence.get("process"))
     if process is None or process.acceptance is None:
         return None
-    try:
-        record = json.loads((evidence_dir / evidence["path"] / "results.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError):
-        return None  # a missing or changed file is named by the hash check
-    return process.acceptance(_AsConfigured(config), record["results"])
+    results = _results(evidence_dir, evidence)
+    return process.acceptance(_AsConfigured(config), results) if results is not None else None
+
+
+def _approval(evidence_dir: Path, evidence: dict, config, person: str) -> str | None:
+    """Why ``person`` could not approve the evidence (``Process.approval``), or ``None``."""
+    from workbench.processes import processes
+
+    process = processes().get(evidence.get("process"))
+    if process is None or process.approval is None:
+        return None
+    results = _results(evidence_dir, evidence)
+    return process.approval(_AsConfigured(config), results, person) if results is not None else None

@@ -112,6 +112,8 @@ def check_rules(workspace: Workspace, evidence: dict, results: dict, signer, dec
     - sign-off role: the signer holds the reviewer or approver role;
     - acceptance: a record its process says needs a role's acceptance (residual risks above appetite)
       is approved only by someone holding that role;
+    - approval: a record its process says this person may not approve (a model release whose acceptance
+      criteria are not met, or that they verified) is not approved by them;
     - one decision per run: an approved or rejected record is not signed again (a new run is).
     """
     confirmation = confirmation_of(entries, evidence["run_id"])
@@ -133,6 +135,9 @@ def check_rules(workspace: Workspace, evidence: dict, results: dict, signer, dec
         allowed = ", ".join(p.id for p in workspace.config.people_with(role))
         raise InputError.single("person", signer.id, f"{reason}; only the {role} role accepts them; "
                                 f"people who hold it: {allowed or 'nobody yet'}")
+    refusal = refused_approval(workspace, evidence["process"], results, signer.id) if decision == "approved" else None
+    if refusal:
+        raise InputError.single("run_id", evidence["run_id"], refusal)
     earlier = [e for e in entries if e.get("kind") == "signoff" and e.get("run_id") == evidence["run_id"]]
     if earlier:
         last = earlier[-1]
@@ -146,6 +151,14 @@ def acceptance(workspace: Workspace, process: str, results: dict) -> tuple[str, 
 
     hook = get_process(process).acceptance
     return hook(workspace, results) if hook else None
+
+
+def refused_approval(workspace: Workspace, process: str, results: dict, person: str) -> str | None:
+    """Why ``person`` may not approve a record of ``process`` (``Process.approval``), or ``None``."""
+    from workbench.processes import get_process
+
+    hook = get_process(process).approval
+    return hook(workspace, results, person) if hook else None
 
 
 def _comment(comment: object) -> str:
