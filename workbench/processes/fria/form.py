@@ -1,0 +1,76 @@
+"""The FRIA form: Art. 27(1)(a) to (f) in order, started, for a system with no FRIA yet, from what its
+latest impact assessment says (cited by run id)."""
+
+from __future__ import annotations
+
+from markupsafe import escape
+
+from workbench.exceptions import InputError
+from workbench.processes.fria.answers import RIGHTS
+from workbench.processes.fria.assessment import NAME, prefill
+from workbench.ui.builder import Items, Spec, people
+from workbench.ui.form import ProcessForm
+
+
+def impact_assessments(form) -> list[tuple[str, str]]:
+    """Options: the system's impact assessments that did not fail, newest first."""
+    return [(f"{r['run_id']} ({r['status']}, effective {r['effective_date'].isoformat()})", r["run_id"])
+            for r in form.workspace.register.evidence_list(form.system_id, "impact-assessment", "")
+            if r["status"] != "failed"] if form.system_id else []
+
+
+def categories(form) -> list[tuple[str, str]]:
+    return [(f"{c.get('name') or '?'} ({c.get('id')})", c.get("id")) for c in form.answers().get("affected", [])
+            if c.get("id")]
+
+
+def harms(form) -> list[tuple[str, str]]:
+    return [(f"{r.get('id')}: {r.get('title') or '(untitled)'}", r.get("id")) for r in form.answers().get("risks", [])
+            if r.get("id")]
+
+
+def rights(_form) -> list[tuple[str, str]]:
+    return [(title, key) for key, title in RIGHTS.items()]
+
+
+def titled(item: dict) -> str:
+    return f"{item.get('id') or '?'}: {item.get('title') or item.get('name') or item.get('measure') or '(untitled)'}"
+
+
+class FriaForm(ProcessForm):
+    """The widget form of the fundamental rights impact assessment of one system."""
+
+    process = NAME
+    body_title = "Fundamental rights impact assessment (Art. 27)"
+    custom = {
+        "impact_assessment": Spec("Impact assessment it builds on", options=impact_assessments),
+        "processes": Items(add="Add process", noun="process", label="(a) Processes in which the system is used",
+                           title=lambda p: p.get("name") or "(unnamed)"),
+        "period_of_use": Spec("(b) Period and frequency of use"),
+        "affected": Items(add="Add category", noun="category", label="(c) Persons and groups likely affected",
+                          title=titled),
+        "provider_information": Spec("(d) Provider's information (instructions for use, Art. 13)"),
+        "risks": Items(add="Add risk", noun="risk of harm", ids="H", label="(d) Specific risks of harm", title=titled),
+        "risks.affected": Spec("Categories it harms", options=categories),
+        "risks.rights": Spec("Fundamental rights at stake", options=rights),
+        "oversight": Items(add="Add measure", noun="oversight measure", label="(e) Human oversight",
+                           title=lambda o: (o.get("measure") or "(undescribed)")[:80]),
+        "oversight.responsible": Spec(options=people),
+        "measures": Items(add="Add measure", noun="measure", ids="M", label="(f) Measures if the risks materialise",
+                          title=titled),
+        "measures.risks": Spec("Risks it answers", options=harms),
+        "measures.owner": Spec(options=people),
+        "governance": Spec("(f) Internal governance"),
+        "complaints": Spec("(f) Complaint mechanism"),
+        "notification": Spec("Notification of the market surveillance authority (Art. 27(3))"),
+        "dpia": Spec("Data protection impact assessment it complements (Art. 27(4))"),
+    }
+
+    def fresh(self) -> tuple[dict, str] | None:
+        """A system's first FRIA starts from its latest impact assessment."""
+        try:
+            answers = prefill(self.workspace, self.system_id)
+        except InputError as err:
+            return {}, f"<p>{escape(err.problems[0].message)}</p>"
+        return answers, (f"<p>Started from impact assessment <code>{escape(answers['impact_assessment'])}</code>: "
+                         "what it says is filled in. Check it, and add what only the deployer knows.</p>")
