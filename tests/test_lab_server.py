@@ -68,8 +68,9 @@ async def test_systems_of_the_demo_link_their_latest_evidence(jp_fetch, jp_root_
         assert [i["id"] for i in system["items"]] == items.get(system["system_id"], [])
         # the demo's incident report is overdue: its flag reaches the panel beside its system
         flagged = [(f["kind"], f["key"], f["clause"]) for f in system["flags"]]
-        assert flagged == ([("overdue", "cv-screening/inc-0001", "A.8.4")] if system["system_id"] == "cv-screening"
-                           else [])
+        assert flagged == {"cv-screening": [("overdue", "cv-screening/inc-0001", "A.8.4")],
+                           "credit-scoring": [("unnotified", "credit-scoring/fundamental-rights-impact", "Art. 27(3)")]
+                           }.get(system["system_id"], [])
         assert (latest["process"], latest["item_id"]) == ("system-card", "")  # the demo writes the cards last
         assert latest["status"] == "submitted" and latest["headline"]
         assert latest["url"] == "/".join(["evidence", system["system_id"], latest["process"]]
@@ -86,7 +87,7 @@ async def test_the_demo_lists_the_latest_record_of_each_process_and_the_organisa
     code, systems = await call(jp_fetch, "systems")
     assert code == 200
     own = [("impact-assessment", ""), ("risk-assessment", ""), ("system-card", "")]
-    expected = {"credit-scoring": own[:1] + [("monitoring", "")] + own[1:] + [("data-quality", "bureau-extract"), ("explainability", "scorecard-v4"),
+    expected = {"credit-scoring": [("fundamental-rights-impact", "")] + own[:1] + [("monitoring", "")] + own[1:] + [("data-quality", "bureau-extract"), ("explainability", "scorecard-v4"),
                                          ("data-quality", "training")],
                 "cv-screening": own + [("incident-report", "inc-0001")]}
     for system in systems:

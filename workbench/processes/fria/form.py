@@ -12,21 +12,14 @@ from workbench.ui.builder import Items, Spec, people
 from workbench.ui.form import ProcessForm
 
 
-def impact_assessments(form) -> list[tuple[str, str]]:
-    """Options: the system's impact assessments that did not fail, newest first."""
-    return [(f"{r['run_id']} ({r['status']}, effective {r['effective_date'].isoformat()})", r["run_id"])
-            for r in form.workspace.register.evidence_list(form.system_id, "impact-assessment", "")
-            if r["status"] != "failed"] if form.system_id else []
+def categories(form) -> list[str]:
+    """Suggestions: the ids of the affected categories (c) typed so far."""
+    return [c["id"] for c in form.answers().get("affected", []) if c.get("id")]
 
 
-def categories(form) -> list[tuple[str, str]]:
-    return [(f"{c.get('name') or '?'} ({c.get('id')})", c.get("id")) for c in form.answers().get("affected", [])
-            if c.get("id")]
-
-
-def harms(form) -> list[tuple[str, str]]:
-    return [(f"{r.get('id')}: {r.get('title') or '(untitled)'}", r.get("id")) for r in form.answers().get("risks", [])
-            if r.get("id")]
+def harms(form) -> list[str]:
+    """Suggestions: the ids of the risks of harm (d) typed so far."""
+    return [r["id"] for r in form.answers().get("risks", []) if r.get("id")]
 
 
 def rights(_form) -> list[tuple[str, str]]:
@@ -43,7 +36,7 @@ class FriaForm(ProcessForm):
     process = NAME
     body_title = "Fundamental rights impact assessment (Art. 27)"
     custom = {
-        "impact_assessment": Spec("Impact assessment it builds on", options=impact_assessments),
+        "impact_assessment": Spec("Impact assessment it builds on (run id; empty: the latest)"),
         "processes": Items(add="Add process", noun="process", label="(a) Processes in which the system is used",
                            title=lambda p: p.get("name") or "(unnamed)"),
         "period_of_use": Spec("(b) Period and frequency of use"),
@@ -51,14 +44,14 @@ class FriaForm(ProcessForm):
                           title=titled),
         "provider_information": Spec("(d) Provider's information (instructions for use, Art. 13)"),
         "risks": Items(add="Add risk", noun="risk of harm", ids="H", label="(d) Specific risks of harm", title=titled),
-        "risks.affected": Spec("Categories it harms", options=categories),
+        "risks.affected": Spec("Categories it harms (their ids)", suggest=categories),
         "risks.rights": Spec("Fundamental rights at stake", options=rights),
         "oversight": Items(add="Add measure", noun="oversight measure", label="(e) Human oversight",
                            title=lambda o: (o.get("measure") or "(undescribed)")[:80]),
         "oversight.responsible": Spec(options=people),
         "measures": Items(add="Add measure", noun="measure", ids="M", label="(f) Measures if the risks materialise",
                           title=titled),
-        "measures.risks": Spec("Risks it answers", options=harms),
+        "measures.risks": Spec("Risks it answers (their ids)", suggest=harms),
         "measures.owner": Spec(options=people),
         "governance": Spec("(f) Internal governance"),
         "complaints": Spec("(f) Complaint mechanism"),
