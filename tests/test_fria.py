@@ -141,7 +141,8 @@ def test_references_to_the_impact_assessment_are_checked_against_the_register(as
     assert ("affected[1].groups[0]: is not a group the impact assessment " + credit_run + " measured; allowed: "
             "sex=female, sex=male, age_band=18-34, age_band=35-54, age_band=55+ (got 'age_band=65+')") in message
     answers["affected"][1]["groups"] = ["age band 55+"]
-    assert "affected[1].groups[0]" in refused(assessed, answers)
+    assert "affected[1].groups[0]: must be a sensitive attribute and one of its groups written attribute=group" in (
+        refused(assessed, answers))
     told = fria(notification={"notified": True, "notified_on": date.today().isoformat(),
                               "authority": "National market surveillance authority", "reference": "MSA-1"})
     yesterday = (date.today() - timedelta(days=1)).isoformat()

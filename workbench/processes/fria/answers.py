@@ -8,7 +8,7 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from workbench.validate import RUN_ID_PATTERN, RUN_ID_RULE, Slug, Strict, known_person, repeated_ids
 
@@ -34,7 +34,18 @@ RIGHTS = {
 ShortId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$")]
 Line = Annotated[str, Field(min_length=1, max_length=300)]
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
-Group = Annotated[str, Field(pattern=r"^[^=\x00-\x1f]{1,100}=[^\x00-\x1f]{1,200}$")]
+GROUP = re.compile(r"[^=]{1,100}=.{1,200}")
+
+
+def check_group(value: str) -> str:
+    """A group of a fairness measurement, written ``attribute=group``."""
+    if not GROUP.fullmatch(value):
+        raise ValueError("must be a sensitive attribute and one of its groups written attribute=group, "
+                         "like age_band=55+")
+    return value
+
+
+Group = Annotated[str, AfterValidator(check_group)]
 
 
 class UseProcess(Strict):
