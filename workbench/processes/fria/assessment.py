@@ -1,6 +1,10 @@
 """The fundamental rights impact assessment of one AI system (EU AI Act Art. 27), built on the system's
 impact assessment: whether one is owed, the groups the impact assessment measured against the categories
 of persons the deployer names, each risk of harm with its measures, and the notification of the authority.
+
+A FRIA of a system whose impact assessment says none is owed is not refused: a deployer may assess
+voluntarily (or disagree with the reading of the answers), and the record says it is voluntary; only an
+owed one's missing notification is flagged.
 """
 
 from __future__ import annotations
@@ -199,8 +203,9 @@ def update_reasons(workspace, system_id: str, fria: dict, impact: dict | None) -
     assessment than the one it builds on, or a new model version after the day it speaks for."""
     register = workspace.register
     [row] = register.rows(TABLE, run_id=fria["run_id"])
+    cited = register.evidence(row["impact_assessment"])
     reasons = []
-    if impact and impact["run_id"] != row["impact_assessment"] and impact["recorded_at"] > fria["recorded_at"]:
+    if impact and (impact["effective_date"], impact["recorded_at"]) > (cited["effective_date"], cited["recorded_at"]):
         reasons.append(f"impact assessment {impact['run_id']} of {impact['effective_date'].isoformat()} is newer "
                        f"than the one it builds on ({row['impact_assessment']})")
     reasons += [f"new model version on {e['occurred_on'].isoformat()}" + (f": {e['note']}" if e["note"] else "")
