@@ -10,6 +10,7 @@ import shutil
 from datetime import date, timedelta
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from keys import KEYS
@@ -207,6 +208,19 @@ def test_a_dpia_the_impact_assessment_names_is_to_be_referenced(assessed):
 
     assert findings(fria(dpia="")) == ["not-notified", "dpia-not-referenced"]
     assert findings(fria()) == ["not-notified"]
+
+
+def test_the_prefill_command_prints_answers_to_start_from(assessed):
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    runner = CliRunner()
+    done = runner.invoke(main, ["fria", "prefill", "--system", CV, "-w", str(assessed.root)])
+    assert done.exit_code == 0, done.output
+    assert yaml.safe_load(done.output) == yaml.safe_load(yaml.safe_dump(prefill(assessed, CV)))
+    none = runner.invoke(main, ["fria", "prefill", "--system", "support-assistant", "-w", str(assessed.root)])
+    assert none.exit_code == 2 and "has no impact assessment a person stands behind" in none.output
 
 
 # real runs: the evidence, the register and the portfolio flags

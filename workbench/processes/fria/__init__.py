@@ -16,6 +16,7 @@ PROCESS = Process(
     assess=assess,
     report=f"{__name__}.report",
     form=f"{__name__}.form:FriaForm",
+    commands=f"{__name__}.cli:fria",
     index=register_rows,
     tables=(FundamentalRightsRow,),
     check=check,
