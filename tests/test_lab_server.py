@@ -69,8 +69,9 @@ async def test_systems_of_the_demo_link_their_latest_evidence(jp_fetch, jp_root_
         assert [i["id"] for i in system["items"]] == items.get(system["system_id"], [])
         # the demo's incident report is overdue: its flag reaches the panel beside its system
         flagged = [(f["kind"], f["key"], f["clause"]) for f in system["flags"]]
-        assert flagged == ([("overdue", "cv-screening/inc-0001", "A.8.4")] if system["system_id"] == "cv-screening"
-                           else [])
+        assert flagged == {"cv-screening": [("overdue", "cv-screening/inc-0001", "A.8.4")],
+                           "credit-scoring": [("unnotified", "credit-scoring/fundamental-rights-impact", "Art. 27(3)")]
+                           }.get(system["system_id"], [])
         # the demo writes the cards, then credit-scoring's model release records (the last awaits approval)
         assert (latest["process"], latest["item_id"]) == (("model-release", "scorecard-v4") if system["system_id"]
                                                           == "credit-scoring" else ("system-card", ""))
@@ -89,7 +90,7 @@ async def test_the_demo_lists_the_latest_record_of_each_process_and_the_organisa
     code, systems = await call(jp_fetch, "systems")
     assert code == 200
     own = [("impact-assessment", ""), ("risk-assessment", ""), ("system-card", "")]
-    expected = {"credit-scoring": own[:1] + [("monitoring", "")] + own[1:] + [("data-quality", "bureau-extract"),
+    expected = {"credit-scoring": [("fundamental-rights-impact", "")] + own[:1] + [("monitoring", "")] + own[1:] + [("data-quality", "bureau-extract"),
                                          ("model-release", "scorecard-v3"), ("explainability", "scorecard-v4"),
                                          ("model-release", "scorecard-v4"), ("data-quality", "training")],
                 "cv-screening": own + [("incident-report", "inc-0001")]}

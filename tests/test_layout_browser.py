@@ -27,6 +27,7 @@ EVIDENCE = ([f"{s['id']}/{process}" for process in ("risk-assessment", "impact-a
                                                                   "objectives", "management-review")]
             + [f"credit-scoring/data-quality/{dataset}" for dataset in ("bureau-extract", "training")]
             + ["credit-scoring/explainability/scorecard-v4", "credit-scoring/monitoring",
+               "credit-scoring/fundamental-rights-impact",
                "cv-screening/incident-report/inc-0001"]
             + [f"{s['id']}/system-card" for s in SYSTEMS])
 PAGES = EVIDENCE + ["portfolio", "approval"]

@@ -100,7 +100,7 @@ def test_the_panel_lists_each_process_the_organisation_and_the_portfolio(lab, br
     page.locator(".jp-SideBar .lm-TabBar-tab[data-id='aims-workbench-systems']").click(timeout=90_000)
     panel = page.locator(".jp-AimsPanel")  # showing it loads the systems
     credit = panel.locator(".jp-AimsPanel-system[data-system-id='credit-scoring']")
-    expect(credit.locator(".jp-AimsPanel-record")).to_have_count(7, timeout=30_000)  # 4 of its own, 3 of its items
+    expect(credit.locator(".jp-AimsPanel-record")).to_have_count(8, timeout=30_000)  # 5 of its own, 3 of its items
     for process, title in (("impact-assessment", "AI system impact assessment"), ("risk-assessment", "AI risk assessment")):
         record = credit.locator(f".jp-AimsPanel-record[data-process='{process}']")
         link = record.get_by_role("link", name=f"Open the evidence: {title}, Retail credit scoring model")

@@ -12,6 +12,7 @@ import yaml
 from workbench.demo.certification import run_certification
 from workbench.demo.context import run_context
 from workbench.demo.explainability import run_explainability
+from workbench.demo.fria import run_fria
 from workbench.demo.monitoring import run_monitoring
 from workbench.demo.incidents import run_incidents
 from workbench.config import SCHEDULER_PERSON, default_configuration
@@ -342,6 +343,7 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
                                     assessor="amara" if system_id != "cv-screening" else "tomas",
                                     effective_date=assessed))
     impact_runs = {e.ledger_entry["system_id"]: e.run_id for e in evidence[len(risk_runs):]}
+    evidence.append(run_fria(workspace, examples, progress, assessed))
     evidence += _data_governance(workspace, examples, progress)
     soa, audit = _audit_cycle(workspace, examples, risk_runs, impact_runs, progress)
     evidence += [soa, audit]

@@ -199,6 +199,11 @@ class ProcessForm:
         """What of the latest record's answers a new version starts from (default: all of them)."""
         return answers
 
+    def fresh(self) -> tuple[dict, str] | None:
+        """The answers a subject with no record and no draft starts from, and the line (HTML) that says where
+        they come from (default: none, the form starts empty)."""
+        return None
+
     def show(self) -> None:
         """Display the form in the notebook."""
         from IPython.display import display
@@ -295,6 +300,9 @@ class ProcessForm:
                 self.load(draft)
             elif latest is not None:
                 self.load(self.carried(read_record(self.workspace, latest)["answers"]))
+            elif self.draft_key and (first := self.fresh()) is not None:
+                self.load(first[0])
+                self.origin.value = first[1]
         self.validate()
 
     def changed(self, name: str = "") -> None:
