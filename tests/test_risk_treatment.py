@@ -408,3 +408,30 @@ def test_measure_checks_name_required_measures_only():
     criteria = model_from(ImpactCriteria, {"measure_checks": {"A human makes the final decision": {
         "system-autonomy": ["decides"]}}})
     assert list(criteria.measure_checks) == ["A human makes the final decision"]
+
+
+# the register's schema -----------------------------------------------------------------------------
+
+
+def test_a_register_of_schema_0001_is_upgraded_with_the_treatment_tables(ws):
+    """A register made before treatments were tracked: refused until 'workbench db upgrade' adds their tables."""
+    import sqlite3
+
+    from workbench.migrations import SchemaError, upgrade_register
+    from workbench.register import Register
+
+    path = ws.root / "register.db"
+    with sqlite3.connect(path) as db:  # as the previous version made it
+        db.execute("DROP TABLE risk_treatments")
+        db.execute("DROP TABLE risk_acceptances")
+        db.execute("UPDATE alembic_version SET version_num = '0001'")
+    with pytest.raises(SchemaError, match="workbench db upgrade"):
+        Register(f"sqlite:///{path}")
+    assert upgrade_register(f"sqlite:///{path}") == ("0001", "0002_treatment")
+    reopened = Workspace(ws.root)
+    assert reopened.register.rows("risk_treatments") == []
+    row = update_treatment(reopened, ref(reopened, "credit-scoring", "R1"), updated_by="tomas", status="in progress")
+    assert row["seq"] == 1
+    assert accept_risk(reopened, ref(reopened, "credit-scoring", "R3"), "Monitoring will prove the trigger soon.",
+                       person="david")["person"] == "david"
+    assert verify(reopened).ok
