@@ -435,3 +435,27 @@ def test_a_register_of_schema_0001_is_upgraded_with_the_treatment_tables(ws):
     assert accept_risk(reopened, ref(reopened, "credit-scoring", "R3"), "Monitoring will prove the trigger soon.",
                        person="david")["person"] == "david"
     assert verify(reopened).ok
+
+
+def test_a_check_the_questionnaire_cannot_answer_is_named_not_ignored():
+    from workbench.processes.impact_assessment.assessment import contradictions, question_results
+    from workbench.processes.impact_assessment.questionnaire import load_questionnaire
+
+    questionnaire = load_questionnaire()
+    answered = question_results(questionnaire, IMPACT_ANSWERS["cv-screening"]["responses"])
+    found = contradictions(questionnaire, answered, ["A human makes the final decision"], {
+        "A human makes the final decision": {"human-in-loop": ["no"], "system-autonomy": ["decides", "robot"]}})
+    assert [(c.question, c.unchecked) for c in found] == [
+        ("human-in-loop", "the questionnaire has no such question"),
+        ("system-autonomy", "the question has no option robot")]
+    # the cv ranker decides with a person reviewing some outcomes: not the option this check names
+    assert [c for c in found if c.answer] == []
+
+
+def test_a_proposed_risk_is_carried_by_its_id_or_its_title():
+    from workbench.processes.risk_assessment.assessment import carries
+
+    proposed = {"id": "F1", "title": "Demographic parity ratio by sex beyond its threshold"}
+    assert carries([{"id": "F1", "title": "anything"}], proposed)
+    assert carries([{"id": "R7", "title": " demographic parity ratio by SEX beyond its threshold "}], proposed)
+    assert not carries([{"id": "R1", "title": "Ranking reproduces historical hiring bias"}], proposed)
