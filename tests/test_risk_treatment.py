@@ -335,8 +335,12 @@ def test_the_risk_assessment_evidence_names_the_fairness_risks_it_does_not_carry
     answers["risks"] += [{**p, "owner": "amara"} for p in proposed]
     carried = run_process(ws, "risk-assessment", "cv-screening", answers, assessor="tomas")
     assert results(carried)["not_carried"] == []
-    assert "Every risk the system's latest impact assessment proposed is carried" in section(
+    assert f"Every risk the impact assessment {impact} proposed is carried" in section(
         load(carried.html).soup, "Fairness risks proposed by the impact assessment").get_text()
+    credit = load(ws.evidence_dir / ws.register.evidence_list("credit-scoring", "risk-assessment")[0]["path"]
+                  / "evidence.html")  # credit-scoring has no impact assessment: nothing to carry, and it says so
+    assert "No impact assessment of the system was effective by this assessment's date" in section(
+        credit.soup, "Fairness risks proposed by the impact assessment").get_text()
 
 
 # the CLI -----------------------------------------------------------------------------------------

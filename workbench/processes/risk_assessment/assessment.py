@@ -156,17 +156,19 @@ class RiskAssessmentResults(BaseModel):
     above_appetite: list[str]
     appetite: str
     controls: dict[str, list[str]] = Field(description="Annex A control ID -> risk ids that cite it")
+    proposals_from: str = Field(default="", description="the system's latest impact assessment effective by this "
+                                                        "assessment's date, whose proposed risks were looked for")
     not_carried: list[ProposedRisk] = Field(default_factory=list, description="fairness risks the system's latest "
                                             "impact assessment proposed that this assessment does not carry")
 
 
 def assess(answers: RiskAssessmentAnswers, criteria: RiskCriteria, verified: dict[str, dict] | None = None,
-           not_carried: list[ProposedRisk] = ()) -> RiskAssessmentResults:
+           proposals: tuple[str, list[ProposedRisk]] = ("", [])) -> RiskAssessmentResults:
     """Rate every risk against the criteria and summarise the assessment.
 
     ``verified``: the last treatment update, by risk id, of the risks whose treatment is verified
-    effective (their residual level is verified; the others' a forecast); ``not_carried``: the fairness
-    risks an impact assessment proposed that the answers leave out.
+    effective (their residual level is verified; the others' a forecast); ``proposals``: the impact
+    assessment read for proposed risks, and the fairness risks it proposed that the answers leave out.
     """
     verified = verified or {}
     assessed = []
@@ -197,7 +199,8 @@ def assess(answers: RiskAssessmentAnswers, criteria: RiskCriteria, verified: dic
         above_appetite=[a.risk.id for a in assessed if a.above_appetite],
         appetite=criteria.appetite,
         controls=dict(sorted(controls.items(), key=lambda kv: order.get(kv[0], len(order)))),
-        not_carried=list(not_carried),
+        proposals_from=proposals[0],
+        not_carried=list(proposals[1]),
     )
 
 
@@ -220,18 +223,19 @@ def carries(risks: list[dict], proposed: dict) -> bool:
     return any(r["id"] == proposed["id"] or r["title"].strip().casefold() == title for r in risks)
 
 
-def proposals_not_carried(workspace, system_id: str, risks: list[dict], on: date | None = None) -> list[ProposedRisk]:
-    """The fairness risks the system's latest impact assessment (effective by ``on``) proposed that ``risks``
-    (each a dict with the risk's id and title) do not carry."""
+def proposals_not_carried(workspace, system_id: str, risks: list[dict],
+                          on: date | None = None) -> tuple[str, list[ProposedRisk]]:
+    """The system's latest impact assessment (effective by ``on``; ``""`` if none), and the fairness risks it
+    proposed that ``risks`` (each a dict with the risk's id and title) do not carry."""
     from workbench.pipeline.run import read_record
 
     for evidence in workspace.register.evidence_list(system_id, "impact-assessment"):  # newest first
         if evidence["status"] == "failed" or (on is not None and evidence["effective_date"] > on):
             continue
         proposed = read_record(workspace, evidence)["results"].get("proposed_risks") or []
-        return [ProposedRisk(impact_run=evidence["run_id"], risk_id=p["id"], title=p["title"])
-                for p in proposed if not carries(risks, p)]
-    return []
+        return evidence["run_id"], [ProposedRisk(impact_run=evidence["run_id"], risk_id=p["id"], title=p["title"])
+                                    for p in proposed if not carries(risks, p)]
+    return "", []
 
 
 def register_rows(results: dict) -> dict[str, list[dict]]:

@@ -145,10 +145,15 @@ def controls(run) -> None:
 def proposals(run) -> None:
     """Fairness risks the system's latest impact assessment proposed that this assessment does not carry."""
     head = Markup("<h2>Fairness risks proposed by the impact assessment</h2>")
-    missing = run.results.not_carried
+    missing, source = run.results.not_carried, run.results.proposals_from
+    if not source:
+        show_html(head + Markup("<p>No impact assessment of the system was effective by this assessment's date, so "
+                                "none proposed risks to carry; the portfolio flags a later one's that the system's "
+                                "latest risk assessment leaves out.</p>"))
+        return
     if not missing:
-        show_html(head + Markup('<p class="ok">Every risk the system\'s latest impact assessment proposed is carried '
-                                'here (by its id or title), or it proposed none.</p>'))
+        show_html(head + Markup('<p class="ok">Every risk the impact assessment {} proposed is carried here (by its id '
+                                'or title), or it proposed none.</p>').format(source))
         return
     show_html(head + Markup('<p class="alert">{} fairness risk(s) the impact assessment {} proposed from measured '
                             'disparities are not in this risk assessment: rate and treat them, or say here why '

@@ -335,7 +335,7 @@ def portfolio_flags(workspace) -> list:
                                        "('workbench treatment accept')"))
     for evidence in latest_assessments(workspace):
         risks = [a["risk"] for a in read_record(workspace, evidence)["results"]["risks"]]
-        for p in proposals_not_carried(workspace, evidence["system_id"], risks):
+        for p in proposals_not_carried(workspace, evidence["system_id"], risks)[1]:
             flags.append(Flag("not carried", f"{p.impact_run}#{p.risk_id}",
                               f"Fairness risk {evidence['system_id']} {p.risk_id}: {p.title}", "6.1.4",
                               f"proposed by the impact assessment {p.impact_run} but not in the latest risk "
