@@ -266,9 +266,9 @@ def test_a_plug_in_whose_commands_break_leaves_the_cli_working(install, monkeypa
 
     risk = get_process("risk-assessment")
     module = types.ModuleType("noisy_plugin")
-    module.PROCESS = Process(**{**risk.__dict__, "name": "noisy", "code": "noisy", "tables": (), "settings": None,
+    module.PROCESS = Process(**{**risk.__dict__, "name": "noisy", "code": "noisy", "tables": (), "records": {}, "settings": None,
                                 "package": risk.package, "commands": "noisy_plugin_missing.cli:noisy"})
-    module.SHADOW = Process(**{**risk.__dict__, "name": "shadow", "code": "shadow", "tables": (), "settings": None,
+    module.SHADOW = Process(**{**risk.__dict__, "name": "shadow", "code": "shadow", "tables": (), "records": {}, "settings": None,
                                "package": risk.package, "commands": "workbench.cli:verify_cmd"})
     monkeypatch.setitem(sys.modules, "noisy_plugin", module)
     install(_point("noisy", "noisy_plugin:PROCESS"), _point("shadow", "noisy_plugin:SHADOW"))

@@ -15,6 +15,7 @@ from workbench.demo.explainability import run_explainability
 from workbench.demo.fria import run_fria
 from workbench.demo.monitoring import run_monitoring
 from workbench.demo.incidents import run_incidents
+from workbench.demo.treatment import run_treatments
 from workbench.config import SCHEDULER_PERSON, default_configuration
 from workbench.exceptions import WorkspaceError
 from workbench.demo.impact_data import ANSWERS as IMPACT_ANSWERS, write_predictions
@@ -351,6 +352,7 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
     evidence += run_monitoring(workspace, examples, progress)
     evidence.append(run_incidents(workspace, examples, progress))
     evidence.append(run_context(workspace, examples, progress))
+    run_treatments(workspace, risk_runs, date.today(), progress)
     # the gap analysis, the objectives' measures and the management review read all of the above
     evidence += run_certification(workspace, examples, risk_runs,
                                   {"soa": soa.run_id, "audit": audit.run_id, "impact": impact_runs["cv-screening"]},

@@ -18,7 +18,8 @@ ACTOR = {"configuration": "person", "evidence": "assessor", "failed-run": "asses
          "nonconformity": "opened_by", "action-update": "updated_by", "documented-information": "recorded_by",
          "competence": "recorded_by", "audit-plan": "planned_by", "confirmation": "person",
          "system": "recorded_by", "item": "recorded_by", "event": "recorded_by", "incident": "recorded_by",
-         "incident-update": "updated_by", "concern": "raised_by", "concern-reveal": "person"}
+         "incident-update": "updated_by", "concern": "raised_by", "concern-reveal": "person",
+         "treatment-update": "updated_by", "risk-acceptance": "person"}
 UNSIGNED_KINDS = ("anchor",)  # proved by their own token, not by a person
 ANONYMOUS_KINDS = ("concern",)  # unsigned only when anonymous: a signature would name who raised it
 
@@ -102,6 +103,8 @@ def required_roles(evidence_dir: Path, entry: dict, config, evidence: dict) -> t
         return list(REGISTRARS), "recording an incident"
     if kind == "concern-reveal":
         return ["aims_manager"], "seeing who raised an anonymous concern"
+    if kind == "risk-acceptance" and getattr(config, "risk_criteria", None) is not None:
+        return [config.risk_criteria.acceptance_role], "accepting a residual risk above appetite"
     if kind in ("system", "item"):
         from workbench.workspace import REGISTRARS
 

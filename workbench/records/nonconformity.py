@@ -222,25 +222,30 @@ def _check_dates(state: ActionState, opened_on: date) -> None:
 
 def _check_closing(workspace, state: ActionState, acting: str) -> None:
     """Refuse 'done' without what 10.2 asks, and 'verified effective' by the owner or without evidence."""
-    from workbench.records.citations import cite
-
     if state.status not in ("done", "verified effective"):
         return
     missing = [name for name in DONE_NEEDS if not getattr(state, name).strip()]
     if missing:
         raise InputError.single(missing[0], "", f"is required to set the status {state.status!r}: say "
                                 + "; ".join(DONE_NEEDS[m] for m in missing))
-    if state.status != "verified effective":
-        return
+    if state.status == "verified effective":
+        check_effectiveness(workspace, state, acting, "action")
+
+
+def check_effectiveness(workspace, state, acting: str, what: str) -> None:
+    """Refuse a verification of effectiveness by the owner of what is verified, without saying how, or
+    without citing evidence that existed by today (a corrective action, a risk treatment: ``what``)."""
+    from workbench.records.citations import cite
+
     if acting == state.owner:
-        raise InputError.single("updated_by", acting, f"is the action's owner; effectiveness is verified by "
+        raise InputError.single("updated_by", acting, f"is the {what}'s owner; effectiveness is verified by "
                                                       f"someone other than {state.owner}")
     if not state.effectiveness_check.strip():
         raise InputError.single("effectiveness_check", "", "is required to set the status 'verified effective': "
-                                "say how the action was shown to work")
+                                f"say how the {what} was shown to work")
     if not state.effectiveness_evidence:
         raise InputError.single("effectiveness_evidence", [], "is required to set the status 'verified effective': "
-                                "cite the evidence that shows the action works")
+                                f"cite the evidence that shows the {what} works")
     for i, ref in enumerate(state.effectiveness_evidence):
         cite(workspace, f"effectiveness_evidence[{i}]", ref, not_after=date.today(), what="today")
 

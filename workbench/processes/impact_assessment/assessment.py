@@ -153,6 +153,17 @@ class Classification(BaseModel):
     fria_reason: str
 
 
+class Contradiction(BaseModel):
+    """A required measure the answers contradict, and the answer that does; or, with ``unchecked``, a check
+    the configuration asks for that the questionnaire cannot answer (it has no such question or option)."""
+
+    measure: str
+    question: str
+    question_text: str = ""
+    answer: str = ""
+    unchecked: str = ""
+
+
 class ImpactAssessmentResults(BaseModel):
     """Every computed result of an impact assessment."""
 
@@ -163,6 +174,7 @@ class ImpactAssessmentResults(BaseModel):
     classification: Classification
     fairness: FairnessResults | None
     proposed_risks: list[Risk]
+    contradicted_measures: list[Contradiction] = Field(default_factory=list)
 
 
 def question_results(questionnaire: Questionnaire, responses: dict[str, Response]) -> list[QuestionResult]:
@@ -297,6 +309,31 @@ def proposed_risks(fairness: FairnessResults, workspace) -> list[Risk]:
     return risks
 
 
+def contradictions(questionnaire: Questionnaire, results: list[QuestionResult], required: list[str],
+                   checks: dict[str, dict[str, list[str]]]) -> list[Contradiction]:
+    """The required measures the shown answers contradict (``checks``: measure -> question -> options that
+    contradict it), and the checks the questionnaire cannot answer, each named."""
+    answered = {r.id: r for r in results}
+    found = []
+    for measure in required:
+        for question_id, options in checks.get(measure, {}).items():
+            result = answered.get(question_id)
+            if result is None:
+                found.append(Contradiction(measure=measure, question=question_id,
+                                           unchecked="the questionnaire has no such question"))
+                continue
+            question = questionnaire.question(question_id)
+            unknown = [o for o in options if o not in {opt.id for opt in question.options}]
+            if unknown:
+                found.append(Contradiction(measure=measure, question=question_id, question_text=question.text,
+                                           unchecked=f"the question has no option {', '.join(unknown)}"))
+            chosen = [question.option(c).text for c in result.answer if c in options] if result.visible else []
+            if chosen:
+                found.append(Contradiction(measure=measure, question=question_id, question_text=question.text,
+                                           answer="; ".join(chosen)))
+    return found
+
+
 def assess(answers: ImpactAssessmentAnswers, workspace) -> ImpactAssessmentResults:
     """Score the answers, classify the use, measure fairness and propose risks for each breach."""
     questionnaire = questionnaire_of(workspace)
@@ -305,10 +342,12 @@ def assess(answers: ImpactAssessmentAnswers, workspace) -> ImpactAssessmentResul
     sections = section_scores(questionnaire, questions)
     score = impact_score(sections, criteria)
     fairness = assess_fairness(workspace, answers.fairness, criteria.fairness) if answers.fairness else None
+    required = criteria.measures[score.level]
     return ImpactAssessmentResults(
-        questions=questions, sections=sections, score=score, required_measures=criteria.measures[score.level],
+        questions=questions, sections=sections, score=score, required_measures=required,
         classification=classify(questionnaire, questions), fairness=fairness,
-        proposed_risks=proposed_risks(fairness, workspace) if fairness else [])
+        proposed_risks=proposed_risks(fairness, workspace) if fairness else [],
+        contradicted_measures=contradictions(questionnaire, questions, required, criteria.measure_checks))
 
 
 def register_rows(results: dict) -> dict[str, list[dict]]:

@@ -67,8 +67,25 @@ def breakdown(run) -> None:
 def measures(run) -> None:
     """The measures the configuration requires at this level."""
     s = run.results.score
-    items = Markup().join(Markup("<li>{}</li>").format(m) for m in run.results.required_measures)
-    show_html(Markup("<h2>Required measures at level {}</h2><ul class='measures'>{}</ul>").format(s.level, items))
+    found = run.results.contradicted_measures
+    contradicted = [c for c in found if not c.unchecked]
+    items = Markup().join(
+        Markup("<li>{}{}</li>").format(m, Markup(" <strong class='alert'>contradicted by the answers</strong>")
+                                       if any(c.measure == m for c in contradicted) else "")
+        for m in run.results.required_measures)
+    html = Markup("<h2>Required measures at level {}</h2><ul class='measures'>{}</ul>").format(s.level, items)
+    if contradicted:
+        html += Markup('<p class="alert">{} answer(s) contradict a measure level {} requires: the measure is not '
+                       'in place as the answers describe the system.</p>').format(len(contradicted), s.level)
+        html += table(("Required measure", "Question", "Answer that contradicts it"),
+                      [(c.measure, c.question_text, c.answer) for c in contradicted],
+                      caption="Required measures the answers contradict")
+    unchecked = [c for c in found if c.unchecked]
+    if unchecked:
+        html += table(("Required measure", "Question", "Not checked because"),
+                      [(c.measure, c.question, c.unchecked) for c in unchecked],
+                      caption="Checks of the configuration the questionnaire cannot answer")
+    show_html(html)
 
 
 def classification(run) -> None:

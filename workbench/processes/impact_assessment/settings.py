@@ -47,6 +47,17 @@ def _default_measures() -> dict[str, list[str]]:
     }
 
 
+def _default_checks() -> dict[str, dict[str, list[str]]]:
+    notice = {"measures-notice": ["no"]}
+    return {
+        "A human makes the final decision": {"system-autonomy": ["decides-reviewed", "decides"],
+                                             "measures-oversight": ["adverse", "sample", "none"]},
+        "A reason given to a person with every adverse outcome": {"measures-contest": ["partly", "no"]},
+        "Plain-language notice to affected people that an AI system is used": notice,
+        "Notice to affected people, pointing to a published explanation of the system": notice,
+    }
+
+
 class ImpactCriteria(Strict):
     """How an impact assessment's scores become a level I to IV, and what each level requires.
 
@@ -63,6 +74,9 @@ class ImpactCriteria(Strict):
     measures: dict[Literal[IMPACT_LEVELS], list[str]] = Field(  # type: ignore[valid-type]
         default_factory=_default_measures, description="required measures for each level")
     fairness: FairnessThresholds = Field(default_factory=FairnessThresholds)
+    measure_checks: dict[str, dict[str, list[str]]] = Field(
+        default_factory=_default_checks,
+        description="required measure -> question id -> the options of that question whose choice contradicts it")
 
     @model_validator(mode="after")
     def _coherent(self) -> "ImpactCriteria":
@@ -71,4 +85,9 @@ class ImpactCriteria(Strict):
         missing = [level for level in IMPACT_LEVELS if level not in self.measures]
         if missing:
             raise ValueError(f"measures: list the required measures of every level; missing {', '.join(missing)}")
+        required = {m for listed in self.measures.values() for m in listed}
+        unknown = sorted(set(self.measure_checks) - required)
+        if unknown and "measure_checks" in self.model_fields_set:  # the defaults check the default measures only
+            raise ValueError(f"measure_checks: {unknown[0]!r} is not a required measure of any level; allowed: "
+                             "the measures listed under measures")
         return self

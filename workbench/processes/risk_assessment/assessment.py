@@ -33,7 +33,8 @@ Level = Annotated[int, BeforeValidator(_not_a_bool), AfterValidator(_check_level
 _CONTROL_ITEMS = {"items": {"enum": load_content().control_ids()}}
 
 
-def _content(info: ValidationInfo) -> ContentPack:
+def content_of(info: ValidationInfo) -> ContentPack:
+    """The content pack of the validation context, else the shipped one."""
     return (info.context or {}).get("content") or load_content()
 
 
@@ -62,7 +63,7 @@ class Risk(Strict):
     @field_validator("risk_source")
     @classmethod
     def _known_source(cls, value: str, info: ValidationInfo) -> str:
-        ids = [s.id for s in _content(info).risk_sources]
+        ids = [s.id for s in content_of(info).risk_sources]
         if value != OTHER_SOURCE and value not in ids:
             raise ValueError(f"unknown risk source; allowed: {', '.join(ids)}, {OTHER_SOURCE}")
         return value
@@ -70,7 +71,7 @@ class Risk(Strict):
     @field_validator("objectives")
     @classmethod
     def _known_objectives(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        ids = [o.id for o in _content(info).objectives]
+        ids = [o.id for o in content_of(info).objectives]
         for item in value:
             if item not in ids:
                 raise ValueError(f"unknown AI objective {item!r}; allowed: {', '.join(ids)}")
@@ -79,7 +80,7 @@ class Risk(Strict):
     @field_validator("existing_controls", "planned_controls")
     @classmethod
     def _known_controls(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        ids = _content(info).control_ids()
+        ids = content_of(info).control_ids()
         for item in value:
             if item not in ids:
                 raise ValueError(f"unknown Annex A control {item!r}; allowed: {ids[0]} to {ids[-1]}, "
@@ -125,12 +126,25 @@ class RiskAssessmentAnswers(Strict):
 
 
 class AssessedRisk(BaseModel):
-    """A risk with its computed inherent and residual levels."""
+    """A risk with its computed inherent and residual levels; the residual level is a forecast until the
+    risk's treatment is verified effective (``residual_basis``, with who verified it, when, on what evidence)."""
 
     risk: Risk
     inherent: RiskLevel
     residual: RiskLevel
     above_appetite: bool
+    residual_basis: Literal["forecast", "verified"] = "forecast"
+    verified_by: str = ""
+    verified_on: date | None = None
+    verified_evidence: list[str] = Field(default_factory=list)
+
+
+class ProposedRisk(BaseModel):
+    """A fairness risk an impact assessment proposed for the system's risk assessment."""
+
+    impact_run: str
+    risk_id: str
+    title: str
 
 
 class RiskAssessmentResults(BaseModel):
@@ -142,18 +156,33 @@ class RiskAssessmentResults(BaseModel):
     above_appetite: list[str]
     appetite: str
     controls: dict[str, list[str]] = Field(description="Annex A control ID -> risk ids that cite it")
+    proposals_from: str = Field(default="", description="the system's latest impact assessment effective by this "
+                                                        "assessment's date, whose proposed risks were looked for")
+    not_carried: list[ProposedRisk] = Field(default_factory=list, description="fairness risks the system's latest "
+                                            "impact assessment proposed that this assessment does not carry")
 
 
-def assess(answers: RiskAssessmentAnswers, criteria: RiskCriteria) -> RiskAssessmentResults:
-    """Rate every risk against the criteria and summarise the assessment."""
+def assess(answers: RiskAssessmentAnswers, criteria: RiskCriteria, verified: dict[str, dict] | None = None,
+           proposals: tuple[str, list[ProposedRisk]] = ("", [])) -> RiskAssessmentResults:
+    """Rate every risk against the criteria and summarise the assessment.
+
+    ``verified``: the last treatment update, by risk id, of the risks whose treatment is verified
+    effective (their residual level is verified; the others' a forecast); ``proposals``: the impact
+    assessment read for proposed risks, and the fairness risks it proposed that the answers leave out.
+    """
+    verified = verified or {}
     assessed = []
     for risk in answers.risks:
         residual = criteria.level(risk.residual_likelihood, risk.residual_impact)
+        check = verified.get(risk.id)
         assessed.append(AssessedRisk(
             risk=risk,
             inherent=criteria.level(risk.inherent_likelihood, risk.inherent_impact),
             residual=residual,
             above_appetite=criteria.above_appetite(residual.band),
+            **({"residual_basis": "verified", "verified_by": check["updated_by"],
+                "verified_on": check["updated_at"].date(), "verified_evidence": check["effectiveness_evidence"]}
+               if check else {}),
         ))
     bands = criteria.band_names()
     inherent = Counter(a.inherent.band for a in assessed)
@@ -170,12 +199,43 @@ def assess(answers: RiskAssessmentAnswers, criteria: RiskCriteria) -> RiskAssess
         above_appetite=[a.risk.id for a in assessed if a.above_appetite],
         appetite=criteria.appetite,
         controls=dict(sorted(controls.items(), key=lambda kv: order.get(kv[0], len(order)))),
+        proposals_from=proposals[0],
+        not_carried=list(proposals[1]),
     )
 
 
+def assess_in(answers: RiskAssessmentAnswers, workspace, request) -> RiskAssessmentResults:
+    """Assess the answers for the request's system: a residual level is verified when the risk's treatment
+    was verified effective by the effective date; fairness risks its impact assessment proposed are carried."""
+    from workbench.processes.risk_assessment.treatment import verified_states
 
-def assess_in(answers: RiskAssessmentAnswers, workspace) -> RiskAssessmentResults:
-    return assess(answers, workspace.config.risk_criteria)
+    on = request.effective_date
+    verified = {risk_id: row for risk_id, row in verified_states(workspace, request.system.id).items()
+                if row["updated_at"].date() <= on}
+    return assess(answers, workspace.config.risk_criteria, verified,
+                  proposals_not_carried(workspace, request.system.id,
+                                        [{"id": r.id, "title": r.title} for r in answers.risks], on))
+
+
+def carries(risks: list[dict], proposed: dict) -> bool:
+    """Whether a risk assessment's risks carry a proposed risk: one has its id or its title (in any case)."""
+    title = proposed["title"].strip().casefold()
+    return any(r["id"] == proposed["id"] or r["title"].strip().casefold() == title for r in risks)
+
+
+def proposals_not_carried(workspace, system_id: str, risks: list[dict],
+                          on: date | None = None) -> tuple[str, list[ProposedRisk]]:
+    """The system's latest impact assessment (effective by ``on``; ``""`` if none), and the fairness risks it
+    proposed that ``risks`` (each a dict with the risk's id and title) do not carry."""
+    from workbench.pipeline.run import read_record
+
+    for evidence in workspace.register.evidence_list(system_id, "impact-assessment"):  # newest first
+        if evidence["status"] == "failed" or (on is not None and evidence["effective_date"] > on):
+            continue
+        proposed = read_record(workspace, evidence)["results"].get("proposed_risks") or []
+        return evidence["run_id"], [ProposedRisk(impact_run=evidence["run_id"], risk_id=p["id"], title=p["title"])
+                                    for p in proposed if not carries(risks, p)]
+    return "", []
 
 
 def register_rows(results: dict) -> dict[str, list[dict]]:
@@ -218,5 +278,12 @@ def portfolio_charts(workspace, latest: list[dict]) -> list[str]:
     runs = {r["run_id"] for r in latest}
     residual = Counter(r["residual_band"] for r in workspace.register.rows("risks") if r["run_id"] in runs)
     names = criteria.band_names()
+    from workbench.processes.risk_assessment.treatment import treatments
+
+    basis = Counter((t["residual_basis"], t["above_appetite"]) for t in treatments(workspace))
+    kinds = [("verified", False, "verified", "#2e7d32"), ("forecast", False, "forecast", "#757575"),
+             ("verified", True, "verified, over", "#ef6c00"), ("forecast", True, "forecast, over", "#c62828")]
     return [bars("Residual risks by band", names, [residual.get(b, 0) for b in names],
-                 [criteria.band(b).colour for b in names])]
+                 [criteria.band(b).colour for b in names]),
+            bars("Residual: verified or forecast (over appetite)", [k[2] for k in kinds],
+                 [basis.get(k[:2], 0) for k in kinds], [k[3] for k in kinds])]

@@ -71,10 +71,22 @@ def register(run) -> None:
             ", ".join(r.existing_controls) or "none",
             r.treatment,
             _level(run, a.residual),
+            _basis(a),
         ))
-    show_html(Markup("<h2>Risk register</h2>") + table(
-        ("ID", "Risk", "Source and objectives", "Affected parties", "Inherent", "Existing controls",
-         "Treatment", "Residual"), rows, caption=f"{len(rows)} risks"))
+    verified = sum(a.residual_basis == "verified" for a in run.results.risks)
+    show_html(Markup("<h2>Risk register</h2><p class='note'>A residual level is a <strong>forecast</strong> until the "
+                     "risk's treatment is verified effective by someone other than its owner, citing evidence; "
+                     "then it is <strong>verified</strong>. {} of {} residual levels are verified.</p>").format(
+                         verified, len(rows))
+              + table(("ID", "Risk", "Source and objectives", "Affected parties", "Inherent", "Existing controls",
+                       "Treatment", "Residual", "Residual basis"), rows, caption=f"{len(rows)} risks"))
+
+
+def _basis(assessed) -> Markup:
+    if assessed.residual_basis != "verified":
+        return Markup('<span class="muted">forecast</span>')
+    return Markup("<strong>verified</strong> by {} on {}<br>{}").format(
+        assessed.verified_by, assessed.verified_on.isoformat(), "; ".join(assessed.verified_evidence))
 
 
 def heatmap(run) -> None:
@@ -99,7 +111,9 @@ def appetite(run) -> None:
              Markup("<span class='text'>{}</span>").format(a.risk.rationale or "none given"))
             for a in above]
     show_html(head + Markup('<p class="alert">{} residual risk(s) exceed the appetite ({}) and need acceptance by '
-                            '{}.</p>').format(len(above), run.settings.appetite, run.settings.acceptance_role)
+                            '{}, risk by risk: each acceptance is a signed record of who accepted it, when and why '
+                            '(<code>workbench treatment accept RUN#RISK</code>); the portfolio flags those not '
+                            'accepted.</p>').format(len(above), run.settings.appetite, run.settings.acceptance_role)
               + table(("ID", "Risk", "Residual", "Treatment", "Owner", "Rationale"), rows))
 
 
@@ -108,7 +122,10 @@ def treatment(run) -> None:
     rows = sorted(((a.risk.due_date.isoformat(), a.risk.id, a.risk.title, a.risk.treatment,
                     ", ".join(a.risk.planned_controls) or "none", _person(run, a.risk.owner), a.risk.rationale)
                    for a in run.results.risks))
-    show_html(Markup("<h2>Treatment plan</h2>") + table(
+    show_html(Markup("<h2>Treatment plan</h2><p class='note'>Each treatment is then tracked to a verified effect: "
+                     "planned, in progress, done (saying what was done and, to mitigate, which controls), verified "
+                     "effective (by someone other than its owner, citing evidence); <code>workbench treatment "
+                     "list</code> shows where each stands.</p>") + table(
         ("Due", "ID", "Risk", "Treatment", "Planned controls", "Owner", "Rationale"),
         [(d, i, t, tr, c, o, r) for d, i, t, tr, c, o, r in rows], caption="By due date"))
 
@@ -123,3 +140,23 @@ def controls(run) -> None:
     show_html(Markup("<h2>Annex A controls referenced</h2>") + table(
         ("Control", "Title", "Intent (paraphrased)", "Cited by risks"), rows,
         caption=f"{len(rows)} of {len(content.controls)} Annex A controls"))
+
+
+def proposals(run) -> None:
+    """Fairness risks the system's latest impact assessment proposed that this assessment does not carry."""
+    head = Markup("<h2>Fairness risks proposed by the impact assessment</h2>")
+    missing, source = run.results.not_carried, run.results.proposals_from
+    if not source:
+        show_html(head + Markup("<p>No impact assessment of the system was effective by this assessment's date, so "
+                                "none proposed risks to carry; the portfolio flags a later one's that the system's "
+                                "latest risk assessment leaves out.</p>"))
+        return
+    if not missing:
+        show_html(head + Markup('<p class="ok">Every risk the impact assessment {} proposed is carried here (by its id '
+                                'or title), or it proposed none.</p>').format(source))
+        return
+    show_html(head + Markup('<p class="alert">{} fairness risk(s) the impact assessment {} proposed from measured '
+                            'disparities are not in this risk assessment: rate and treat them, or say here why '
+                            'not.</p>').format(len(missing), missing[0].impact_run)
+              + table(("Proposed ID", "Risk", "Impact assessment"),
+                      [(p.risk_id, p.title, p.impact_run) for p in missing]))
