@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -20,9 +21,10 @@ from workbench.processes.supplier_assessment.assessment import QUESTIONS, Suppli
 from workbench.processes.supplier_assessment.customers import customer_records, set_customer_facing
 from workbench.processes.supplier_assessment.flags import supplier_flags
 from workbench.processes.supplier_assessment.suppliers import add_supplier, import_suppliers, suppliers
+from workbench.scheduling.cadence import review_states
 from workbench.validate import model_from
 
-DAY = __import__("datetime").date(2026, 9, 1)
+DAY = date(2026, 9, 1)
 HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)>'
 
 
@@ -303,3 +305,28 @@ def test_the_soa_evidence_and_the_portfolio_flag_a_contradicted_exclusion(regist
     assert json.loads((again.html.parent / "results.json").read_text())["results"]["flagged"] == []
     build_index(registered)
     assert "SoA exclusion of A.10.4" not in (registered.evidence_dir / "index.html").read_text()
+
+
+@pytest.mark.kernel
+def test_the_periodic_review_reassesses_each_supplier_and_opens_a_nonconformity_per_concern(registered):
+    from workbench.pipeline.run import run_process
+    from workbench.scheduling.executor import LocalExecutor
+    from workbench.scheduling.review import plan_review, run_review
+
+    first = run_process(registered, "supplier-assessment", "support-assistant", answers(), assessor="amara",
+                        item_id="llm-provider", period="2026-Q3", effective_date=DAY.isoformat())
+    jobs, known = plan_review(registered, "due", system_id="support-assistant", force=True)
+    assert [(j.process, j.item_id) for j in jobs if j.process == "supplier-assessment"] == [
+        ("supplier-assessment", "llm-provider")]
+    summary = run_review(registered, [j for j in jobs if j.process == "supplier-assessment"], known,
+                         LocalExecutor(1), progress=False)
+    [outcome] = [o for o in summary.outcomes if o.process == "supplier-assessment"]
+    assert outcome.status == "recalculated" and outcome.carried_from == first.run_id
+    assert outcome.breaches == [f"supplier Parlance AI: {rated}" for rated in
+                                json.loads((first.html.parent / "results.json").read_text())["results"]["concerns"]]
+    [nc] = registered.register.rows("nonconformities")
+    assert nc["evidence_ref"] == outcome.run_id and nc["system_id"] == "support-assistant"
+    # the credit-scoring suppliers never assessed are due at once, each on its own
+    states = {(s.item_id, s.status, s.reason) for s in review_states(registered, processes=["supplier-assessment"])
+              if s.system_id == "credit-scoring"}
+    assert states == {("cloud-ml", "due", "never assessed"), ("credit-bureau", "due", "never assessed")}
