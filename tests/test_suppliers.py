@@ -110,6 +110,23 @@ def test_import_from_csv_checks_every_row_first(workspace, tmp_path):
     assert suppliers(workspace, "cv-screening") == []
 
 
+def test_the_cli_registers_from_a_file_and_refuses_a_bad_one_naming_the_field(workspace, tmp_path):
+    import yaml
+
+    path = tmp_path / "llm.yaml"
+    path.write_text(yaml.safe_dump(entry()))
+    added = CliRunner().invoke(main, ["supplier", "add", "--system", "support-assistant", "--file", str(path),
+                                      "--as", "priya", "-w", str(workspace.root)])
+    assert added.exit_code == 0 and "registered supplier llm-provider of support-assistant, version 1" in added.output
+    path.write_text(yaml.safe_dump(entry(supplies=["weights"])))
+    refused = CliRunner().invoke(main, ["supplier", "add", "--system", "support-assistant", "--file", str(path),
+                                        "--as", "priya", "-w", str(workspace.root)])
+    assert refused.exit_code != 0 and "supplies[0]" in refused.output + refused.stderr
+    assert "'weights'" in refused.output + refused.stderr
+    listed = CliRunner().invoke(main, ["supplier", "list", "-w", str(workspace.root)])
+    assert listed.output.split() == ["support-assistant", "llm-provider", "v1", "model,service", "Parlance", "AI"]
+
+
 # customer obligations (A.10.4)
 
 
@@ -277,9 +294,11 @@ def test_a_run_flags_an_approval_the_rating_contradicts_and_escapes_hostile_text
         ("concern", "llm-provider"), ("unassessed", "cloud-ml"), ("unassessed", "credit-bureau")]
     checked = CliRunner().invoke(main, ["supplier", "check", "-w", str(registered.root)])
     assert checked.exit_code == 1 and "unassessed credit-scoring/cloud-ml" in checked.output
+    add_supplier(registered, "cv-screening", entry(id="hostile", name=HOSTILE), person="priya")  # never assessed
     build_index(registered)
     portfolio = (registered.evidence_dir / "index.html").read_text()
     assert "Supplier Parlance AI" in portfolio and "approved without conditions although rated high" in portfolio
+    assert "<script>alert(1)</script>" not in portfolio and "Supplier &lt;script&gt;alert(1)&lt;/script&gt;" in portfolio
 
 
 @pytest.mark.kernel
