@@ -349,3 +349,28 @@ def test_the_periodic_review_reassesses_each_supplier_and_opens_a_nonconformity_
     states = {(s.item_id, s.status, s.reason) for s in review_states(registered, processes=["supplier-assessment"])
               if s.system_id == "credit-scoring"}
     assert states == {("cloud-ml", "due", "never assessed"), ("credit-bureau", "due", "never assessed")}
+
+
+def test_a_register_of_schema_0001_is_refused_then_upgraded_and_rebuilt_from_the_ledger(registered):
+    import sqlite3
+
+    from workbench.migrations import SchemaError, head, upgrade_register
+    from workbench.pipeline.recovery import rebuild
+    from workbench.register import Register
+    from workbench.workspace import Workspace
+
+    set_customer_facing(registered, "support-assistant", CUSTOMERS["support-assistant"], person="priya")
+    path = registered.root / "register.db"
+    with sqlite3.connect(path) as db:  # as the version before suppliers made it
+        for name in ("suppliers", "customer_obligations", "supplier_assessments"):
+            db.execute(f"DROP TABLE {name}")
+        db.execute("UPDATE alembic_version SET version_num = '0001'")
+    with pytest.raises(SchemaError, match="schema 0001 is older than 0002_suppliers.*workbench db upgrade"):
+        Register(f"sqlite:///{path}")
+    assert upgrade_register(f"sqlite:///{path}") == ("0001", head())
+    reopened = Workspace(registered.root)
+    assert reopened.register.rows("suppliers") == []  # made empty; the ledger still holds every entry
+    rebuild(reopened)
+    again = Workspace(registered.root)
+    assert [s["supplier_id"] for s in suppliers(again)] == ["cloud-ml", "credit-bureau", "llm-provider"]
+    assert [r["system_id"] for r in customer_records(again)] == ["support-assistant"]
