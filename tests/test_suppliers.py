@@ -107,6 +107,13 @@ def test_import_from_csv_checks_every_row_first(workspace, tmp_path):
     source.write_text(header + "a,A,data,x,tomas,C,supplier accuracy,C1: z\n")
     with pytest.raises(InputError, match="'party: duty'"):
         import_suppliers(workspace, "cv-screening", source, person="priya")
+    # an id another item of the system holds, in the second row: nothing is registered
+    workspace.add_item("cv-screening", {"id": "b", "kind": "dataset", "name": "B"}, person="priya")
+    source.write_text(header + "a,A,data,x,tomas,C,supplier: y,C1: z\nb,B,data,x,tomas,C,supplier: y,C1: z\n")
+    with pytest.raises(InputError) as caught:
+        import_suppliers(workspace, "cv-screening", source, person="priya")
+    assert (caught.value.problems[0].field, caught.value.problems[0].message) == (
+        "suppliers[1].id", "is already a dataset of cv-screening; choose another id")
     assert suppliers(workspace, "cv-screening") == []
 
 

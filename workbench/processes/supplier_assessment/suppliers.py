@@ -176,6 +176,11 @@ def import_suppliers(workspace, system_id: str, path: str | Path, person: str = 
     twice = repeated_ids([s.id for s in checked])
     if twice:
         raise InputError.single("id", twice[0], "appears more than once in the file")
+    kinds = {i.id: i.kind for i in workspace.register.items(system_id)}
+    for i, s in enumerate(checked):
+        if kinds.get(s.id, KIND) != KIND:
+            raise InputError.single(f"suppliers[{i}].id", s.id, f"is already a {kinds[s.id]} of {system_id}; "
+                                    "choose another id")
     return [_record(workspace, system_id, supplier, signer) for supplier in checked]
 
 
