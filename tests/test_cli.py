@@ -212,7 +212,7 @@ def test_schema_unknown_process_exits_2():
     result = invoke("schema", "audit")
     assert result.exit_code == 2
     assert ("process: unknown process; allowed: context, data-quality, explainability, fundamental-rights-impact, gap-analysis, impact-assessment, incident-report, internal-audit, management-review, model-release, "
-            "monitoring, objectives, risk-assessment, soa, system-card (got 'audit')" in result.stderr)
+            "monitoring", "objectives", "risk-assessment", "soa", "supplier-assessment", "system-card" (got 'audit')" in result.stderr)
 
 
 # evidence

@@ -28,10 +28,10 @@ from workbench.ui.notebook import start
 from workbench.exceptions import InputError
 from workbench.workspace import init_workspace
 
-EXAMPLE = Path(__file__).parent / "plugins" / "aims-supplier-assessment"
-EXAMPLE_NAME = "supplier-assessment"
+EXAMPLE = Path(__file__).parent / "plugins" / "aims-vendor-questionnaire"
+EXAMPLE_NAME = "vendor-questionnaire"
 PARAMETERS = ["workspace", "system_id", "answers", "period", "assessor", "effective_date", "run_id"]
-BUILT_IN = ["context", "data-quality", "explainability", "fundamental-rights-impact", "gap-analysis", "impact-assessment", "incident-report", "internal-audit", "management-review", "model-release", "monitoring", "objectives", "risk-assessment", "soa", "system-card"]
+BUILT_IN = ["context", "data-quality", "explainability", "fundamental-rights-impact", "gap-analysis", "impact-assessment", "incident-report", "internal-audit", "management-review", "model-release", "monitoring", "objectives", "risk-assessment", "soa", "supplier-assessment", "system-card"]
 
 
 def lay_out(site: Path, dist: str, entries: dict[str, str], modules: dict[str, str]) -> None:
@@ -58,7 +58,7 @@ def installed(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         if EXAMPLE_NAME not in processes():
             site = tmp_path_factory.mktemp("site")
-            lay_out(site, "aims-supplier-assessment", {EXAMPLE_NAME: "aims_supplier_assessment:PROCESS"}, {})
+            lay_out(site, "aims-vendor-questionnaire", {EXAMPLE_NAME: "aims_vendor_questionnaire:PROCESS"}, {})
             patch.syspath_prepend(str(site))
             patch.syspath_prepend(str(EXAMPLE))
             rediscover()
@@ -168,10 +168,10 @@ def test_generated_form_submits_answers_about_the_chosen_supplier(installed, sub
 
 
 BROKEN = {
-    "no-template": ({"supplier-copy": "no_template:PROCESS"}, {"no_template/__init__.py": """
-        from aims_supplier_assessment import PROCESS as EXAMPLE
+    "no-template": ({"vendor-copy": "no_template:PROCESS"}, {"no_template/__init__.py": """
+        from aims_vendor_questionnaire import PROCESS as EXAMPLE
         from dataclasses import replace
-        PROCESS = replace(EXAMPLE, name="supplier-copy", code="supcopy", package=__name__, tables=())
+        PROCESS = replace(EXAMPLE, name="vendor-copy", code="vqcopy", package=__name__, tables=())
         """}, "its template template.ipynb is missing from package 'no_template'"),
     "answers-not-a-model": ({"loose": "loose_answers:PROCESS"}, {"loose_answers/__init__.py": """
         from dataclasses import replace

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from workbench.cli import main
 from workbench.exceptions import InputError
-from workbench.migrations import SchemaError, upgrade_register
+from workbench.migrations import SchemaError, head, upgrade_register
 from workbench.pipeline.archive import ledger_entries
 from workbench.pipeline.portfolio import build_index
 from workbench.pipeline.request import build_request

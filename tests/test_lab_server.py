@@ -64,14 +64,17 @@ async def test_systems_of_the_demo_link_their_latest_evidence(jp_fetch, jp_root_
         # the demo's evidence is submitted, not approved; cv-screening's incident made its assessments overdue
         assert system["state"] == ("overdue" if system["system_id"] == "cv-screening" else "awaiting approval")
         latest = system["latest"]
-        items = {"credit-scoring": ["bureau-extract", "scorecard-v3", "scorecard-v4", "training"],
-                 "cv-screening": ["inc-0001"]}
+        items = {"credit-scoring": ["bureau-extract", "cloud-ml", "credit-bureau", "scorecard-v3", "scorecard-v4",
+                                    "training"],
+                 "cv-screening": ["inc-0001"], "support-assistant": ["llm-provider"]}
         assert [i["id"] for i in system["items"]] == items.get(system["system_id"], [])
-        # the demo's incident report is overdue: its flag reaches the panel beside its system
+        # the demo's incident report is overdue and its LLM provider approved although rated high: their flags
+        # reach the panel beside their systems
         flagged = [(f["kind"], f["key"], f["clause"]) for f in system["flags"]]
         assert flagged == {"cv-screening": [("overdue", "cv-screening/inc-0001", "A.8.4")],
-                           "credit-scoring": [("unnotified", "credit-scoring/fundamental-rights-impact", "Art. 27(3)")]
-                           }.get(system["system_id"], [])
+                           "credit-scoring": [("unnotified", "credit-scoring/fundamental-rights-impact", "Art. 27(3)")],
+                           "support-assistant": [("concern", "support-assistant/llm-provider", "A.10.3")]}.get(
+            system["system_id"], [])
         # the demo writes the cards, then credit-scoring's model release records (the last awaits approval)
         assert (latest["process"], latest["item_id"]) == (("model-release", "scorecard-v4") if system["system_id"]
                                                           == "credit-scoring" else ("system-card", ""))
@@ -90,10 +93,12 @@ async def test_the_demo_lists_the_latest_record_of_each_process_and_the_organisa
     code, systems = await call(jp_fetch, "systems")
     assert code == 200
     own = [("impact-assessment", ""), ("risk-assessment", ""), ("system-card", "")]
-    expected = {"credit-scoring": [("fundamental-rights-impact", "")] + own[:1] + [("monitoring", "")] + own[1:] + [("data-quality", "bureau-extract"),
-                                         ("model-release", "scorecard-v3"), ("explainability", "scorecard-v4"),
-                                         ("model-release", "scorecard-v4"), ("data-quality", "training")],
-                "cv-screening": own + [("incident-report", "inc-0001")]}
+    expected = {"credit-scoring": [("fundamental-rights-impact", "")] + own[:1] + [("monitoring", "")] + own[1:] + [
+                    ("data-quality", "bureau-extract"), ("supplier-assessment", "cloud-ml"),
+                    ("supplier-assessment", "credit-bureau"), ("model-release", "scorecard-v3"),
+                    ("explainability", "scorecard-v4"), ("model-release", "scorecard-v4"), ("data-quality", "training")],
+                "cv-screening": own + [("incident-report", "inc-0001")],
+                "support-assistant": own + [("supplier-assessment", "llm-provider")]}
     for system in systems:
         records = system["records"]
         # the system's own records, then its items' by item, each group in the order processes are installed

@@ -26,6 +26,8 @@ EVIDENCE = ([f"{s['id']}/{process}" for process in ("risk-assessment", "impact-a
             + [f"organisation/{process}" for process in ("soa", "internal-audit", "context", "gap-analysis",
                                                                   "objectives", "management-review")]
             + [f"credit-scoring/data-quality/{dataset}" for dataset in ("bureau-extract", "training")]
+            + [f"credit-scoring/supplier-assessment/{supplier}" for supplier in ("cloud-ml", "credit-bureau")]
+            + ["support-assistant/supplier-assessment/llm-provider"]
             + ["credit-scoring/explainability/scorecard-v4", "credit-scoring/monitoring",
                "credit-scoring/fundamental-rights-impact",
                "cv-screening/incident-report/inc-0001"]

@@ -24,7 +24,7 @@ from subprocesses import ROOT, fresh_venv, free_port, run, wait_for_server
 
 pytestmark = pytest.mark.wheel
 
-EXAMPLE = ROOT / "tests" / "plugins" / "aims-supplier-assessment"
+EXAMPLE = ROOT / "tests" / "plugins" / "aims-vendor-questionnaire"
 SYSTEM = "credit-scoring"
 SUPPLIERS = {
     "bureau-data": ("Bureau Data Ltd", {
@@ -57,10 +57,10 @@ def suppliers(venv) -> tuple[Path, dict[str, str]]:
 
     run([bin_dir / "workbench", "init", root, "--organisation", "Northwind Lending"], cwd=root.parent, env=env)
     config = yaml.safe_load((root / "workbench.yaml").read_text())
-    assert "supplier-assessment" in config["review"]["processes"]  # it declares itself periodic
+    assert "vendor-questionnaire" in config["review"]["processes"]  # it declares itself periodic
     config["people"] += [{"id": "amara", "name": "Amara Osei", "roles": ["assessor"], "keys": [PUBLIC["amara"]]},
                          {"id": "lena", "name": "Lena Berg", "roles": ["system_owner"]}]
-    config["review"]["processes"] = ["supplier-assessment"]  # no risk assessment in this workspace yet
+    config["review"]["processes"] = ["vendor-questionnaire"]  # no risk assessment in this workspace yet
     next(p for p in config["people"] if p["id"] == "scheduler")["keys"] = [PUBLIC["scheduler"]]  # it signs the review
     (root / "workbench.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     workbench("config", "record", "-m", "amara assesses suppliers")  # signed with the manager's key, which init pinned
@@ -72,7 +72,7 @@ def suppliers(venv) -> tuple[Path, dict[str, str]]:
         workbench("item", "add", "--system", SYSTEM, "--kind", "supplier", "--id", item_id, "--name", name)
         path = root.parent / f"{item_id}.yaml"
         path.write_text(yaml.safe_dump(answers))
-        out = workbench("run", "supplier-assessment", "--system", SYSTEM, "--item", item_id, "--answers", path,
+        out = workbench("run", "vendor-questionnaire", "--system", SYSTEM, "--item", item_id, "--answers", path,
                         "--assessor", "amara", "--effective-date", "2026-11-02")
         runs[item_id] = out.split()[1]
     return root, runs
@@ -82,13 +82,13 @@ def test_the_plugin_is_installed_beside_the_workbench_and_honours_the_contract(v
     bin_dir, env = venv[0] / "bin", venv[1]
     listed = json.loads(run([bin_dir / "workbench", "process", "list", "--json"], cwd=tmp_path, env=env).stdout)
     assert listed["refused"] == []
-    mine = next(p for p in listed["processes"] if p["name"] == "supplier-assessment")
+    mine = next(p for p in listed["processes"] if p["name"] == "vendor-questionnaire")
     assert (mine["subject"], mine["item_kind"], mine["periodic"], mine["package"]) == (
-        "item", "supplier", True, "aims_supplier_assessment")
-    where = run([bin_dir / "python", "-c", "import aims_supplier_assessment, workbench; "
-                 "print(aims_supplier_assessment.__file__); print(workbench.__file__)"], cwd=tmp_path, env=env)
+        "item", "supplier", True, "aims_vendor_questionnaire")
+    where = run([bin_dir / "python", "-c", "import aims_vendor_questionnaire, workbench; "
+                 "print(aims_vendor_questionnaire.__file__); print(workbench.__file__)"], cwd=tmp_path, env=env)
     assert all(Path(p).is_relative_to(venv[0]) for p in where.stdout.split()), where.stdout
-    schema = json.loads(run([bin_dir / "workbench", "schema", "supplier-assessment"], cwd=tmp_path, env=env).stdout)
+    schema = json.loads(run([bin_dir / "workbench", "schema", "vendor-questionnaire"], cwd=tmp_path, env=env).stdout)
     assert {"supplies", "transparency", "due_diligence", "next_review"} <= set(schema["required"])
     # the contract test, run by the venv's own pytest over every process installed there
     run([bin_dir / "python", "-m", "pip", "install", "--quiet", "pytest"], cwd=tmp_path, env=env)
@@ -100,24 +100,24 @@ def test_the_plugin_is_installed_beside_the_workbench_and_honours_the_contract(v
 def test_two_suppliers_of_one_system_are_two_subjects(suppliers):
     root, runs = suppliers
     for item_id, run_id in runs.items():
-        folder = root / "evidence" / SYSTEM / "supplier-assessment" / item_id / run_id
+        folder = root / "evidence" / SYSTEM / "vendor-questionnaire" / item_id / run_id
         soup = offline(folder / "evidence.html")
         verdict = HEADLINES[item_id].split(";")[0]
         assert {SUPPLIERS[item_id][0], verdict} <= {strong.get_text() for strong in soup.find_all("strong")}
         assert "Ratings by criterion" in soup.get_text()
         # the run used the template inside the installed plug-in
         nb = nbformat.read(folder / "notebook.ipynb", as_version=4)
-        assert "site-packages/aims_supplier_assessment/template.ipynb" in nb.metadata["papermill"]["input_path"]
+        assert "site-packages/aims_vendor_questionnaire/template.ipynb" in nb.metadata["papermill"]["input_path"]
         record = json.loads((folder / "results.json").read_text())
         assert record["item_id"] == item_id and "previous" not in record  # each supplier's first version
-    assert "<b>features</b>" not in (root / "evidence" / SYSTEM / "supplier-assessment" / "bureau-data"
+    assert "<b>features</b>" not in (root / "evidence" / SYSTEM / "vendor-questionnaire" / "bureau-data"
                                      / runs["bureau-data"] / "evidence.html").read_text()
 
 
 def test_register_rows_carry_the_supplier(suppliers, venv, tmp_path):
     root, runs = suppliers
     out = tmp_path / "suppliers.csv"
-    run([venv[0] / "bin" / "workbench", "export", "supplier_assessments", "--csv", out, "--workspace", root],
+    run([venv[0] / "bin" / "workbench", "export", "vendor_questionnaires", "--csv", out, "--workspace", root],
         cwd=tmp_path, env=venv[1])
     rows = {r["item_id"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert {i: (r["run_id"], r["system_id"], r["verdict"]) for i, r in rows.items()} == {
@@ -142,8 +142,8 @@ def test_launcher_card_side_panel_and_form(suppliers, venv):
     try:
         wait_for_server(url.removesuffix("/aims-workbench"), proc, log)
         with urllib.request.urlopen(f"{url}/processes", timeout=30) as response:
-            card = next(p for p in json.load(response) if p["name"] == "supplier-assessment")
-        assert card == {"name": "supplier-assessment", "code": "sup", "title": "Supplier assessment",
+            card = next(p for p in json.load(response) if p["name"] == "vendor-questionnaire")
+        assert card == {"name": "vendor-questionnaire", "code": "vq", "title": "Vendor questionnaire",
                         "clauses": ["A.10.3"], "subject": "item", "item_kind": "supplier", "role": "assessor"}
         with urllib.request.urlopen(f"{url}/systems", timeout=30) as response:
             system = next(s for s in json.load(response) if s["system_id"] == SYSTEM)
@@ -151,9 +151,9 @@ def test_launcher_card_side_panel_and_form(suppliers, venv):
         assert system["latest"]["headline"] in HEADLINES.values()
         # the side panel lists each supplier's latest record under its system, by the process's title
         assert [(r["title"], r["item_id"], r["item_name"], r["headline"]) for r in system["records"]
-                if r["process"] == "supplier-assessment"] == [
-            ("Supplier assessment", item_id, name, HEADLINES[item_id]) for item_id, (name, _a) in sorted(SUPPLIERS.items())]
-        body = json.dumps({"process": "supplier-assessment", "system_id": SYSTEM, "item_id": "cloudml"}).encode()
+                if r["process"] == "vendor-questionnaire"] == [
+            ("Vendor questionnaire", item_id, name, HEADLINES[item_id]) for item_id, (name, _a) in sorted(SUPPLIERS.items())]
+        body = json.dumps({"process": "vendor-questionnaire", "system_id": SYSTEM, "item_id": "cloudml"}).encode()
         request = urllib.request.Request(f"{url}/notebooks", data=body, method="POST")
         with urllib.request.urlopen(request, timeout=60) as response:
             assert response.status == 201
@@ -179,11 +179,11 @@ def test_periodic_review_reruns_each_supplier_and_the_portfolio_lists_them(suppl
     outcomes = {o["item_id"]: o for o in json.loads(summary.read_text())["outcomes"]}
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert {i: (o["process"], o["status"], o["carried_from"]) for i, o in outcomes.items()} == {
-        i: ("supplier-assessment", "recalculated", runs[i]) for i in SUPPLIERS}
+        i: ("vendor-questionnaire", "recalculated", runs[i]) for i in SUPPLIERS}
     # a supplier that is not aligned is a nonconformity of the review; the aligned one is not
     assert outcomes["bureau-data"]["nonconformities"] == [] and len(outcomes["cloudml"]["nonconformities"]) == 1
     for item_id, outcome in outcomes.items():  # each new version compares with its own supplier's last one
-        record = json.loads(only(root / "evidence" / SYSTEM / "supplier-assessment" / item_id,
+        record = json.loads(only(root / "evidence" / SYSTEM / "vendor-questionnaire" / item_id,
                                  f"{outcome['run_id']}/results.json").read_text())
         assert (record["previous"]["run_id"], record["changes"]) == (runs[item_id], [])
     assert "verify: ok" in run([bin_dir / "workbench", "verify", "--workspace", root], cwd=tmp_path, env=env).stdout
@@ -192,4 +192,4 @@ def test_periodic_review_reruns_each_supplier_and_the_portfolio_lists_them(suppl
     rows = [tr.get_text(" ", strip=True) for tr in portfolio.select("tr.item")]
     assert len(rows) == 2
     for (item_id, (name, _answers)), row in zip(SUPPLIERS.items(), rows):
-        assert name in row and item_id in row and "Supplier assessment" in row and HEADLINES[item_id] in row
+        assert name in row and item_id in row and "Vendor questionnaire" in row and HEADLINES[item_id] in row

@@ -128,7 +128,7 @@ def test_a_jupyter_scheduler_job_runs_the_periodic_review_and_its_evidence_is_ar
     [executed] = (base / "staging" / created["job_id"]).glob("periodic_review-*.html")
     assert f"Periodic review {period}" in executed.read_text(encoding="utf-8")
 
-    # the system's assessments and its datasets' quality recalculated as the scheduler, nothing else, signed by its key
+    # the system's assessments, its datasets' quality and its suppliers' assessments recalculated as the scheduler, nothing else, signed by its key
     workspace = Workspace(root)
     new = [r for r in workspace.register.evidence_list() if r["run_id"] not in before]
     assert sorted((r["system_id"], r["process"], r["item_id"], r["period"], r["status"], r["assessor"])
@@ -138,11 +138,13 @@ def test_a_jupyter_scheduler_job_runs_the_periodic_review_and_its_evidence_is_ar
         (SYSTEM, "impact-assessment", "", period, "recalculated", "scheduler"),
         (SYSTEM, "monitoring", "", period, "recalculated", "scheduler"),
         (SYSTEM, "risk-assessment", "", period, "recalculated", "scheduler"),
+        (SYSTEM, "supplier-assessment", "cloud-ml", period, "recalculated", "scheduler"),
+        (SYSTEM, "supplier-assessment", "credit-bureau", period, "recalculated", "scheduler"),
         (SYSTEM, "system-card", "", period, "recalculated", "scheduler")]
     for record in new:
         assert (workspace.evidence_dir / record["path"] / "evidence.html").is_file()
     runs = [e for e in ledger_entries(workspace.evidence_dir) if e.get("run_id") in {r["run_id"] for r in new}]
-    assert [e["signature"]["by"] for e in runs] == ["scheduler"] * 6
+    assert [e["signature"]["by"] for e in runs] == ["scheduler"] * 8
     assert {e["signature"]["key"] for e in runs} == {fingerprint(PUBLIC["scheduler"])}
     verified = CliRunner().invoke(main, ["verify", "--workspace", str(root)])
     assert verified.exit_code == 0, verified.output + verified.stderr

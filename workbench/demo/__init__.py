@@ -16,6 +16,7 @@ from workbench.demo.fria import run_fria
 from workbench.demo.monitoring import run_monitoring
 from workbench.demo.incidents import run_incidents
 from workbench.demo.treatment import run_treatments
+from workbench.demo.suppliers import run_suppliers
 from workbench.config import SCHEDULER_PERSON, default_configuration
 from workbench.exceptions import WorkspaceError
 from workbench.demo.impact_data import ANSWERS as IMPACT_ANSWERS, write_predictions
@@ -346,6 +347,7 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
     impact_runs = {e.ledger_entry["system_id"]: e.run_id for e in evidence[len(risk_runs):]}
     evidence.append(run_fria(workspace, examples, progress, assessed))
     evidence += _data_governance(workspace, examples, progress)
+    evidence += run_suppliers(workspace, examples, progress)  # before the SoA, whose evidence flags A.10.4
     soa, audit = _audit_cycle(workspace, examples, risk_runs, impact_runs, progress)
     evidence += [soa, audit]
     evidence.append(run_explainability(workspace, examples, progress))

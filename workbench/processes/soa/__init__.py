@@ -3,6 +3,7 @@ excluded with a justification, its implementation status, and the risks it treat
 
 from workbench.processes import Process
 from workbench.processes.soa.assessment import NAME, SoAAnswers, assess, check, headline, register_rows
+from workbench.processes.soa.consistency import soa_flags
 from workbench.processes.soa.tables import SoAControlRow
 
 PROCESS = Process(
@@ -21,4 +22,5 @@ PROCESS = Process(
     tables=(SoAControlRow,),
     check=check,
     headline=headline,
+    flags=soa_flags,
 )

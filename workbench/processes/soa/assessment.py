@@ -6,7 +6,8 @@ The SoA holds its claims: an included control has its own justification (not one
 another control), an owner, and, once 'implemented' or 'verified effective', the evidence that
 shows it; a control that risks cite is excluded only by a justification that names those risks;
 applicability may differ per AI system; and nothing cited (evidence, risk records) is dated after
-the SoA's effective date."""
+the SoA's effective date. An exclusion the register contradicts (suppliers registered, a
+customer-facing system, datasets) is flagged, not refused (``consistency``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from workbench.processes.soa.consistency import contradictions
 from workbench.records.citations import cite
 from workbench.content import ContentPack, load_content
 from workbench.exceptions import InputError
@@ -232,6 +234,8 @@ def assess(answers: SoAAnswers, workspace) -> SoAResults:
     texts = {c.id: (c.title, c.intent, "Annex A", c.area) for c in content.controls}
     texts.update({c.id: (c.title, c.intent, "organisation", "") for c in answers.added_controls})
     order = list(texts)
+    contradicted = contradictions(workspace, [(d.control, d.included, {s.system: s.included for s in d.systems})
+                                              for d in answers.controls])
     entries = []
     for decision in sorted(answers.controls, key=lambda d: order.index(d.control)):
         title, intent, source, area = texts[decision.control]
@@ -241,6 +245,7 @@ def assess(answers: SoAAnswers, workspace) -> SoAResults:
         if decision.included and risks and decision.status in NOT_IN_PLACE:
             flag = (f"{len(risks)} risk(s) rely on it ({', '.join(r['system_id'] + '/' + r['risk_id'] for r in risks)})"
                     f" but it is {decision.status}: their treatment is not in place")
+        flag = "; ".join(filter(None, (flag, contradicted.get(decision.control, ""))))
         entries.append(ControlEntry(
             id=decision.control, title=title, intent=intent, source=source, area=area,
             included=decision.included, justification=decision.justification, status=decision.status,

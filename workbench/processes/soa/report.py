@@ -62,16 +62,19 @@ def controls(run) -> None:
 
 
 def flags(run) -> None:
-    """Included controls that risks rely on but that are not in place: the treatment is on paper only."""
+    """Included controls that risks rely on but that are not in place (the treatment is on paper only),
+    and exclusions the register contradicts."""
     flagged = [c for c in run.results.controls if c.flag]
     head = Markup("<h2>Controls to look at again</h2>")
     if not flagged:
-        show_html(head + Markup('<p class="ok">Every control that risks rely on is at least partly in place.</p>'))
+        show_html(head + Markup('<p class="ok">Every control that risks rely on is at least partly in place, and '
+                                "the register contradicts no exclusion.</p>"))
         return
-    show_html(head + Markup('<p class="alert">{} control(s) that risks rely on are not in place.</p>').format(
-        len(flagged)) + table(("Control", "Title", "Status", "Why"), [(c.id, c.title, c.status, c.flag)
-                                                                     for c in flagged],
-                              caption=f"{len(flagged)} flagged"))
+    show_html(head + Markup('<p class="alert">{} control(s) flagged: risks rely on them but they are not in place, '
+                            "or the register contradicts their exclusion.</p>").format(len(flagged))
+              + table(("Control", "Title", "Status", "Why"), [(c.id, c.title, c.status or "excluded", c.flag)
+                                                             for c in flagged],
+                      caption=f"{len(flagged)} flagged"))
 
 
 def exclusions(run) -> None:

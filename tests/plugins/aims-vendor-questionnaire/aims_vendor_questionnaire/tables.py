@@ -1,4 +1,4 @@
-"""The register table of the supplier assessment: one row per assessment of a supplier."""
+"""The register table of the vendor questionnaire: one row per questionnaire about a supplier."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from workbench.register import Base
 
 
-class SupplierAssessmentRow(Base):
-    __tablename__ = "supplier_assessments"
+class VendorQuestionnaireRow(Base):
+    __tablename__ = "vendor_questionnaires"
     run_id: Mapped[str] = mapped_column(ForeignKey("evidence.run_id"), primary_key=True)
     system_id: Mapped[str] = mapped_column(String(64), index=True)
     item_id: Mapped[str] = mapped_column(String(64), index=True)

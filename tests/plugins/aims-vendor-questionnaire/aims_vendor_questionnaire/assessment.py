@@ -21,7 +21,7 @@ ACCEPTABLE = 3  # a criterion rated below this is a concern
 Rating = Literal[1, 2, 3, 4, 5]
 
 
-class SupplierAnswers(Strict):
+class VendorAnswers(Strict):
     """What the assessor found about one supplier of the AI system (unknown fields refused)."""
 
     supplies: Literal["data", "model", "platform", "service"] = Field(description="what kind of thing it delivers")
@@ -36,7 +36,7 @@ class SupplierAnswers(Strict):
     next_review: date = Field(description="when the supplier is assessed again")
 
 
-class SupplierResults(BaseModel):
+class VendorResults(BaseModel):
     """The ratings weighed: their mean, the concerns, and the verdict."""
 
     ratings: dict[str, int]
@@ -46,18 +46,18 @@ class SupplierResults(BaseModel):
     next_review: date
 
 
-def assess(answers: SupplierAnswers, workspace) -> SupplierResults:
+def assess(answers: VendorAnswers, workspace) -> VendorResults:
     """A criterion rated 1 means not aligned; any rated below ``ACCEPTABLE`` sets conditions."""
     ratings = {criterion: getattr(answers, criterion) for criterion in CRITERIA}
     concerns = [criterion for criterion, rating in ratings.items() if rating < ACCEPTABLE]
     verdict = "not aligned" if 1 in ratings.values() else "aligned with conditions" if concerns else "aligned"
-    return SupplierResults(ratings=ratings, mean=round(sum(ratings.values()) / len(ratings), 2),
+    return VendorResults(ratings=ratings, mean=round(sum(ratings.values()) / len(ratings), 2),
                            concerns=concerns, verdict=verdict, next_review=answers.next_review)
 
 
 def register_rows(results: dict) -> dict[str, list[dict]]:
     """One register row per assessment."""
-    return {"supplier_assessments": [{"verdict": results["verdict"], "mean_rating": results["mean"],
+    return {"vendor_questionnaires": [{"verdict": results["verdict"], "mean_rating": results["mean"],
                                       "concerns": results["concerns"],
                                       "next_review": date.fromisoformat(results["next_review"])}]}
 

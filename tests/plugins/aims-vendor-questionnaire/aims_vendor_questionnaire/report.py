@@ -1,4 +1,4 @@
-"""The two evidence sections of the supplier assessment, drawn in the template's kernel."""
+"""The two evidence sections of the vendor questionnaire, drawn in the template's kernel."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from workbench.ui.display import show_html, table
 
-from aims_supplier_assessment.assessment import ACCEPTABLE, CRITERIA
+from aims_vendor_questionnaire.assessment import ACCEPTABLE, CRITERIA
 
 
 def verdict(run) -> None:
