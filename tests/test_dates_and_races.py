@@ -190,7 +190,7 @@ def test_a_register_made_before_the_unique_constraints_is_upgraded(workspace):
         db.execute("drop table alembic_version")  # made before schema versions
     with pytest.raises(SchemaError, match="made before schema versions.*run 'workbench db upgrade'"):
         Workspace(workspace.root).register
-    assert upgrade_register(workspace.register_url) == (None, "0002_context")
+    assert upgrade_register(workspace.register_url) == (None, "0002")
     again = Workspace(workspace.root)
     assert again.register.rows("nonconformities")[0]["finding_key"] is None
     with sqlite3.connect(workspace.root / "register.db") as db:

@@ -194,7 +194,7 @@ def test_a_new_register_records_this_schema_version_and_matches_its_migrations(e
     Register(empty_url).close()
     made = engine(empty_url)
     with made.connect() as connection:
-        assert migrations.current(connection) == migrations.head() == "0002_context"
+        assert migrations.current(connection) == migrations.head() == "0002"
     made.dispose()
     # the same schema when the migrations make it from nothing as when the register makes it from its models
     other = (f"sqlite:///{tmp_path / 'migrated.db'}" if empty_url.startswith("sqlite")
@@ -206,7 +206,7 @@ def test_a_new_register_records_this_schema_version_and_matches_its_migrations(e
 
 def test_a_register_of_the_first_layout_is_refused_then_upgraded_with_its_data_intact(empty_url):
     old_register(empty_url)
-    with pytest.raises(SchemaError, match="made before schema versions; this workbench writes schema 0002_context. Back it "
+    with pytest.raises(SchemaError, match="made before schema versions; this workbench writes schema 0002. Back it "
                                           "up, then run 'workbench db upgrade'"):
         Register(empty_url)
     made = engine(empty_url)
@@ -215,7 +215,7 @@ def test_a_register_of_the_first_layout_is_refused_then_upgraded_with_its_data_i
         assert set(sa.inspect(connection).get_table_names()) == {"systems", "evidence", "risks"}
     made.dispose()
 
-    assert migrations.upgrade_register(empty_url) == (None, "0002_context")
+    assert migrations.upgrade_register(empty_url) == (None, "0002")
     assert schema_differences(empty_url) == []
     register = Register(empty_url)
     for name, rows in OLD_ROWS.items():
@@ -233,7 +233,7 @@ def test_a_register_of_the_first_layout_is_refused_then_upgraded_with_its_data_i
     with pytest.raises(InputError, match="is already recorded"):
         register.record_evidence({**soa, "run_id": "soa-2"})
     register.close()
-    assert migrations.upgrade_register(empty_url) == ("0002_context", "0002_context")  # a second upgrade has nothing to do
+    assert migrations.upgrade_register(empty_url) == ("0002", "0002")  # a second upgrade has nothing to do
 
 
 def test_a_register_of_a_newer_schema_is_refused_and_not_downgraded(empty_url):
@@ -244,7 +244,7 @@ def test_a_register_of_a_newer_schema_is_refused_and_not_downgraded(empty_url):
     made.dispose()
     for attempt in (lambda: Register(empty_url), lambda: migrations.upgrade_register(empty_url)):
         with pytest.raises(SchemaError, match="schema 0099 was written by a newer workbench \\(this one knows up to "
-                                              "0002_context\\); install that workbench version or newer"):
+                                              "0002\\); install that workbench version or newer"):
             attempt()
     made = engine(empty_url)
     with made.connect() as connection:
@@ -261,7 +261,7 @@ def test_db_upgrade_on_the_command_line(tmp_path, monkeypatch):
     assert refused.exit_code == 2 and "run 'workbench db upgrade'" in refused.output
     done = invoke("db", "upgrade", "-w", path)
     assert done.exit_code == 0, done.output
-    assert "schema before versions -> 0002_context" in done.output
+    assert "schema before versions -> 0002" in done.output
     assert "credit-scoring" in invoke("system", "list", "-w", path).output
     assert "nothing to upgrade" in invoke("db", "upgrade", "-w", path).output
 

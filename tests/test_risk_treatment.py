@@ -431,7 +431,7 @@ def test_a_register_of_schema_0001_is_upgraded_with_the_treatment_tables(ws):
         db.execute("UPDATE alembic_version SET version_num = '0001'")
     with pytest.raises(SchemaError, match="workbench db upgrade"):
         Register(f"sqlite:///{path}")
-    assert upgrade_register(f"sqlite:///{path}") == ("0001", "0002_treatment")
+    assert upgrade_register(f"sqlite:///{path}") == ("0001", "0002")
     reopened = Workspace(ws.root)
     assert reopened.register.rows("risk_treatments") == []
     row = update_treatment(reopened, ref(reopened, "credit-scoring", "R1"), updated_by="tomas", status="in progress")

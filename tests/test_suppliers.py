@@ -372,7 +372,7 @@ def test_a_register_of_schema_0001_is_refused_then_upgraded_and_rebuilt_from_the
         for name in ("suppliers", "customer_obligations", "supplier_assessments"):
             db.execute(f"DROP TABLE {name}")
         db.execute("UPDATE alembic_version SET version_num = '0001'")
-    with pytest.raises(SchemaError, match="schema 0001 is older than 0002_suppliers.*workbench db upgrade"):
+    with pytest.raises(SchemaError, match="schema 0001 is older than 0002.*workbench db upgrade"):
         Register(f"sqlite:///{path}")
     assert upgrade_register(f"sqlite:///{path}") == ("0001", head())
     reopened = Workspace(registered.root)
