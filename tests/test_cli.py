@@ -211,7 +211,7 @@ def test_schema_system():
 def test_schema_unknown_process_exits_2():
     result = invoke("schema", "audit")
     assert result.exit_code == 2
-    assert ("process: unknown process; allowed: data-quality, explainability, gap-analysis, impact-assessment, incident-report, internal-audit, management-review, "
+    assert ("process: unknown process; allowed: ai-policy, data-quality, explainability, gap-analysis, impact-assessment, incident-report, internal-audit, management-review, "
             "monitoring, objectives, risk-assessment, soa, system-card (got 'audit')" in result.stderr)
 
 

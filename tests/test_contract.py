@@ -31,7 +31,7 @@ from workbench.workspace import init_workspace
 EXAMPLE = Path(__file__).parent / "plugins" / "aims-supplier-assessment"
 EXAMPLE_NAME = "supplier-assessment"
 PARAMETERS = ["workspace", "system_id", "answers", "period", "assessor", "effective_date", "run_id"]
-BUILT_IN = ["data-quality", "explainability", "gap-analysis", "impact-assessment", "incident-report", "internal-audit", "management-review", "monitoring", "objectives", "risk-assessment", "soa", "system-card"]
+BUILT_IN = ["ai-policy", "data-quality", "explainability", "gap-analysis", "impact-assessment", "incident-report", "internal-audit", "management-review", "monitoring", "objectives", "risk-assessment", "soa", "system-card"]
 
 
 def lay_out(site: Path, dist: str, entries: dict[str, str], modules: dict[str, str]) -> None:

@@ -234,7 +234,7 @@ def test_effective_date_not_iso(submit, answers):
 
 
 def test_unknown_process(workspace, answers):
-    with pytest.raises(InputError, match=r"process: unknown process; allowed: data-quality, explainability, gap-analysis, impact-assessment, incident-report, internal-audit, management-review, monitoring, objectives, risk-assessment, soa, system-card \(got 'audit'\)"):
+    with pytest.raises(InputError, match=r"process: unknown process; allowed: ai-policy, data-quality, explainability, gap-analysis, impact-assessment, incident-report, internal-audit, management-review, monitoring, objectives, risk-assessment, soa, system-card \(got 'audit'\)"):
         build_request(workspace, "audit", SYSTEM, answers, assessor="amara")
 
 

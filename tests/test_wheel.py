@@ -83,4 +83,4 @@ def test_installed_wheel_runs_the_demo(wheel, tmp_path):
         template = package / "processes" / process.replace("-", "_") / "template.ipynb"
         assert Path(nbformat.read(str(path), as_version=4).metadata["papermill"]["input_path"]) == template
     sums = run(["sha256sum", "-c", "SHA256SUMS"], cwd=demo / "evidence", env=env)
-    assert sums.stdout.count(": OK") == 76  # 3 systems x 2 processes, 2 datasets, 5 organisation-wide runs, 1 model, 6 months monitored, 1 incident: 3 files each; 3 system cards: 4 each (the public card); the configuration
+    assert sums.stdout.count(": OK") == 82  # 3 systems x 2 processes, 2 datasets, 6 organisation-wide runs, 1 model, 6 months monitored, 1 incident: 3 files each; 3 system cards: 4 each (the public card); the AI policy's approval: 2; 2 configurations

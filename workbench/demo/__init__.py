@@ -352,6 +352,8 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
                                   {"soa": soa.run_id, "audit": audit.run_id, "impact": impact_runs["cv-screening"]},
                                   progress)
     evidence += _system_cards(workspace, examples, progress)
+    from workbench.demo.policy import run_policy  # the RACI and the AI policy, approved and acknowledged
+    evidence += run_policy(workspace, examples, progress)
     return evidence
 
 
