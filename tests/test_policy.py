@@ -34,7 +34,8 @@ HOSTILE = ('<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[click]
 
 
 def policy_data(version: str = "1.0", **changes) -> dict:
-    return {**copy.deepcopy(demo_answers(TODAY)), "version": version, **changes}
+    return {**copy.deepcopy(demo_answers(TODAY)), "version": version,
+            "review_date": (TODAY + timedelta(days=365)).isoformat(), **changes}
 
 
 def kinds(workspace, flags=None) -> list[tuple[str, str]]:
@@ -187,7 +188,7 @@ def test_acknowledgements_follow_the_version_in_force_and_reset_with_a_new_one(p
     assert [(f.kind, f.key) for f in portfolio_flags(policy_workspace)] == [
         ("unacknowledged", p) for p in ("priya", "tomas", "amara", "david", "sofia")]
     report = verify(policy_workspace)
-    assert report.ok, report.problems
+    assert report.ok, report.findings
 
 
 def test_who_acknowledges_is_who_signs(policy_workspace, monkeypatch):
@@ -286,7 +287,7 @@ def test_only_a_systems_raci_approvers_sign_off_its_records(workspace):
     done = sign_off(ws, evidence.run_id, "reject", "R3 has no owner", "david")
     assert done.ledger_entry["person"] == "david"
     report = verify(ws)
-    assert report.ok, report.problems
+    assert report.ok, report.findings
 
 
 def test_only_a_systems_raci_assessors_run_its_assessments_and_the_form_offers_them_alone(workspace):
@@ -306,3 +307,19 @@ def test_only_a_systems_raci_assessors_run_its_assessments_and_the_form_offers_t
     form.header["system"].value = "cv-screening"
     form._system_changed()
     assert offered() == ["tomas", "amara"]
+
+
+def test_the_demo_policy_is_approved_overdue_for_review_and_not_acknowledged_by_lena(copy_of_demo):
+    ws = copy_of_demo
+    status = policy_status(ws)
+    record = status["in_force"]
+    assert (record["version"], record["status"], status["review_overdue"]) == ("2", "approved", True)
+    assert record["effective_date"] == TODAY - timedelta(days=400)
+    assert status["not_acknowledged"] == ["lena"]
+    assert kinds(ws) == [("overdue", record["run_id"]), ("unacknowledged", "lena")]
+    index = BeautifulSoup((ws.evidence_dir / "index.html").read_text(), "html.parser")
+    documents = index.find("section", attrs={"aria-labelledby": "documents"}).get_text(" ", strip=True)
+    assert "lena has not acknowledged version 2" in documents and "priya has not" not in documents
+    assert ws.config.responsible("cv-screening", "assessors") == ["tomas", "amara"]
+    report = verify(ws)
+    assert report.ok, report.findings

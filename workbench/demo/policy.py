@@ -1,6 +1,9 @@
 """The demo's AI policy and the roles and responsibilities of its AI systems: the RACI recorded in the
-configuration by the AIMS manager, version 2.0 of the policy approved by top management, and
-acknowledged by everyone but Lena, whom the portfolio flags (7.3)."""
+configuration by the AIMS manager, and version 2 of the policy, which the board approved 400 days ago
+(the register of documented information's entry), recorded now and approved by top management.
+
+Its review date passed 35 days ago, as the register's entry and the management review say; and
+everyone but Lena has acknowledged it, which the portfolio flags (7.3)."""
 
 from __future__ import annotations
 
@@ -45,10 +48,13 @@ RESPONSIBILITIES = {
 ACKNOWLEDGED = ("priya", "tomas", "amara", "david", "sofia")  # Lena has not: the flaw the portfolio flags
 
 
+APPROVED_DAYS_AGO, REVIEW_DAYS_AGO = 400, 35  # as the register of documented information records it
+
+
 def answers(today: date) -> dict:
-    """Version 2.0, reviewed in a year."""
-    return {"version": "2.0", "title": "Northwind Lending AI policy", "text": TEXT, "commitments": COMMITMENTS,
-            "review_date": (today + timedelta(days=335)).isoformat()}
+    """Version 2, whose review date has passed."""
+    return {"version": "2", "title": "Northwind Lending AI policy", "text": TEXT, "commitments": COMMITMENTS,
+            "review_date": (today - timedelta(days=REVIEW_DAYS_AGO)).isoformat()}
 
 
 def record_responsibilities(workspace) -> None:
@@ -65,7 +71,7 @@ def record_responsibilities(workspace) -> None:
 
 
 def run_policy(workspace, examples: Path, progress) -> list:
-    """The RACI, the AI policy 2.0 (30 days old) approved by David, and the acknowledgements."""
+    """The RACI, the AI policy 2 approved by David, and the acknowledgements."""
     from workbench.pipeline.run import run_process
     from workbench.processes.ai_policy.acknowledgements import acknowledge
     from workbench.records.signoff import sign_off
@@ -77,7 +83,7 @@ def run_policy(workspace, examples: Path, progress) -> list:
     answers_file.write_text(yaml.safe_dump(answers(today), sort_keys=False, allow_unicode=True))
     progress("archiving the AI policy ...")
     evidence = run_process(workspace, "ai-policy", "", answers_file, assessor="priya",
-                           effective_date=today - timedelta(days=30))
+                           effective_date=today - timedelta(days=APPROVED_DAYS_AGO))
     sign_off(workspace, evidence.run_id, "approve", "Approved by the board on behalf of top management", "david")
     for person in ACKNOWLEDGED:
         acknowledge(workspace, person)

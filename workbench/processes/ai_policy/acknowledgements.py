@@ -42,7 +42,8 @@ def policy_status(workspace, today: date | None = None) -> dict:
 
 
 def acknowledge(workspace, person: str = "", version: str = "") -> dict:
-    """Record that the person who signs has read the AI policy in force; return the register row.
+    """Record that the person who signs has read the AI policy in force and rewrite the portfolio; return
+    the register row.
 
     Parameters
     ----------
@@ -58,6 +59,7 @@ def acknowledge(workspace, person: str = "", version: str = "") -> dict:
     """
     from workbench.config import SCHEDULER
     from workbench.pipeline.archive import append_locked, ledger_entries, locked
+    from workbench.pipeline.portfolio import build_index
     from workbench.pipeline.recovery import index_entry, recover_locked
     from workbench.records.identity import acting_person
 
@@ -91,6 +93,7 @@ def acknowledge(workspace, person: str = "", version: str = "") -> dict:
                  "policy_hash": evidence["hash"],
                  "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         index_entry(workspace, append_locked(workspace.evidence_dir, entry, signer))
+    build_index(workspace)  # the portfolio's flags of who has not acknowledged
     return workspace.register.rows("policy_acknowledgements", policy_run=in_force["run_id"], person=signer.id)[0]
 
 
