@@ -323,3 +323,14 @@ def test_the_demo_policy_is_approved_overdue_for_review_and_not_acknowledged_by_
     assert ws.config.responsible("cv-screening", "assessors") == ["tomas", "amara"]
     report = verify(ws)
     assert report.ok, report.findings
+
+
+def test_verify_names_a_sign_off_that_bypassed_the_raci(workspace, monkeypatch):
+    import workbench.records.signoff as signoff
+
+    ws = narrow(workspace, "credit-scoring", approvers=["david"])
+    evidence = run_process(ws, "risk-assessment", "credit-scoring", ANSWERS["credit-scoring"], assessor="amara")
+    monkeypatch.setattr(signoff, "check_rules", lambda *args: None)  # a writer that skips the rules
+    sign_off(ws, evidence.run_id, "reject", "R3 has no owner", "priya")
+    findings = [(f.kind, f.detail) for f in verify(ws).findings]
+    assert findings == [("role", "priya is not among the approvers the RACI of credit-scoring named then (david)")]
