@@ -224,9 +224,9 @@ class Configuration(Strict):
                         raise ValueError(f"{where}: {person_id!r} is not a person; allowed: {', '.join(people)}")
                     if not set(roles) & set(people[person_id].roles):
                         allowed = ", ".join(p.id for p in people.values() if set(roles) & set(p.roles)) or "nobody"
+                        needs = " or ".join(map(role_title, roles))
                         raise ValueError(f"{where}: {person_id} holds {', '.join(people[person_id].roles)}, and "
-                                         f"{responsibility.replace('_', ' ')} needs {' or '.join(map(role_title, roles))};"
-                                         f" people who may: {allowed}")
+                                         f"{responsibility.replace('_', ' ')} needs {needs}; people who may: {allowed}")
 
     def responsible(self, system_id: str, responsibility: str) -> list[str] | None:
         """The people a system's RACI names for ``responsibility``, or ``None`` when it names nobody (the

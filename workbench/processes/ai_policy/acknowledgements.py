@@ -72,7 +72,8 @@ def acknowledge(workspace, person: str = "", version: str = "") -> dict:
         in_force = status["in_force"]
         records = {r["version"]: r for r in policy_records(workspace)}
         if version and version not in records:
-            raise InputError.single("version", version, f"is no AI policy version; recorded: {', '.join(records) or 'none'}")
+            raise InputError.single("version", version,
+                                    f"is no AI policy version; recorded: {', '.join(records) or 'none'}")
         if in_force is None:
             raise InputError.single("version", version, "no version of the AI policy is approved by top management "
                                     "yet: there is nothing in force to acknowledge")
