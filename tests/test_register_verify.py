@@ -174,7 +174,7 @@ def test_changing_a_hash_column_is_named(ws):
     run = run_of(ws, "credit-scoring", "risk-assessment")
     [signoff] = ws.register.rows("signoffs", run_id=run_of(ws, "support-assistant", "risk-assessment"))
     sql(ws, f"update evidence set html_sha256='{'0' * 64}' where run_id='{run}'",
-        f"update signoffs set record_sha256='{'1' * 64}'")
+        f"update signoffs set record_sha256='{'1' * 64}' where signoff_id='{signoff['signoff_id']}'")
     found = named(ws)
     assert [f.split(":")[1].strip() for f in found] == [f"evidence {run}", f"signoffs {signoff['signoff_id']}"]
     assert f"html_sha256 is '{'0' * 64}'; the ledger says '" in found[0]
