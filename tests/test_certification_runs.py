@@ -68,7 +68,7 @@ def test_demo_register_of_documented_information_has_one_overdue_entry(demo_root
     assert "Northwind AI policy ai-policy" in documents and "workbench docs" not in documents
     organisation = index.find("section", attrs={"aria-labelledby": "organisation"}).tbody.find_all("tr")
     processes = [tr.td.get_text(strip=True) for tr in organisation]
-    assert processes == ["Context of the organisation and AIMS scope", "Gap analysis and implementation plan", "Internal audit", "Management review",
+    assert processes == ["AI policy", "Context of the organisation and AIMS scope", "Gap analysis and implementation plan", "Internal audit", "Management review",
                          "AI objectives and monitoring plan", "Statement of Applicability"]  # titles, not slugs
     links = [tr.find_all("td")[1].a.get_text() for tr in organisation]
     assert all(link.startswith(f"{title}, 20") for link, title in zip(links, processes)), links

@@ -31,7 +31,7 @@ from workbench.workspace import init_workspace
 EXAMPLE = Path(__file__).parent / "plugins" / "aims-vendor-questionnaire"
 EXAMPLE_NAME = "vendor-questionnaire"
 PARAMETERS = ["workspace", "system_id", "answers", "period", "assessor", "effective_date", "run_id"]
-BUILT_IN = ["context", "data-quality", "explainability", "fundamental-rights-impact", "gap-analysis", "impact-assessment", "incident-report", "internal-audit", "management-review", "model-release", "monitoring", "objectives", "risk-assessment", "soa", "supplier-assessment", "system-card"]
+BUILT_IN = ["ai-policy", "context", "data-quality", "explainability", "fundamental-rights-impact", "gap-analysis", "impact-assessment", "incident-report", "internal-audit", "management-review", "model-release", "monitoring", "objectives", "risk-assessment", "soa", "supplier-assessment", "system-card"]
 
 
 def lay_out(site: Path, dist: str, entries: dict[str, str], modules: dict[str, str]) -> None:

@@ -115,7 +115,7 @@ async def test_the_demo_lists_the_latest_record_of_each_process_and_the_organisa
     code, organisation = await call(jp_fetch, "organisation")
     assert code == 200 and organisation["portfolio"] == "ws/evidence/index.html"
     assert [r["title"] for r in organisation["records"]] == [
-        "Context of the organisation and AIMS scope", "Gap analysis and implementation plan", "Internal audit", "Management review", "AI objectives and monitoring plan",
+        "AI policy", "Context of the organisation and AIMS scope", "Gap analysis and implementation plan", "Internal audit", "Management review", "AI objectives and monitoring plan",
         "Statement of Applicability"]
     assert all((jp_root_dir / r["url"]).is_file() for r in organisation["records"])
 

@@ -172,9 +172,9 @@ def test_changing_an_assessor_is_named(ws):
 
 def test_changing_a_hash_column_is_named(ws):
     run = run_of(ws, "credit-scoring", "risk-assessment")
-    [signoff] = ws.register.rows("signoffs")
+    [signoff] = ws.register.rows("signoffs", run_id=run_of(ws, "support-assistant", "risk-assessment"))
     sql(ws, f"update evidence set html_sha256='{'0' * 64}' where run_id='{run}'",
-        f"update signoffs set record_sha256='{'1' * 64}'")
+        f"update signoffs set record_sha256='{'1' * 64}' where signoff_id='{signoff['signoff_id']}'")
     found = named(ws)
     assert [f.split(":")[1].strip() for f in found] == [f"evidence {run}", f"signoffs {signoff['signoff_id']}"]
     assert f"html_sha256 is '{'0' * 64}'; the ledger says '" in found[0]
@@ -183,7 +183,7 @@ def test_changing_a_hash_column_is_named(ws):
 
 def test_deleting_a_sign_off_row_is_named(ws):
     """The sign-off is the ledger's last entry, yet recovery does not quietly index it again: it was indexed once."""
-    [signoff] = ws.register.rows("signoffs")
+    [signoff] = ws.register.rows("signoffs", run_id=run_of(ws, "support-assistant", "risk-assessment"))
     assert ledger_entries(ws.evidence_dir)[-1]["signoff_id"] == signoff["signoff_id"]
     sql(ws, f"delete from signoffs where signoff_id='{signoff['signoff_id']}'",
         f"update evidence set status='submitted' where run_id='{signoff['run_id']}'")

@@ -211,7 +211,7 @@ def test_broken_plug_ins_are_refused_by_package_and_the_others_keep_working(inst
     assert "answers is not a pydantic model" in reasons["bad-answers/evil-plugin"]
     assert "cannot be imported (ModuleNotFoundError" in reasons["import-fails/evil-plugin"]
     # the built-in processes are untouched, and asking for a refused one says why
-    assert get_process("risk-assessment") is risk and len(registry.processes()) == 16
+    assert get_process("risk-assessment") is risk and len(registry.processes()) == 17
     with pytest.raises(InputError, match="process 'clash' from package 'evil-plugin' is refused"):
         get_process("clash")
     listed = cli("process", "list")

@@ -93,6 +93,39 @@ class ReviewPolicy(Strict):
         return value
 
 
+# each responsibility of a system's RACI, with the roles one of which its people must hold
+RESPONSIBILITIES = {
+    "owner": ("system_owner", "aims_manager"),
+    "assessors": ("assessor",),
+    "approvers": ("reviewer", "approver"),
+    "monitoring": ("assessor", "system_owner"),
+    "incident_contacts": ("aims_manager", "system_owner"),
+}
+
+
+class Responsibilities(Strict):
+    """Who does what for one AI system (ISO/IEC 42001 5.3, A.3.2): its owner (accountable), who assesses
+    it, who approves its records, who monitors it in production and who is contacted about its incidents.
+
+    A list left empty keeps the role rules alone for that responsibility.
+    """
+
+    owner: Slug = Field(description="person id of who is accountable for the AI system")
+    assessors: list[Slug] = Field(default_factory=list, max_length=50,
+                                  description="person ids of who runs its assessments (the forms offer only them)")
+    approvers: list[Slug] = Field(default_factory=list, max_length=50,
+                                  description="person ids of who signs off its records (nobody else may)")
+    monitoring: list[Slug] = Field(default_factory=list, max_length=50,
+                                   description="person ids of who monitors it in production")
+    incident_contacts: list[Slug] = Field(default_factory=list, max_length=50,
+                                          description="person ids of who is contacted about its incidents")
+
+    def people(self, responsibility: str) -> list[str]:
+        """The person ids holding ``responsibility`` (one of :data:`RESPONSIBILITIES`)."""
+        value = getattr(self, responsibility)
+        return [value] if isinstance(value, str) else list(value)
+
+
 class Anchoring(Strict):
     """The RFC 3161 time-stamping authority (TSA) that ``workbench anchor`` asks to timestamp the ledger head.
 
@@ -136,6 +169,9 @@ class Configuration(Strict):
     register_url: str = Field(default="", description="SQLAlchemy URL; empty: register.db in the workspace")
     anchor: Anchoring | None = Field(default=None, description="the time-stamping authority for 'workbench anchor'; "
                                                                "none: the ledger head is not anchored")
+    responsibilities: dict[Slug, Responsibilities] = Field(
+        default_factory=dict, description="the RACI of each AI system, by system id: its owner, assessors, approvers, "
+                                          "monitoring and incident contacts; a system without one keeps the role rules")
 
     @model_validator(mode="after")
     def _unique_people(self) -> "Configuration":
@@ -164,6 +200,7 @@ class Configuration(Strict):
         if scheduler is not None and SCHEDULER not in scheduler.roles:
             raise ValueError(f"review.scheduler {scheduler.id!r} does not hold the scheduler role; it names the "
                              "scheduler identity, not a person")
+        self._check_responsibilities()
         from workbench.processes import processes
 
         reviewable = [name for name, p in processes().items() if p.subject != "organisation"]
@@ -172,6 +209,30 @@ class Configuration(Strict):
             raise ValueError(f"review.processes: {', '.join(unknown)} cannot be reviewed per system; "
                              f"allowed: {', '.join(reviewable)}")
         return self
+
+    def _check_responsibilities(self) -> None:
+        """Everyone a RACI names is a person (not the scheduler identity) holding a role the responsibility allows."""
+        people = {p.id: p for p in self.persons()}
+        for system_id, raci in self.responsibilities.items():
+            for responsibility, roles in RESPONSIBILITIES.items():
+                where = f"responsibilities.{system_id}.{responsibility}"
+                named = raci.people(responsibility)
+                if repeated_ids(named):
+                    raise ValueError(f"{where}: names {', '.join(repeated_ids(named))} twice")
+                for person_id in named:
+                    if person_id not in people:
+                        raise ValueError(f"{where}: {person_id!r} is not a person; allowed: {', '.join(people)}")
+                    if not set(roles) & set(people[person_id].roles):
+                        allowed = ", ".join(p.id for p in people.values() if set(roles) & set(p.roles)) or "nobody"
+                        needs = " or ".join(map(role_title, roles))
+                        raise ValueError(f"{where}: {person_id} holds {', '.join(people[person_id].roles)}, and "
+                                         f"{responsibility.replace('_', ' ')} needs {needs}; people who may: {allowed}")
+
+    def responsible(self, system_id: str, responsibility: str) -> list[str] | None:
+        """The people a system's RACI names for ``responsibility``, or ``None`` when it names nobody (the
+        role rules alone apply)."""
+        raci = self.responsibilities.get(system_id)
+        return (raci.people(responsibility) or None) if raci else None
 
     def person(self, person_id: str) -> Person:
         """Return the person with this id (``KeyError`` if unknown)."""

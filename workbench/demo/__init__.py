@@ -15,6 +15,8 @@ from workbench.demo.explainability import run_explainability
 from workbench.demo.fria import run_fria
 from workbench.demo.monitoring import run_monitoring
 from workbench.demo.incidents import run_incidents
+from workbench.demo.lifecycle import run_lifecycle
+from workbench.demo.policy import run_policy
 from workbench.demo.treatment import run_treatments
 from workbench.demo.suppliers import run_suppliers
 from workbench.config import SCHEDULER_PERSON, default_configuration
@@ -360,9 +362,8 @@ def _run_demo(root: Path, replace: bool, progress, charts: str, keys: dict[str, 
                                   {"soa": soa.run_id, "audit": audit.run_id, "impact": impact_runs["cv-screening"]},
                                   progress)
     evidence += _system_cards(workspace, examples, progress)
-    from workbench.demo.lifecycle import run_lifecycle  # after the cards: the versions it adds are not explained
-
-    evidence += run_lifecycle(workspace, examples, progress)
+    evidence += run_lifecycle(workspace, examples, progress)  # after the cards: the versions it adds are not explained
+    evidence += run_policy(workspace, examples, progress)  # the RACI and the AI policy, approved and acknowledged
     return evidence
 
 

@@ -102,9 +102,24 @@ def build_request(workspace: Workspace, process: str | Process, system_id: str, 
     elif proc.role not in people[who].roles:
         allowed = ", ".join(p.id for p in workspace.config.people_with(proc.role)) or "nobody holds it yet"
         raise InputError.single("assessor", who, f"does not hold the {proc.role} role; people who do: {allowed}")
+    if not request.recalculates:
+        _responsible(workspace, request)
     if proc.check is not None:
         proc.check(workspace, request)
     return request
+
+
+def _responsible(workspace: Workspace, request: RunRequest) -> None:
+    """A system whose RACI names assessors is assessed by them alone; processes run in another role (an
+    incident report, by an AIMS manager) keep their role rule."""
+    if request.process.role != "assessor" or request.process.subject == "organisation":
+        return
+    allowed = workspace.config.responsible(request.system.id, "assessors")
+    if allowed is None:
+        return
+    if request.assessor not in allowed:
+        raise InputError.single("assessor", request.assessor, f"responsibilities: the RACI of {request.system.id} "
+                                f"names who assesses it: {', '.join(allowed)}")
 
 
 def _recalculation(workspace: Workspace, request: RunRequest) -> RunRequest:

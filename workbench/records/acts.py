@@ -19,7 +19,8 @@ ACTOR = {"configuration": "person", "evidence": "assessor", "failed-run": "asses
          "competence": "recorded_by", "audit-plan": "planned_by", "confirmation": "person",
          "system": "recorded_by", "item": "recorded_by", "event": "recorded_by", "incident": "recorded_by",
          "incident-update": "updated_by", "concern": "raised_by", "concern-reveal": "person",
-         "treatment-update": "updated_by", "risk-acceptance": "person"}
+         "treatment-update": "updated_by", "risk-acceptance": "person",
+         "policy-acknowledgement": "person", "supplier": "recorded_by", "customer-obligations": "recorded_by"}
 UNSIGNED_KINDS = ("anchor",)  # proved by their own token, not by a person
 ANONYMOUS_KINDS = ("concern",)  # unsigned only when anonymous: a signature would name who raised it
 
@@ -76,6 +77,10 @@ def _check_one(evidence_dir: Path, entry: dict, config, digest: str, evidence: d
         found.append(("signature", entry, f"names {entry.get(actor)!r} as {actor} but is signed by {by}"))
     if entry.get("configuration") != digest:
         found.append(("configuration", entry, "was made under a configuration that is not the one in force then"))
+    approvers = config.responsible(entry.get("system_id", ""), "approvers") if kind == "signoff" else None
+    if approvers is not None and by not in approvers:
+        found.append(("role", entry, f"{by} is not among the approvers the RACI of {entry['system_id']} named then "
+                      f"({', '.join(approvers)})"))
     needed = required_roles(evidence_dir, entry, config, evidence)
     roles = set(config.person(by).roles)
     if needed and not roles & set(needed[0]):

@@ -69,6 +69,8 @@ def record_configuration(workspace: Workspace, comment: str, person: str = "") -
     if not [p for p in new.people_with(MANAGER) if p.keys]:
         raise InputError.single("people", "", f"the new configuration must keep an AIMS manager ({MANAGER}) "
                                 "with a pinned key, or nobody could change it again")
+    if new.responsibilities:
+        _check_systems(workspace, new)
     if recorded and hashlib.sha256(text).hexdigest() == recorded[1]:
         raise InputError.single(CONFIG_FILE, str(workspace.root / CONFIG_FILE),
                                 "is the configuration in force already: nothing to record")
@@ -90,6 +92,18 @@ def record_configuration(workspace: Workspace, comment: str, person: str = "") -
             workspace.staging_dir.rmdir()  # a new workspace holds no staging folder
     workspace.forget_configuration()
     return entry
+
+
+def _check_systems(workspace: Workspace, config) -> None:
+    """A RACI is for a registered AI system, and its owner is the one the register names."""
+    systems = {s.id: s for s in workspace.register.systems()}
+    for system_id, raci in config.responsibilities.items():
+        if system_id not in systems:
+            raise InputError.single(f"responsibilities.{system_id}", system_id, "is not a registered AI system; "
+                                    f"allowed: {', '.join(systems) or 'none registered yet'}")
+        if raci.owner != systems[system_id].owner:
+            raise InputError.single(f"responsibilities.{system_id}.owner", raci.owner, f"the register names "
+                                    f"{systems[system_id].owner} as the owner of {system_id}; the RACI names the same")
 
 
 def configuration_chain(evidence_dir: Path) -> tuple[list[tuple[dict, object]], list[tuple[dict, str]]]:

@@ -110,6 +110,7 @@ def check_rules(workspace: Workspace, evidence: dict, results: dict, signer, dec
     - confirmation first: the scheduler's recalculation is signed off only once a person has confirmed it;
     - segregation of duties: nobody approves or rejects their own assessment, nor one they confirmed;
     - sign-off role: the signer holds the reviewer or approver role;
+    - responsibilities: a system whose RACI names approvers has its records signed off by them alone;
     - acceptance: a record its process says needs a role's acceptance (residual risks above appetite)
       is approved only by someone holding that role;
     - approval: a record its process says this person may not approve (a model release whose acceptance
@@ -129,6 +130,10 @@ def check_rules(workspace: Workspace, evidence: dict, results: dict, signer, dec
         allowed = ", ".join(p.id for p in workspace.config.people if set(SIGNING_ROLES) & set(p.roles))
         raise InputError.single("person", signer.id, "sign-off role: only a reviewer or approver signs off "
                                 f"evidence; people who may: {allowed or 'nobody yet'}")
+    approvers = workspace.config.responsible(evidence.get("system_id", ""), "approvers")
+    if approvers is not None and signer.id not in approvers:
+        raise InputError.single("person", signer.id, f"responsibilities: the RACI of {evidence['system_id']} names "
+                                f"its approvers, who alone sign off its records: {', '.join(approvers)}")
     needed = acceptance(workspace, evidence["process"], results)
     if decision == "approved" and needed and needed[0] not in signer.roles:
         role, reason = needed
@@ -201,11 +206,14 @@ def approval_html(workspace: Workspace, evidence: dict, results: dict, facts: di
     from workbench.processes import get_process
 
     config = workspace.config
-    system = workspace.register.system(evidence["system_id"])
+    from workbench.systems import ORGANISATION
+
+    system_name = (config.organisation.name if evidence["system_id"] == ORGANISATION  # an organisation-wide record
+                   else workspace.register.system(evidence["system_id"]).name)
     names = {p.id: p.name for p in config.people}
     return _template().render(
         **facts, version=__version__, organisation=config.organisation.name,
-        process_title=get_process(evidence["process"]).title, system_name=system.name,
+        process_title=get_process(evidence["process"]).title, system_name=system_name,
         period=evidence["period"], assessor=evidence["assessor"],
         assessor_name=names.get(evidence["assessor"], evidence["assessor"]), confirmation=confirmation,
         confirmer_name=names.get(confirmation["person"], confirmation["person"]) if confirmation else "",

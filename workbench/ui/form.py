@@ -150,6 +150,7 @@ class ProcessForm:
         self._choices: dict[Callable, list] = {}
         role = process.role
         assessors = [(f"{p.name} ({p.id})", p.id) for p in signing_people(workspace, role)]  # who acts is who signs
+        self.assessors = assessors
         if process.subject == "organisation":
             subjects = [(f"{workspace.config.organisation.name} (organisation-wide)", ORGANISATION)]
             system_id = ORGANISATION
@@ -275,12 +276,27 @@ class ProcessForm:
         react()
 
     def _system_changed(self) -> None:
+        self._offer_assessors()
         if "item" in self.header:
             items = self.workspace.register.items(self.system_id, self.item_kind) if self.system_id else []
             with self.quiet():  # the item resets with its options: open the subject once, below
                 self.header["item"].widget.options = [("(choose)", None)] + [(f"{i.name} ({i.id})", i.id)
                                                                              for i in items]
         self._subject_changed()
+
+    def _offer_assessors(self) -> None:
+        """Offer the system's RACI assessors alone when it names them (the others' runs are refused)."""
+        from workbench.processes import get_process
+
+        allowed = (self.workspace.config.responsible(self.system_id, "assessors")
+                   if get_process(self.process).role == "assessor" and self.system_id else None)
+        offered = [(label, pid) for label, pid in self.assessors if allowed is None or pid in allowed]
+        field = self.header["assessor"]
+        chosen = field.value
+        with self.quiet():
+            field.widget.options = [("(choose)", None)] + offered
+            held = [pid for _, pid in offered]
+            field.value = chosen if chosen in held else held[0] if len(held) == 1 else None
 
     def _subject_changed(self) -> None:
         from workbench.pipeline.run import read_record
