@@ -83,4 +83,4 @@ def test_installed_wheel_runs_the_demo(wheel, tmp_path):
         template = package / "processes" / process.replace("-", "_") / "template.ipynb"
         assert Path(nbformat.read(str(path), as_version=4).metadata["papermill"]["input_path"]) == template
     sums = run(["sha256sum", "-c", "SHA256SUMS"], cwd=demo / "evidence", env=env)
-    assert sums.stdout.count(": OK") == 104  # every archived file of the demo: each run's evidence, notebook and results (a system card's public card too), each sign-off's, the recorded configuration
+    assert sums.stdout.count(": OK") == 110  # every archived file of the demo: each run's evidence, notebook and results (a system card's public card too), each sign-off's, the recorded configuration

@@ -36,6 +36,14 @@ sa.Table('customer_obligations', metadata,
     sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('system_id', 'seq'),
 )
+sa.Table('policy_acknowledgements', metadata,
+    sa.Column('policy_run', sa.String(length=40), nullable=False),
+    sa.Column('person', sa.String(length=64), nullable=False),
+    sa.Column('version', sa.String(length=20), nullable=False),
+    sa.Column('policy_hash', sa.String(length=64), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('policy_run', 'person'),
+)
 sa.Table('suppliers', metadata,
     sa.Column('system_id', sa.String(length=64), nullable=False),
     sa.Column('supplier_id', sa.String(length=64), nullable=False),
@@ -52,6 +60,16 @@ sa.Table('suppliers', metadata,
     sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('system_id', 'supplier_id', 'seq'),
 )
+sa.Table('ai_policies', metadata,
+    sa.Column('run_id', sa.String(length=80), nullable=False),
+    sa.Column('system_id', sa.String(length=64), nullable=False),
+    sa.Column('version', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('review_date', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['run_id'], ['evidence.run_id']),
+    sa.PrimaryKeyConstraint('run_id'),
+)
+sa.Index('ix_ai_policies_version', metadata.tables['ai_policies'].c.version, unique=False)
 sa.Table('context_issues', metadata,
     sa.Column('run_id', sa.String(length=80), nullable=False),
     sa.Column('issue_id', sa.String(length=32), nullable=False),
@@ -166,7 +184,7 @@ sa.Table('supplier_assessments', metadata,
 sa.Index('ix_supplier_assessments_item_id', metadata.tables['supplier_assessments'].c.item_id, unique=False)
 sa.Index('ix_supplier_assessments_system_id', metadata.tables['supplier_assessments'].c.system_id, unique=False)
 
-NEW = ('customer_obligations', 'suppliers', 'context_issues', 'context_requirements', 'context_scope', 'fundamental_rights_assessments', 'model_releases', 'risk_acceptances', 'risk_treatments', 'supplier_assessments')
+NEW = ('customer_obligations', 'policy_acknowledgements', 'suppliers', 'ai_policies', 'context_issues', 'context_requirements', 'context_scope', 'fundamental_rights_assessments', 'model_releases', 'risk_acceptances', 'risk_treatments', 'supplier_assessments')
 
 
 def upgrade() -> None:
