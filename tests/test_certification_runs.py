@@ -84,6 +84,8 @@ def test_demo_management_review_evidence(demo_root):
     assert results["readiness"]["overall"] > 0 and results["risk_posture"]["above_appetite"]
     assert "4 nonconformities recorded" in text and "fairness threshold breach(es)" in text
     assert "Incidents and concerns" in text and "inc-0001" in text  # since the previous review (none: all)
+    context = {s["name"]: s for s in results["register_sections"]}["context"]  # 9.3.2 b: the first review sees it all
+    assert {row[0] for row in context["rows"]} == {"new"} and "Changes in the context of the organisation" in text
     assert "overall readiness" in text and "Residual risks by band" in text
     assert re.search(r"Concluded by David Chen \(david\) ?, top management", text)
     assert "awaiting approval" not in text and "its approval is recorded apart from this file" in text

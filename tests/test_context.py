@@ -21,7 +21,8 @@ from workbench.pipeline.request import build_request
 from workbench.pipeline.run import run_process
 from workbench.processes import get_process
 from workbench.processes.context import ai_roles
-from workbench.processes.context.assessment import ContextAnswers, headline, portfolio_flags, register_rows
+from workbench.processes.context.assessment import (ContextAnswers, headline, portfolio_flags, register_rows,
+                                                    review_section)
 from workbench.processes.context.form import ContextForm
 from workbench.validate import model_from
 from workbench.workspace import Workspace, init_workspace
@@ -217,6 +218,55 @@ def test_a_registered_system_left_out_is_flagged_and_hostile_text_stays_text(rec
     assert ai_roles(assessed) == {"credit-scoring": ["developer", "provider", "deployer"], "cv-screening": ["deployer"]}
     assert [(f.kind, f.key, f.clause) for f in portfolio_flags(assessed)] == [
         ("context", "I2", "4.1"), ("context", "support-assistant", "4.3")]
+
+
+# the management review's input (9.3.2 b): what changed in the context since the previous review
+
+def test_the_management_review_sees_every_entry_of_a_first_context_record_then_no_change(recorded, assessed):
+    from workbench.processes.management_review.assessment import register_sections
+
+    _, results = recorded
+    first = {s["name"]: s for s in register_sections(assessed, None, TODAY)}["context"]
+    assert first["clause"] == "9.3.2 b" and {row[0] for row in first["rows"]} == {"new"}
+    assert [row[1] for row in first["rows"]] == [f"{i['kind']} issue {i['id']}" for i in results["issues"]] + [
+        "scope: credit-scoring", "scope: cv-screening", "scope: support-assistant"]
+    same = review_section(assessed, RECORDED + timedelta(days=1), TODAY)
+    assert same["rows"] == [] and "was in force at the previous review: no change" in same["note"]
+
+
+def _archived_context(workspace, run_id: str, effective: date, results: dict) -> None:
+    """A context record as the pipeline leaves it, without a kernel: its results.json and evidence row."""
+    from datetime import datetime, timezone
+
+    path = f"organisation/context/{run_id}"
+    (workspace.evidence_dir / path).mkdir(parents=True)
+    (workspace.evidence_dir / path / "results.json").write_text(json.dumps({"run_id": run_id, "results": results}))
+    workspace.register.record_evidence({
+        "run_id": run_id, "process": "context", "system_id": "organisation", "period": "2026", "effective_date": effective,
+        "assessor": "priya", "status": "submitted", "recorded_at": datetime.combine(effective, datetime.min.time(),
+                                                                                    timezone.utc),
+        "path": path, "answers_sha256": "0" * 64, "workbench_version": "test"})
+
+
+def test_the_management_review_sees_issues_and_scope_changed_since_the_previous_review(recorded, workspace):
+    _, results = recorded
+    assert review_section(workspace, None, TODAY)["rows"] == []  # no record: the review is told so
+    assert "No context record" in review_section(workspace, None, TODAY)["note"]
+    _archived_context(workspace, "ctx-1", TODAY - timedelta(days=200), results)
+    later = copy.deepcopy(results)
+    later["issues"] = [dict(i, effect="<b>a new regulator</b>") if i["id"] == "E1" else i
+                       for i in later["issues"] if i["id"] != "I2"]
+    later["issues"].append(dict(results["issues"][0], id="E9", description="An AI Act delegated act"))
+    later["systems"] = [dict(d, decision="out of scope") if d["system_id"] == "cv-screening" else d
+                        for d in later["systems"]]
+    _archived_context(workspace, "ctx-2", TODAY - timedelta(days=10), later)
+    section = review_section(workspace, TODAY - timedelta(days=100), TODAY)
+    changes = {(row[0], row[1]) for row in section["rows"]}
+    assert changes == {("changed", "external issue E1"), ("new", "external issue E9"),
+                       ("no longer listed", "internal issue I2"), ("changed", "scope: cv-screening")}
+    assert section["note"] == "The context record ctx-2 against ctx-1, in force at the previous review."
+    [e1] = [row for row in section["rows"] if row[1] == "external issue E1"]
+    assert e1[2].endswith("(effect: <b>a new regulator</b>)")  # text: the report escapes it like every cell
 
 
 def test_the_form_has_one_scope_entry_per_registered_system(workspace):

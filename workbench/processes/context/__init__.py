@@ -4,7 +4,7 @@ organisation's AI roles for each (:func:`ai_roles`)."""
 
 from workbench.processes import Process
 from workbench.processes.context.assessment import (NAME, ContextAnswers, ai_roles, assess, check, headline,
-                                                    portfolio_flags, register_rows)
+                                                    portfolio_flags, register_rows, review_section)
 from workbench.processes.context.tables import ContextIssueRow, PartyRequirementRow, ScopedSystemRow
 
 __all__ = ["PROCESS", "ai_roles"]
@@ -26,4 +26,5 @@ PROCESS = Process(
     check=check,
     headline=headline,
     flags=portfolio_flags,
+    review_section=review_section,
 )

@@ -401,6 +401,40 @@ def ai_roles(workspace) -> dict[str, list[str]]:
                             key=lambda r: r["ai_system_id"])}
 
 
+def review_section(workspace, since: date | None, today: date) -> dict:
+    """The changes in the issues and in the AIMS scope since the previous management review (9.3.2 b): the
+    latest context record on ``today`` against the one in force at ``since`` (every entry is new at a first
+    review); without a context record, the review is told there is none."""
+    latest = latest_context(workspace, today)
+    section = {"title": "Changes in the context of the organisation", "clause": "9.3.2 b",
+               "columns": ["Change", "Entry", "Now", "Before"]}
+    if latest is None:
+        return {**section, "note": "No context record (4.1 to 4.3): the changes in external and internal issues "
+                                   "cannot be shown; record the context ('workbench run context').", "rows": []}
+    earlier = latest_context(workspace, since) if since is not None else None
+    now = context_results(workspace, latest)
+    before = context_results(workspace, earlier) if earlier and earlier["run_id"] != latest["run_id"] else None
+    if earlier is not None and before is None:
+        return {**section, "note": f"The context record {latest['run_id']} was in force at the previous review: "
+                                   "no change.", "rows": []}
+
+    def entries(results: dict | None) -> dict[str, str]:
+        if results is None:
+            return {}
+        found = {f"{i['kind']} issue {i['id']}": f"{i['description']} (effect: {i['effect']})" for i in results["issues"]}
+        found.update({f"scope: {d['system_id']}": d["decision"] + (f", {', '.join(d['roles'])}" if d.get("roles") else "")
+                      for d in results["systems"]})
+        return found
+
+    new, old = entries(now), entries(before)
+    rows = ([["new", key, new[key], ""] for key in new if key not in old]
+            + [["changed", key, new[key], old[key]] for key in new if key in old and new[key] != old[key]]
+            + [["no longer listed", key, "", old[key]] for key in old if key not in new])
+    note = (f"The context record {latest['run_id']} against {earlier['run_id']}, in force at the previous review."
+            if earlier else f"The context record {latest['run_id']}: the first review to see it, so every entry is new.")
+    return {**section, "note": note, "rows": rows}
+
+
 def portfolio_flags(workspace) -> list:
     """The latest context record's flags, as the portfolio lists them beside documented information's."""
     from workbench.records.documented_information import Flag
