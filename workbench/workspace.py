@@ -207,6 +207,36 @@ class Workspace:
             index_entry(self, entry)
         return item
 
+    def record_item_version(self, system_id: str, item, facts: dict, signer, table: str) -> dict:
+        """Record the next version of an item's register entry (a dataset's, a supplier's): a ledger entry of
+        kind ``item.kind`` holding ``facts``, signed by ``signer``, after registering the item itself when
+        the system does not have it yet; return the version's row of ``table``.
+
+        Its ledger entry names the item as ``<kind>_id`` and the version as ``<kind>_seq`` (``dataset_id``,
+        ``dataset_seq``); an id the system uses for an item of another kind is an error.
+        """
+        from workbench.pipeline.archive import append_locked, locked
+        from workbench.pipeline.indexing import item_facts
+        from workbench.pipeline.recovery import index_entry, recover_locked
+
+        key = {f"{item.kind}_id": item.id}
+        with locked(self.evidence_dir):
+            recover_locked(self)
+            self.register.system(system_id)
+            now = datetime.now(timezone.utc)
+            items = {i.id: i for i in self.register.items(system_id)}
+            if item.id in items and items[item.id].kind != item.kind:
+                raise InputError.single("id", item.id, f"is already a {items[item.id].kind} of {system_id}; "
+                                        "choose another id")
+            if item.id not in items:
+                index_entry(self, append_locked(self.evidence_dir, {**item_facts(system_id, item, now),
+                                                                    "recorded_by": signer.id}, signer))
+            seq = 1 + max((r["seq"] for r in self.register.rows(table, system_id=system_id, **key)), default=0)
+            index_entry(self, append_locked(self.evidence_dir, {
+                "kind": item.kind, "system_id": system_id, **key, f"{item.kind}_seq": seq, **facts,
+                "recorded_by": signer.id, "recorded_at": now.isoformat(timespec="seconds")}, signer))
+        return self.register.rows(table, system_id=system_id, **key, seq=seq)[0]
+
     def add_event(self, system_id: str, kind: str, occurred_on: date | str, note: str = "", person: str = "") -> dict:
         """Record an event of a system that makes its review due early (one of ``review.triggers``:
         a new model version, a new dataset, an incident), signed by ``person`` (anyone whose key is held);

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -130,29 +130,11 @@ def add_dataset(workspace, system_id: str, data: dict, person: str = "") -> dict
 
 
 def _record(workspace, system_id: str, dataset: Dataset, digest: str, signer) -> dict:
-    from workbench.pipeline.archive import append_locked, locked
-    from workbench.pipeline.indexing import item_facts
-    from workbench.pipeline.recovery import index_entry, recover_locked
     from workbench.systems import Item
 
-    with locked(workspace.evidence_dir):
-        recover_locked(workspace)
-        workspace.register.system(system_id)
-        now = datetime.now(timezone.utc)
-        items = {i.id: i for i in workspace.register.items(system_id)}
-        if dataset.id in items and items[dataset.id].kind != KIND:
-            raise InputError.single("id", dataset.id, f"is already a {items[dataset.id].kind} of {system_id}")
-        if dataset.id not in items:
-            item = Item(id=dataset.id, kind=KIND, name=dataset.name, description=dataset.acquisition)
-            index_entry(workspace, append_locked(workspace.evidence_dir, {
-                **item_facts(system_id, item, now), "recorded_by": signer.id}, signer))
-        versions = workspace.register.rows("datasets", system_id=system_id, dataset_id=dataset.id)
-        seq = 1 + max((r["seq"] for r in versions), default=0)
-        index_entry(workspace, append_locked(workspace.evidence_dir, {
-            "kind": KIND, "system_id": system_id, "dataset_id": dataset.id, "dataset_seq": seq,
-            **dataset.model_dump(mode="json", exclude={"id"}), "sha256": digest, "recorded_by": signer.id,
-            "recorded_at": now.isoformat(timespec="seconds")}, signer))
-    return workspace.register.rows("datasets", system_id=system_id, dataset_id=dataset.id, seq=seq)[0]
+    item = Item(id=dataset.id, kind=KIND, name=dataset.name, description=dataset.acquisition)
+    return workspace.record_item_version(system_id, item, {**dataset.model_dump(mode="json", exclude={"id"}),
+                                                           "sha256": digest}, signer, "datasets")
 
 
 def dataset_rows(entry: dict) -> dict[str, list[dict]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -81,30 +81,11 @@ def add_supplier(workspace, system_id: str, data: dict, person: str = "") -> dic
 
 
 def _record(workspace, system_id: str, supplier: Supplier, signer) -> dict:
-    from workbench.pipeline.archive import append_locked, locked
-    from workbench.pipeline.indexing import item_facts
-    from workbench.pipeline.recovery import index_entry, recover_locked
     from workbench.systems import Item
 
-    with locked(workspace.evidence_dir):
-        recover_locked(workspace)
-        workspace.register.system(system_id)
-        now = datetime.now(timezone.utc)
-        items = {i.id: i for i in workspace.register.items(system_id)}
-        if supplier.id in items and items[supplier.id].kind != KIND:
-            raise InputError.single("id", supplier.id, f"is already a {items[supplier.id].kind} of {system_id}; "
-                                    "choose another id")
-        if supplier.id not in items:
-            item = Item(id=supplier.id, kind=KIND, name=supplier.name, description=supplier.description)
-            index_entry(workspace, append_locked(workspace.evidence_dir, {
-                **item_facts(system_id, item, now), "recorded_by": signer.id}, signer))
-        versions = workspace.register.rows("suppliers", system_id=system_id, supplier_id=supplier.id)
-        seq = 1 + max((r["seq"] for r in versions), default=0)
-        index_entry(workspace, append_locked(workspace.evidence_dir, {
-            "kind": KIND, "system_id": system_id, "supplier_id": supplier.id, "supplier_seq": seq,
-            **supplier.model_dump(mode="json", exclude={"id"}), "recorded_by": signer.id,
-            "recorded_at": now.isoformat(timespec="seconds")}, signer))
-    return workspace.register.rows("suppliers", system_id=system_id, supplier_id=supplier.id, seq=seq)[0]
+    item = Item(id=supplier.id, kind=KIND, name=supplier.name, description=supplier.description)
+    return workspace.record_item_version(system_id, item, supplier.model_dump(mode="json", exclude={"id"}), signer,
+                                         "suppliers")
 
 
 def supplier_rows(entry: dict) -> dict[str, list[dict]]:
