@@ -3,6 +3,8 @@ the archive's lock so that the second writer sees the first."""
 
 from __future__ import annotations
 
+import json
+
 import multiprocessing
 import sqlite3
 from datetime import date, datetime, timedelta, timezone
@@ -12,7 +14,7 @@ from click.testing import CliRunner
 
 from workbench.cli import main
 from workbench.exceptions import InputError
-from workbench.migrations import SchemaError, head, upgrade_register
+from workbench.migrations import SchemaError, upgrade_register
 from workbench.pipeline.archive import ledger_entries
 from workbench.pipeline.portfolio import build_index
 from workbench.pipeline.request import build_request
@@ -25,7 +27,10 @@ from workbench.workspace import Workspace
 
 
 def _fake_evidence(workspace, run_id: str, effective: date, period: str = "2026-Q4") -> None:
-    """A register row as an earlier version archived it (no kernel needed)."""
+    """A record as an earlier version archived it, its register row and its results (no kernel needed)."""
+    folder = workspace.evidence_dir / "credit-scoring" / "risk-assessment" / run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.json").write_text(json.dumps({"run_id": run_id, "answers": {}, "results": {"risks": []}}))
     workspace.register.record_evidence({
         "run_id": run_id, "process": "risk-assessment", "system_id": "credit-scoring", "item_id": "",
         "period": period, "effective_date": effective, "assessor": "priya", "status": "submitted",

@@ -35,7 +35,7 @@ def _conda_specs() -> list[str]:
 
 def test_environment_lists_the_project_dependencies_with_their_specifiers():
     expected = _pairs(_pyproject()["project"]["dependencies"])
-    assert len(expected) == 32
+    assert len(expected) == 33
     assert _pairs(_conda_specs()) == expected
 
 

@@ -241,7 +241,10 @@ async def test_a_stored_date_in_year_9999_is_no_500(jp_fetch, served):
 
     from workbench.workspace import Workspace
 
-    Workspace(served).register.record_evidence({
+    workspace = Workspace(served)
+    (workspace.evidence_dir / "p").mkdir(parents=True)
+    (workspace.evidence_dir / "p" / "results.json").write_text(json.dumps({"answers": {}, "results": {"risks": []}}))
+    workspace.register.record_evidence({
         "run_id": "ra-20261101T000000Z-aaaaaa", "process": "risk-assessment", "system_id": "credit-scoring",
         "period": "2026-Q4", "effective_date": date(9999, 12, 31), "assessor": "tomas", "status": "submitted",
         "recorded_at": datetime.now(timezone.utc), "path": "p", "answers_sha256": "0" * 64, "workbench_version": "0"})
