@@ -24,10 +24,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 EVIDENCE = ([f"{s['id']}/{process}" for process in ("risk-assessment", "impact-assessment") for s in SYSTEMS]
             + [f"organisation/{process}" for process in ("soa", "internal-audit", "context", "gap-analysis",
-                                                                  "objectives", "management-review")]
+                                                                  "objectives", "management-review", "ai-policy")]
             + [f"credit-scoring/data-quality/{dataset}" for dataset in ("bureau-extract", "training")]
             + [f"credit-scoring/supplier-assessment/{supplier}" for supplier in ("cloud-ml", "credit-bureau")]
             + ["support-assistant/supplier-assessment/llm-provider"]
+            + [f"credit-scoring/model-release/{version}" for version in ("scorecard-v3", "scorecard-v4")]
             + ["credit-scoring/explainability/scorecard-v4", "credit-scoring/monitoring",
                "credit-scoring/fundamental-rights-impact",
                "cv-screening/incident-report/inc-0001"]

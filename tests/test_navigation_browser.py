@@ -100,7 +100,7 @@ def test_the_panel_lists_each_process_the_organisation_and_the_portfolio(lab, br
     page.locator(".jp-SideBar .lm-TabBar-tab[data-id='aims-workbench-systems']").click(timeout=90_000)
     panel = page.locator(".jp-AimsPanel")  # showing it loads the systems
     credit = panel.locator(".jp-AimsPanel-system[data-system-id='credit-scoring']")
-    expect(credit.locator(".jp-AimsPanel-record")).to_have_count(8, timeout=30_000)  # 5 of its own, 3 of its items
+    expect(credit.locator(".jp-AimsPanel-record")).to_have_count(12, timeout=30_000)  # 5 of its own, 7 of its items
     for process, title in (("impact-assessment", "AI system impact assessment"), ("risk-assessment", "AI risk assessment")):
         record = credit.locator(f".jp-AimsPanel-record[data-process='{process}']")
         link = record.get_by_role("link", name=f"Open the evidence: {title}, Retail credit scoring model")
@@ -112,8 +112,8 @@ def test_the_panel_lists_each_process_the_organisation_and_the_portfolio(lab, br
 
     organisation = panel.locator(".jp-AimsPanel-organisation .jp-AimsPanel-record a")
     expect(organisation).to_have_text(
-        [processes()[name].title for name in ("context", "gap-analysis", "internal-audit", "management-review",
-                                              "objectives", "soa")])
+        [processes()[name].title for name in ("ai-policy", "context", "gap-analysis", "internal-audit",
+                                              "management-review", "objectives", "soa")])
     portfolio = panel.get_by_role("link", name="Portfolio: every latest record")
     expect(portfolio).to_have_attribute("href", f"{url}/files/evidence/index.html")
     with context.expect_page() as opened:

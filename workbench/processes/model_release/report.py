@@ -40,7 +40,8 @@ def design(run) -> None:
     choices = table(("Choice", "Rationale"), [(d.choice, d.rationale) for d in a.design_choices],
                     caption="Design and development records (A.6.2.3)")
     data = (table(("Dataset", "Role", "Register version", "SHA-256", "Location"),
-                  [(f"{d.name} ({d.dataset_id})", d.role, d.version, d.sha256, d.location) for d in r.training_data],
+                  [(f"{d.name} ({d.dataset_id})", d.role, d.version, Markup("<code>{}</code>").format(d.sha256), d.location)
+                   for d in r.training_data],
                   numeric=[2], caption="Training data, as the dataset register holds it (A.7)")
             if r.training_data else Markup("<p class='breach'>No training data is cited from the dataset "
                                            "register.</p>"))
