@@ -226,11 +226,12 @@ def test_the_management_review_sees_every_entry_of_a_first_context_record_then_n
     from workbench.processes.management_review.assessment import register_sections
 
     _, results = recorded
-    first = {s["name"]: s for s in register_sections(assessed, None, TODAY)}["context"]
+    on = RECORDED + timedelta(days=1)  # before any later record of the module's workspace
+    first = {s["name"]: s for s in register_sections(assessed, None, on)}["context"]
     assert first["clause"] == "9.3.2 b" and {row[0] for row in first["rows"]} == {"new"}
     assert [row[1] for row in first["rows"]] == [f"{i['kind']} issue {i['id']}" for i in results["issues"]] + [
         "scope: credit-scoring", "scope: cv-screening", "scope: support-assistant"]
-    same = review_section(assessed, RECORDED + timedelta(days=1), TODAY)
+    same = review_section(assessed, on, on + timedelta(days=1))
     assert same["rows"] == [] and "was in force at the previous review: no change" in same["note"]
 
 
