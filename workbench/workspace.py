@@ -237,6 +237,16 @@ class Workspace:
                 "recorded_by": signer.id, "recorded_at": now.isoformat(timespec="seconds")}, signer))
         return self.register.rows(table, system_id=system_id, **key, seq=seq)[0]
 
+    def current_item_versions(self, table: str, kind: str, system_id: str | None = None) -> list[dict]:
+        """The latest version's row of ``table`` for every item of ``kind`` (of one system, or all), by system
+        and item id: the current entries of a register :meth:`record_item_version` keeps."""
+        latest: dict[tuple[str, str], dict] = {}
+        for row in self.register.rows(table, **({"system_id": system_id} if system_id else {})):
+            key = (row["system_id"], row[f"{kind}_id"])
+            if key not in latest or row["seq"] > latest[key]["seq"]:
+                latest[key] = row
+        return [latest[k] for k in sorted(latest)]
+
     def add_event(self, system_id: str, kind: str, occurred_on: date | str, note: str = "", person: str = "") -> dict:
         """Record an event of a system that makes its review due early (one of ``review.triggers``:
         a new model version, a new dataset, an incident), signed by ``person`` (anyone whose key is held);

@@ -190,12 +190,7 @@ def import_datasets(workspace, system_id: str, path: str | Path, person: str = "
 
 def datasets(workspace, system_id: str | None = None) -> list[dict]:
     """The current version of every dataset (of one system, or all), by system and id."""
-    latest: dict[tuple[str, str], dict] = {}
-    for row in workspace.register.rows("datasets", **({"system_id": system_id} if system_id else {})):
-        key = (row["system_id"], row["dataset_id"])
-        if key not in latest or row["seq"] > latest[key]["seq"]:
-            latest[key] = row
-    return [latest[k] for k in sorted(latest)]
+    return workspace.current_item_versions("datasets", KIND, system_id)
 
 
 def current(workspace, system_id: str, dataset_id: str) -> dict:

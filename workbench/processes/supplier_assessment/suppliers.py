@@ -167,12 +167,7 @@ def import_suppliers(workspace, system_id: str, path: str | Path, person: str = 
 
 def suppliers(workspace, system_id: str | None = None) -> list[dict]:
     """The current version of every supplier (of one system, or all), by system and id."""
-    latest: dict[tuple[str, str], dict] = {}
-    for row in workspace.register.rows("suppliers", **({"system_id": system_id} if system_id else {})):
-        key = (row["system_id"], row["supplier_id"])
-        if key not in latest or row["seq"] > latest[key]["seq"]:
-            latest[key] = row
-    return [latest[k] for k in sorted(latest)]
+    return workspace.current_item_versions("suppliers", KIND, system_id)
 
 
 def current(workspace, system_id: str, supplier_id: str) -> dict:
