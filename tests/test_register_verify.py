@@ -241,6 +241,20 @@ def test_editing_a_fact_in_any_table_is_named(ws, table, edit, item):
     repaired(ws)
 
 
+@pytest.mark.parametrize("table, edit", [
+    ("systems", "update systems set registered_at='2026-13-45 99:00:00'"),
+    ("evidence", "update evidence set effective_date='tomorrow'"),
+    ("systems", "update systems set affected_stakeholders='[\"applicants\"] trailing'"),
+    ("documented_information", "update documented_information set next_review='9999-99-99'"),
+])
+def test_a_value_its_column_cannot_hold_is_named_not_a_crash(ws, table, edit):
+    """SQLite stores whatever text an attacker writes into a date or JSON column: verify names the table."""
+    sql(ws, edit)
+    found = named(ws)
+    assert any(f.startswith(f"register: {table}: holds a value that cannot be read (") for f in found), found
+    repaired(ws)
+
+
 @pytest.mark.both_registers
 def test_a_rebuild_counts_each_table_as_the_register_had_it(ws):
     before = {name: len(ws.register.rows(name)) for name in ("systems", "items", "events", "evidence", "signoffs",

@@ -289,7 +289,11 @@ def _differences(name: str, model, register: Register, implied: Register) -> lis
     def by_key(rows: list[dict]) -> dict[tuple, dict]:
         return {tuple(r[k] for k in keys): {c: _plain(r[c]) for c in columns} for r in rows}
 
-    actual, expected = by_key(register.rows(name)), by_key(implied.rows(name))
+    try:
+        actual = by_key(register.rows(name))
+    except (ValueError, TypeError) as err:  # a value edited into something its column cannot hold
+        return [Finding("register", name, f"holds a value that cannot be read ({err})")]
+    expected = by_key(implied.rows(name))
     findings = []
     for key in sorted(actual.keys() | expected.keys(), key=lambda k: tuple(map(str, k))):
         item = f"{name} {'/'.join(map(str, key))}"
