@@ -100,11 +100,15 @@ def check_acts(evidence_dir: Path, entries: list[dict]) -> tuple[list[tuple[str,
     problems = [("configuration", entry, problem) for entry, problem in broken]
     in_force, digest, legacy = None, "", 0
     acts = declared_acts()
-    ledger = Ledger(evidence_dir, {e.get("run_id"): e for e in entries if e.get("kind") == "evidence"}, {})
+    ledger = Ledger(evidence_dir, {}, {})
+    # the rules read the first entry of a run or a system: a later one reusing its id changes nothing
+    for entry in entries:
+        if entry.get("kind") == "evidence" and isinstance(entry.get("run_id"), str):
+            ledger.evidence.setdefault(entry["run_id"], entry)
+        if entry.get("kind") == "system" and isinstance(entry.get("system_id"), str):
+            ledger.systems.setdefault(entry["system_id"], entry)
     for entry in entries:
         kind = entry.get("kind")
-        if kind == "system" and isinstance(entry.get("system_id"), str):
-            ledger.systems.setdefault(entry["system_id"], entry)
         if kind == "configuration" and entry.get("hash") in trusted:
             if in_force is not None:
                 problems += _check_one(entry, in_force, digest, ledger, acts)

@@ -5,7 +5,8 @@ regulatory clocks; and the incident report, one incident's timeline archived as 
 from workbench.processes import Process
 from workbench.processes.incident_report.assessment import (IncidentReportAnswers, archived, assess, breaches,
                                                             check, headline, register_rows)
-from workbench.processes.incident_report.concerns import KIND as CONCERN, MANAGER, REVEAL_KIND, concern_rows, reveal_rows
+from workbench.processes.incident_report.concerns import (KIND as CONCERN, MANAGER, REVEAL_KIND, concern_rows,
+                                                          reveal_rows)
 from workbench.processes.incident_report.incidents import (KIND, SECTION, UPDATE_KIND, incident_rows, open_incidents,
                                                            portfolio_flags, review_section, update_rows)
 from workbench.processes.incident_report.settings import IncidentSettings

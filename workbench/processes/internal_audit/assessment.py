@@ -249,7 +249,8 @@ def check(workspace, request) -> None:
     if auditor not in plan.auditors:
         raise InputError.single("assessor", auditor, f"{RULE_ASSIGNED}: audit {plan.id} is assigned to "
                                                      f"{', '.join(plan.auditors)}")
-    refused = auditor_refusal(workspace.config, auditor, {s: workspace.register.system(s).owner for s in plan.systems})
+    owners = {system_id: workspace.register.system(system_id).owner for system_id in plan.systems}
+    refused = auditor_refusal(workspace.config, auditor, owners)
     if refused:
         raise InputError.single("assessor", auditor, refused)
     items = {i.id: i for i in checklist(workspace, plan)}
