@@ -122,6 +122,9 @@ def attacked(demo: Path, tmp_path_factory) -> tuple[dict, int, list[str]]:
         forged["another", kind] = forge(ws, demo_entry(ws, kind, where), signer, **{actor: other})
     for kind, where, changes, signer, _said in UNQUALIFIED:
         forged["unqualified", kind] = forge(ws, demo_entry(ws, kind, where), signer, **changes)
+    signed = demo_entry(ws, "signoff", {"process": "ai-policy"})
+    assessor = next(e["assessor"] for e in ledger_entries(ws.evidence_dir) if e.get("run_id") == signed["run_id"])
+    forged["own", "signoff"] = forge(ws, signed, assessor, person=assessor)
     return (forged, *verified(root))
 
 
@@ -147,6 +150,13 @@ def test_an_act_by_someone_its_rule_refuses_is_named(attacked, kind, where, chan
     found = named(lines, "role", forged["unqualified", kind])
     assert any(line.endswith(said) for line in found), lines
     assert not named(lines, "signature", forged["unqualified", kind])  # a valid signature, by who it names
+
+
+def test_signing_off_one_s_own_assessment_is_named(attacked):
+    forged, code, lines = attacked
+    own = forged["own", "signoff"]
+    assert any(line.endswith(f"segregation of duties: {own['person']} assessed {own['run_id']}; nobody approves or "
+                             "rejects their own assessment") for line in named(lines, "role", own)), lines
 
 
 @pytest.fixture(scope="module")

@@ -46,36 +46,42 @@ class Act:
     refusal: Callable[[Any, dict, "Ledger"], str | None] | None = None
 
 
-# the kinds about a run, whose roles follow from the run (see required_roles)
-RUN_ACTS = {"evidence": Act("assessor"), "failed-run": Act("assessor"), "signoff": Act("person"),
-            "confirmation": Act("person")}
+RUN_ACTS = {"evidence": Act("assessor"), "failed-run": Act("assessor")}  # their roles: see required_roles
 
 
 @dataclass(frozen=True)
 class Ledger:
-    """What a rule reads of the ledger besides the entry: its runs and AI systems, and a run's results."""
+    """What a rule reads of the ledger besides the entry: its runs, their confirmations and its AI systems (the
+    first entry of each, by id), and a run's results."""
 
     evidence_dir: Path
     evidence: dict[str, dict]
+    confirmations: dict[str, dict]
     systems: dict[str, dict]
 
-    def results(self, run_id: str) -> dict | None:
+    def run(self, run_id) -> dict | None:
+        """The evidence entry of run ``run_id``; ``None`` when there is none (or the id is not even text)."""
+        return self.evidence.get(run_id) if isinstance(run_id, str) else None
+
+    def results(self, run_id) -> dict | None:
         """The archived results of run ``run_id``; ``None`` when it is not in the ledger or its file is unreadable
         (a missing or changed file is named by the hash check)."""
-        return _results(self.evidence_dir, self.evidence[run_id]) if run_id in self.evidence else None
+        evidence = self.run(run_id)
+        return _results(self.evidence_dir, evidence) if evidence else None
 
-    def owner(self, system_id: str) -> str:
+    def owner(self, system_id) -> str:
         """The owner the AI system ``system_id`` was registered with ("" if it is not registered)."""
-        return self.systems.get(system_id, {}).get("owner", "")
+        return self.systems.get(system_id, {}).get("owner", "") if isinstance(system_id, str) else ""
 
 
 def declared_acts() -> dict[str, Act]:
     """Every kind of signed entry's :class:`Act`: the core's and each installed process's (``Process.acts``)."""
     from workbench import workspace
     from workbench.processes import processes
-    from workbench.records import configuration, documented_information, nonconformity
+    from workbench.records import configuration, confirmation, documented_information, nonconformity, signoff
 
-    found = {**RUN_ACTS, **configuration.ACTS, **workspace.ACTS, **nonconformity.ACTS, **documented_information.ACTS}
+    found = {**RUN_ACTS, **signoff.ACTS, **confirmation.ACTS, **configuration.ACTS, **workspace.ACTS,
+             **nonconformity.ACTS, **documented_information.ACTS}
     for process in processes().values():
         found.update(process.acts)
     return found
@@ -100,13 +106,13 @@ def check_acts(evidence_dir: Path, entries: list[dict]) -> tuple[list[tuple[str,
     problems = [("configuration", entry, problem) for entry, problem in broken]
     in_force, digest, legacy = None, "", 0
     acts = declared_acts()
-    ledger = Ledger(evidence_dir, {}, {})
-    # the rules read the first entry of a run or a system: a later one reusing its id changes nothing
-    for entry in entries:
-        if entry.get("kind") == "evidence" and isinstance(entry.get("run_id"), str):
-            ledger.evidence.setdefault(entry["run_id"], entry)
-        if entry.get("kind") == "system" and isinstance(entry.get("system_id"), str):
-            ledger.systems.setdefault(entry["system_id"], entry)
+    ledger = Ledger(evidence_dir, {}, {}, {})
+    first = {"evidence": (ledger.evidence, "run_id"), "confirmation": (ledger.confirmations, "run_id"),
+             "system": (ledger.systems, "system_id")}
+    for entry in entries:  # the first entry of each id: a later one reusing it changes nothing
+        by_id, key = first.get(entry.get("kind"), ({}, ""))
+        if isinstance(entry.get(key), str):
+            by_id.setdefault(entry[key], entry)
     for entry in entries:
         kind = entry.get("kind")
         if kind == "configuration" and entry.get("hash") in trusted:
@@ -152,7 +158,7 @@ def _check_one(entry: dict, config, digest: str, ledger: Ledger, acts: dict[str,
     refusal = act.refusal(config, entry, ledger) if act and act.refusal else None
     if refusal:
         found.append(("role", entry, refusal))
-    if kind == "signoff" and entry.get("decision") == "approved" and entry.get("run_id") in ledger.evidence:
+    if kind == "signoff" and entry.get("decision") == "approved" and ledger.run(entry.get("run_id")):
         refusal = _approval(ledger, entry["run_id"], config, by)
         if refusal:
             found.append(("role", entry, f"approved by {by} although {refusal}"))
@@ -172,7 +178,7 @@ def required_roles(entry: dict, config, ledger: Ledger) -> tuple[list[str], str]
     if kind in ("evidence", "failed-run", "confirmation") and entry.get("process") in processes():
         return [processes()[entry["process"]].role], f"a {entry['process']} {'confirmation' if kind == 'confirmation' else 'run'}"
     if kind == "signoff":
-        if entry.get("decision") == "approved" and entry.get("run_id") in ledger.evidence:
+        if entry.get("decision") == "approved" and ledger.run(entry.get("run_id")):
             accepted = _acceptance(ledger, entry["run_id"], config)
             if accepted:
                 return [accepted[0]], f"approving it ({accepted[1]})"

@@ -125,8 +125,11 @@ def auditor_refusal(config, auditor: str, owners: dict[str, str]) -> str | None:
 def plan_refusal(config, entry: dict, ledger) -> str | None:
     """:func:`auditor_refusal` of each auditor of an ``audit-plan`` entry, with the owners its AI systems
     were registered with."""
-    owners = {system_id: ledger.owner(system_id) for system_id in entry.get("systems") or []}
-    for i, auditor in enumerate(entry.get("auditors") or []):
+    systems, auditors = entry.get("systems"), entry.get("auditors")
+    if not all(isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in (systems, auditors)):
+        return "its auditors and systems are not lists of ids"
+    owners = {system_id: ledger.owner(system_id) for system_id in systems}
+    for i, auditor in enumerate(auditors):
         refused = auditor_refusal(config, auditor, owners)
         if refused:
             return f"auditors[{i}] {auditor} {refused}"

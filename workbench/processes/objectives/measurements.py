@@ -245,13 +245,13 @@ def measurement_refusal(config, entry: dict, ledger) -> str | None:
     if entry.get("method") != "recorded":
         return None
     plan_run = entry.get("plan_run")
-    plan = ledger.results(plan_run) if ledger.evidence.get(plan_run, {}).get("process") == NAME else None
+    plan = ledger.results(plan_run) if (ledger.run(plan_run) or {}).get("process") == NAME else None
     if plan is None:
         return f"names {plan_run!r} as its plan, which is no readable AI objectives record of the ledger"
     measured_by = {m.get("id"): m.get("measured_by") for m in plan.get("measures", [])}
     for row in entry.get("measurements", []):
         measure_id = row.get("measure_id") if isinstance(row, dict) else None
-        if measure_id not in measured_by:
+        if not isinstance(measure_id, str) or measure_id not in measured_by:
             return f"measure {measure_id!r} is not in its plan {plan_run}"
         refused = recorder_refusal(measure_id, measured_by[measure_id], config.person(entry["signature"]["by"]))
         if refused:

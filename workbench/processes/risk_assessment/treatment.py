@@ -257,7 +257,7 @@ def acceptor_refusal(config, person, evidence: dict) -> str | None:
 
 def acceptance_refusal(config, entry: dict, ledger) -> str | None:
     """:func:`acceptor_refusal` of the signer of a ``risk-acceptance`` entry, for the assessment it names."""
-    evidence = ledger.evidence.get(entry.get("run_id"))
+    evidence = ledger.run(entry.get("run_id"))
     if evidence is None or evidence.get("process") != PROCESS:
         return f"accepts the risks of {entry.get('run_id')!r}, which is no risk assessment of the ledger"
     by = entry["signature"]["by"]
