@@ -125,6 +125,10 @@ def attacked(demo: Path, tmp_path_factory) -> tuple[dict, int, list[str]]:
     signed = demo_entry(ws, "signoff", {"process": "ai-policy"})
     assessor = next(e["assessor"] for e in ledger_entries(ws.evidence_dir) if e.get("run_id") == signed["run_id"])
     forged["own", "signoff"] = forge(ws, signed, assessor, person=assessor)
+    concern_id = demo_entry(ws, "concern", {})["concern_id"]  # the demo reveals no one: these are the first
+    for person in ("tomas", "priya"):
+        forged["reveal", person] = forge(ws, {"kind": "concern-reveal", "concern_id": concern_id, "person": person,
+                                              "recorded_at": "2026-11-30T12:00:00+00:00"}, person)
     return (forged, *verified(root))
 
 
@@ -157,6 +161,13 @@ def test_signing_off_one_s_own_assessment_is_named(attacked):
     own = forged["own", "signoff"]
     assert any(line.endswith(f"segregation of duties: {own['person']} assessed {own['run_id']}; nobody approves or "
                              "rejects their own assessment") for line in named(lines, "role", own)), lines
+
+
+def test_seeing_who_raised_a_concern_without_being_an_aims_manager_is_named(attacked):
+    forged, code, lines = attacked
+    [found] = named(lines, "role", forged["reveal", "tomas"])
+    assert found.endswith("tomas held assessor then; seeing who raised an anonymous concern needs aims_manager")
+    assert not [line for line in lines if f"ledger seq {forged['reveal', 'priya']['seq']} " in line]
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from workbench.processes.incident_report.concerns import (KIND as CONCERN, MANAG
 from workbench.processes.incident_report.incidents import (KIND, SECTION, UPDATE_KIND, incident_rows, open_incidents,
                                                            portfolio_flags, review_section, update_rows)
 from workbench.processes.incident_report.settings import IncidentSettings
-from workbench.records.acts import REGISTRARS, Act
 from workbench.processes.incident_report.tables import (ConcernRevealRow, ConcernRow, IncidentReportRow, IncidentRow,
                                                         IncidentUpdateRow)
+from workbench.records.acts import REGISTRARS, Act
 
 PROCESS = Process(
     name="incident-report",

@@ -6,10 +6,10 @@ from workbench.processes import Process
 from workbench.processes.objectives.assessment import (assess, headline, portfolio_flags, register_rows,
                                                        review_measures)
 from workbench.processes.objectives.measurements import KIND, NAME, measurement_refusal, measurement_rows
-from workbench.records.acts import Act
 from workbench.processes.objectives.plan import ObjectivesAnswers
 from workbench.processes.objectives.sources import MEASURES
 from workbench.processes.objectives.tables import MeasurementRow, MeasureRow, ObjectiveRow
+from workbench.records.acts import Act
 
 PROCESS = Process(
     name=NAME,

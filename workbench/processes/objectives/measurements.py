@@ -249,7 +249,10 @@ def measurement_refusal(config, entry: dict, ledger) -> str | None:
     if plan is None:
         return f"names {plan_run!r} as its plan, which is no readable AI objectives record of the ledger"
     measured_by = {m.get("id"): m.get("measured_by") for m in plan.get("measures", [])}
-    for row in entry.get("measurements", []):
+    rows = entry.get("measurements")
+    if not isinstance(rows, list):
+        return "holds no list of measurements"
+    for row in rows:
         measure_id = row.get("measure_id") if isinstance(row, dict) else None
         if not isinstance(measure_id, str) or measure_id not in measured_by:
             return f"measure {measure_id!r} is not in its plan {plan_run}"
