@@ -436,7 +436,7 @@ def install_complaints(monkeypatch):
     from dataclasses import replace
 
     installed = workbench.processes.processes()
-    added = replace(installed["incident-report"], name="complaints", code="cmp", tables=(), records={},
+    added = replace(installed["incident-report"], name="complaints", code="cmp", tables=(), records={}, acts={},
                     settings=None, measures={"open-complaints": ("Open complaints", "count", open_complaints)},
                     review_section=complaint_section)
     monkeypatch.setattr(workbench.processes, "processes", lambda: {**installed, "complaints": added})

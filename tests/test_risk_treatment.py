@@ -292,7 +292,8 @@ def test_verify_names_an_acceptance_signed_by_someone_without_the_role(ws):
         index_entry(ws, entry)
     report = verify(ws)
     assert not report.ok
-    assert any(f.kind == "role" and "accepting a residual risk above appetite needs top_management" in f.detail
+    assert any(f.kind == "role" and f.detail.startswith("priya: risk acceptance: only the top_management role accepts "
+                                                        "a residual risk above appetite")
                for f in report.findings), report.findings
 
 

@@ -17,6 +17,7 @@ from workbench.config import configuration_model
 from workbench.exceptions import InputError, UnknownRecordError, WorkspaceError
 from workbench.migrations import SchemaError, upgrade_register
 from workbench.processes import Process, get_process
+from workbench.records.acts import Act
 from workbench.register import Register
 from workbench.workspace import CONFIG_FILE
 
@@ -225,16 +226,26 @@ def test_a_plug_in_may_not_index_a_ledger_kind_the_core_or_another_process_index
     risk = get_process("risk-assessment")
     plain = {**risk.__dict__, "tables": (), "settings": None}
     module = types.ModuleType("ledger_plugin")
-    module.CORE = Process(**{**plain, "name": "core-kind", "code": "ck", "records": {"signoff": lambda entry: {}}})
-    module.AUDIT = Process(**{**plain, "name": "audit-kind", "code": "ak", "records": {"audit-plan": lambda e: {}}})
+    module.CORE = Process(**{**plain, "name": "core-kind", "code": "ck", "records": {"signoff": lambda entry: {}},
+                             "acts": {"signoff": Act("person")}})
+    module.AUDIT = Process(**{**plain, "name": "audit-kind", "code": "ak", "records": {"audit-plan": lambda e: {}},
+                              "acts": {"audit-plan": Act("planned_by")}})
     module.SHAPE = Process(**{**plain, "name": "bad-records", "code": "br", "records": {"Not a kind": None}})
+    module.NOBODY = Process(**{**plain, "name": "no-actor", "code": "na", "records": {"complaint": lambda e: {}},
+                               "acts": {}})
+    module.WHO = Process(**{**plain, "name": "bad-act", "code": "bq", "records": {"complaint": lambda e: {}},
+                            "acts": {"complaint": "recorded_by"}})
     monkeypatch.setitem(sys.modules, "ledger_plugin", module)
     install(_point("core-kind", "ledger_plugin:CORE"), _point("audit-kind", "ledger_plugin:AUDIT"),
-            _point("bad-records", "ledger_plugin:SHAPE"))
+            _point("bad-records", "ledger_plugin:SHAPE"), _point("no-actor", "ledger_plugin:NOBODY"),
+            _point("bad-act", "ledger_plugin:WHO"))
     reasons = {err.entry: err.reason for err in registry.refused()}
     assert reasons["core-kind"] == "the ledger kind 'signoff' is taken by the core ledger"
     assert reasons["audit-kind"] == "the ledger kind 'audit-plan' is taken by package 'aims-workbench'"
     assert reasons["bad-records"].startswith("records is not {ledger kind (a slug)")
+    # a kind of entry nobody is named as making could not be re-judged by verify
+    assert reasons["no-actor"] == reasons["bad-act"] == ("acts is not {ledger kind: Act} for each kind of its records "
+                                                         "(who acts, and the roles they need)")
     assert get_process("internal-audit").records.keys() == {"audit-plan"}
 
 
@@ -266,10 +277,10 @@ def test_a_plug_in_whose_commands_break_leaves_the_cli_working(install, monkeypa
 
     risk = get_process("risk-assessment")
     module = types.ModuleType("noisy_plugin")
-    module.PROCESS = Process(**{**risk.__dict__, "name": "noisy", "code": "noisy", "tables": (), "records": {}, "settings": None,
-                                "package": risk.package, "commands": "noisy_plugin_missing.cli:noisy"})
-    module.SHADOW = Process(**{**risk.__dict__, "name": "shadow", "code": "shadow", "tables": (), "records": {}, "settings": None,
-                               "package": risk.package, "commands": "workbench.cli:verify_cmd"})
+    module.PROCESS = Process(**{**risk.__dict__, "name": "noisy", "code": "noisy", "tables": (), "records": {}, "acts": {},
+                                "settings": None, "package": risk.package, "commands": "noisy_plugin_missing.cli:noisy"})
+    module.SHADOW = Process(**{**risk.__dict__, "name": "shadow", "code": "shadow", "tables": (), "records": {}, "acts": {},
+                               "settings": None, "package": risk.package, "commands": "workbench.cli:verify_cmd"})
     monkeypatch.setitem(sys.modules, "noisy_plugin", module)
     install(_point("noisy", "noisy_plugin:PROCESS"), _point("shadow", "noisy_plugin:SHADOW"))
     assert not registry.refused()

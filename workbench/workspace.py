@@ -14,15 +14,18 @@ from workbench.config import Configuration, configuration_model, default_configu
 from workbench.content import ContentPack, load_content
 from workbench.exceptions import InputError, WorkspaceError
 from workbench.pipeline.archive import LEDGER_FILE
+from workbench.records.acts import REGISTRARS, Act
 from workbench.register import Register, shown
 from workbench.validate import model_from, safe_load
 
 CONFIG_FILE = "workbench.yaml"
-REGISTRARS = ("aims_manager", "system_owner")  # who registers AI systems and their items
 CONFIGURATION_DIR = "_configuration"  # in the evidence folder; not a slug, so never a system's folder
 REGISTER_FILE = "register.db"
 REGISTER_VAR = "WORKBENCH_REGISTER_URL"
 ENV_VAR = "WORKBENCH_WORKSPACE"
+ACTS = {"system": Act("recorded_by", REGISTRARS, "registering an AI system"),
+        "item": Act("recorded_by", REGISTRARS, "registering an AI system's item"),
+        "event": Act("recorded_by", (), "recording an event of an AI system")}
 
 
 class Workspace:

@@ -19,6 +19,7 @@ from typing import Any, Callable, Literal
 from pydantic import BaseModel
 
 from workbench.exceptions import InputError, WorkbenchError
+from workbench.records.acts import Act
 from workbench.validate import RUN_ID_CODE, SLUG_PATTERN
 
 ENTRY_POINT_GROUP = "workbench.processes"
@@ -68,6 +69,11 @@ class Process:
         The process's register tables: SQLAlchemy classes on :class:`workbench.register.Base`. Those
         ``index`` fills have ``run_id`` and ``system_id`` columns (and ``item_id``, for a process
         about items), which the register fills in.
+    acts : dict of str to Act
+        ``{ledger kind: Act}`` for every kind of ``records``: the field naming who made such an entry (who
+        signs it), the roles one of which they hold, and any rule that reads the entry
+        (:class:`workbench.records.acts.Act`); the recording code enforces it, ``workbench verify``
+        re-applies it with the configuration in force then.
     settings : tuple of (str, type of BaseModel), optional
         The process's section of ``workbench.yaml`` and the model (with defaults) that validates it.
     commands : str
@@ -138,6 +144,7 @@ class Process:
     index: Callable[[dict], dict[str, list[dict]]] = lambda _results: {}
     tables: tuple[type, ...] = ()
     records: dict[str, Callable[[dict], dict[str, list[dict]]]] = field(default_factory=dict)
+    acts: dict[str, Act] = field(default_factory=dict)
     settings: tuple[str, type[BaseModel]] | None = None
     commands: str = ""
     periodic: bool = False
@@ -223,6 +230,10 @@ def _load(point: EntryPoint, package: str) -> Process:
             isinstance(kind, str) and re.fullmatch(SLUG_PATTERN, kind) and callable(rows)
             for kind, rows in process.records.items())):
         raise PluginError(package, point.name, "records is not {ledger kind (a slug): function of an entry}")
+    if not (isinstance(process.acts, dict) and set(process.acts) == set(process.records)
+            and all(isinstance(act, Act) for act in process.acts.values())):
+        raise PluginError(package, point.name, "acts is not {ledger kind: Act} for each kind of its records "
+                                               "(who acts, and the roles they need)")
     if not (isinstance(process.attachments, dict) and all(
             isinstance(name, str) and re.fullmatch(ATTACHMENT, name) and name not in CORE_FILES and callable(make)
             for name, make in process.attachments.items())):

@@ -17,6 +17,7 @@ from pathlib import Path
 from workbench import __version__
 from workbench.exceptions import InputError
 from workbench.exceptions import WorkspaceError
+from workbench.records.acts import Act
 from workbench.pipeline.archive import (LEDGER_FILE, archive_locked, ledger_entries, locked, sha256_file, staged,
                                         write_atomic)
 from workbench.records.identity import acting_person
@@ -25,6 +26,7 @@ from workbench.workspace import CONFIG_FILE, CONFIGURATION_DIR, Workspace, parse
 
 MANAGER = "aims_manager"
 MAX_COMMENT = 2000
+ACTS = {"configuration": Act("person", (MANAGER,), "changing the configuration")}
 
 
 def record_configuration(workspace: Workspace, comment: str, person: str = "") -> dict:

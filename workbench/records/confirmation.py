@@ -20,6 +20,7 @@ from workbench.exceptions import InputError
 from workbench.pipeline.archive import append_locked, fault_point, ledger_entries, locked
 from workbench.pipeline.portfolio import build_index
 from workbench.pipeline.recovery import index_entry, recover_locked
+from workbench.records.acts import Act
 from workbench.records.identity import acting_person
 from workbench.validate import require_run_id
 from workbench.workspace import Workspace
@@ -56,9 +57,9 @@ def confirm(workspace: Workspace, run_id: str, comment: str, person: str = "") -
     if len(comment) > MAX_COMMENT:
         raise InputError.single("comment", comment, f"must be at most {MAX_COMMENT} characters")
     confirmer = acting_person(workspace, person)
-    if SCHEDULER in confirmer.roles:
-        raise InputError.single("person", confirmer.id, "is the scheduler identity: it does not confirm its own "
-                                "recalculation; a person does")
+    refused = confirmer_refusal(confirmer)
+    if refused:
+        raise InputError.single("person", confirmer.id, refused)
     with locked(workspace.evidence_dir):
         recover_locked(workspace)
         entries = ledger_entries(workspace.evidence_dir)
@@ -80,6 +81,24 @@ def confirm(workspace: Workspace, run_id: str, comment: str, person: str = "") -
         index_entry(workspace, entry)
     build_index(workspace)
     return entry
+
+
+def confirmer_refusal(person) -> str | None:
+    """Why ``person`` may not confirm a recalculation whatever their roles, or ``None``: not the scheduler."""
+    if SCHEDULER in person.roles:
+        return "is the scheduler identity: it does not confirm its own recalculation; a person does"
+    return None
+
+
+def confirmation_refusal(config, entry: dict, _ledger) -> str | None:
+    """:func:`confirmer_refusal` of the signer of a ``confirmation`` entry (its process's role is
+    ``acts.required_roles``)."""
+    by = entry["signature"]["by"]
+    refused = confirmer_refusal(config.person(by))
+    return f"{by} {refused}" if refused else None
+
+
+ACTS = {"confirmation": Act("person", refusal=confirmation_refusal)}
 
 
 def confirmation_of(entries: list[dict], run_id: str) -> dict | None:

@@ -22,6 +22,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from workbench.pipeline.archive import append_locked, locked, sha256_file
 from workbench.exceptions import InputError
+from workbench.records.acts import Act
 from workbench.validate import Slug, Strict, known_person, load_data, model_from
 
 # Items the standard names, each with the clause that requires it (titles paraphrased).
@@ -40,6 +41,8 @@ NAMED = (
     ("management-review-results", "Results of management reviews", "9.3.3"),
     ("nonconformities", "Nonconformities, actions taken and corrective-action results", "10.2"),
 )
+ACTS = {"documented-information": Act("recorded_by", (), "recording documented information"),
+        "competence": Act("recorded_by", (), "recording a competence")}  # any person of the configuration
 KINDS = ("missing", "overdue", "unresolved", "changed", "expired")
 
 

@@ -21,6 +21,7 @@ from pydantic import Field, field_validator
 
 from workbench.pipeline.archive import append_locked, canonical_json, ledger_entries, locked
 from workbench.exceptions import InputError, UnknownRecordError
+from workbench.records.acts import Act
 from workbench.systems import ORGANISATION
 from workbench.validate import Strict, known_person, model_from
 
@@ -237,9 +238,9 @@ def check_effectiveness(workspace, state, acting: str, what: str) -> None:
     without citing evidence that existed by today (a corrective action, a risk treatment: ``what``)."""
     from workbench.records.citations import cite
 
-    if acting == state.owner:
-        raise InputError.single("updated_by", acting, f"is the {what}'s owner; effectiveness is verified by "
-                                                      f"someone other than {state.owner}")
+    refused = self_verified(what, state.owner, acting)
+    if refused:
+        raise InputError.single("updated_by", acting, refused)
     if not state.effectiveness_check.strip():
         raise InputError.single("effectiveness_check", "", "is required to set the status 'verified effective': "
                                 f"say how the {what} was shown to work")
@@ -248,6 +249,29 @@ def check_effectiveness(workspace, state, acting: str, what: str) -> None:
                                 f"cite the evidence that shows the {what} works")
     for i, ref in enumerate(state.effectiveness_evidence):
         cite(workspace, f"effectiveness_evidence[{i}]", ref, not_after=date.today(), what="today")
+
+
+def self_verified(what: str, owner: str, acting: str) -> str | None:
+    """Why ``acting`` may not verify the effectiveness of the ``what`` (an action, a treatment) that
+    ``owner`` owns, or ``None``: nobody verifies their own."""
+    if acting == owner:
+        return f"is the {what}'s owner; effectiveness is verified by someone other than {owner}"
+    return None
+
+
+def effectiveness_rule(what: str):
+    """The rule of an update entry of a ``what`` (an action, a treatment) that ``workbench verify`` re-applies:
+    a status 'verified effective' is never set by the owner (:func:`self_verified`)."""
+    def refusal(_config, entry: dict, _ledger) -> str | None:
+        if entry.get("status") != "verified effective":
+            return None
+        refused = self_verified(what, entry.get("owner"), entry.get("updated_by"))
+        return f"{entry.get('updated_by')} {refused}" if refused else None
+    return refusal
+
+
+ACTS = {"nonconformity": Act("opened_by", (), "opening a nonconformity"),
+        "action-update": Act("updated_by", (), "updating a corrective action", effectiveness_rule("action"))}
 
 
 def action_history_rows(workspace, nc_id: str) -> list[dict]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from workbench import __version__
 from workbench.pipeline.archive import archive_locked, fault_point, ledger_entries, locked, sha256_file, write_atomic
 from workbench.exceptions import InputError, UnknownRecordError
+from workbench.records.acts import Act
 from workbench.records.confirmation import confirmation_of
 from workbench.records.identity import acting_person
 from workbench.pipeline.indexing import RESULTS_FILE
@@ -103,6 +104,26 @@ def sign_off(workspace: Workspace, run_id: str, decision: str, comment: str, per
     return SignOff(signoff_id, workspace.evidence_dir / relative, entry)
 
 
+def own_assessment(evidence: dict, confirmation: dict | None, person: str) -> str | None:
+    """Why ``person`` may not sign off the run ``evidence`` (its ledger entry), a recalculation confirmed by
+    ``confirmation``, or ``None``: segregation of duties."""
+    if person == (confirmation["person"] if confirmation else evidence.get("assessor")):
+        return (f"segregation of duties: {person} {'confirmed' if confirmation else 'assessed'} "
+                f"{evidence.get('run_id')}; nobody approves or rejects their own assessment")
+    return None
+
+
+def signoff_refusal(_config, entry: dict, ledger) -> str | None:
+    """:func:`own_assessment` of the signer of a ``signoff`` entry, for the run it signs off."""
+    evidence = ledger.run(entry.get("run_id"))
+    if evidence is None:
+        return f"signs off {entry.get('run_id')!r}, which is no archived evidence record of the ledger"
+    return own_assessment(evidence, ledger.confirmations.get(entry["run_id"]), entry["signature"]["by"])
+
+
+ACTS = {"signoff": Act("person", refusal=signoff_refusal)}  # its roles follow from the run: acts.required_roles
+
+
 def check_rules(workspace: Workspace, evidence: dict, results: dict, signer, decision: str,
                 entries: list[dict]) -> None:
     """Refuse a sign-off that breaks a rule, with an ``InputError`` naming the rule.
@@ -122,10 +143,9 @@ def check_rules(workspace: Workspace, evidence: dict, results: dict, signer, dec
         raise InputError.single("run_id", evidence["run_id"], "awaiting confirmation: it is the scheduler's "
                                 "recalculation, which no person has confirmed; a person holding the assessor role "
                                 "confirms it first ('workbench review confirm') or assesses it again")
-    if signer.id == (confirmation["person"] if confirmation else evidence["assessor"]):
-        raise InputError.single("person", signer.id, f"segregation of duties: {signer.id} "
-                                f"{'confirmed' if confirmation else 'assessed'} {evidence['run_id']}; nobody "
-                                "approves or rejects their own assessment")
+    refused = own_assessment(evidence, confirmation, signer.id)
+    if refused:
+        raise InputError.single("person", signer.id, refused)
     if not set(SIGNING_ROLES) & set(signer.roles):
         allowed = ", ".join(p.id for p in workspace.config.people if set(SIGNING_ROLES) & set(p.roles))
         raise InputError.single("person", signer.id, "sign-off role: only a reviewer or approver signs off "

@@ -3,10 +3,12 @@ makes, approved by top management with a sign-off, reviewed by its date, and ack
 of the configuration; with the roles and responsibilities per AI system in force."""
 
 from workbench.processes import Process
-from workbench.processes.ai_policy.acknowledgements import KIND, acknowledgement_rows, portfolio_flags
+from workbench.processes.ai_policy.acknowledgements import (KIND, acknowledgement_refusal, acknowledgement_rows,
+                                                            portfolio_flags)
 from workbench.processes.ai_policy.assessment import NAME, acceptance, assess, check, headline, register_rows
 from workbench.processes.ai_policy.policy import PolicyAnswers
 from workbench.processes.ai_policy.tables import AcknowledgementRow, PolicyRow
+from workbench.records.acts import Act
 
 PROCESS = Process(
     name=NAME,
@@ -22,6 +24,7 @@ PROCESS = Process(
     index=register_rows,
     tables=(PolicyRow, AcknowledgementRow),
     records={KIND: acknowledgement_rows},
+    acts={KIND: Act("person", (), "acknowledging the AI policy", acknowledgement_refusal)},
     commands=f"{__name__}.cli:policy",
     headline=headline,
     acceptance=acceptance,

@@ -57,15 +57,15 @@ def acknowledge(workspace, person: str = "", version: str = "") -> dict:
     InputError
         No approved policy, a version that is unknown, unapproved or superseded, or one already acknowledged.
     """
-    from workbench.config import SCHEDULER
     from workbench.pipeline.archive import append_locked, ledger_entries, locked
     from workbench.pipeline.portfolio import build_index
     from workbench.pipeline.recovery import index_entry, recover_locked
     from workbench.records.identity import acting_person
 
     signer = acting_person(workspace, person)
-    if SCHEDULER in signer.roles:
-        raise InputError.single("person", signer.id, "is the scheduler identity: a person acknowledges the policy")
+    refused = acknowledger_refusal(signer)
+    if refused:
+        raise InputError.single("person", signer.id, refused)
     with locked(workspace.evidence_dir):
         recover_locked(workspace)
         status = policy_status(workspace)
@@ -96,6 +96,20 @@ def acknowledge(workspace, person: str = "", version: str = "") -> dict:
         index_entry(workspace, append_locked(workspace.evidence_dir, entry, signer))
     build_index(workspace)  # the portfolio's flags of who has not acknowledged
     return workspace.register.rows("policy_acknowledgements", policy_run=in_force["run_id"], person=signer.id)[0]
+
+
+def acknowledger_refusal(person) -> str | None:
+    """Why ``person`` may not acknowledge the AI policy, or ``None``: the scheduler identity reads no policy."""
+    from workbench.config import SCHEDULER
+
+    return "is the scheduler identity: a person acknowledges the policy" if SCHEDULER in person.roles else None
+
+
+def acknowledgement_refusal(config, entry: dict, _ledger) -> str | None:
+    """:func:`acknowledger_refusal` of the signer of a ``policy-acknowledgement`` entry."""
+    by = entry["signature"]["by"]
+    refused = acknowledger_refusal(config.person(by))
+    return f"{by} {refused}" if refused else None
 
 
 def acknowledgement_rows(entry: dict) -> dict[str, list[dict]]:

@@ -6,6 +6,7 @@ from workbench.processes.data_quality.assessment import (DataQualityAnswers, ass
                                                          register_rows)
 from workbench.processes.data_quality.datasets import KIND, dataset_rows, portfolio_flags, reads
 from workbench.processes.data_quality.tables import DataQualityRow, DatasetRow
+from workbench.records.acts import REGISTRARS, Act
 
 PROCESS = Process(
     name="data-quality",
@@ -21,6 +22,7 @@ PROCESS = Process(
     index=register_rows,
     tables=(DatasetRow, DataQualityRow),
     records={KIND: dataset_rows},
+    acts={KIND: Act("recorded_by", REGISTRARS, "registering a dataset")},
     commands=f"{__name__}.cli:dataset",
     periodic=True,
     breaches=breaches,

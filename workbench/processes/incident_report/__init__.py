@@ -5,12 +5,14 @@ regulatory clocks; and the incident report, one incident's timeline archived as 
 from workbench.processes import Process
 from workbench.processes.incident_report.assessment import (IncidentReportAnswers, archived, assess, breaches,
                                                             check, headline, register_rows)
-from workbench.processes.incident_report.concerns import KIND as CONCERN, REVEAL_KIND, concern_rows, reveal_rows
+from workbench.processes.incident_report.concerns import (KIND as CONCERN, MANAGER, REVEAL_KIND, concern_rows,
+                                                          reveal_rows)
 from workbench.processes.incident_report.incidents import (KIND, SECTION, UPDATE_KIND, incident_rows, open_incidents,
                                                            portfolio_flags, review_section, update_rows)
 from workbench.processes.incident_report.settings import IncidentSettings
 from workbench.processes.incident_report.tables import (ConcernRevealRow, ConcernRow, IncidentReportRow, IncidentRow,
                                                         IncidentUpdateRow)
+from workbench.records.acts import REGISTRARS, Act
 
 PROCESS = Process(
     name="incident-report",
@@ -27,6 +29,10 @@ PROCESS = Process(
     index=register_rows,
     tables=(IncidentRow, IncidentUpdateRow, ConcernRow, ConcernRevealRow, IncidentReportRow),
     records={KIND: incident_rows, UPDATE_KIND: update_rows, CONCERN: concern_rows, REVEAL_KIND: reveal_rows},
+    acts={KIND: Act("recorded_by", REGISTRARS, "recording an incident"),
+          UPDATE_KIND: Act("updated_by", REGISTRARS, "updating an incident"),
+          CONCERN: Act("raised_by", (), "raising a concern"),
+          REVEAL_KIND: Act("person", (MANAGER,), "seeing who raised an anonymous concern")},
     settings=(SECTION, IncidentSettings),
     commands=f"{__name__}.cli:incident {__name__}.cli:concern",
     breaches=breaches,

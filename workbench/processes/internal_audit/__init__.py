@@ -2,8 +2,10 @@
 audit's scope, graded findings citing archived evidence, and the nonconformities they open."""
 
 from workbench.processes import Process
-from workbench.processes.internal_audit.assessment import AuditAnswers, archived, assess, check, headline, plan_rows
+from workbench.processes.internal_audit.assessment import (AuditAnswers, archived, assess, check, headline,
+                                                           plan_refusal, plan_rows)
 from workbench.processes.internal_audit.tables import AuditRow
+from workbench.records.acts import Act
 
 PROCESS = Process(
     name="internal-audit",
@@ -19,6 +21,7 @@ PROCESS = Process(
     role="auditor",
     tables=(AuditRow,),
     records={"audit-plan": plan_rows},
+    acts={"audit-plan": Act("planned_by", (), "planning an audit", plan_refusal)},
     commands=f"{__name__}.cli:audit",
     check=check,
     archived=archived,

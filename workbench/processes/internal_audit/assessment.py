@@ -76,17 +76,11 @@ def plan_audit(workspace, data: dict, planned_by: str = "") -> AuditPlan:
     from workbench.records.identity import acting_person
 
     plan = model_from(AuditPlan, data, workspace.validation_context(), what="audit")
-    people = {p.id: p for p in workspace.config.people}
+    owners = {system_id: workspace.register.system(system_id).owner for system_id in plan.systems}
     for i, auditor in enumerate(plan.auditors):
-        if auditor not in people:
-            raise InputError.single(f"auditors[{i}]", auditor, f"is not a person; allowed: {', '.join(people)}")
-        if "auditor" not in people[auditor].roles:
-            holders = ", ".join(p.id for p in workspace.config.people_with("auditor")) or "nobody yet"
-            raise InputError.single(f"auditors[{i}]", auditor, f"does not hold the auditor role; people who do: {holders}")
-    for system_id in plan.systems:
-        system = workspace.register.system(system_id)
-        for j, auditor in enumerate(plan.auditors):
-            _refuse_owner(f"auditors[{j}]", auditor, system)
+        refused = auditor_refusal(workspace.config, auditor, owners)
+        if refused:
+            raise InputError.single(f"auditors[{i}]", auditor, refused)
     if plan.controls:
         known = set(workspace.content.control_ids()) | set(require_soa(workspace, "controls", plan.controls))
         for i, control in enumerate(plan.controls):
@@ -112,10 +106,34 @@ def plan_rows(entry: dict) -> dict[str, list[dict]]:
                         "planned_at": entry["recorded_at"]}]}
 
 
-def _refuse_owner(field: str, auditor: str, system) -> None:
-    if system.owner == auditor:
-        raise InputError.single(field, auditor, f"{RULE_OWN_SYSTEM}: {auditor} owns AI system {system.id}; "
-                                                f"assign another auditor or take {system.id} out of scope")
+def auditor_refusal(config, auditor: str, owners: dict[str, str]) -> str | None:
+    """Why ``auditor`` may not audit a scope whose AI systems have these ``owners`` (``{system id: owner}``)
+    under ``config``, or ``None``: an auditor is a person holding the auditor role who owns none of them."""
+    people = {p.id: p for p in config.people}
+    if auditor not in people:
+        return f"is not a person; allowed: {', '.join(people)}"
+    if "auditor" not in people[auditor].roles:
+        holders = ", ".join(p.id for p in config.people_with("auditor")) or "nobody yet"
+        return f"does not hold the auditor role; people who do: {holders}"
+    for system_id, owner in owners.items():
+        if owner == auditor:
+            return (f"{RULE_OWN_SYSTEM}: {auditor} owns AI system {system_id}; assign another auditor or take "
+                    f"{system_id} out of scope")
+    return None
+
+
+def plan_refusal(config, entry: dict, ledger) -> str | None:
+    """:func:`auditor_refusal` of each auditor of an ``audit-plan`` entry, with the owners its AI systems
+    were registered with."""
+    systems, auditors = entry.get("systems"), entry.get("auditors")
+    if not all(isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in (systems, auditors)):
+        return "its auditors and systems are not lists of ids"
+    owners = {system_id: ledger.owner(system_id) for system_id in systems}
+    for i, auditor in enumerate(auditors):
+        refused = auditor_refusal(config, auditor, owners)
+        if refused:
+            return f"auditors[{i}] {auditor} {refused}"
+    return None
 
 
 def audit_plan(workspace, audit_id: str) -> AuditPlan:
@@ -234,8 +252,10 @@ def check(workspace, request) -> None:
     if auditor not in plan.auditors:
         raise InputError.single("assessor", auditor, f"{RULE_ASSIGNED}: audit {plan.id} is assigned to "
                                                      f"{', '.join(plan.auditors)}")
-    for system_id in plan.systems:
-        _refuse_owner("assessor", auditor, workspace.register.system(system_id))
+    owners = {system_id: workspace.register.system(system_id).owner for system_id in plan.systems}
+    refused = auditor_refusal(workspace.config, auditor, owners)
+    if refused:
+        raise InputError.single("assessor", auditor, refused)
     items = {i.id: i for i in checklist(workspace, plan)}
     given = [r.item for r in answers.items]
     for i, result in enumerate(answers.items):

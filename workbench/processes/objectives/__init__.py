@@ -5,10 +5,11 @@ period, taken from the register and the workbench's runs or recorded by a person
 from workbench.processes import Process
 from workbench.processes.objectives.assessment import (assess, headline, portfolio_flags, register_rows,
                                                        review_measures)
-from workbench.processes.objectives.measurements import KIND, NAME, measurement_rows
+from workbench.processes.objectives.measurements import KIND, NAME, measurement_refusal, measurement_rows
 from workbench.processes.objectives.plan import ObjectivesAnswers
 from workbench.processes.objectives.sources import MEASURES
 from workbench.processes.objectives.tables import MeasurementRow, MeasureRow, ObjectiveRow
+from workbench.records.acts import Act
 
 PROCESS = Process(
     name=NAME,
@@ -24,6 +25,7 @@ PROCESS = Process(
     index=register_rows,
     tables=(ObjectiveRow, MeasureRow, MeasurementRow),
     records={KIND: measurement_rows},
+    acts={KIND: Act("recorded_by", (), "recording a measurement", measurement_refusal)},
     commands=f"{__name__}.cli:measure",
     headline=headline,
     flags=portfolio_flags,

@@ -22,6 +22,7 @@ from workbench.systems import ORGANISATION
 from workbench.validate import model_from
 
 KIND = "measurement"
+MANAGER = "aims_manager"
 NAME = "objectives"
 ROW_FIELDS = ("measure_id", "period", "subject", "seq", "value", "unit", "source", "source_ref", "note")
 
@@ -208,9 +209,9 @@ def record_measurement(workspace, measure_id: str, value: float, period: str, pe
     if len(note) > 2000:
         raise InputError.single("note", note[:40] + "...", "at most 2000 characters")
     signer = acting_person(workspace, person, "recorded_by", role="aims_manager")
-    if signer.id != measure.measured_by and "aims_manager" not in signer.roles:
-        raise InputError.single("recorded_by", signer.id, f"measure {measure.id} is recorded by who measures it "
-                                f"({measure.measured_by}) or an AIMS manager")
+    refused = recorder_refusal(measure.id, measure.measured_by, signer)
+    if refused:
+        raise InputError.single("recorded_by", signer.id, refused)
     with locked(workspace.evidence_dir):
         recover_locked(workspace)
         earlier = workspace.register.rows("measurements", measure_id=measure.id, period=period, subject=subject)
@@ -228,6 +229,37 @@ def record_measurement(workspace, measure_id: str, value: float, period: str, pe
                                              _entry([row], "recorded", min(bounds(period)[1], today), record, signer),
                                              signer))
     return workspace.register.rows("measurements", measure_id=measure.id, period=period, subject=subject, seq=seq)[0]
+
+
+def recorder_refusal(measure_id: str, measured_by: str, person) -> str | None:
+    """Why ``person`` may not record a value of a measure by hand, or ``None``: who measures it
+    (``measured_by``) or an AIMS manager does."""
+    if person.id != measured_by and MANAGER not in person.roles:
+        return f"measure {measure_id} is recorded by who measures it ({measured_by}) or an AIMS manager"
+    return None
+
+
+def measurement_refusal(config, entry: dict, ledger) -> str | None:
+    """Why the signer of a ``measurement`` entry recorded by hand could not record it under the plan it names
+    (:func:`recorder_refusal`), or ``None``; measures the workbench takes may be taken by anyone."""
+    if entry.get("method") != "recorded":
+        return None
+    plan_run = entry.get("plan_run")
+    plan = ledger.results(plan_run) if (ledger.run(plan_run) or {}).get("process") == NAME else None
+    if plan is None:
+        return f"names {plan_run!r} as its plan, which is no readable AI objectives record of the ledger"
+    measured_by = {m.get("id"): m.get("measured_by") for m in plan.get("measures", [])}
+    rows = entry.get("measurements")
+    if not isinstance(rows, list):
+        return "holds no list of measurements"
+    for row in rows:
+        measure_id = row.get("measure_id") if isinstance(row, dict) else None
+        if not isinstance(measure_id, str) or measure_id not in measured_by:
+            return f"measure {measure_id!r} is not in its plan {plan_run}"
+        refused = recorder_refusal(measure_id, measured_by[measure_id], config.person(entry["signature"]["by"]))
+        if refused:
+            return refused
+    return None
 
 
 def _entry(rows: list[dict], method: str, on: date, record: dict, signer) -> dict:

@@ -7,7 +7,10 @@ from workbench.processes.risk_assessment.assessment import (RiskAssessmentAnswer
                                                             portfolio_charts, register_rows)
 from workbench.processes.risk_assessment.settings import RiskCriteria
 from workbench.processes.risk_assessment.tables import RiskAcceptanceRow, RiskRow, RiskTreatmentRow
-from workbench.processes.risk_assessment.treatment import acceptance_rows, portfolio_flags, treatment_rows
+from workbench.processes.risk_assessment.treatment import (acceptance_refusal, acceptance_rows, portfolio_flags,
+                                                          treatment_rows)
+from workbench.records.acts import Act
+from workbench.records.nonconformity import effectiveness_rule
 
 PROCESS = Process(
     name="risk-assessment",
@@ -22,6 +25,8 @@ PROCESS = Process(
     index=register_rows,
     tables=(RiskRow, RiskTreatmentRow, RiskAcceptanceRow),
     records={"treatment-update": treatment_rows, "risk-acceptance": acceptance_rows},
+    acts={"treatment-update": Act("updated_by", (), "updating a risk treatment", effectiveness_rule("treatment")),
+          "risk-acceptance": Act("person", (), "accepting a residual risk above appetite", acceptance_refusal)},
     settings=("risk_criteria", RiskCriteria),
     commands=f"{__name__}.cli:treatment",
     periodic=True,

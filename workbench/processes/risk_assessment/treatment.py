@@ -221,15 +221,9 @@ def accept_risk(workspace, ref: str, reason: str, person: str = "") -> dict:
     if len(reason) > 5000:
         raise InputError.single("reason", reason, "must be at most 5000 characters")
     signer = acting_person(workspace, person, "person", role=criteria.acceptance_role)
-    if criteria.acceptance_role not in signer.roles:
-        holders = ", ".join(p.id for p in workspace.config.people_with(criteria.acceptance_role)) or "nobody yet"
-        raise InputError.single("person", signer.id, f"risk acceptance: only the {criteria.acceptance_role} role "
-                                                     f"accepts a residual risk above appetite; people who hold it: "
-                                                     f"{holders}")
-    if signer.id == evidence["assessor"]:
-        raise InputError.single("person", signer.id, f"segregation of duties: {signer.id} assessed "
-                                                     f"{evidence['run_id']}; nobody accepts the risks of their own "
-                                                     "assessment")
+    refused = acceptor_refusal(workspace.config, signer, evidence)
+    if refused:
+        raise InputError.single("person", signer.id, refused)
     risk_id = assessed["risk"]["id"]
     with locked(workspace.evidence_dir):
         recover_locked(workspace)
@@ -245,6 +239,30 @@ def accept_risk(workspace, ref: str, reason: str, person: str = "") -> dict:
             "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, signer)
         index_entry(workspace, entry)
     return workspace.register.rows("risk_acceptances", run_id=evidence["run_id"], risk_id=risk_id)[0]
+
+
+def acceptor_refusal(config, person, evidence: dict) -> str | None:
+    """Why ``person`` may not accept the residual risks of the risk assessment ``evidence`` (its ledger entry)
+    under ``config``, or ``None``: who accepts holds the acceptance role and did not assess it."""
+    role = config.risk_criteria.acceptance_role
+    if role not in person.roles:
+        holders = ", ".join(p.id for p in config.people_with(role)) or "nobody yet"
+        return (f"risk acceptance: only the {role} role accepts a residual risk above appetite; people who hold "
+                f"it: {holders}")
+    if person.id == evidence.get("assessor"):
+        return (f"segregation of duties: {person.id} assessed {evidence.get('run_id')}; nobody accepts the risks "
+                "of their own assessment")
+    return None
+
+
+def acceptance_refusal(config, entry: dict, ledger) -> str | None:
+    """:func:`acceptor_refusal` of the signer of a ``risk-acceptance`` entry, for the assessment it names."""
+    evidence = ledger.run(entry.get("run_id"))
+    if evidence is None or evidence.get("process") != PROCESS:
+        return f"accepts the risks of {entry.get('run_id')!r}, which is no risk assessment of the ledger"
+    by = entry["signature"]["by"]
+    refused = acceptor_refusal(config, config.person(by), evidence)
+    return f"{by}: {refused}" if refused else None
 
 
 def acceptance_rows(entry: dict) -> dict[str, list[dict]]:

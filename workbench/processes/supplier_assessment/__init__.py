@@ -9,6 +9,7 @@ from workbench.processes.supplier_assessment.customers import KIND as CUSTOMERS,
 from workbench.processes.supplier_assessment.flags import NAME, portfolio_flags
 from workbench.processes.supplier_assessment.suppliers import KIND, supplier_rows
 from workbench.processes.supplier_assessment.tables import CustomerObligationsRow, SupplierAssessmentRow, SupplierRow
+from workbench.records.acts import REGISTRARS, Act
 
 PROCESS = Process(
     name=NAME,
@@ -24,6 +25,8 @@ PROCESS = Process(
     index=register_rows,
     tables=(SupplierRow, CustomerObligationsRow, SupplierAssessmentRow),
     records={KIND: supplier_rows, CUSTOMERS: customer_rows},
+    acts={KIND: Act("recorded_by", REGISTRARS, "registering a supplier"),
+          CUSTOMERS: Act("recorded_by", REGISTRARS, "recording what a system owes its customers")},
     commands=f"{__name__}.cli:supplier {__name__}.cli:customer",
     periodic=True,
     breaches=breaches,
