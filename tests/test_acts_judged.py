@@ -172,13 +172,15 @@ def test_seeing_who_raised_a_concern_without_being_an_aims_manager_is_named(atta
 
 @pytest.fixture(scope="module")
 def reconfigured(demo: Path, tmp_path_factory) -> tuple[dict, int, list[str]]:
-    """A copy of the demo whose configuration gives amara top management and the auditor role, then an
-    acceptance by amara of the risks she assessed and an audit by her of the system she owns."""
+    """A copy of the demo whose configuration gives amara top management and the auditor role and makes her
+    credit-scoring's only assessor, then an acceptance by amara of the risks she assessed, an audit by her of
+    the system she owns, and a run of credit-scoring by tomas."""
     root = tmp_path_factory.mktemp("acts-reconfigured") / "ws"
     shutil.copytree(demo, root)
     config = yaml.safe_load((root / CONFIG_FILE).read_text())
     for person in config["people"]:
         person["roles"] += ["top_management", "auditor"] if person["id"] == "amara" else []
+    config["responsibilities"]["credit-scoring"]["assessors"] = ["amara"]
     (root / CONFIG_FILE).write_text(yaml.safe_dump(config, sort_keys=False))
     ws = record(root)
     evidence = {e.get("run_id"): e for e in ledger_entries(ws.evidence_dir) if e["kind"] == "evidence"}
@@ -187,7 +189,10 @@ def reconfigured(demo: Path, tmp_path_factory) -> tuple[dict, int, list[str]]:
     owned = next(e for e in ledger_entries(ws.evidence_dir) if e["kind"] == "system" and e["owner"] == "amara")
     forged = {"acceptance": forge(ws, accepted, assessed_by, person=assessed_by),
               "audit": forge(ws, demo_entry(ws, "audit-plan", {}), "priya", id="own-audit", auditors=["amara"],
-                             systems=[owned["system_id"]])}
+                             systems=[owned["system_id"]]),
+              "assessed": forge(ws, demo_entry(ws, "evidence", {"system_id": "credit-scoring",
+                                                                  "process": "risk-assessment"}),
+                                "tomas", assessor="tomas")}
     return (forged, *verified(root), assessed_by, owned["system_id"])
 
 
@@ -205,3 +210,12 @@ def test_an_auditor_planned_on_a_system_they_own_is_named(reconfigured):
     [found] = named(lines, "role", forged["audit"])
     assert found.endswith(f"auditors[0] amara impartiality: an auditor may not audit an AI system they own: amara "
                           f"owns AI system {system}; assign another auditor or take {system} out of scope")
+
+
+def test_a_run_by_an_assessor_the_system_s_raci_does_not_name_is_named(reconfigured):
+    forged, code, lines, _assessor, _system = reconfigured
+    assert code == 1
+    found = named(lines, "role", forged["assessed"])
+    assert any(line.endswith("responsibilities: the RACI of credit-scoring names who assesses it: amara")
+               for line in found), lines
+    assert not named(lines, "signature", forged["assessed"])

@@ -110,16 +110,20 @@ def build_request(workspace: Workspace, process: str | Process, system_id: str, 
 
 
 def _responsible(workspace: Workspace, request: RunRequest) -> None:
-    """A system whose RACI names assessors is assessed by them alone; processes run in another role (an
-    incident report, by an AIMS manager) keep their role rule."""
-    if request.process.role != "assessor" or request.process.subject == "organisation":
-        return
-    allowed = workspace.config.responsible(request.system.id, "assessors")
-    if allowed is None:
-        return
-    if request.assessor not in allowed:
-        raise InputError.single("assessor", request.assessor, f"responsibilities: the RACI of {request.system.id} "
-                                f"names who assesses it: {', '.join(allowed)}")
+    refusal = raci_refusal(workspace.config, request.process, request.system.id, request.assessor)
+    if refusal:
+        raise InputError.single("assessor", request.assessor, refusal)
+
+
+def raci_refusal(config, process: Process, system_id: str, assessor: str) -> str | None:
+    """Why ``assessor`` may not assess ``system_id``: a system whose RACI names assessors is assessed by them
+    alone; processes run in another role (an incident report, by an AIMS manager) keep their role rule."""
+    if process.role != "assessor" or process.subject == "organisation":
+        return None
+    allowed = config.responsible(system_id, "assessors")
+    if allowed is None or assessor in allowed:
+        return None
+    return f"responsibilities: the RACI of {system_id} names who assesses it: {', '.join(allowed)}"
 
 
 def _recalculation(workspace: Workspace, request: RunRequest) -> RunRequest:

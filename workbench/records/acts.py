@@ -46,7 +46,19 @@ class Act:
     refusal: Callable[[Any, dict, "Ledger"], str | None] | None = None
 
 
-RUN_ACTS = {"evidence": Act("assessor"), "failed-run": Act("assessor")}  # their roles: see required_roles
+def _assessor_refusal(config, entry: dict, ledger: "Ledger") -> str | None:
+    """A person's run of a system whose RACI names assessors is by one of them (the roles: required_roles)."""
+    from workbench.pipeline.request import raci_refusal
+    from workbench.processes import processes
+
+    process = processes().get(entry.get("process"))
+    if entry.get("recalculates") or process is None or not isinstance(entry.get("system_id"), str):
+        return None
+    return raci_refusal(config, process, entry["system_id"], entry.get("assessor"))
+
+
+RUN_ACTS = {"evidence": Act("assessor", refusal=_assessor_refusal),
+            "failed-run": Act("assessor", refusal=_assessor_refusal)}  # their roles: see required_roles
 
 
 @dataclass(frozen=True)
