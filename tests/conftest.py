@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from keys import KEYS, KEYS_DIR
+from workers import RUN, made_once
 from workbench.demo import ANSWERS, SYSTEMS, demo_configuration, run_demo
 from workbench.workspace import Workspace, init_workspace
 
@@ -87,13 +88,19 @@ def answers() -> dict:
 
 @pytest.fixture(scope="session")
 def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo workspace, built once per test session with real papermill runs.
+    """The demo workspace, built once per test run with real papermill runs (by one of its workers).
 
     Its evidence has the default static charts, as ``workbench demo`` makes it; interactive charts
     are tested on runs of their own (tests/test_interactive_charts.py).
     """
-    root = tmp_path_factory.mktemp("demo") / "demo-workspace"
-    run_demo(root, progress=lambda _msg: None, keys=KEYS_DIR)
+    if not RUN:
+        root = tmp_path_factory.mktemp("demo") / "demo-workspace"
+        run_demo(root, progress=lambda _msg: None, keys=KEYS_DIR)
+        return root
+    shared = tmp_path_factory.getbasetemp().parent / "demo"  # the workers' base folders' parent
+    made_once(shared, lambda folder: run_demo(folder / "demo-workspace", progress=lambda _msg: None, keys=KEYS_DIR))
+    root = tmp_path_factory.mktemp("demo") / "demo-workspace"  # each worker reads a copy of its own
+    shutil.copytree(shared / "demo-workspace", root)
     return root
 
 

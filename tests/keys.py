@@ -11,8 +11,11 @@ from pathlib import Path
 
 from workbench.demo import demo_keys
 from workbench.signing import KEY_VAR, load_key, public_key_line
+from workers import RUN, made_once
 
-KEYS_DIR = Path(tempfile.mkdtemp(prefix="workbench-test-keys-"))
+# one set for all the run's workers, who share the demo workspace
+KEYS_DIR = (made_once(Path(tempfile.gettempdir()) / f"workbench-test-keys-{RUN}", demo_keys) if RUN
+            else Path(tempfile.mkdtemp(prefix="workbench-test-keys-")))
 KEYS = demo_keys(KEYS_DIR)
 os.environ[KEY_VAR] = os.pathsep.join(str(p) for p in KEYS.values())
 PUBLIC = {person: public_key_line(load_key(path)) for person, path in KEYS.items()}
