@@ -19,7 +19,7 @@ from pydantic import Field, field_validator, model_validator
 
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.processes.incident_report.settings import GROUNDS, IncidentSettings
-from workbench.validate import Strict, known_person, model_from
+from workbench.validate import Strict, check_not_after, known_person, model_from
 
 KIND = "incident"
 UPDATE_KIND = "incident-update"
@@ -120,9 +120,11 @@ def validated(workspace, data: dict, what: str = "incident") -> IncidentState:
         raise InputError.single("harm_category", state.harm_category,
                                 f"allowed: {', '.join(scale.harm_categories)}")
     today = date.today()
-    for name in ("detected_on", "aware_on", "closed_on"):
-        if (getattr(state, name) or today) > today:
-            raise InputError.single(name, getattr(state, name).isoformat(), "is in the future")
+    happened = [(name, getattr(state, name)) for name in ("detected_on", "aware_on", "closed_on")]
+    happened += [(f"containment[{i}].on", c.on) for i, c in enumerate(state.containment)]
+    happened += [(f"communications[{i}].on", c.on) for i, c in enumerate(state.communications)]
+    for name, day in happened:  # a communication dated ahead would mark the authority report made
+        check_not_after(name, day, today, "is in the future; the timeline records what has happened, by today")
     return state
 
 
@@ -239,7 +241,8 @@ def update_incident(workspace, incident_id: str, person: str = "", note: str = "
     if containment:
         added["containment"] = model_from(Containment, containment, workspace.validation_context(), what="containment")
     if communication:
-        added["communications"] = model_from(Communication, communication, what="communication")
+        added["communications"] = model_from(Communication, communication, workspace.validation_context(),
+                                             what="communication")
     if not changes and not added and not note:
         raise InputError.single("update", incident_id, "changes nothing: give a field, a containment action, a "
                                 "communication or a note")

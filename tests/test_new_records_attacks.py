@@ -1,0 +1,197 @@
+"""Issue 14's date rules attacked through the records issues 16-19 added (measurements, incidents,
+datasets, corrective actions, MLflow imports): a date that has not happened yet, a due date that would
+keep a reminder silent for decades, and a year the date arithmetic cannot hold are each refused with the
+field, the value and what is allowed, and write nothing; a date already stored crashes no command."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date, datetime, timedelta, timezone
+from types import SimpleNamespace
+
+import pytest
+from click.testing import CliRunner
+
+from test_dates_and_races import _fake_evidence
+from workbench.cli import main
+from workbench.demo.objectives import answers as demo_objectives
+from workbench.exceptions import InputError
+from workbench.pipeline.archive import ledger_entries
+from workbench.processes.data_quality.datasets import add_dataset
+from workbench.processes.incident_report.incidents import add_incident, current, update_incident
+from workbench.processes.model_release.mlflow_import import draft
+from workbench.processes.objectives.measurements import measurements
+from workbench.processes.objectives.plan import bounds, frequency_of
+from workbench.records.nonconformity import open_nonconformity, update_action
+from workbench.validate import PLANNING_YEARS, planning_horizon
+
+TODAY = date.today()
+SYSTEM = "credit-scoring"
+
+
+def lines(workspace) -> int:
+    return len(ledger_entries(workspace.evidence_dir))
+
+
+def invoke(workspace, *args):
+    return CliRunner().invoke(main, [*map(str, args), "--workspace", str(workspace.root)])
+
+
+def refused_cleanly(result, field: str, value: str) -> str:
+    """The command ended with an error naming the field and the value, not a traceback."""
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 2, result.output
+    assert f"{field}:" in result.output and value in result.output and "Traceback" not in result.output
+    return result.output
+
+
+# measurements: a period's year is one the calendar holds ------------------------------------------------
+
+
+@pytest.fixture
+def planned(workspace):
+    """The demo's objectives and monitoring plan archived (no kernel), as the pipeline leaves it."""
+    path = "organisation/objectives/obj-1"
+    (workspace.evidence_dir / path).mkdir(parents=True)
+    (workspace.evidence_dir / path / "results.json").write_text(json.dumps(
+        {"run_id": "obj-1", "answers": copy.deepcopy(demo_objectives(TODAY)), "results": {}}))
+    workspace.register.record_evidence({
+        "run_id": "obj-1", "process": "objectives", "system_id": "organisation", "period": "2026-Q4",
+        "effective_date": TODAY - timedelta(days=90), "assessor": "priya", "status": "submitted",
+        "recorded_at": datetime.now(timezone.utc), "path": path, "answers_sha256": "0" * 64,
+        "workbench_version": "test"})
+    return workspace
+
+
+@pytest.mark.parametrize("period", ["9999-Q4", "9999-12", "9999-H2", "9999"])
+def test_a_period_at_the_end_of_year_9999_has_bounds_and_has_not_started(period):
+    first, last = bounds(period)
+    assert last == date.max and first.year == 9999
+
+
+def test_year_0000_is_not_a_period():
+    with pytest.raises(ValueError, match="'0000-Q1' is not a period"):
+        frequency_of("0000-Q1")
+    assert frequency_of("0001-Q1") == "quarterly"
+
+
+@pytest.mark.parametrize("period", ["9999-Q4", "0000-Q1"])
+def test_recording_a_measurement_for_year_9999_or_0000_is_refused_not_a_traceback(planned, period):
+    before = lines(planned)
+    refused_cleanly(invoke(planned, "measure", "record", "staff-trained", "50", "--period", period, "--as", "priya"),
+                    "period", period)
+    assert lines(planned) == before and measurements(planned, "staff-trained") == []
+
+
+@pytest.mark.parametrize("period", ["9999-12", "9999", "0000-01"])
+def test_taking_the_measures_of_year_9999_or_0000_is_refused_not_a_traceback(planned, period):
+    before = lines(planned)
+    refused_cleanly(invoke(planned, "measure", "take", "--period", period, "--as", "priya"), "period", period)
+    assert lines(planned) == before
+
+
+# incidents: the timeline records what has happened ---------------------------------------------------
+
+
+def incident(workspace) -> str:
+    """A serious incident of the high-risk system, aware a month ago: its report to the authority is overdue."""
+    aware = (TODAY - timedelta(days=30)).isoformat()
+    return add_incident(workspace, SYSTEM, {
+        "title": "Older applicants declined", "what_happened": "Declines of applicants aged 55+ doubled.",
+        "detected_on": aware, "detected_by": "a complaint", "aware_on": aware, "severity": "major",
+        "harm_category": "discrimination", "affected": ["loan applicants aged 55+"], "serious": True,
+        "serious_ground": "other-serious-harm"}, person="priya")["incident_id"]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", (TODAY + timedelta(days=1)).isoformat()])
+def test_a_report_to_the_authority_dated_ahead_is_refused_and_the_clock_stays_overdue(workspace, day):
+    incident_id = incident(workspace)
+    before = lines(workspace)
+    with pytest.raises(InputError) as refused:
+        update_incident(workspace, incident_id, person="priya", communication={
+            "recipient": "market-surveillance-authority", "to": "BaFin", "on": day, "what": "Art. 73 report"})
+    problem = refused.value.problems[0]
+    assert (problem.field, problem.value) == ("communications[0].on", day)
+    assert problem.message == f"is in the future; the timeline records what has happened, by today: {TODAY} or earlier"
+    assert lines(workspace) == before and current(workspace, incident_id)["clock"]["status"] == "overdue"
+
+
+def test_a_containment_dated_ahead_is_refused_from_the_command_line(workspace):
+    incident_id = incident(workspace)
+    before = lines(workspace)
+    refused_cleanly(invoke(workspace, "incident", "update", incident_id, "--containment", "model stopped",
+                           "--containment-on", "9999-12-31", "--as", "priya"), "containment[0].on", "9999-12-31")
+    assert lines(workspace) == before
+
+
+def test_a_report_made_today_is_recorded_and_stops_the_clock(workspace):
+    incident_id = incident(workspace)
+    state = update_incident(workspace, incident_id, person="priya", communication={
+        "recipient": "market-surveillance-authority", "to": "BaFin", "on": TODAY.isoformat(), "what": "report"},
+        containment={"action": "model stopped", "by": "priya", "on": TODAY.isoformat()})
+    assert state["clock"]["status"] == "reported late"
+
+
+# datasets: a preparation step is registered once it was done -----------------------------------------
+
+
+def dataset(prepared_on: str) -> dict:
+    return {"id": "training", "name": "Training set", "role": "training", "source": "internal",
+            "licence": "internal use", "retention": "5 years", "owner": "amara", "location": "data/train.csv",
+            "preparation": [{"step": "cleaning", "description": "Dropped duplicates", "by": "amara",
+                             "on": prepared_on}]}
+
+
+def test_a_preparation_step_dated_ahead_is_refused_and_one_done_today_registered(workspace):
+    (workspace.root / "data").mkdir()
+    (workspace.root / "data" / "train.csv").write_text("a,b\n1,2\n")
+    before = lines(workspace)
+    with pytest.raises(InputError) as refused:
+        add_dataset(workspace, SYSTEM, dataset("9999-12-31"), person="priya")
+    problem = refused.value.problems[0]
+    assert (problem.field, problem.value) == ("preparation[0].on", "9999-12-31") and "in the future" in problem.message
+    assert lines(workspace) == before and workspace.register.rows("datasets") == []
+    assert add_dataset(workspace, SYSTEM, dataset(TODAY.isoformat()), person="priya")["seq"] == 1
+
+
+# corrective actions: a due date within the planning horizon ------------------------------------------
+
+
+def test_a_corrective_action_due_in_year_9999_is_refused_when_opened_and_when_updated(workspace):
+    run_id = "ra-20261101T000000Z-aaaaaa"
+    _fake_evidence(workspace, run_id, TODAY)
+    before = lines(workspace)
+    with pytest.raises(InputError) as refused:
+        open_nonconformity(workspace, "audit", SYSTEM, "No log review", run_id, opened_by="priya",
+                           due_date="9999-12-31")
+    problem = refused.value.problems[0]
+    assert (problem.field, problem.value) == ("due_date", "9999-12-31")
+    assert problem.message == (f"must be at most {PLANNING_YEARS} years after {TODAY}, or its reminder stays "
+                               f"silent: {planning_horizon(TODAY)} or earlier")
+    assert lines(workspace) == before
+    nc_id = open_nonconformity(workspace, "audit", SYSTEM, "No log review", run_id, opened_by="priya",
+                               due_date=planning_horizon(TODAY))
+    with pytest.raises(InputError, match="due_date: must be at most"):
+        update_action(workspace, nc_id, updated_by="priya", due_date=planning_horizon(TODAY) + timedelta(days=1))
+    assert len(workspace.register.rows("action_updates", nc_id=nc_id)) == 1
+
+
+def test_the_planning_horizon_of_a_leap_day_and_of_year_9999():
+    assert planning_horizon(date(2028, 2, 29)) == date(2028 + PLANNING_YEARS, 2, 28)
+    assert planning_horizon(date(9998, 6, 1)) == date(9999, 6, 1)
+
+
+# MLflow: a tracking server's number crashes no import -------------------------------------------------
+
+
+@pytest.mark.parametrize("timestamp", [None, 10 ** 20, -10 ** 20, float("nan")])
+def test_a_hostile_creation_timestamp_leaves_checked_on_to_the_person(timestamp):
+    version = SimpleNamespace(version="7", run_id="abc", creation_timestamp=timestamp)
+    made = draft("scorer", version, {"auc": 0.8}, "http://mlflow.example")
+    assert "checked_on" not in made["verification"] and made["verification"]["metrics"] == [
+        {"name": "auc", "value": 0.8}]
+
+
+def test_a_creation_timestamp_is_the_checked_on_day():
+    version = SimpleNamespace(version="7", run_id="abc", creation_timestamp=1_764_460_800_000)
+    assert draft("scorer", version, {}, "http://mlflow.example")["verification"]["checked_on"] == "2025-11-30"
