@@ -1,7 +1,7 @@
 """Issue 14's date rules attacked through the records issues 16-19 added (measurements, incidents,
 datasets, corrective actions, MLflow imports): a date that has not happened yet, a due date that would
-keep a reminder silent for decades, and a year the date arithmetic cannot hold are each refused with the
-field, the value and what is allowed, and write nothing; a date already stored crashes no command."""
+keep a reminder silent for decades, a year the date arithmetic cannot hold and free text carrying terminal
+escapes are each refused with the field, the value and what is allowed, and write nothing."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from workbench.demo.objectives import answers as demo_objectives
 from workbench.exceptions import InputError
 from workbench.pipeline.archive import ledger_entries
 from workbench.processes.data_quality.datasets import add_dataset
+from workbench.processes.incident_report.concerns import raise_concern
 from workbench.processes.incident_report.incidents import add_incident, current, update_incident
 from workbench.processes.model_release.mlflow_import import draft
 from workbench.processes.objectives.measurements import measurements
-from workbench.processes.objectives.plan import bounds, frequency_of
+from workbench.processes.objectives.plan import bounds, frequency_of, period_of
 from workbench.records.nonconformity import open_nonconformity, update_action
 from workbench.validate import PLANNING_YEARS, planning_horizon
 
@@ -195,3 +196,28 @@ def test_a_hostile_creation_timestamp_leaves_checked_on_to_the_person(timestamp)
 def test_a_creation_timestamp_is_the_checked_on_day():
     version = SimpleNamespace(version="7", run_id="abc", creation_timestamp=1_764_460_800_000)
     assert draft("scorer", version, {}, "http://mlflow.example")["verification"]["checked_on"] == "2025-11-30"
+
+
+# free text outside a model: no terminal escapes into the ledger and the 'list' commands -----------------
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b"])
+def test_a_concern_or_a_note_with_a_control_character_is_refused(planned, char):
+    hostile = f"text{char}]0;pwned{char}[2J"
+    incident_id = incident(planned)
+    before = lines(planned)
+    attacks = {"text": lambda: raise_concern(planned, SYSTEM, hostile, person="tomas"),
+               "note": lambda: update_incident(planned, incident_id, person="priya", note=hostile)}
+    for field, attack in attacks.items():
+        with pytest.raises(InputError) as refused:
+            attack()
+        problem = refused.value.problems[0]
+        assert (problem.field, problem.value) == (field, hostile.strip())
+        assert problem.message.startswith(f"must not contain control characters (found U+{ord(char):04X})")
+    quarter = period_of(TODAY, "quarterly")
+    refused_cleanly(invoke(planned, "measure", "record", "staff-trained", "50", "--period", quarter, "--note", hostile,
+                           "--as", "priya"), "note", "control characters")
+    refused_cleanly(invoke(planned, "event", "add", "--system", SYSTEM, "--kind", "incident", "--date", TODAY,
+                           "--note", hostile, "--as", "priya"), "note", "control characters")
+    assert lines(planned) == before
+    assert raise_concern(planned, SYSTEM, "Scores\n\tchanged", person="tomas")["text"] == "Scores\n\tchanged"

@@ -18,7 +18,7 @@ SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 _SLUG = re.compile(SLUG_PATTERN)
 SLUG_RULE = "a safe slug: 1 to 64 lowercase letters, digits and inner hyphens, like 'credit-scoring'"
 MAX_ANSWERS_BYTES = 5_000_000
-PLANNING_YEARS = 5  # a due or review date further ahead would silence its reminder for longer than a certification cycle
+PLANNING_YEARS = 5  # a due or review date further ahead keeps its reminder silent beyond a certification cycle
 
 M = TypeVar("M", bound=BaseModel)
 # libyaml's loader where PyYAML was built with it: about ten times faster on the content pack
@@ -44,6 +44,15 @@ def no_control_characters(value: Any) -> Any:
             no_control_characters(key)
             no_control_characters(item)
     return value
+
+
+def require_plain_text(field: str, value: str) -> str:
+    """Check free text given outside a model (a note, a reason, a concern) as :class:`Strict` checks a
+    model's: an ``InputError`` naming the field when it holds control characters."""
+    try:
+        return no_control_characters(value)
+    except ValueError as err:
+        raise InputError.single(field, value, str(err)) from None
 
 
 class Strict(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from workbench.content import ContentPack, load_content
 from workbench.exceptions import InputError, WorkspaceError
 from workbench.pipeline.archive import LEDGER_FILE
 from workbench.register import Register, shown
-from workbench.validate import model_from, safe_load
+from workbench.validate import check_not_after, model_from, require_plain_text, safe_load
 
 CONFIG_FILE = "workbench.yaml"
 REGISTRARS = ("aims_manager", "system_owner")  # who registers AI systems and their items
@@ -266,6 +266,10 @@ class Workspace:
                 raise InputError.single("date", occurred_on, "must be a date written YYYY-MM-DD") from None
         if not isinstance(note, str) or len(note) > 5000:
             raise InputError.single("note", note, "must be text of at most 5000 characters")
+        require_plain_text("note", note)
+        latest = date.today() + timedelta(days=self.config.review.future_days)
+        check_not_after("date", occurred_on, latest, f"must be at most {self.config.review.future_days} days after "
+                        "today (review.future_days; an event dated ahead keeps the system's reviews due)")
         signer = acting_person(self, person, "recorded_by", role="aims_manager")
         with locked(self.evidence_dir):
             recover_locked(self)

@@ -138,8 +138,9 @@ def check(workspace, request) -> None:
     problems = [Problem(f"affected[{i}].groups[{j}]", g, f"is not a group the impact assessment {record['run_id']} "
                                                          f"measured; allowed: {', '.join(known) or 'none (it measured no fairness)'}")
                 for i, c in enumerate(answers.affected) for j, g in enumerate(c.groups) if g not in known]
-    for field, what, day in (("provider_information.received_on", "receipt", answers.provider_information.received_on),
-                             ("notification.notified_on", "notification", answers.notification.notified_on)):
+    received, notified = answers.provider_information.received_on, answers.notification.notified_on
+    for field, what, day in (("provider_information.received_on", "receipt", received),
+                             ("notification.notified_on", "notification", notified)):
         if day and day > request.effective_date:
             problems.append(Problem(field, day.isoformat(), f"is after the day this assessment speaks for "
                                     f"({request.effective_date.isoformat()}); record the {what} in a version "

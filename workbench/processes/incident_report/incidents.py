@@ -19,7 +19,7 @@ from pydantic import Field, field_validator, model_validator
 
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.processes.incident_report.settings import GROUNDS, IncidentSettings
-from workbench.validate import Strict, check_not_after, known_person, model_from
+from workbench.validate import Strict, check_not_after, known_person, model_from, require_plain_text
 
 KIND = "incident"
 UPDATE_KIND = "incident-update"
@@ -273,6 +273,7 @@ def _append_update(workspace, incident_id: str, person: str, note: str, changes:
 
     if len(note) > 5000:
         raise InputError.single("note", note[:40] + "...", "must be at most 5000 characters")
+    require_plain_text("note", note)
     timeline(workspace, incident_id)
     signer = workspace.registrar(person)
     with locked(workspace.evidence_dir):
