@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import multiprocessing
 from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 
@@ -22,7 +23,8 @@ from workbench.processes.data_quality.datasets import add_dataset
 from workbench.processes.incident_report.concerns import raise_concern
 from workbench.processes.incident_report.incidents import add_incident, current, update_incident
 from workbench.processes.model_release.mlflow_import import draft
-from workbench.processes.objectives.measurements import measurements
+from workbench.processes.supplier_assessment.suppliers import add_supplier
+from workbench.processes.objectives.measurements import measurements, record_measurement
 from workbench.processes.objectives.plan import bounds, frequency_of, period_of
 from workbench.records.nonconformity import open_nonconformity, update_action
 from workbench.validate import PLANNING_YEARS, planning_horizon
@@ -221,3 +223,57 @@ def test_a_concern_or_a_note_with_a_control_character_is_refused(planned, char):
                            "--note", hostile, "--as", "priya"), "note", "control characters")
     assert lines(planned) == before
     assert raise_concern(planned, SYSTEM, "Scores\n\tchanged", person="tomas")["text"] == "Scores\n\tchanged"
+
+
+# races: the id or version number a new record takes is decided under the archive's lock ----------------
+
+
+def supplier(owner: str) -> dict:
+    return {"id": "cloud-ml", "name": "Nimbus ML", "supplies": ["service"], "description": "Hosted training",
+            "owner": owner, "contract": "MSA-1", "responsibilities": [{"duty": "uptime", "party": "supplier"}],
+            "obligations": [{"obligation": "Notify incidents within 24 hours"}]}
+
+
+WRITERS = {  # what each writer records three times, and the ids or numbers the records took
+    "incident ids": (lambda ws, w, n: incident(ws),
+                     lambda ws: [r["incident_id"] for r in ws.register.rows("incidents")]),
+    "concern ids": (lambda ws, w, n: raise_concern(ws, SYSTEM, f"concern {w}.{n}", person="tomas"),
+                    lambda ws: [r["concern_id"] for r in ws.register.rows("concerns")]),
+    "supplier versions": (lambda ws, w, n: add_supplier(ws, SYSTEM, supplier("tomas"), person="priya"),
+                          lambda ws: [r["seq"] for r in ws.register.rows("suppliers")]),
+    "measurement corrections": (lambda ws, w, n: record_measurement(ws, "staff-trained", 10 * w + n,
+                                                                    period_of(TODAY, "quarterly"), person="priya",
+                                                                    note=f"count {w}.{n}", correct=True),
+                                lambda ws: [r["seq"] for r in ws.register.rows("measurements")]),
+}
+
+
+def _write_three(root: str, kind: str, writer: int, errors) -> None:
+    from workbench.workspace import Workspace
+
+    workspace = Workspace(root)
+    for n in range(3):
+        try:
+            WRITERS[kind][0](workspace, writer, n)
+        except Exception as err:  # collected: the test shows every writer's failure
+            errors.put(repr(err))
+
+
+@pytest.mark.parametrize("kind", list(WRITERS))
+def test_four_concurrent_writers_never_take_one_id_or_version_twice(planned, kind):
+    from workbench.pipeline.verify import verify
+
+    fork = multiprocessing.get_context("fork")
+    errors = fork.Queue()
+    writers = [fork.Process(target=_write_three, args=(str(planned.root), kind, w, errors)) for w in range(4)]
+    for w in writers:
+        w.start()
+    for w in writers:
+        w.join(120)
+    failures = []
+    while not errors.empty():
+        failures.append(errors.get())
+    assert failures == []
+    taken = WRITERS[kind][1](planned)
+    assert len(taken) == len(set(taken)) == 12
+    assert [f for f in verify(planned).findings if "obj-1" not in f.item] == []  # the plan is archived unledgered
