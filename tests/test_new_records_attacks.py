@@ -19,6 +19,7 @@ from workbench.cli import main
 from workbench.demo.objectives import answers as demo_objectives
 from workbench.exceptions import InputError
 from workbench.pipeline.archive import ledger_entries
+from workbench.pipeline.request import build_request
 from workbench.processes.data_quality.datasets import add_dataset
 from workbench.processes.incident_report.concerns import raise_concern
 from workbench.processes.incident_report.incidents import add_incident, current, update_incident
@@ -277,3 +278,24 @@ def test_four_concurrent_writers_never_take_one_id_or_version_twice(planned, kin
     taken = WRITERS[kind][1](planned)
     assert len(taken) == len(set(taken)) == 12
     assert [f for f in verify(planned).findings if "obj-1" not in f.item] == []  # the plan is archived unledgered
+
+
+# a record's planned dates: within the planning horizon of its day ---------------------------------------
+
+
+def test_a_risk_due_in_year_9999_is_refused_before_the_run(workspace, answers):
+    answers["risks"][1]["due_date"] = "9999-12-31"
+    with pytest.raises(InputError) as refused:
+        build_request(workspace, "risk-assessment", SYSTEM, answers, assessor="tomas")
+    assert str(refused.value) == (f"risks[1].due_date: must be at most {PLANNING_YEARS} years after {TODAY}, or its "
+                                  f"reminder stays silent: {planning_horizon(TODAY)} or earlier (got '9999-12-31')")
+    answers["risks"][1]["due_date"] = planning_horizon(TODAY).isoformat()
+    assert build_request(workspace, "risk-assessment", SYSTEM, answers, assessor="tomas").answers.risks[1].due_date
+
+
+def test_an_objective_due_in_year_2099_is_refused_before_the_run(workspace):
+    plan = copy.deepcopy(demo_objectives(TODAY))
+    plan["objectives"][0]["due_date"] = "2099-01-01"
+    with pytest.raises(InputError, match=r"objectives\[0\].due_date: must be at most"):
+        build_request(workspace, "objectives", "organisation", plan, assessor="priya")
+    assert build_request(workspace, "objectives", "organisation", demo_objectives(TODAY), assessor="priya")
