@@ -18,15 +18,17 @@ from test_dates_and_races import _fake_evidence
 from workbench.cli import main
 from workbench.demo.objectives import answers as demo_objectives
 from workbench.exceptions import InputError
-from workbench.pipeline.archive import ledger_entries
+from workbench.pipeline.archive import append_entry, ledger_entries
+from workbench.pipeline.recovery import index_entry
 from workbench.pipeline.request import build_request
 from workbench.processes.data_quality.datasets import add_dataset
 from workbench.processes.incident_report.concerns import raise_concern
-from workbench.processes.incident_report.incidents import add_incident, current, update_incident
+from workbench.processes.incident_report.incidents import add_incident, current, timeline, update_incident
 from workbench.processes.model_release.mlflow_import import draft
 from workbench.processes.supplier_assessment.suppliers import add_supplier
 from workbench.processes.objectives.measurements import measurements, record_measurement
 from workbench.processes.objectives.plan import bounds, frequency_of, period_of
+from workbench.records.identity import acting_person
 from workbench.records.nonconformity import open_nonconformity, update_action
 from workbench.validate import PLANNING_YEARS, planning_horizon
 
@@ -134,6 +136,23 @@ def test_a_report_made_today_is_recorded_and_stops_the_clock(workspace):
         "recipient": "market-surveillance-authority", "to": "BaFin", "on": TODAY.isoformat(), "what": "report"},
         containment={"action": "model stopped", "by": "priya", "on": TODAY.isoformat()})
     assert state["clock"]["status"] == "reported late"
+
+
+def test_a_containment_an_earlier_version_stored_in_year_9999_blocks_no_later_update(workspace):
+    incident_id = incident(workspace)
+    last = timeline(workspace, incident_id)[-1]
+    stored = {**last["state"], "containment": [{"action": "model stopped", "by": "priya", "on": "9999-12-31"}]}
+    index_entry(workspace, append_entry(workspace.evidence_dir, {
+        "kind": "incident-update", "system_id": SYSTEM, "incident_id": incident_id, "update_seq": 2,
+        "state": stored, "changed": ["containment"], "note": "", "updated_by": "priya",
+        "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, acting_person(workspace, "priya")))
+    for args in (["incident", "list"], ["incident", "show", incident_id], ["status"], ["index"]):
+        assert invoke(workspace, *args).exit_code == 0
+    assert update_incident(workspace, incident_id, person="priya", note="root cause found")["containment"] == [
+        {"action": "model stopped", "by": "priya", "on": "9999-12-31"}]
+    with pytest.raises(InputError, match=r"containment\[1\].on: is in the future"):
+        update_incident(workspace, incident_id, person="priya",
+                        containment={"action": "again", "by": "priya", "on": "9999-12-31"})
 
 
 # datasets: a preparation step is registered once it was done -----------------------------------------

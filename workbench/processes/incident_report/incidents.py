@@ -109,8 +109,9 @@ def settings(workspace) -> IncidentSettings:
     return getattr(workspace.config, SECTION)
 
 
-def validated(workspace, data: dict, what: str = "incident") -> IncidentState:
-    """Validate a state against the model, the configuration's scales and today."""
+def validated(workspace, data: dict, what: str = "incident", before: dict | None = None) -> IncidentState:
+    """Validate a state against the model, the configuration's scales and today; the dates of the
+    containment actions and communications of the state ``before`` an update were checked when recorded."""
     state = model_from(IncidentState, data, workspace.validation_context(), what=what)
     scale = settings(workspace)
     if state.severity not in scale.severity:
@@ -121,8 +122,9 @@ def validated(workspace, data: dict, what: str = "incident") -> IncidentState:
                                 f"allowed: {', '.join(scale.harm_categories)}")
     today = date.today()
     happened = [(name, getattr(state, name)) for name in ("detected_on", "aware_on", "closed_on")]
-    happened += [(f"containment[{i}].on", c.on) for i, c in enumerate(state.containment)]
-    happened += [(f"communications[{i}].on", c.on) for i, c in enumerate(state.communications)]
+    for name, items in (("containment", state.containment), ("communications", state.communications)):
+        known = len((before or {}).get(name, []))
+        happened += [(f"{name}[{i}].on", item.on) for i, item in enumerate(items) if i >= known]
     for name, day in happened:  # a communication dated ahead would mark the authority report made
         check_not_after(name, day, today, "is in the future; the timeline records what has happened, by today")
     return state
@@ -285,7 +287,7 @@ def _append_update(workspace, incident_id: str, person: str, note: str, changes:
         data = {**last["state"], **changes}
         for name, item in added.items():
             data[name] = [*data[name], item.model_dump(mode="json")]
-        state = validated(workspace, data, what=f"incident {incident_id}")
+        state = validated(workspace, data, what=f"incident {incident_id}", before=last["state"])
         if state.status == "closed":
             system = workspace.register.system(last["system_id"])
             clock = authority_clock(state.model_dump(mode="json"), system.tier, settings(workspace), date.today())
