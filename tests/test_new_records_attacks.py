@@ -318,3 +318,13 @@ def test_an_objective_due_in_year_2099_is_refused_before_the_run(workspace):
     with pytest.raises(InputError, match=r"objectives\[0\].due_date: must be at most"):
         build_request(workspace, "objectives", "organisation", plan, assessor="priya")
     assert build_request(workspace, "objectives", "organisation", demo_objectives(TODAY), assessor="priya")
+
+
+@pytest.mark.parametrize("period", ["0000-Q1", "0000-10", "0000"])
+def test_a_run_or_a_review_for_year_0000_is_refused(workspace, answers, period):
+    with pytest.raises(InputError) as refused:
+        build_request(workspace, "risk-assessment", SYSTEM, answers, assessor="tomas", period=period)
+    assert str(refused.value) == (f"period: must be a year, half, quarter or month: 2026, 2026-H2, 2026-Q4 or 2026-11 "
+                                  f"(of a year from 0001) (got '{period}')")
+    refused_cleanly(invoke(workspace, "review", "--period", period, "--no-progress"), "period", period)
+    assert build_request(workspace, "risk-assessment", SYSTEM, answers, assessor="tomas", period="0001-Q1").period

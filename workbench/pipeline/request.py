@@ -20,8 +20,8 @@ from workbench.systems import ORGANISATION, AISystem, Item
 from workbench.validate import check_not_after, load_data, model_from, require_slug
 from workbench.workspace import Workspace
 
-PERIOD = re.compile(r"^\d{4}(?:-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")
-PERIOD_RULE = "a year, half, quarter or month: 2026, 2026-H2, 2026-Q4 or 2026-11"
+PERIOD = re.compile(r"^(?!0000)\d{4}(?:-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")  # year 0000 has no days
+PERIOD_RULE = "a year, half, quarter or month: 2026, 2026-H2, 2026-Q4 or 2026-11 (of a year from 0001)"
 
 
 @dataclass(frozen=True)
