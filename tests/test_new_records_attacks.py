@@ -25,12 +25,14 @@ from workbench.processes.data_quality.datasets import add_dataset
 from workbench.processes.incident_report.concerns import raise_concern
 from workbench.processes.incident_report.incidents import add_incident, current, timeline, update_incident
 from workbench.processes.model_release.mlflow_import import draft
+from workbench.processes.risk_assessment.assessment import RiskAssessmentAnswers, assess
+from workbench.processes.risk_assessment.treatment import update_treatment
 from workbench.processes.supplier_assessment.suppliers import add_supplier
 from workbench.processes.objectives.measurements import measurements, record_measurement
 from workbench.processes.objectives.plan import bounds, frequency_of, period_of
 from workbench.records.identity import acting_person
 from workbench.records.nonconformity import open_nonconformity, update_action
-from workbench.validate import PLANNING_YEARS, planning_horizon
+from workbench.validate import PLANNING_YEARS, model_from, planning_horizon
 
 TODAY = date.today()
 SYSTEM = "credit-scoring"
@@ -254,17 +256,21 @@ def supplier(owner: str) -> dict:
             "obligations": [{"obligation": "Notify incidents within 24 hours"}]}
 
 
-WRITERS = {  # what each writer records three times, and the ids or numbers the records took
-    "incident ids": (lambda ws, w, n: incident(ws),
-                     lambda ws: [r["incident_id"] for r in ws.register.rows("incidents")]),
-    "concern ids": (lambda ws, w, n: raise_concern(ws, SYSTEM, f"concern {w}.{n}", person="tomas"),
-                    lambda ws: [r["concern_id"] for r in ws.register.rows("concerns")]),
-    "supplier versions": (lambda ws, w, n: add_supplier(ws, SYSTEM, supplier("tomas"), person="priya"),
-                          lambda ws: [r["seq"] for r in ws.register.rows("suppliers")]),
+WRITERS = {  # what each writer records three times; the ledger entries' kind and the id or number they take
+    "incident ids": (lambda ws, w, n: incident(ws), "incident", "incident_id"),
+    "concern ids": (lambda ws, w, n: raise_concern(ws, SYSTEM, f"concern {w}.{n}", person="tomas"), "concern",
+                    "concern_id"),
+    "supplier versions": (lambda ws, w, n: add_supplier(ws, SYSTEM, supplier("tomas"), person="priya"), "supplier",
+                          "supplier_seq"),
+    "treatment updates": (lambda ws, w, n: update_treatment(ws, f"{RISK_RUN}#R1", updated_by="tomas",
+                                                            note=f"update {w}.{n}"), "treatment-update", "update_seq"),
+    "incident timeline entries": (lambda ws, w, n: update_incident(ws, "inc-0001", person="priya",
+                                                                   note=f"entry {w}.{n}"), "incident-update",
+                                  "update_seq"),
     "measurement corrections": (lambda ws, w, n: record_measurement(ws, "staff-trained", 10 * w + n,
                                                                     period_of(TODAY, "quarterly"), person="priya",
                                                                     note=f"count {w}.{n}", correct=True),
-                                lambda ws: [r["seq"] for r in ws.register.rows("measurements")]),
+                                "measurement", "measurements"),
 }
 
 
@@ -279,13 +285,27 @@ def _write_three(root: str, kind: str, writer: int, errors) -> None:
             errors.put(repr(err))
 
 
-@pytest.mark.parametrize("kind", list(WRITERS))
-def test_four_concurrent_writers_never_take_one_id_or_version_twice(planned, kind):
-    from workbench.pipeline.verify import verify
+RISK_RUN = "ra-20261101T000000Z-dddddd"
 
+
+@pytest.fixture
+def recorded(planned, answers):
+    """``planned``, with credit-scoring's risk assessment archived as the pipeline leaves it (no kernel) and
+    one incident."""
+    parsed = model_from(RiskAssessmentAnswers, answers, planned.validation_context())
+    results = assess(parsed, planned.config.risk_criteria).model_dump(mode="json")
+    _fake_evidence(planned, RISK_RUN, TODAY)
+    (planned.evidence_dir / SYSTEM / "risk-assessment" / RISK_RUN / "results.json").write_text(json.dumps(
+        {"run_id": RISK_RUN, "answers": answers, "results": results}))
+    incident(planned)
+    return planned
+
+
+@pytest.mark.parametrize("kind", list(WRITERS))
+def test_four_concurrent_writers_never_take_one_id_or_version_twice(recorded, kind):
     fork = multiprocessing.get_context("fork")
     errors = fork.Queue()
-    writers = [fork.Process(target=_write_three, args=(str(planned.root), kind, w, errors)) for w in range(4)]
+    writers = [fork.Process(target=_write_three, args=(str(recorded.root), kind, w, errors)) for w in range(4)]
     for w in writers:
         w.start()
     for w in writers:
@@ -294,9 +314,10 @@ def test_four_concurrent_writers_never_take_one_id_or_version_twice(planned, kin
     while not errors.empty():
         failures.append(errors.get())
     assert failures == []
-    taken = WRITERS[kind][1](planned)
-    assert len(taken) == len(set(taken)) == 12
-    assert [f for f in verify(planned).findings if "obj-1" not in f.item] == []  # the plan is archived unledgered
+    _, entry_kind, key = WRITERS[kind]  # a number taken twice would also fail a writer on the register's key
+    taken = [e[key] for e in ledger_entries(recorded.evidence_dir) if e["kind"] == entry_kind]
+    taken = [m["seq"] for ms in taken for m in ms] if key == "measurements" else taken
+    assert len(taken) == len(set(taken)) == 12 + (entry_kind == "incident")  # the fixture recorded one incident
 
 
 # a record's planned dates: within the planning horizon of its day ---------------------------------------
