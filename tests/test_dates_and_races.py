@@ -15,11 +15,14 @@ from click.testing import CliRunner
 from workbench.cli import main
 from workbench.exceptions import InputError
 from workbench.migrations import SchemaError, upgrade_register
-from workbench.pipeline.archive import ledger_entries
+from workbench.pipeline.archive import append_entry, ledger_entries
+from workbench.pipeline.indexing import event_facts
 from workbench.pipeline.portfolio import build_index
+from workbench.pipeline.recovery import index_entry
 from workbench.pipeline.request import build_request
 from workbench.pipeline.verify import verify
 from workbench.pipeline.run import read_record, run_process
+from workbench.records.identity import acting_person
 from workbench.records.nonconformity import open_nonconformity
 from workbench.scheduling.cadence import review_states
 from workbench.scheduling.review import Outcome, open_nonconformities, plan_review, run_job
@@ -56,9 +59,29 @@ def test_an_effective_date_within_the_tolerance_is_accepted(workspace, answers):
     assert request.effective_date == soon
 
 
+def _stored_event(workspace, occurred_on: date) -> None:
+    """An event as a version before the event date rule recorded it: signed, ledgered and indexed."""
+    entry = append_entry(workspace.evidence_dir, {
+        **event_facts("credit-scoring", "incident", occurred_on, "", datetime.now(timezone.utc)),
+        "recorded_by": "priya"}, acting_person(workspace, "priya"))
+    index_entry(workspace, entry)
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "2099-01-01"])
+def test_an_event_dated_far_ahead_is_refused_as_it_would_keep_the_reviews_due(workspace, day):
+    before = len(ledger_entries(workspace.evidence_dir))
+    with pytest.raises(InputError) as refused:
+        workspace.add_event("credit-scoring", "incident", day, person="priya")
+    problem = refused.value.problems[0]
+    assert (problem.field, problem.value) == ("date", day) and "review.future_days" in problem.message
+    assert len(ledger_entries(workspace.evidence_dir)) == before
+    soon = date.today() + timedelta(days=workspace.config.review.future_days)
+    assert workspace.add_event("credit-scoring", "incident", soon, person="priya")["occurred_on"] == soon
+
+
 def test_a_stored_date_in_year_9999_crashes_no_command(workspace):
     _fake_evidence(workspace, "ra-20261101T000000Z-aaaaaa", date(9999, 12, 31))
-    workspace.add_event("credit-scoring", "incident", date(9999, 12, 31))
+    _stored_event(workspace, date(9999, 12, 31))
     states = [s for s in review_states(workspace) if s.system_id == "credit-scoring" and s.process == "risk-assessment"]
     assert states[0].due_on == date.max and states[0].status == "current"
     build_index(workspace)

@@ -100,6 +100,9 @@ def test_locations_must_resolve(workspace, policy_file, tmp_path):
     ({"id": "AI Policy"}, "id: must be a safe slug"),
     ({"last_review": "2027-01-01"}, "must come after last_review"),
     ({"next_review": "soon"}, "next_review: must be a date written YYYY-MM-DD"),
+    ({"last_review": "9999-01-01", "next_review": "9999-12-31"}, "last_review: is in the future"),
+    ({"next_review": "9999-12-31"}, r"next_review: must be at most 5 years after 2025-11-27, or its reminder stays "
+                                    r"silent: 2030-11-27 or earlier \(got '9999-12-31'\)"),
 ])
 def test_bad_entries_name_the_field(workspace, policy_file, change, message):
     with pytest.raises(InputError, match=message):

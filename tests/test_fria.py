@@ -150,6 +150,10 @@ def test_references_to_the_impact_assessment_are_checked_against_the_register(as
     assert (f"notification.notified_on: is after the day this assessment speaks for ({yesterday}); record the "
             f"notification in a version effective on or after it (got '{date.today().isoformat()}')"
             ) in refused(assessed, told, effective_date=yesterday)
+    received = fria(provider_information={**fria()["provider_information"], "received_on": "9999-12-31"})
+    assert (f"provider_information.received_on: is after the day this assessment speaks for ({yesterday}); record "
+            "the receipt in a version effective on or after it (got '9999-12-31')"
+            ) in refused(assessed, received, effective_date=yesterday)
     assert build_request(assessed, NAME, CREDIT, told, assessor="amara").answers.notification.notified
     assert build_request(assessed, NAME, CREDIT, fria(impact_assessment=credit_run), assessor="amara")
     assert no_fria(assessed)

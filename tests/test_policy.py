@@ -25,7 +25,7 @@ from workbench.processes.ai_policy.acknowledgements import acknowledge, acknowle
 from workbench.processes.ai_policy.policy import PolicyAnswers, policy_html
 from workbench.records.signoff import sign_off
 from workbench.signing import KEY_VAR
-from workbench.validate import model_from
+from workbench.validate import PLANNING_YEARS, model_from, planning_horizon
 from workbench.workspace import CONFIG_FILE
 
 TODAY = date.today()
@@ -125,6 +125,15 @@ def test_a_review_date_before_the_effective_date_is_refused_naming_both(policy_w
     assert str(caught.value) == (f"review_date: is before the record's effective date {effective.isoformat()}: a "
                                  "policy is reviewed after it takes effect "
                                  f"(got '{(effective - timedelta(days=1)).isoformat()}')")
+    assert nothing_archived(policy_workspace)
+
+
+@pytest.mark.parametrize("review", ["9999-12-31", "2099-01-01"])
+def test_a_review_date_decades_ahead_is_refused_as_it_would_silence_the_review(policy_workspace, review):
+    with pytest.raises(InputError) as caught:
+        run_policy(policy_workspace, review_date=review)
+    assert str(caught.value) == (f"review_date: must be at most {PLANNING_YEARS} years after {TODAY}, or its "
+                                 f"reminder stays silent: {planning_horizon(TODAY)} or earlier (got '{review}')")
     assert nothing_archived(policy_workspace)
 
 

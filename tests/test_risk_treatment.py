@@ -26,9 +26,9 @@ from workbench.pipeline.portfolio import build_index
 from workbench.pipeline.run import run_process
 from workbench.pipeline.verify import verify
 from workbench.processes.impact_assessment.settings import ImpactCriteria
-from workbench.processes.risk_assessment.treatment import accept_risk, treatments, update_treatment
+from workbench.processes.risk_assessment.treatment import accept_risk, history_rows, treatments, update_treatment
 from workbench.records.identity import acting_person
-from workbench.validate import model_from
+from workbench.validate import PLANNING_YEARS, model_from, planning_horizon
 from workbench.workspace import Workspace, init_workspace
 
 HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)>'
@@ -150,6 +150,17 @@ def test_a_due_date_before_the_risk_assessment_is_refused(ws):
     assert row["due_date"] == ASSESSED
 
 
+def test_a_due_date_in_year_9999_is_refused_as_it_would_silence_the_overdue_flag(ws):
+    horizon = planning_horizon(date.today())
+    with pytest.raises(InputError) as err:
+        update_treatment(ws, ref(ws, "credit-scoring", "R1"), updated_by="tomas", due_date="9999-12-31")
+    assert problem(err) == ("due_date", "9999-12-31", f"must be at most {PLANNING_YEARS} years after "
+                            f"{date.today()}, or its reminder stays silent: {horizon} or earlier")
+    assert history_rows(ws, "credit-scoring", "R1") == []
+    row = update_treatment(ws, ref(ws, "credit-scoring", "R1"), updated_by="tomas", due_date=horizon)
+    assert row["due_date"] == horizon
+
+
 def test_done_is_refused_until_it_says_what_was_done_and_which_controls(ws):
     with pytest.raises(InputError) as err:  # closed empty
         update_treatment(ws, ref(ws, "credit-scoring", "R4"), updated_by="lena", status="done")
@@ -244,6 +255,9 @@ def test_acceptance_needs_the_acceptance_role_and_a_reason(ws):
     with pytest.raises(InputError) as err:
         accept_risk(ws, target, "ok", person="david")
     assert problem(err)[0] == "reason" and "at least 20 characters" in problem(err)[2]
+    with pytest.raises(InputError) as err:
+        accept_risk(ws, target, "Monitoring will prove it\x1b]0;accepted by the board\x07", person="david")
+    assert problem(err)[0] == "reason" and "control characters (found U+001B)" in problem(err)[2]
     assert ws.register.rows("risk_acceptances") == []
     row = accept_risk(ws, target, "Monitoring will prove the trigger in six months.", person="david")
     assert (row["person"], row["residual_band"], row["residual_score"]) == ("david", "High", 12)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -17,6 +18,7 @@ SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 _SLUG = re.compile(SLUG_PATTERN)
 SLUG_RULE = "a safe slug: 1 to 64 lowercase letters, digits and inner hyphens, like 'credit-scoring'"
 MAX_ANSWERS_BYTES = 5_000_000
+PLANNING_YEARS = 5  # a due or review date further ahead keeps its reminder silent beyond a certification cycle
 
 M = TypeVar("M", bound=BaseModel)
 # libyaml's loader where PyYAML was built with it: about ten times faster on the content pack
@@ -42,6 +44,15 @@ def no_control_characters(value: Any) -> Any:
             no_control_characters(key)
             no_control_characters(item)
     return value
+
+
+def require_plain_text(field: str, value: str) -> str:
+    """Check free text given outside a model (a note, a reason, a concern) as :class:`Strict` checks a
+    model's: an ``InputError`` naming the field when it holds control characters."""
+    try:
+        return no_control_characters(value)
+    except ValueError as err:
+        raise InputError.single(field, value, str(err)) from None
 
 
 class Strict(BaseModel):
@@ -117,6 +128,26 @@ def check_complete(given: list, expected: list, unknown: str, repeated: str, mis
                          (missing, [i for i in expected if i not in given])):
         if ids:
             raise ValueError(message.format(", ".join(ids)))
+
+
+def check_not_after(field: str, day: date | None, latest: date, rule: str) -> None:
+    """Refuse a date after ``latest`` (a date that happened after today, a due date past the horizon): an
+    ``InputError`` naming ``field`` and the date, saying ``rule`` and the latest date allowed."""
+    if day is not None and day > latest:
+        raise InputError.single(field, day.isoformat(), f"{rule}: {latest.isoformat()} or earlier")
+
+
+def planning_horizon(since: date) -> date:
+    """The latest due or review date a record made on ``since`` may set: ``PLANNING_YEARS`` later (a later one
+    would keep its reminder silent for decades, and year 9999 leaves no room for date arithmetic)."""
+    year = min(since.year + PLANNING_YEARS, date.max.year)
+    return since.replace(year=year, day=28) if (since.month, since.day) == (2, 29) else since.replace(year=year)
+
+
+def check_planned(field: str, day: date | None, since: date) -> None:
+    """Refuse a due or review date more than ``PLANNING_YEARS`` after ``since`` (the day it is set)."""
+    check_not_after(field, day, planning_horizon(since),
+                    f"must be at most {PLANNING_YEARS} years after {since.isoformat()}, or its reminder stays silent")
 
 
 def require_slug(field: str, value: object) -> str:

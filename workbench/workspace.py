@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from workbench.exceptions import InputError, WorkspaceError
 from workbench.pipeline.archive import LEDGER_FILE
 from workbench.records.acts import REGISTRARS, Act
 from workbench.register import Register, shown
-from workbench.validate import model_from, safe_load
+from workbench.validate import check_not_after, model_from, require_plain_text, safe_load
 
 CONFIG_FILE = "workbench.yaml"
 CONFIGURATION_DIR = "_configuration"  # in the evidence folder; not a slug, so never a system's folder
@@ -269,6 +269,10 @@ class Workspace:
                 raise InputError.single("date", occurred_on, "must be a date written YYYY-MM-DD") from None
         if not isinstance(note, str) or len(note) > 5000:
             raise InputError.single("note", note, "must be text of at most 5000 characters")
+        require_plain_text("note", note)
+        latest = date.today() + timedelta(days=self.config.review.future_days)
+        check_not_after("date", occurred_on, latest, f"must be at most {self.config.review.future_days} days after "
+                        "today (review.future_days; an event dated ahead keeps the system's reviews due)")
         signer = acting_person(self, person, "recorded_by", role="aims_manager")
         with locked(self.evidence_dir):
             recover_locked(self)

@@ -17,11 +17,11 @@ from workbench.processes import Process, get_process
 from workbench.records.identity import acting_person
 from workbench.signing import Signer
 from workbench.systems import ORGANISATION, AISystem, Item
-from workbench.validate import load_data, model_from, require_slug
+from workbench.validate import check_not_after, load_data, model_from, require_slug
 from workbench.workspace import Workspace
 
-PERIOD = re.compile(r"^\d{4}(?:-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")
-PERIOD_RULE = "a year, half, quarter or month: 2026, 2026-H2, 2026-Q4 or 2026-11"
+PERIOD = re.compile(r"^(?!0000)\d{4}(?:-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")  # year 0000 has no days
+PERIOD_RULE = "a year, half, quarter or month: 2026, 2026-H2, 2026-Q4 or 2026-11 (of a year from 0001)"
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,8 @@ def build_request(workspace: Workspace, process: str | Process, system_id: str, 
     parsed = model_from(proc.answers, data, context=workspace.validation_context(), what="answers")
     day = _date("effective_date", effective_date) if effective_date else date.today()
     latest = date.today() + timedelta(days=workspace.config.review.future_days)
-    if day > latest:
-        raise InputError.single("effective_date", day.isoformat(),
-                                f"must be at most {workspace.config.review.future_days} days after today "
-                                f"(review.future_days): {latest.isoformat()} or earlier")
+    check_not_after("effective_date", day, latest,
+                    f"must be at most {workspace.config.review.future_days} days after today (review.future_days)")
     period = period or quarter_of(day)
     if not isinstance(period, str) or not PERIOD.fullmatch(period):
         raise InputError.single("period", period, f"must be {PERIOD_RULE}")

@@ -23,7 +23,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from workbench.pipeline.archive import append_locked, locked, sha256_file
 from workbench.exceptions import InputError
 from workbench.records.acts import Act
-from workbench.validate import Slug, Strict, known_person, load_data, model_from
+from workbench.validate import Slug, Strict, check_not_after, check_planned, known_person, load_data, model_from
 
 # Items the standard names, each with the clause that requires it (titles paraphrased).
 NAMED = (
@@ -148,12 +148,23 @@ def locate(workspace, field: str, location: str) -> str | None:
     return sha256_file(path)
 
 
+def document_entry(workspace, data: dict, prefix: str = "") -> DocumentEntry:
+    """Validate one entry: its fields, a last review done by today, and a next review within the planning
+    horizon of the last (a later one would keep the review reminder silent); ``prefix`` names it in a file."""
+    entry = model_from(DocumentEntry, data, workspace.validation_context(),
+                       what=prefix.rstrip(".") or "documented information")
+    check_not_after(f"{prefix}last_review", entry.last_review, date.today(),
+                    "is in the future; a review is recorded once it was done, by today")
+    check_planned(f"{prefix}next_review", entry.next_review, entry.last_review)
+    return entry
+
+
 def add_document(workspace, data: dict, recorded_by: str = "") -> dict:
     """Validate one entry and append it as a new version (the first, or the next); return the row."""
     from workbench.pipeline.recovery import index_entry, recover_locked
     from workbench.records.identity import acting_person
 
-    entry = model_from(DocumentEntry, data, workspace.validation_context(), what="documented information")
+    entry = document_entry(workspace, data)
     digest = locate(workspace, "location", entry.location)
     signer = acting_person(workspace, recorded_by, "recorded_by")
     by = signer.id
@@ -175,9 +186,8 @@ def import_documents(workspace, source: str | Path | dict, recorded_by: str = ""
     items = data.get("documents")
     if not isinstance(items, list) or not items:
         raise InputError.single("documents", items, "must be a non-empty list of entries")
-    context = workspace.validation_context()
     for i, item in enumerate(items):
-        entry = model_from(DocumentEntry, item, context, what=f"documents[{i}]")
+        entry = document_entry(workspace, item, f"documents[{i}].")
         locate(workspace, f"documents[{i}].location", entry.location)
     return [add_document(workspace, item, recorded_by) for item in items]
 

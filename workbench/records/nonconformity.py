@@ -23,7 +23,7 @@ from workbench.pipeline.archive import append_locked, canonical_json, ledger_ent
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.records.acts import Act
 from workbench.systems import ORGANISATION
-from workbench.validate import Strict, known_person, model_from
+from workbench.validate import Strict, check_planned, known_person, model_from
 
 STATUSES = ("open", "in progress", "done", "verified effective")
 OPEN_STATUSES = STATUSES[:3]
@@ -219,6 +219,7 @@ def _check_dates(state: ActionState, opened_on: date) -> None:
         raise InputError.single("due_date", state.due_date.isoformat(),
                                 f"is before the nonconformity was opened on {opened_on.isoformat()}; "
                                 "allowed: that day or later")
+    check_planned("due_date", state.due_date, date.today())
 
 
 def _check_closing(workspace, state: ActionState, acting: str) -> None:

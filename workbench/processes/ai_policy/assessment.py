@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from workbench.exceptions import InputError
 from workbench.processes.ai_policy.policy import COMMITMENTS, PolicyAnswers
+from workbench.validate import check_planned
 
 NAME = "ai-policy"
 APPROVER = "top_management"
@@ -40,12 +41,14 @@ def assess(answers: PolicyAnswers, workspace, request) -> PolicyResults:
 
 
 def check(workspace, request) -> None:
-    """A review date before the effective date, or a version already recorded, is refused."""
+    """A review date before the effective date or past the planning horizon, or a version already recorded, is
+    refused."""
     answers = request.answers
     if answers.review_date < request.effective_date:
         raise InputError.single("review_date", answers.review_date.isoformat(),
                                 f"is before the record's effective date {request.effective_date.isoformat()}: a "
                                 "policy is reviewed after it takes effect")
+    check_planned("review_date", answers.review_date, request.effective_date)
     earlier = {r["run_id"]: r for r in workspace.register.evidence_list(process=NAME) if r["status"] != "failed"}
     taken = [row for row in workspace.register.rows("ai_policies", version=answers.version) if row["run_id"] in earlier]
     if taken:

@@ -20,7 +20,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from workbench.exceptions import InputError
-from workbench.validate import Slug, Strict, known_person, load_data, model_from
+from workbench.validate import Slug, Strict, check_not_after, known_person, load_data, model_from
 
 KIND = "dataset"
 ROLES = ("training", "validation", "test", "production-input", "reference")
@@ -112,6 +112,9 @@ def parse(workspace, system_id: str, data: dict, what: str = "dataset") -> tuple
     from workbench.pipeline.archive import sha256_file
 
     dataset = model_from(Dataset, data, workspace.validation_context(), what=what)
+    for i, step in enumerate(dataset.preparation):
+        check_not_after(f"preparation[{i}].on", step.on, date.today(), "is in the future; a preparation step is "
+                        "registered once it was done, by today")
     known = {r["dataset_id"] for r in workspace.register.rows("datasets", system_id=system_id)}
     for i, parent in enumerate(dataset.derived_from):
         if parent not in known:

@@ -130,18 +130,21 @@ def _said(workspace, record: dict, question_id: str) -> str:
 
 def check(workspace, request) -> None:
     """Before anything runs: the impact assessment exists, each group an affected category includes is one it
-    measured, and a notification is not dated after the day the assessment speaks for."""
+    measured, and neither the receipt of the instructions for use nor a notification is dated after
+    the day the assessment speaks for."""
     answers: FriaAnswers = request.answers
     _, record = impact_record(workspace, request.system.id, answers.impact_assessment)
     known = [f"{attribute}={group}" for attribute, group, _, _ in measured_groups(record["results"])]
     problems = [Problem(f"affected[{i}].groups[{j}]", g, f"is not a group the impact assessment {record['run_id']} "
                                                          f"measured; allowed: {', '.join(known) or 'none (it measured no fairness)'}")
                 for i, c in enumerate(answers.affected) for j, g in enumerate(c.groups) if g not in known]
-    notified = answers.notification.notified_on
-    if notified and notified > request.effective_date:
-        problems.append(Problem("notification.notified_on", notified.isoformat(),
-                                f"is after the day this assessment speaks for ({request.effective_date.isoformat()}); "
-                                "record the notification in a version effective on or after it"))
+    received, notified = answers.provider_information.received_on, answers.notification.notified_on
+    for field, what, day in (("provider_information.received_on", "receipt", received),
+                             ("notification.notified_on", "notification", notified)):
+        if day and day > request.effective_date:
+            problems.append(Problem(field, day.isoformat(), f"is after the day this assessment speaks for "
+                                    f"({request.effective_date.isoformat()}); record the {what} in a version "
+                                    "effective on or after it"))
     if problems:
         raise InputError(problems)
 

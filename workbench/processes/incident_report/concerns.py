@@ -21,6 +21,7 @@ import os
 from datetime import datetime, timezone
 
 from workbench.exceptions import InputError, UnknownRecordError
+from workbench.validate import require_plain_text
 
 KIND = "concern"
 REVEAL_KIND = "concern-reveal"
@@ -72,7 +73,7 @@ def raise_concern(workspace, system_id: str, text: str, anonymous: bool = False,
     if not isinstance(text, str) or not text.strip() or len(text) > 10000:
         raise InputError.single("text", text if isinstance(text, str) else repr(text),
                                 "must say what the concern is, in 1 to 10000 characters")
-    text = text.strip()
+    text = require_plain_text("text", text.strip())
     signer = acting_person(workspace, person, "raised_by")
     managers = [(p.id, line) for p in workspace.config.people_with(MANAGER) for line in p.keys]
     if anonymous and not managers:

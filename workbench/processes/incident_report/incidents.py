@@ -19,7 +19,7 @@ from pydantic import Field, field_validator, model_validator
 
 from workbench.exceptions import InputError, UnknownRecordError
 from workbench.processes.incident_report.settings import GROUNDS, IncidentSettings
-from workbench.validate import Strict, known_person, model_from
+from workbench.validate import Strict, check_not_after, known_person, model_from, require_plain_text
 
 KIND = "incident"
 UPDATE_KIND = "incident-update"
@@ -109,8 +109,9 @@ def settings(workspace) -> IncidentSettings:
     return getattr(workspace.config, SECTION)
 
 
-def validated(workspace, data: dict, what: str = "incident") -> IncidentState:
-    """Validate a state against the model, the configuration's scales and today."""
+def validated(workspace, data: dict, what: str = "incident", before: dict | None = None) -> IncidentState:
+    """Validate a state against the model, the configuration's scales and today; the dates of the
+    containment actions and communications of the state ``before`` an update were checked when recorded."""
     state = model_from(IncidentState, data, workspace.validation_context(), what=what)
     scale = settings(workspace)
     if state.severity not in scale.severity:
@@ -120,9 +121,12 @@ def validated(workspace, data: dict, what: str = "incident") -> IncidentState:
         raise InputError.single("harm_category", state.harm_category,
                                 f"allowed: {', '.join(scale.harm_categories)}")
     today = date.today()
-    for name in ("detected_on", "aware_on", "closed_on"):
-        if (getattr(state, name) or today) > today:
-            raise InputError.single(name, getattr(state, name).isoformat(), "is in the future")
+    happened = [(name, getattr(state, name)) for name in ("detected_on", "aware_on", "closed_on")]
+    for name, items in (("containment", state.containment), ("communications", state.communications)):
+        known = len((before or {}).get(name, []))
+        happened += [(f"{name}[{i}].on", item.on) for i, item in enumerate(items) if i >= known]
+    for name, day in happened:  # a communication dated ahead would mark the authority report made
+        check_not_after(name, day, today, "is in the future; the timeline records what has happened, by today")
     return state
 
 
@@ -239,7 +243,8 @@ def update_incident(workspace, incident_id: str, person: str = "", note: str = "
     if containment:
         added["containment"] = model_from(Containment, containment, workspace.validation_context(), what="containment")
     if communication:
-        added["communications"] = model_from(Communication, communication, what="communication")
+        added["communications"] = model_from(Communication, communication, workspace.validation_context(),
+                                             what="communication")
     if not changes and not added and not note:
         raise InputError.single("update", incident_id, "changes nothing: give a field, a containment action, a "
                                 "communication or a note")
@@ -270,6 +275,7 @@ def _append_update(workspace, incident_id: str, person: str, note: str, changes:
 
     if len(note) > 5000:
         raise InputError.single("note", note[:40] + "...", "must be at most 5000 characters")
+    require_plain_text("note", note)
     timeline(workspace, incident_id)
     signer = workspace.registrar(person)
     with locked(workspace.evidence_dir):
@@ -281,7 +287,7 @@ def _append_update(workspace, incident_id: str, person: str, note: str, changes:
         data = {**last["state"], **changes}
         for name, item in added.items():
             data[name] = [*data[name], item.model_dump(mode="json")]
-        state = validated(workspace, data, what=f"incident {incident_id}")
+        state = validated(workspace, data, what=f"incident {incident_id}", before=last["state"])
         if state.status == "closed":
             system = workspace.register.system(last["system_id"])
             clock = authority_clock(state.model_dump(mode="json"), system.tier, settings(workspace), date.today())

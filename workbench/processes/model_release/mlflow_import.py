@@ -120,9 +120,17 @@ def import_versions(workspace, system_id: str, tracking_uri: str, model: str, pr
 
 def draft(model: str, version, metrics: dict[str, float], tracking_uri: str) -> dict:
     """The draft release record of an imported version: its label, its run's metrics and where they come from."""
-    created = datetime.fromtimestamp(version.creation_timestamp / 1000, tz=timezone.utc).date()
     return {"version": str(version.version),
-            "verification": {"checked_on": created.isoformat(),
+            "verification": {**_checked_on(version.creation_timestamp),
                              "method": f"Metrics of MLflow run {version.run_id} (registered model {model} version "
                                        f"{version.version}, {tracking_uri})"[:2000],
                              "metrics": [{"name": name, "value": value} for name, value in metrics.items()]}}
+
+
+def _checked_on(timestamp) -> dict:
+    """The day a version was created as the draft's ``checked_on``; none (the person fills it in) when the
+    server's timestamp is missing or no date: a server's number crashes no import."""
+    try:
+        return {"checked_on": datetime.fromtimestamp(timestamp / 1000, tz=timezone.utc).date().isoformat()}
+    except (TypeError, ValueError, OverflowError, OSError):
+        return {}

@@ -3,7 +3,7 @@ targets, due dates, measures and actions; the plan of measures; and the measurem
 period, taken from the register and the workbench's runs or recorded by a person."""
 
 from workbench.processes import Process
-from workbench.processes.objectives.assessment import (assess, headline, portfolio_flags, register_rows,
+from workbench.processes.objectives.assessment import (assess, check, headline, portfolio_flags, register_rows,
                                                        review_measures)
 from workbench.processes.objectives.measurements import KIND, NAME, measurement_refusal, measurement_rows
 from workbench.processes.objectives.plan import ObjectivesAnswers
@@ -19,6 +19,7 @@ PROCESS = Process(
     package=__name__,
     answers=ObjectivesAnswers,
     assess=assess,
+    check=check,
     report=f"{__name__}.report",
     subject="organisation",
     role="aims_manager",

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from workbench.processes.objectives.measurements import current_plan, measurements
 from workbench.processes.objectives.plan import ObjectivesAnswers
 from workbench.processes.objectives.trends import gaps, objective_progress, trends
+from workbench.validate import check_planned
 
 HISTORY = 12  # periods of each measure shown in the record
 
@@ -39,6 +40,13 @@ def assess(answers: ObjectivesAnswers, workspace) -> ObjectivesResults:
                   for m in answers.measures],
         trends=[t.as_dict() for t in series],
         gaps=gaps(answers, rows, today, in_force=in_force_since(workspace) or today))
+
+
+def check(workspace, request) -> None:
+    """Before anything runs: no objective is due past the planning horizon of the record's day, where it
+    could never be flagged overdue."""
+    for i, objective in enumerate(request.answers.objectives):
+        check_planned(f"objectives[{i}].due_date", objective.due_date, request.effective_date)
 
 
 def register_rows(results: dict) -> dict[str, list[dict]]:

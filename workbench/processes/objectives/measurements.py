@@ -19,7 +19,7 @@ from workbench.exceptions import InputError
 from workbench.processes.objectives.plan import (FREQUENCIES, ObjectivesAnswers, bounds, frequency_of, parse_source,
                                                  period_of)
 from workbench.systems import ORGANISATION
-from workbench.validate import model_from
+from workbench.validate import model_from, require_plain_text
 
 KIND = "measurement"
 MANAGER = "aims_manager"
@@ -208,6 +208,7 @@ def record_measurement(workspace, measure_id: str, value: float, period: str, pe
                                 "value comes from")
     if len(note) > 2000:
         raise InputError.single("note", note[:40] + "...", "at most 2000 characters")
+    require_plain_text("note", note)
     signer = acting_person(workspace, person, "recorded_by", role="aims_manager")
     refused = recorder_refusal(measure.id, measure.measured_by, signer)
     if refused:

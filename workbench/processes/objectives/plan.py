@@ -13,6 +13,7 @@ A measure's ``source`` says where its value comes from:
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 from typing import Literal
@@ -176,16 +177,13 @@ def period_of(day: date, frequency: str) -> str:
 
 
 def frequency_of(period: str) -> str:
-    """The frequency whose periods look like ``period``."""
-    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
-        return "monthly"
-    if re.fullmatch(r"\d{4}-Q[1-4]", period):
-        return "quarterly"
-    if re.fullmatch(r"\d{4}-H[12]", period):
-        return "half-yearly"
-    if re.fullmatch(r"\d{4}", period):
-        return "yearly"
-    raise ValueError(f"{period!r} is not a period: 2026-11, 2026-Q4, 2026-H2 or 2026")
+    """The frequency whose periods look like ``period``, of a year from 0001 (year 0000 has no days)."""
+    patterns = {"monthly": r"\d{4}-(0[1-9]|1[0-2])", "quarterly": r"\d{4}-Q[1-4]", "half-yearly": r"\d{4}-H[12]",
+                "yearly": r"\d{4}"}
+    found = next((f for f, pattern in patterns.items() if re.fullmatch(pattern, period)), None)
+    if found is None or period.startswith("0000"):
+        raise ValueError(f"{period!r} is not a period: 2026-11, 2026-Q4, 2026-H2 or 2026")
+    return found
 
 
 def bounds(period: str) -> tuple[date, date]:
@@ -194,9 +192,8 @@ def bounds(period: str) -> tuple[date, date]:
     last = int(period[-2:].strip("QH-")) if frequency != "yearly" else 1
     first_month, months = {"monthly": (last, 1), "quarterly": (3 * last - 2, 3), "half-yearly": (6 * last - 5, 6),
                            "yearly": (1, 12)}[frequency]
-    start = date(year, first_month, 1)
-    after = date(year + (first_month - 1 + months) // 12, (first_month - 1 + months) % 12 + 1, 1)
-    return start, after - timedelta(days=1)
+    last_month = first_month + months - 1  # the last day is computed within the year: 9999-Q4 ends on date.max
+    return date(year, first_month, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
 
 
 def previous(period: str) -> str:

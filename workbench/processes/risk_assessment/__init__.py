@@ -3,8 +3,8 @@ before and after treatment against the workspace's risk criteria, each risk's tr
 verified effect, and the acceptance of each residual risk above appetite."""
 
 from workbench.processes import Process
-from workbench.processes.risk_assessment.assessment import (RiskAssessmentAnswers, acceptance, assess_in, headline,
-                                                            portfolio_charts, register_rows)
+from workbench.processes.risk_assessment.assessment import (RiskAssessmentAnswers, acceptance, assess_in, check,
+                                                            headline, portfolio_charts, register_rows)
 from workbench.processes.risk_assessment.settings import RiskCriteria
 from workbench.processes.risk_assessment.tables import RiskAcceptanceRow, RiskRow, RiskTreatmentRow
 from workbench.processes.risk_assessment.treatment import (acceptance_refusal, acceptance_rows, portfolio_flags,
@@ -20,6 +20,7 @@ PROCESS = Process(
     package=__name__,
     answers=RiskAssessmentAnswers,
     assess=assess_in,
+    check=check,
     report=f"{__name__}.report",
     form=f"{__name__}.form:RiskAssessmentForm",
     index=register_rows,

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from workbench.processes.risk_assessment.settings import RiskCriteria, RiskLevel
 from workbench.content import ContentPack, load_content
-from workbench.validate import Strict, known_person, repeated_ids
+from workbench.validate import Strict, check_planned, known_person, repeated_ids
 
 TREATMENTS = ("avoid", "mitigate", "share", "accept")
 OTHER_SOURCE = "other"
@@ -236,6 +236,13 @@ def proposals_not_carried(workspace, system_id: str, risks: list[dict],
         return evidence["run_id"], [ProposedRisk(impact_run=evidence["run_id"], risk_id=p["id"], title=p["title"])
                                     for p in proposed if not carries(risks, p)]
     return "", []
+
+
+def check(workspace, request) -> None:
+    """Before anything runs: no risk is due (or reviewed again) past the planning horizon of the assessment's
+    day, where its treatment could never be flagged overdue."""
+    for i, risk in enumerate(request.answers.risks):
+        check_planned(f"risks[{i}].due_date", risk.due_date, request.effective_date)
 
 
 def register_rows(results: dict) -> dict[str, list[dict]]:

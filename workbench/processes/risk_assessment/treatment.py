@@ -29,7 +29,7 @@ from workbench.exceptions import InputError, UnknownRecordError
 from workbench.pipeline.archive import append_locked, locked
 from workbench.processes.risk_assessment.assessment import TREATMENTS, content_of
 from workbench.records.nonconformity import check_effectiveness
-from workbench.validate import Strict, known_person, model_from
+from workbench.validate import Strict, check_planned, known_person, model_from, require_plain_text
 
 PROCESS = "risk-assessment"
 STATUSES = ("planned", "in progress", "done", "verified effective")
@@ -172,6 +172,7 @@ def _check_due(state: TreatmentState, assessed_on: date, run_id: str) -> None:
         raise InputError.single("due_date", state.due_date.isoformat(),
                                 f"is before the risk assessment {run_id} dated {assessed_on.isoformat()}; "
                                 "allowed: that day or later")
+    check_planned("due_date", state.due_date, date.today())
 
 
 def _check_closing(workspace, state: TreatmentState, acting: str) -> None:
@@ -220,6 +221,7 @@ def accept_risk(workspace, ref: str, reason: str, person: str = "") -> dict:
                                                   "characters")
     if len(reason) > 5000:
         raise InputError.single("reason", reason, "must be at most 5000 characters")
+    require_plain_text("reason", reason)
     signer = acting_person(workspace, person, "person", role=criteria.acceptance_role)
     refused = acceptor_refusal(workspace.config, signer, evidence)
     if refused:
