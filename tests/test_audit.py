@@ -304,6 +304,13 @@ def test_a_nonconformity_needs_a_finding_an_owner_and_a_due_date(workspace, plan
         build_request(workspace, "internal-audit", "", answers, assessor="sofia")
 
 
+def test_a_corrective_action_due_in_year_9999_is_refused_before_the_audit_runs(workspace, planned, risk_runs):
+    answers = audit_answers(DAY, risk_runs, "ia-2")
+    answers["items"][1]["action_due"] = "9999-12-31"
+    with pytest.raises(InputError, match=r"items\[1\]\.action_due: must be at most 5 years after .* stays silent"):
+        build_request(workspace, "internal-audit", "", answers, assessor="sofia")
+
+
 def test_audit_grades_count_by_grade_and_by_clause(workspace, planned, risk_runs):
     request = build_request(workspace, "internal-audit", "", audit_answers(DAY, risk_runs, "ia-2"), assessor="sofia")
     results = audit.assess(request.answers, workspace)

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from test_dates_and_races import _fake_evidence
 from workbench.cli import main
+from workbench.demo.certification import gap_answers, review_answers
 from workbench.demo.objectives import answers as demo_objectives
 from workbench.exceptions import InputError
 from workbench.pipeline.archive import append_entry, ledger_entries
@@ -349,3 +350,18 @@ def test_a_run_or_a_review_for_year_0000_is_refused(workspace, answers, period):
                                   f"(of a year from 0001) (got '{period}')")
     refused_cleanly(invoke(workspace, "review", "--period", period, "--no-progress"), "period", period)
     assert build_request(workspace, "risk-assessment", SYSTEM, answers, assessor="tomas", period="0001-Q1").period
+
+
+@pytest.mark.parametrize("process, field", [("gap-analysis", "actions[2].due_date"),
+                                            ("management-review", "decisions[2].due_date")])
+def test_an_organisation_wide_action_due_in_year_9999_is_refused_before_the_run(workspace, process, field):
+    """A gap analysis's plan and a management review's decisions: their due dates feed the overdue reminders
+    (and a plan's chart adds a day to each)."""
+    made = gap_answers(workspace.content, TODAY, {}) if process == "gap-analysis" else review_answers(TODAY)
+    listed, who = (made["actions"], "priya") if process == "gap-analysis" else (made["decisions"], "david")
+    listed[2]["due_date"] = "9999-12-31"
+    with pytest.raises(InputError) as refused:
+        build_request(workspace, process, "organisation", made, assessor=who)
+    assert str(refused.value).startswith(f"{field}: must be at most {PLANNING_YEARS} years after {TODAY}")
+    listed[2]["due_date"] = planning_horizon(TODAY).isoformat()
+    assert build_request(workspace, process, "organisation", made, assessor=who).answers

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from workbench.records.citations import resolve
 from workbench.processes.gap_analysis.settings import Readiness
 from workbench.content import ContentPack, load_content
-from workbench.validate import Strict, check_complete, known_person, repeated_ids
+from workbench.validate import Strict, check_complete, check_planned, known_person, repeated_ids
 
 NAME = "gap-analysis"
 CONTEXT_CLAUSES = ("4.1", "4.2", "4.3")  # kept in the context record (process ``context``)
@@ -196,10 +196,13 @@ class GapAnalysisResults(BaseModel):
 
 
 def check(workspace, request) -> None:
-    """Every cited evidence id must resolve to archived evidence."""
+    """Every cited evidence id must resolve to archived evidence, and no action is due past the planning
+    horizon."""
     for i, rating in enumerate(request.answers.ratings):
         for j, run_id in enumerate(rating.evidence):
             resolve(workspace, f"ratings[{i}].evidence[{j}]", run_id)
+    for i, action in enumerate(request.answers.actions):
+        check_planned(f"actions[{i}].due_date", action.due_date, request.effective_date)
 
 
 def readiness(ratings: dict[str, int], content: ContentPack, policy: Readiness) -> tuple[list[GroupReadiness], float, str]:

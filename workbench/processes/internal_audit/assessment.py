@@ -19,7 +19,7 @@ from workbench.exceptions import InputError, UnknownRecordError
 from workbench.records.nonconformity import actions, open_nonconformity
 from workbench.processes.soa.assessment import cited_entry, require_soa
 from workbench.systems import ORGANISATION
-from workbench.validate import Slug, Strict, known_person, model_from, repeated_ids
+from workbench.validate import Slug, Strict, check_planned, known_person, model_from, repeated_ids
 
 GRADES = ("conforming", "major nonconformity", "minor nonconformity", "observation",
           "opportunity for improvement", "not applicable")
@@ -272,6 +272,7 @@ def check(workspace, request) -> None:
             raise InputError.single(f"{field}.result", result.result,
                                     "the SoA excludes this control, so it cannot be nonconforming; "
                                     "record an observation or revisit the SoA")
+        check_planned(f"{field}.action_due", result.action_due, request.effective_date)
         if result.system and result.system not in plan.systems:
             raise InputError.single(f"{field}.system", result.system,
                                     f"is not in the audit's scope; allowed: {', '.join(plan.systems) or 'none'}")

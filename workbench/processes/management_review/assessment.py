@@ -25,7 +25,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from workbench.processes.soa.assessment import latest_runs
-from workbench.validate import Strict, known_person, repeated_ids
+from workbench.validate import Strict, check_planned, known_person, repeated_ids
 
 NAME = "management-review"
 
@@ -105,7 +105,8 @@ class ManagementReviewResults(BaseModel):
 
 
 def check(workspace, request) -> None:
-    """Every earlier action a review reports on must exist, and a decision id must be new."""
+    """Every earlier action a review reports on must exist, and a decision id must be new and due within the
+    planning horizon."""
     from workbench.exceptions import InputError
 
     earlier = {r["action_id"] for r in workspace.register.rows("review_actions")}
@@ -117,6 +118,7 @@ def check(workspace, request) -> None:
     for i, decision in enumerate(request.answers.decisions):
         if decision.id in earlier:
             raise InputError.single(f"decisions[{i}].id", decision.id, "is already the id of an earlier review's action")
+        check_planned(f"decisions[{i}].due_date", decision.due_date, request.effective_date)
 
 
 def _results(workspace, record: dict) -> dict:
