@@ -187,7 +187,7 @@ def test_answers_file_holding_a_list(submit, answers, tmp_path):
 
 
 def test_answers_file_missing(submit, tmp_path):
-    path = tmp_path / "nowhere.yaml"
+    path = tmp_path / ("a-folder-deep-in-a-shared-drive-" * 4) / "nowhere.yaml"  # shown whole, however deep
     message = submit(str(path))
     _says(message, "answers:", str(path), "no such file")
 

@@ -35,7 +35,8 @@ class Problem:
         return f"{self.field}: {self.message} (got {_show(self.value)})"
 
 
-def _show(value: object, limit: int = 80) -> str:
+def _show(value: object, limit: int = 240) -> str:
+    """The value as given, cut short only when it is longer than any file path a person would type."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
