@@ -192,8 +192,8 @@ def entry_key(entry: dict) -> tuple[str, tuple] | None:
 
 def entry_name(entry: dict) -> str:
     """The id a ledger entry records something under (a run id, a sign-off id, a system id, ...)."""
-    return next((str(entry[k]) for k in ("signoff_id", "run_id", "id", "nc_id", "doc_id", "item_id", "system_id")
-                 if entry.get(k)), "")
+    return next((str(entry[k]) for k in ("signoff_id", "run_id", "id", "nc_id", "doc_id", "item_id", "dataset_id",
+                                         "supplier_id", "incident_id", "concern_id", "system_id") if entry.get(k)), "")
 
 
 def label(entry: dict) -> str:
