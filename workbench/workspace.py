@@ -250,6 +250,13 @@ class Workspace:
                 latest[key] = row
         return [latest[k] for k in sorted(latest)]
 
+    def check_not_ahead(self, field: str, day: date, why: str = "") -> None:
+        """Refuse a date more than ``review.future_days`` after today (an effective date, an event's), naming
+        ``field``; ``why`` adds to the rule's words."""
+        days = self.config.review.future_days
+        check_not_after(field, day, date.today() + timedelta(days=days),
+                        f"must be at most {days} days after today (review.future_days{why})")
+
     def add_event(self, system_id: str, kind: str, occurred_on: date | str, note: str = "", person: str = "") -> dict:
         """Record an event of a system that makes its review due early (one of ``review.triggers``:
         a new model version, a new dataset, an incident), signed by ``person`` (anyone whose key is held);
@@ -270,9 +277,7 @@ class Workspace:
         if not isinstance(note, str) or len(note) > 5000:
             raise InputError.single("note", note, "must be text of at most 5000 characters")
         require_plain_text("note", note)
-        latest = date.today() + timedelta(days=self.config.review.future_days)
-        check_not_after("date", occurred_on, latest, f"must be at most {self.config.review.future_days} days after "
-                        "today (review.future_days; an event dated ahead keeps the system's reviews due)")
+        self.check_not_ahead("date", occurred_on, "; an event dated ahead keeps the system's reviews due")
         signer = acting_person(self, person, "recorded_by", role="aims_manager")
         with locked(self.evidence_dir):
             recover_locked(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -17,7 +17,7 @@ from workbench.processes import Process, get_process
 from workbench.records.identity import acting_person
 from workbench.signing import Signer
 from workbench.systems import ORGANISATION, AISystem, Item
-from workbench.validate import check_not_after, load_data, model_from, require_slug
+from workbench.validate import load_data, model_from, require_slug
 from workbench.workspace import Workspace
 
 PERIOD = re.compile(r"^(?!0000)\d{4}(?:-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")  # year 0000 has no days
@@ -83,9 +83,7 @@ def build_request(workspace: Workspace, process: str | Process, system_id: str, 
     data = load_data(answers)
     parsed = model_from(proc.answers, data, context=workspace.validation_context(), what="answers")
     day = _date("effective_date", effective_date) if effective_date else date.today()
-    latest = date.today() + timedelta(days=workspace.config.review.future_days)
-    check_not_after("effective_date", day, latest,
-                    f"must be at most {workspace.config.review.future_days} days after today (review.future_days)")
+    workspace.check_not_ahead("effective_date", day)
     period = period or quarter_of(day)
     if not isinstance(period, str) or not PERIOD.fullmatch(period):
         raise InputError.single("period", period, f"must be {PERIOD_RULE}")
